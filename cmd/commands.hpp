@@ -1,0 +1,41 @@
+// The command table. main.cpp builds the CLI11 app and calls every
+// register_<cmd>(); each command lives in its own cmd/<cmd>.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace twinctl::cmd {
+
+enum ExitCode : int {
+  k_exit_ok = 0,
+  k_exit_gate_failed = 1,
+  k_exit_error = 2,
+  k_exit_incomplete = 3,
+};
+
+// Options every command understands, registered once on the root app.
+struct GlobalOptions {
+  std::vector<std::string> outputs; // -o FORMAT[=PATH], repeatable
+  std::string color = "auto";       // auto|always|never
+  bool quiet = false;
+};
+
+// Where the intended state comes from (--repo, --ref, --twin).
+struct TwinArgs {
+  std::string repo; // path or URL; empty = the working tree
+  std::string ref;  // revision; empty = the working tree (or HEAD of a cloned URL)
+  std::string twin; // twin root; empty = found by twin.yaml
+};
+
+void add_twin_options(CLI::App& sub, TwinArgs& args);
+
+// The text appended to every command's --help: its examples and the exit codes.
+std::string help_footer(const std::string& examples);
+
+void register_validate(CLI::App& root, GlobalOptions& g, int& rc);
+void register_simulate(CLI::App& root, GlobalOptions& g, int& rc);
+
+} // namespace twinctl::cmd

@@ -1,0 +1,80 @@
+// libgit2 behind small RAII wrappers and the few operations twinctl needs.
+// Every libgit2 failure becomes a twinctl::Error with libgit2's message.
+#pragma once
+
+#include "lib/model/location.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct git_repository;
+
+namespace twinctl::io {
+
+template <auto FreeFn> struct Deleter {
+  template <class T> void operator()(T* p) const noexcept {
+    if (p) {
+      FreeFn(p);
+    }
+  }
+};
+
+// Throws twinctl::Error("<what>: <libgit2 message>") when rc < 0.
+void git_check(int rc, const std::string& what);
+
+// One open repository (non-copyable, movable).
+class GitRepo {
+public:
+  // Opens the repository at or above `path`; nullopt when there is none.
+  static std::optional<GitRepo> discover(const std::string& path);
+  // Opens the repository at `path` (bare or not); throws when it is not one.
+  static GitRepo open(const std::string& path);
+  // Clones `url` into `dir` as a bare mirror, or fetches into it when it exists.
+  static GitRepo clone_or_fetch(const std::string& url, const std::string& dir);
+
+  GitRepo(GitRepo&&) noexcept;
+  GitRepo& operator=(GitRepo&&) noexcept;
+  ~GitRepo();
+
+  git_repository* get() const { return m_repo; }
+  bool is_bare() const;
+  bool is_shallow() const;
+  // The work tree with a trailing '/', empty for a bare repository.
+  std::string workdir() const;
+  // The full sha of the commit `rev` names (throws when it names none).
+  std::string resolve_commit(const std::string& rev) const;
+  // Every blob below `dir` ("" = root) in the tree of `commit_sha`, by
+  // repo-relative path: (path, blob sha). Symlinks and submodules are reported
+  // with an empty sha so callers can reject them.
+  std::vector<std::pair<std::string, std::string>> list_tree(const std::string& commit_sha,
+                                                             const std::string& dir) const;
+  // The content of a blob.
+  std::string read_blob(const std::string& blob_sha) const;
+  // The last commit that changed each of `paths`, walking first-parent history
+  // from `commit_sha`. Paths whose change lies beyond a shallow boundary stay unknown.
+  std::map<std::string, model::CommitInfo> last_commits(const std::string& commit_sha,
+                                                        const std::vector<std::string>& paths) const;
+
+private:
+  explicit GitRepo(git_repository* r) : m_repo(r) {}
+  git_repository* m_repo = nullptr;
+};
+
+// Makes `dir` a Git repository (if it is not one) and commits every file in it
+// with the given message and author; returns the new commit's sha.
+std::string commit_all(const std::string& dir, const std::string& message,
+                       const std::string& author_name, const std::string& author_email,
+                       int64_t time_epoch);
+
+// Holds libgit2 initialised for its lifetime (main.cpp and tests only).
+struct GitLibrary {
+  GitLibrary();
+  ~GitLibrary();
+  GitLibrary(const GitLibrary&) = delete;
+  GitLibrary& operator=(const GitLibrary&) = delete;
+};
+
+} // namespace twinctl::io

@@ -1,0 +1,27 @@
+// The rule catalogue: stable ids (SARIF ruleId), names, descriptions and
+// default severities (DESIGN.md §5).
+#pragma once
+
+#include "lib/model/finding.hpp"
+
+#include <string>
+#include <vector>
+
+namespace twinctl::model {
+
+struct Rule {
+  std::string id;   // TWIN101
+  std::string name; // status-drift
+  std::string short_description;
+  std::string full_description;
+  std::string help; // what to do about it, plain text
+  Severity default_severity = Severity::medium;
+  std::vector<std::string> tags;
+};
+
+// All rules, sorted by id.
+const std::vector<Rule>& rules();
+// The rule with this id; nullptr when unknown.
+const Rule* find_rule(const std::string& id);
+
+} // namespace twinctl::model

@@ -1,0 +1,49 @@
+#include "lib/model/twin.hpp"
+
+#include <algorithm>
+
+namespace twinctl::model {
+
+namespace {
+
+// Collections sorted by id: binary search.
+template <class T>
+const T* find_sorted(const std::vector<T>& items, const std::string& id) {
+  auto it = std::lower_bound(items.begin(), items.end(), id,
+                             [](const T& item, const std::string& key) { return item.id < key; });
+  if (it == items.end() || it->id != id) {
+    return nullptr;
+  }
+  return &*it;
+}
+
+} // namespace
+
+const Asset* Twin::find_asset(const std::string& id) const { return find_sorted(assets, id); }
+const Space* Twin::find_space(const std::string& id) const { return find_sorted(spaces, id); }
+const Team* Twin::find_team(const std::string& id) const { return find_sorted(teams, id); }
+
+const Zone* Twin::find_zone(const std::string& id) const {
+  for (const Zone& z : zone_policy.zones) {
+    if (z.id == id) {
+      return &z;
+    }
+  }
+  return nullptr;
+}
+
+const Source* Twin::find_source(const std::string& id) const {
+  for (const Source& s : sources) {
+    if (s.id == id) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+CommitInfo Twin::commit_of(const std::string& path) const {
+  auto it = file_commits.find(path);
+  return it == file_commits.end() ? CommitInfo{} : it->second;
+}
+
+} // namespace twinctl::model

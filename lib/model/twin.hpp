@@ -1,0 +1,232 @@
+// The intended state of one site, as loaded from the twin repo (DESIGN.md §3).
+// Plain structs with value semantics; objects refer to each other by id. Only
+// lib/loaders builds a Twin; everything after that takes it as const.
+#pragma once
+
+#include "lib/model/location.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace twinctl::model {
+
+// An ISO 8601 duration such as P12M or PT15M. Months and years are kept apart
+// from days and seconds so calendar arithmetic is exact.
+struct Duration {
+  int64_t months = 0;  // years are 12 months
+  int64_t days = 0;    // weeks are 7 days
+  int64_t seconds = 0; // hours, minutes, seconds
+  std::string text;    // as written
+};
+
+// One field of `expected:` with the location of its key.
+struct ExpectedValue {
+  std::string value;
+  SourceLocation loc;
+};
+
+struct Relationship {
+  std::string type;   // FEEDS_DATA | POWERS | CONNECTS_TO
+  std::string target; // asset id
+  std::string protocol;
+  SourceLocation loc;
+};
+
+struct Thresholds {
+  std::optional<double> high_alarm;
+  std::optional<double> high_warn;
+  std::optional<double> low_warn;
+  std::optional<double> low_alarm;
+  double hysteresis = 0;
+};
+
+struct Calibration {
+  std::string certificate;
+  std::string calibrated_on; // YYYY-MM-DD
+  Duration interval;
+  SourceLocation loc;
+};
+
+struct Sensor {
+  std::string id;
+  std::string type; // temperature, pressure, vibration, current, power, status, ...
+  std::string unit; // UCUM-ish: Cel, bar, mm/s, A, kW, ...
+  std::optional<double> range_min;
+  std::optional<double> range_max;
+  Thresholds thresholds;
+  std::optional<Calibration> calibration;
+  std::optional<Duration> interval; // expected sampling period
+  SourceLocation loc;
+};
+
+struct Certificate {
+  std::string id;
+  std::string kind; // x509, safety-inspection, calibration, ...
+  std::string issuer;
+  std::string issued;  // YYYY-MM-DD
+  std::string expires; // YYYY-MM-DD
+  SourceLocation loc;
+};
+
+struct Asset {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string asset_class; // machine|plc|hmi|drive|sensor|gateway|network|server|power|utility
+  std::string criticality = "medium"; // low|medium|high|safety
+  std::string located_in;             // Space id
+  std::string owned_by;               // Team id
+  std::string zone;                   // Zone id
+  std::optional<double> purdue_level; // 0 1 2 3 3.5 4 5
+  std::string vendor;
+  std::string model;
+  std::vector<std::string> tags;
+
+  // What drift compares, keyed by field name (status, ip, firmware, config_checksum).
+  std::map<std::string, ExpectedValue> expected;
+  std::vector<Relationship> relationships;
+  std::map<std::string, int> redundancy; // relationship type -> k
+  std::vector<Sensor> sensors;
+  std::vector<Certificate> certificates;
+  std::optional<double> power_kw;
+  std::map<std::string, std::string> live; // identity bindings: mqtt, ditto, aws, azure, sparkplug
+
+  SourceLocation loc; // the `id:` key
+};
+
+struct Space {
+  std::string id;
+  std::string name;
+  std::string type; // site|building|area|line|cell
+  std::string parent;
+  SourceLocation loc;
+};
+
+struct Team {
+  std::string id;
+  std::string name;
+  std::string lead;
+  std::string email;
+  std::string chat;
+  std::string oncall;
+  SourceLocation loc;
+};
+
+struct Zone {
+  std::string id;
+  std::string name;
+  std::optional<double> purdue_level;
+  std::optional<int> security_level; // IEC 62443 SL-T 0..4
+  std::vector<std::string> subnets;  // CIDR
+  SourceLocation loc;
+};
+
+struct Conduit {
+  std::string id;
+  std::string from; // zone id
+  std::string to;   // zone id
+  bool bidirectional = false;
+  std::vector<std::string> protocols;
+  std::string description;
+  SourceLocation loc;
+};
+
+struct ZonePolicy {
+  std::vector<Zone> zones;
+  std::vector<Conduit> conduits;
+  SourceLocation loc;
+};
+
+// A severity override: the first matching entry wins.
+struct SeverityOverride {
+  std::string rule;        // TWIN103
+  std::string asset_class; // empty = any
+  std::string criticality; // empty = any
+  std::string severity;    // critical|high|medium|low|info
+  SourceLocation loc;
+};
+
+struct DriftPolicy {
+  std::vector<SeverityOverride> overrides;
+  std::vector<std::string> volatile_fields; // live fields never compared
+  SourceLocation loc;
+};
+
+struct Suppression {
+  // Selector: every given part must match. Globs use * and ?.
+  std::string asset;
+  std::string asset_class;
+  std::string zone;
+  std::string rule;
+  std::string field;
+  std::string value; // optional glob on the live value
+  std::string reason;
+  std::string owner;
+  std::string ticket;
+  std::string expires; // YYYY-MM-DD, empty = never
+  SourceLocation loc;
+};
+
+struct IgnoreList {
+  std::vector<Suppression> suppressions;
+  SourceLocation loc;
+};
+
+struct Source {
+  std::string id;
+  std::string name;
+  std::string adapter;  // ditto|generic|plain-json|sparkplug|aws-shadow|azure-twin|tasmota|homie|file
+  std::string endpoint; // URL or file path; never with credentials
+  std::vector<std::string> topics;
+  std::map<std::string, std::string> mapping; // field -> JSON pointer
+  std::map<std::string, std::string> status_aliases;
+  std::map<std::string, std::string> zone_aliases;
+  std::map<std::string, std::string> options; // adapter-specific settings
+  SourceLocation loc;
+};
+
+struct TwinDefaults {
+  Duration stale_after{0, 0, 900, "PT15M"};
+  Duration cert_due_soon{0, 30, 0, "P30D"};
+  std::optional<double> co2_kg_per_kwh;
+  std::map<std::string, std::string> status_aliases; // live value -> canonical status
+  std::map<std::string, std::string> zone_aliases;
+  std::map<std::string, std::string> unit_aliases;
+};
+
+struct Twin {
+  std::string id; // site id
+  std::string name;
+  std::string description;
+  TwinDefaults defaults;
+  SourceLocation loc; // twin.yaml
+
+  std::string root;       // twin root, relative to the repository root ("" = the root)
+  std::string commit;     // commit the twin was read at; empty for a working tree outside Git
+  std::string ref;        // what the user asked for (--ref), empty for the working tree
+
+  std::vector<Asset> assets; // sorted by id
+  std::vector<Space> spaces; // sorted by id
+  std::vector<Team> teams;   // sorted by id
+  std::vector<Source> sources;
+  ZonePolicy zone_policy;
+  DriftPolicy drift_policy;
+  IgnoreList ignore_list;
+
+  // Last commit that changed each file, by repo-relative path.
+  std::map<std::string, CommitInfo> file_commits;
+
+  // Lookups by id; nullptr when absent. Collections are sorted by id.
+  const Asset* find_asset(const std::string& id) const;
+  const Space* find_space(const std::string& id) const;
+  const Team* find_team(const std::string& id) const;
+  const Zone* find_zone(const std::string& id) const;
+  const Source* find_source(const std::string& id) const;
+  // The last commit of a file; an unknown CommitInfo when not known.
+  CommitInfo commit_of(const std::string& path) const;
+};
+
+} // namespace twinctl::model

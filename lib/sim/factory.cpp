@@ -1,0 +1,1 @@
+// Placeholder: the factory generator is being written.
