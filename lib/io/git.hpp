@@ -4,6 +4,7 @@
 
 #include "lib/model/location.hpp"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,11 +47,14 @@ public:
   std::string workdir() const;
   // The full sha of the commit `rev` names (throws when it names none).
   std::string resolve_commit(const std::string& rev) const;
-  // Every blob below `dir` ("" = root) in the tree of `commit_sha`, by
-  // repo-relative path: (path, blob sha). Symlinks and submodules are reported
-  // with an empty sha so callers can reject them.
-  std::vector<std::pair<std::string, std::string>> list_tree(const std::string& commit_sha,
-                                                             const std::string& dir) const;
+  struct TreeEntry {
+    std::string path; // repo-relative
+    std::string oid;  // blob sha
+    bool is_link = false; // a symlink: the blob holds the target path
+  };
+  // Every blob below `dir` ("" = root) in the tree of `commit_sha`, sorted by
+  // path. Submodules are skipped.
+  std::vector<TreeEntry> list_tree(const std::string& commit_sha, const std::string& dir) const;
   // The content of a blob.
   std::string read_blob(const std::string& blob_sha) const;
   // The last commit that changed each of `paths`, walking first-parent history

@@ -89,3 +89,25 @@ const Rule* find_rule(const std::string& id) {
 }
 
 } // namespace twinctl::model
+
+namespace twinctl::model {
+
+Severity effective_severity(const DriftPolicy& policy, const std::string& rule, Severity dflt, const Asset* asset) {
+  for (const SeverityOverride& o : policy.overrides) {
+    if (o.rule != rule) {
+      continue;
+    }
+    if (!o.asset_class.empty() && (!asset || asset->asset_class != o.asset_class)) {
+      continue;
+    }
+    if (!o.criticality.empty() && (!asset || asset->criticality != o.criticality)) {
+      continue;
+    }
+    if (auto s = parse_severity(o.severity)) {
+      return *s;
+    }
+  }
+  return dflt;
+}
+
+} // namespace twinctl::model

@@ -25,3 +25,13 @@ const std::vector<Rule>& rules();
 const Rule* find_rule(const std::string& id);
 
 } // namespace twinctl::model
+
+#include "lib/model/twin.hpp"
+
+namespace twinctl::model {
+
+// The severity of `rule` for `asset` (may be null): the first matching
+// override of the drift policy, else `dflt`.
+Severity effective_severity(const DriftPolicy& policy, const std::string& rule, Severity dflt, const Asset* asset);
+
+} // namespace twinctl::model

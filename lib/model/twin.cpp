@@ -19,22 +19,22 @@ const T* find_sorted(const std::vector<T>& items, const std::string& id) {
 
 } // namespace
 
-const Asset* Twin::find_asset(const std::string& id) const { return find_sorted(assets, id); }
-const Space* Twin::find_space(const std::string& id) const { return find_sorted(spaces, id); }
-const Team* Twin::find_team(const std::string& id) const { return find_sorted(teams, id); }
+const Asset* Twin::find_asset(const std::string& key) const { return find_sorted(assets, key); }
+const Space* Twin::find_space(const std::string& key) const { return find_sorted(spaces, key); }
+const Team* Twin::find_team(const std::string& key) const { return find_sorted(teams, key); }
 
-const Zone* Twin::find_zone(const std::string& id) const {
+const Zone* Twin::find_zone(const std::string& key) const {
   for (const Zone& z : zone_policy.zones) {
-    if (z.id == id) {
+    if (z.id == key) {
       return &z;
     }
   }
   return nullptr;
 }
 
-const Source* Twin::find_source(const std::string& id) const {
+const Source* Twin::find_source(const std::string& key) const {
   for (const Source& s : sources) {
-    if (s.id == id) {
+    if (s.id == key) {
       return &s;
     }
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lib/model/location.hpp"
+#include "lib/util/time.hpp"
 
 #include <cstdint>
 #include <map>
@@ -13,14 +14,7 @@
 
 namespace twinctl::model {
 
-// An ISO 8601 duration such as P12M or PT15M. Months and years are kept apart
-// from days and seconds so calendar arithmetic is exact.
-struct Duration {
-  int64_t months = 0;  // years are 12 months
-  int64_t days = 0;    // weeks are 7 days
-  int64_t seconds = 0; // hours, minutes, seconds
-  std::string text;    // as written
-};
+using util::Duration;
 
 // One field of `expected:` with the location of its key.
 struct ExpectedValue {
@@ -220,11 +214,11 @@ struct Twin {
   std::map<std::string, CommitInfo> file_commits;
 
   // Lookups by id; nullptr when absent. Collections are sorted by id.
-  const Asset* find_asset(const std::string& id) const;
-  const Space* find_space(const std::string& id) const;
-  const Team* find_team(const std::string& id) const;
-  const Zone* find_zone(const std::string& id) const;
-  const Source* find_source(const std::string& id) const;
+  const Asset* find_asset(const std::string& key) const;
+  const Space* find_space(const std::string& key) const;
+  const Team* find_team(const std::string& key) const;
+  const Zone* find_zone(const std::string& key) const;
+  const Source* find_source(const std::string& key) const;
   // The last commit of a file; an unknown CommitInfo when not known.
   CommitInfo commit_of(const std::string& path) const;
 };

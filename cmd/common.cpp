@@ -1,0 +1,139 @@
+#include "cmd/common.hpp"
+
+#include "lib/io/files.hpp"
+#include "lib/loaders/twin_reader.hpp"
+#include "lib/output/output.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/time.hpp"
+#include "lib/validate/validate.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace twinctl::cmd {
+
+void add_twin_options(CLI::App& sub, TwinArgs& args) {
+  sub.add_option("--repo", args.repo,
+                 "Git repository: a path (working tree or bare) or a URL to clone into the cache")
+      ->group("Intended state");
+  sub.add_option("--ref", args.ref, "Read the twin from Git objects at this revision, without a checkout")
+      ->group("Intended state");
+  sub.add_option("--twin", args.twin, "Twin root (the directory with twin.yaml); found automatically if omitted")
+      ->group("Intended state");
+}
+
+std::string help_footer(const std::string& examples) {
+  return "\nEXAMPLES:\n" + examples +
+         "\nEXIT STATUS:\n"
+         "  0  success; no finding at or above --fail-on\n"
+         "  1  the gate failed: findings at or above --fail-on (not suppressed, not in the baseline)\n"
+         "  2  usage, configuration or input error (bad flag, invalid YAML, unknown reference, unreadable file)\n"
+         "  3  incomplete: a live source could not be read; nothing is reported missing because of it\n";
+}
+
+loaders::LoadResult load_twin(const TwinArgs& args) {
+  loaders::TwinRequest req;
+  req.repo = args.repo;
+  req.ref = args.ref;
+  req.twin = args.twin;
+  req.cwd = std::filesystem::current_path().string();
+  loaders::LoadResult result = loaders::read_twin(req);
+  if (result.errors.empty()) {
+    // References only make sense once every file parsed.
+    result.errors = validate::check_structure(result.twin);
+  }
+  return result;
+}
+
+int64_t resolve_now(const std::string& now_arg) {
+  if (now_arg.empty()) {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  auto t = util::parse_timestamp(now_arg);
+  if (!t) {
+    throw Error("--now: '" + now_arg + "' is not a date or an RFC 3339 time (like 2026-05-04T09:42:00Z)");
+  }
+  return *t;
+}
+
+void print_errors(const std::vector<model::Diagnostic>& errors) {
+  for (const model::Diagnostic& d : errors) {
+    if (d.loc.known()) {
+      std::cerr << d.loc.str() << ": error: " << d.message << "\n";
+    } else {
+      std::cerr << "twinctl: error: " << d.message << "\n";
+    }
+  }
+  if (!errors.empty()) {
+    std::cerr << "twinctl: " << errors.size() << (errors.size() == 1 ? " error" : " errors")
+              << " in the intended state\n";
+  }
+}
+
+void add_output_option(CLI::App& sub, GlobalOptions& g, const std::vector<std::string>& formats) {
+  std::string list;
+  for (const std::string& f : formats) {
+    list += (list.empty() ? "" : "|") + f;
+  }
+  sub.add_option("-o,--output", g.outputs,
+                 "Output FORMAT[=PATH], repeatable (" + list + "; default table on stdout)")
+      ->check([formats](const std::string& v) -> std::string {
+        std::string fmt = v.substr(0, v.find('='));
+        for (const std::string& f : formats) {
+          if (f == fmt) {
+            return "";
+          }
+        }
+        return "unknown output format '" + fmt + "'";
+      })
+      ->group("Output");
+}
+
+namespace {
+
+bool use_color(const GlobalOptions& g) {
+  if (g.color == "always") {
+    return true;
+  }
+  if (g.color == "never") {
+    return false;
+  }
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
+}
+
+} // namespace
+
+void write_outputs(const GlobalOptions& g, const report::Report& r) {
+  std::vector<std::string> specs = g.outputs.empty() ? std::vector<std::string>{"table"} : g.outputs;
+  for (const std::string& spec : specs) {
+    size_t eq = spec.find('=');
+    std::string fmt = spec.substr(0, eq);
+    std::string path = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    bool to_stdout = path.empty() || path == "-";
+    if (!r.errors.empty() && fmt == "table") {
+      continue; // errors are on stderr already; a table of no findings would mislead
+    }
+    std::ostringstream buf;
+    if (fmt == "table") {
+      output::write_table(buf, r, {to_stdout && use_color(g)});
+    } else if (fmt == "json") {
+      output::write_json(buf, r);
+    } else {
+      throw Error("output format '" + fmt + "' is not available for this command");
+    }
+    if (to_stdout) {
+      std::cout << buf.str() << std::flush;
+    } else {
+      io::write_file(path, buf.str());
+    }
+  }
+}
+
+} // namespace twinctl::cmd

@@ -1,0 +1,33 @@
+// Helpers shared by the commands: loading the twin, the clock, writing outputs.
+// Only wiring lives here; the logic is in lib/.
+#pragma once
+
+#include "cmd/commands.hpp"
+#include "lib/loaders/twin_loader.hpp"
+#include "lib/report/report.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace twinctl::cmd {
+
+// Reads the twin and runs the structural checks every command needs;
+// problems are in LoadResult::errors. Throws twinctl::Error when the twin
+// cannot be read at all.
+loaders::LoadResult load_twin(const TwinArgs& args);
+
+// --now, or the system clock when empty. Throws on a malformed time.
+int64_t resolve_now(const std::string& now_arg);
+
+// Prints each error as "path:line:column: error: message" on stderr, then a count.
+void print_errors(const std::vector<model::Diagnostic>& errors);
+
+// Registers -o/--output on a command; `formats` lists what it can write.
+void add_output_option(CLI::App& sub, GlobalOptions& g, const std::vector<std::string>& formats);
+
+// Renders the report to every -o FORMAT[=PATH] (default: table on stdout).
+// With errors, only machine-readable formats are written.
+void write_outputs(const GlobalOptions& g, const report::Report& r);
+
+} // namespace twinctl::cmd

@@ -1,0 +1,61 @@
+// twinctl: the command table, library set-up, and the one place errors become
+// exit codes.
+#include "cmd/commands.hpp"
+#include "lib/io/git.hpp"
+#include "lib/util/error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <git2.h>
+#include <nlohmann/json.hpp>
+#include <yaml.h>
+
+#include <iostream>
+
+namespace {
+
+std::string version_text() {
+  int major = 0, minor = 0, rev = 0;
+  git_libgit2_version(&major, &minor, &rev);
+  return std::string("twinctl ") + TWINCTL_VERSION + "\n" + "  libgit2 " + std::to_string(major) + "." +
+         std::to_string(minor) + "." + std::to_string(rev) + "\n  libyaml " + yaml_get_version_string() +
+         "\n  nlohmann_json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+         std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH) +
+         "\n  CLI11 " + CLI11_VERSION;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  using namespace twinctl::cmd;
+  twinctl::io::GitLibrary git; // before any command runs, once
+
+  CLI::App app{"twinctl — drift gates, root causes and audits for factory digital twins"};
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions g;
+  app.add_option("--color", g.color, "Colour: auto|always|never (auto honours NO_COLOR and TTYs)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("-q,--quiet", g.quiet, "Print no progress or summary on stderr");
+  app.footer(help_footer("  twinctl validate --twin examples/factory\n"
+                         "  twinctl simulate factory --assets 10000 --seed 7 --out /tmp/plant --commit\n"
+                         "  twinctl <command> --help\n"));
+
+  int rc = k_exit_ok;
+  register_validate(app, g, rc);
+  register_simulate(app, g, rc);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes (100-127) mean usage errors: map them to 2.
+    return app.exit(e) == 0 ? k_exit_ok : k_exit_error;
+  } catch (const twinctl::Error& e) {
+    std::cerr << "twinctl: error: " << e.what() << "\n";
+    return k_exit_error;
+  } catch (const std::exception& e) {
+    std::cerr << "twinctl: internal error: " << e.what() << "\n";
+    return k_exit_error;
+  }
+  return rc;
+}

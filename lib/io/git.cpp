@@ -1,0 +1,284 @@
+#include "lib/io/git.hpp"
+
+#include "lib/util/error.hpp"
+#include "lib/util/time.hpp"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace twinctl::io {
+
+namespace {
+
+using GitCommit = std::unique_ptr<git_commit, Deleter<git_commit_free>>;
+using GitTree = std::unique_ptr<git_tree, Deleter<git_tree_free>>;
+using GitObject = std::unique_ptr<git_object, Deleter<git_object_free>>;
+using GitBlob = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
+using GitDiff = std::unique_ptr<git_diff, Deleter<git_diff_free>>;
+using GitIndex = std::unique_ptr<git_index, Deleter<git_index_free>>;
+using GitSignature = std::unique_ptr<git_signature, Deleter<git_signature_free>>;
+using GitRemote = std::unique_ptr<git_remote, Deleter<git_remote_free>>;
+using GitReference = std::unique_ptr<git_reference, Deleter<git_reference_free>>;
+
+std::string oid_str(const git_oid* oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, oid);
+  return buf;
+}
+
+git_oid parse_oid(const std::string& sha) {
+  git_oid oid;
+  git_check(git_oid_fromstr(&oid, sha.c_str()), "parsing object id " + sha);
+  return oid;
+}
+
+GitCommit lookup_commit(git_repository* repo, const std::string& sha) {
+  git_oid oid = parse_oid(sha);
+  git_commit* c = nullptr;
+  git_check(git_commit_lookup(&c, repo, &oid), "reading commit " + sha);
+  return GitCommit(c);
+}
+
+GitTree tree_of(const git_commit* c) {
+  git_tree* t = nullptr;
+  git_check(git_commit_tree(&t, c), "reading the tree of a commit");
+  return GitTree(t);
+}
+
+// Remote with a mirror refspec, so a fetch updates refs/heads/* and HEAD stays current.
+int create_mirror_remote(git_remote** out, git_repository* repo, const char* name, const char* url, void*) {
+  return git_remote_create_with_fetchspec(out, repo, name, url, "+refs/heads/*:refs/heads/*");
+}
+
+} // namespace
+
+void git_check(int rc, const std::string& what) {
+  if (rc >= 0) {
+    return;
+  }
+  const git_error* e = git_error_last(); // may be NULL before libgit2 1.8
+  throw Error(what + ": " + (e && e->message ? e->message : "libgit2 error " + std::to_string(rc)));
+}
+
+std::optional<GitRepo> GitRepo::discover(const std::string& path) {
+  git_repository* r = nullptr;
+  if (git_repository_open_ext(&r, path.c_str(), 0, nullptr) < 0) {
+    return std::nullopt;
+  }
+  return GitRepo(r);
+}
+
+GitRepo GitRepo::open(const std::string& path) {
+  git_repository* r = nullptr;
+  git_check(git_repository_open_ext(&r, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+            "opening Git repository " + path);
+  return GitRepo(r);
+}
+
+GitRepo GitRepo::clone_or_fetch(const std::string& url, const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir + "/HEAD", ec)) {
+    GitRepo repo = open(dir);
+    git_remote* remote = nullptr;
+    git_check(git_remote_lookup(&remote, repo.get(), "origin"), "finding the remote of the cached clone " + dir);
+    GitRemote owned(remote);
+    git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
+    opts.prune = GIT_FETCH_PRUNE;
+    git_check(git_remote_fetch(remote, nullptr, &opts, "twinctl fetch"), "fetching " + url);
+    return repo;
+  }
+  std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
+  git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+  opts.bare = 1;
+  opts.remote_cb = create_mirror_remote;
+  git_repository* r = nullptr;
+  int rc = git_clone(&r, url.c_str(), dir.c_str(), &opts);
+  if (rc < 0) {
+    std::filesystem::remove_all(dir, ec); // never leave a half clone that looks like a cache
+    git_check(rc, "cloning " + url);
+  }
+  return GitRepo(r);
+}
+
+GitRepo::GitRepo(GitRepo&& o) noexcept : m_repo(o.m_repo) { o.m_repo = nullptr; }
+
+GitRepo& GitRepo::operator=(GitRepo&& o) noexcept {
+  if (this != &o) {
+    if (m_repo) {
+      git_repository_free(m_repo);
+    }
+    m_repo = o.m_repo;
+    o.m_repo = nullptr;
+  }
+  return *this;
+}
+
+GitRepo::~GitRepo() {
+  if (m_repo) {
+    git_repository_free(m_repo);
+  }
+}
+
+bool GitRepo::is_bare() const { return git_repository_is_bare(m_repo) == 1; }
+bool GitRepo::is_shallow() const { return git_repository_is_shallow(m_repo) == 1; }
+
+std::string GitRepo::workdir() const {
+  const char* w = git_repository_workdir(m_repo);
+  return w ? w : "";
+}
+
+std::string GitRepo::resolve_commit(const std::string& rev) const {
+  git_object* obj = nullptr;
+  git_check(git_revparse_single(&obj, m_repo, rev.c_str()), "resolving revision '" + rev + "'");
+  GitObject owned(obj);
+  git_object* peeled = nullptr;
+  git_check(git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT), "'" + rev + "' does not name a commit");
+  GitObject owned_peeled(peeled);
+  return oid_str(git_object_id(peeled));
+}
+
+std::vector<GitRepo::TreeEntry> GitRepo::list_tree(const std::string& commit_sha, const std::string& dir) const {
+  GitCommit c = lookup_commit(m_repo, commit_sha);
+  GitTree root = tree_of(c.get());
+  GitTree sub;
+  const git_tree* start = root.get();
+  if (!dir.empty()) {
+    git_tree_entry* e = nullptr;
+    git_check(git_tree_entry_bypath(&e, root.get(), dir.c_str()), "finding '" + dir + "' at " + commit_sha.substr(0, 12));
+    std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>> owned(e);
+    if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+      throw Error("'" + dir + "' is not a directory at " + commit_sha.substr(0, 12));
+    }
+    git_tree* t = nullptr;
+    git_check(git_tree_lookup(&t, m_repo, git_tree_entry_id(e)), "reading tree " + dir);
+    sub.reset(t);
+    start = t;
+  }
+  struct Payload {
+    std::string prefix;
+    std::vector<TreeEntry> out;
+  } payload{dir.empty() ? "" : dir + "/", {}};
+  auto cb = [](const char* root_path, const git_tree_entry* e, void* p) -> int {
+    auto* pl = static_cast<Payload*>(p);
+    git_filemode_t mode = git_tree_entry_filemode(e);
+    if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK) {
+      pl->out.push_back({pl->prefix + root_path + git_tree_entry_name(e), oid_str(git_tree_entry_id(e)),
+                         mode == GIT_FILEMODE_LINK});
+    }
+    return 0;
+  };
+  git_check(git_tree_walk(start, GIT_TREEWALK_PRE, cb, &payload), "listing the tree at " + commit_sha.substr(0, 12));
+  std::sort(payload.out.begin(), payload.out.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+  return std::move(payload.out);
+}
+
+std::string GitRepo::read_blob(const std::string& blob_sha) const {
+  git_oid oid = parse_oid(blob_sha);
+  git_blob* b = nullptr;
+  git_check(git_blob_lookup(&b, m_repo, &oid), "reading blob " + blob_sha);
+  GitBlob owned(b);
+  // Copy before the blob is freed: rawcontent points into libgit2's cache.
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+}
+
+std::map<std::string, model::CommitInfo> GitRepo::last_commits(const std::string& commit_sha,
+                                                               const std::vector<std::string>& paths) const {
+  std::map<std::string, model::CommitInfo> out;
+  std::set<std::string> remaining(paths.begin(), paths.end());
+  GitCommit c = lookup_commit(m_repo, commit_sha);
+  // Walk first-parent history; each commit claims the remaining paths it changed.
+  while (c && !remaining.empty()) {
+    GitTree tree = tree_of(c.get());
+    GitTree parent_tree;
+    GitCommit parent;
+    bool boundary = false;
+    if (git_commit_parentcount(c.get()) > 0) {
+      git_commit* p = nullptr;
+      if (git_commit_parent(&p, c.get(), 0) < 0) {
+        boundary = true; // a shallow clone: the parent is not here
+      } else {
+        parent.reset(p);
+        parent_tree = tree_of(p);
+      }
+    } else if (is_shallow()) {
+      boundary = true; // libgit2 may present the graft point as a root
+    }
+    if (boundary) {
+      break; // what the boundary commit "added" may be older: leave it unknown
+    }
+    git_diff* d = nullptr;
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    opts.flags |= GIT_DIFF_SKIP_BINARY_CHECK;
+    git_check(git_diff_tree_to_tree(&d, m_repo, parent_tree.get(), tree.get(), &opts), "comparing trees");
+    GitDiff diff(d);
+    model::CommitInfo info;
+    bool info_set = false;
+    size_t n = git_diff_num_deltas(d);
+    for (size_t i = 0; i < n; ++i) {
+      const git_diff_delta* delta = git_diff_get_delta(d, i);
+      auto it = remaining.find(delta->new_file.path);
+      if (it == remaining.end()) {
+        continue;
+      }
+      if (!info_set) {
+        const git_signature* a = git_commit_author(c.get());
+        info.sha = oid_str(git_commit_id(c.get()));
+        info.author = a && a->name ? a->name : "";
+        info.date = util::format_timestamp(a ? a->when.time : 0);
+        info_set = true;
+      }
+      out[*it] = info;
+      remaining.erase(it);
+    }
+    c = std::move(parent);
+  }
+  return out;
+}
+
+std::string commit_all(const std::string& dir, const std::string& message, const std::string& author_name,
+                       const std::string& author_email, int64_t time_epoch) {
+  git_repository* r = nullptr;
+  if (git_repository_open_ext(&r, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0) {
+    git_check(git_repository_init(&r, dir.c_str(), 0), "creating a Git repository in " + dir);
+  }
+  GitRepo repo = GitRepo::open(dir);
+  git_repository_free(r);
+
+  git_index* idx = nullptr;
+  git_check(git_repository_index(&idx, repo.get()), "opening the index");
+  GitIndex index(idx);
+  git_check(git_index_add_all(idx, nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr), "adding files");
+  git_check(git_index_write(idx), "writing the index");
+  git_oid tree_id;
+  git_check(git_index_write_tree(&tree_id, idx), "writing the tree");
+  git_tree* t = nullptr;
+  git_check(git_tree_lookup(&t, repo.get(), &tree_id), "reading the new tree");
+  GitTree tree(t);
+
+  git_signature* s = nullptr;
+  git_check(git_signature_new(&s, author_name.c_str(), author_email.c_str(), time_epoch, 0), "making a signature");
+  GitSignature sig(s);
+
+  GitCommit parent;
+  git_oid head;
+  if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) {
+    git_commit* p = nullptr;
+    git_check(git_commit_lookup(&p, repo.get(), &head), "reading HEAD");
+    parent.reset(p);
+  }
+  const git_commit* parents[] = {parent.get()};
+  git_oid id;
+  git_check(git_commit_create(&id, repo.get(), "HEAD", s, s, nullptr, message.c_str(), t, parent ? 1 : 0,
+                              parent ? parents : nullptr),
+            "committing");
+  return oid_str(&id);
+}
+
+GitLibrary::GitLibrary() { git_libgit2_init(); }
+GitLibrary::~GitLibrary() { git_libgit2_shutdown(); }
+
+} // namespace twinctl::io

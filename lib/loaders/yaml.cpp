@@ -1,0 +1,208 @@
+#include "lib/loaders/yaml.hpp"
+
+#include "lib/util/error.hpp"
+
+#include <yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+namespace twinctl::loaders {
+
+const char* YamlNode::kind_name() const {
+  switch (kind) {
+  case Kind::null:
+    return "null";
+  case Kind::scalar:
+    return "a scalar";
+  case Kind::mapping:
+    return "a mapping";
+  case Kind::sequence:
+    return "a list";
+  }
+  return "?";
+}
+
+namespace {
+
+struct Parser {
+  yaml_parser_t p;
+  Parser() { yaml_parser_initialize(&p); }
+  ~Parser() { yaml_parser_delete(&p); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+};
+
+struct Event {
+  yaml_event_t e;
+  bool live = false;
+  ~Event() {
+    if (live) {
+      yaml_event_delete(&e);
+    }
+  }
+};
+
+size_t count_nodes(const YamlNode& n) {
+  size_t c = 1;
+  for (const YamlNode& k : n.children) {
+    c += count_nodes(k);
+  }
+  return c;
+}
+
+// Line and column (1-based) of a byte offset, for reader errors that carry only an offset.
+void position_of(std::string_view text, size_t offset, int& line, int& column) {
+  offset = std::min(offset, text.size());
+  line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(offset), '\n'));
+  size_t nl = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  column = static_cast<int>(offset - (nl == std::string_view::npos || offset == 0 ? 0 : nl + 1)) + 1;
+}
+
+[[noreturn]] void fail(const std::string& path, int line, int column, const std::string& msg) {
+  throw Error(path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + msg);
+}
+
+[[noreturn]] void fail_parser(const yaml_parser_t& p, std::string_view text, const std::string& path) {
+  int line = 0, column = 0;
+  std::string msg = p.problem ? p.problem : "YAML syntax error";
+  if (p.error == YAML_READER_ERROR) {
+    position_of(text, p.problem_offset, line, column);
+    if (msg.find("UTF-8") != std::string::npos || msg.find("utf-8") != std::string::npos) {
+      msg = "the file is not valid UTF-8 (" + msg + ")";
+    }
+  } else {
+    line = static_cast<int>(p.problem_mark.line) + 1;
+    column = static_cast<int>(p.problem_mark.column) + 1;
+    if (p.context) {
+      msg += std::string(" ") + p.context;
+    }
+    size_t off = p.problem_mark.index;
+    if (off < text.size() && text[off] == '\t') {
+      msg += " (a tab: YAML indentation must use spaces)";
+    }
+  }
+  fail(path, line, column, msg);
+}
+
+} // namespace
+
+std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& path, const YamlLimits& limits) {
+  Parser parser;
+  yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+
+  std::vector<YamlNode> docs;
+  std::vector<YamlNode*> stack; // open collections; pointers stay valid (only the top grows)
+  std::map<std::string, YamlNode> anchors;
+  size_t alias_nodes = 0;
+
+  // Adds a finished node to the open collection (or as a document root) and returns it.
+  auto attach = [&](YamlNode&& node) -> YamlNode* {
+    if (stack.empty()) {
+      docs.back() = std::move(node);
+      return &docs.back();
+    }
+    stack.back()->children.push_back(std::move(node));
+    return &stack.back()->children.back();
+  };
+  auto remember = [&](const unsigned char* anchor, const YamlNode& node) {
+    if (anchor) {
+      alias_nodes += count_nodes(node);
+      if (alias_nodes > limits.max_alias_nodes) {
+        fail(path, node.line, node.column, "YAML anchors and aliases expand to too many nodes (an alias bomb?)");
+      }
+      anchors[reinterpret_cast<const char*>(anchor)] = node;
+    }
+  };
+  // Anchors of open collections, remembered when they close.
+  std::vector<std::string> open_anchor_names;
+
+  while (true) {
+    Event ev;
+    if (!yaml_parser_parse(&parser.p, &ev.e)) {
+      fail_parser(parser.p, text, path);
+    }
+    ev.live = true;
+    const yaml_mark_t& m = ev.e.start_mark;
+    int line = static_cast<int>(m.line) + 1;
+    int column = static_cast<int>(m.column) + 1;
+    switch (ev.e.type) {
+    case YAML_STREAM_END_EVENT:
+      return docs;
+    case YAML_DOCUMENT_START_EVENT: {
+      YamlNode empty;
+      empty.line = line;
+      empty.column = column;
+      docs.push_back(std::move(empty));
+      anchors.clear();
+      break;
+    }
+    case YAML_SCALAR_EVENT: {
+      YamlNode n;
+      n.line = line;
+      n.column = column;
+      if (ev.e.data.scalar.length > limits.max_scalar_bytes) {
+        fail(path, line, column,
+             "a scalar of " + std::to_string(ev.e.data.scalar.length) + " bytes is larger than the limit of " +
+                 std::to_string(limits.max_scalar_bytes));
+      }
+      n.value.assign(reinterpret_cast<const char*>(ev.e.data.scalar.value), ev.e.data.scalar.length);
+      n.plain = ev.e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+      bool is_null = n.plain && (n.value.empty() || n.value == "~" || n.value == "null" ||
+                                 n.value == "Null" || n.value == "NULL");
+      n.kind = is_null ? YamlNode::Kind::null : YamlNode::Kind::scalar;
+      YamlNode* placed = attach(std::move(n));
+      remember(ev.e.data.scalar.anchor, *placed);
+      break;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+      if (stack.size() + 1 > limits.max_depth) {
+        fail(path, line, column,
+             "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
+      }
+      YamlNode n;
+      n.line = line;
+      n.column = column;
+      bool seq = ev.e.type == YAML_SEQUENCE_START_EVENT;
+      n.kind = seq ? YamlNode::Kind::sequence : YamlNode::Kind::mapping;
+      const unsigned char* anchor = seq ? ev.e.data.sequence_start.anchor : ev.e.data.mapping_start.anchor;
+      stack.push_back(attach(std::move(n)));
+      open_anchor_names.push_back(anchor ? reinterpret_cast<const char*>(anchor) : "");
+      break;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+      YamlNode* done = stack.back();
+      stack.pop_back();
+      std::string anchor = std::move(open_anchor_names.back());
+      open_anchor_names.pop_back();
+      if (!anchor.empty()) {
+        remember(reinterpret_cast<const unsigned char*>(anchor.c_str()), *done);
+      }
+      break;
+    }
+    case YAML_ALIAS_EVENT: {
+      std::string name = reinterpret_cast<const char*>(ev.e.data.alias.anchor);
+      auto it = anchors.find(name);
+      if (it == anchors.end()) {
+        fail(path, line, column, "unknown YAML alias '*" + name + "'");
+      }
+      alias_nodes += count_nodes(it->second);
+      if (alias_nodes > limits.max_alias_nodes) {
+        fail(path, line, column, "YAML aliases expand to too many nodes (an alias bomb?)");
+      }
+      YamlNode copy = it->second;
+      copy.line = line;
+      copy.column = column;
+      attach(std::move(copy));
+      break;
+    }
+    default:
+      break;
+    }
+  }
+}
+
+} // namespace twinctl::loaders

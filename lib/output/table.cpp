@@ -1,0 +1,158 @@
+#include "lib/output/output.hpp"
+
+#include <algorithm>
+
+namespace twinctl::output {
+
+namespace {
+
+const char* colour_of(model::Severity s) {
+  switch (s) {
+  case model::Severity::critical:
+    return "\x1b[1;35m";
+  case model::Severity::high:
+    return "\x1b[1;31m";
+  case model::Severity::medium:
+    return "\x1b[33m";
+  case model::Severity::low:
+    return "\x1b[36m";
+  case model::Severity::info:
+    return "\x1b[2m";
+  }
+  return "";
+}
+
+std::string pad(const std::string& s, size_t w) { return s.size() >= w ? s : s + std::string(w - s.size(), ' '); }
+
+std::string clip(const std::string& s, size_t w) { return s.size() <= w ? s : s.substr(0, w - 1) + "~"; }
+
+std::string summary_counts(const report::Report& r) {
+  std::vector<std::string> parts;
+  size_t total = 0;
+  for (int s = 4; s >= 0; --s) {
+    size_t n = r.by_severity[static_cast<size_t>(s)];
+    total += n;
+    if (n > 0) {
+      parts.push_back(std::to_string(n) + " " + model::to_string(static_cast<model::Severity>(s)));
+    }
+  }
+  std::string out = std::to_string(total) + (total == 1 ? " finding" : " findings");
+  if (!parts.empty()) {
+    out += " (";
+    for (size_t i = 0; i < parts.size(); ++i) {
+      out += (i ? ", " : "") + parts[i];
+    }
+    out += ")";
+  }
+  if (r.suppressed > 0) {
+    out += ", " + std::to_string(r.suppressed) + " suppressed";
+  }
+  if (r.baselined > 0) {
+    out += ", " + std::to_string(r.baselined) + " in the baseline";
+  }
+  return out;
+}
+
+} // namespace
+
+void write_table(std::ostream& out, const report::Report& r, const RenderOptions& opts) {
+  const char* bold = opts.color ? "\x1b[1m" : "";
+  const char* dim = opts.color ? "\x1b[2m" : "";
+  const char* reset = opts.color ? "\x1b[0m" : "";
+
+  out << bold << r.site << reset;
+  if (!r.site_name.empty()) {
+    out << " — " << r.site_name;
+  }
+  out << " · " << r.asset_count << " assets";
+  if (!r.commit.empty()) {
+    out << " · commit " << r.commit.substr(0, 12);
+  } else {
+    out << " · working tree";
+  }
+  out << "\n";
+  for (const report::SourceStatus& s : r.sources) {
+    out << "  source " << s.name << " (" << s.adapter << "): "
+        << (s.ok ? std::to_string(s.items) + " items" : std::string("FAILED: ") + s.error) << "\n";
+  }
+  if (r.coverage_percent) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", *r.coverage_percent);
+    out << "  coverage " << buf << "% of intended assets observed\n";
+  }
+  out << "\n";
+
+  std::vector<const model::Finding*> active, suppressed;
+  for (const model::Finding& f : r.findings) {
+    (f.suppressed ? suppressed : active).push_back(&f);
+  }
+  if (active.empty() && suppressed.empty()) {
+    out << "No findings.\n";
+  }
+  if (!active.empty()) {
+    size_t w_asset = 5, w_field = 5;
+    for (const model::Finding* f : active) {
+      w_asset = std::max(w_asset, std::min<size_t>(f->asset.size(), 28));
+      w_field = std::max(w_field, std::min<size_t>(f->field.size(), 32));
+    }
+    out << bold << pad("SEVERITY", 10) << pad("RULE", 9) << pad("ASSET", w_asset + 2) << pad("FIELD", w_field + 2)
+        << "MESSAGE" << reset << "\n";
+    const std::string indent(19, ' ');
+    for (const model::Finding* f : active) {
+      std::string sev = model::to_string(f->severity);
+      out << (opts.color ? colour_of(f->severity) : "") << pad(sev, 10) << reset << pad(f->rule, 9)
+          << pad(clip(f->asset, 28), w_asset + 2) << pad(clip(f->field, 32), w_field + 2) << f->message;
+      if (f->baseline_state == "unchanged") {
+        out << " " << dim << "(in baseline)" << reset;
+      }
+      out << "\n";
+      std::string where = f->loc.known() ? f->loc.str() : "";
+      if (f->commit.known()) {
+        where += " · last changed " + f->commit.sha.substr(0, 10) + " by " + f->commit.author + ", " +
+                 f->commit.date.substr(0, 10);
+      }
+      if (!where.empty()) {
+        out << indent << dim << where << reset << "\n";
+      }
+    }
+  }
+  if (!suppressed.empty()) {
+    out << "\n" << bold << "Suppressed" << reset << " (do not fail the gate):\n";
+    for (const model::Finding* f : suppressed) {
+      out << "  " << pad(model::to_string(f->severity), 10) << pad(f->rule, 9) << f->asset
+          << (f->field.empty() ? "" : " " + f->field) << " — " << f->suppression_reason;
+      std::vector<std::string> meta;
+      if (!f->suppression_owner.empty()) {
+        meta.push_back(f->suppression_owner);
+      }
+      if (!f->suppression_ticket.empty()) {
+        meta.push_back(f->suppression_ticket);
+      }
+      if (!f->suppression_expires.empty()) {
+        meta.push_back("until " + f->suppression_expires);
+      }
+      if (!meta.empty()) {
+        out << " (";
+        for (size_t i = 0; i < meta.size(); ++i) {
+          out << (i ? ", " : "") << meta[i];
+        }
+        out << ")";
+      }
+      out << "\n";
+    }
+  }
+  out << "\n" << summary_counts(r) << ". ";
+  if (r.incomplete) {
+    out << "Run INCOMPLETE: a live source could not be read; its assets are unobserved, not missing. ";
+  }
+  if (!r.fail_on) {
+    out << "Gate: none (report only).\n";
+  } else if (r.gate_failed) {
+    out << (opts.color ? "\x1b[1;31m" : "") << "Gate: FAILED" << reset << " (fail-on " << model::to_string(*r.fail_on)
+        << ").\n";
+  } else {
+    out << "Gate: passed (fail-on " << model::to_string(*r.fail_on) << ").\n";
+  }
+}
+
+} // namespace twinctl::output

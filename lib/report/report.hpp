@@ -1,0 +1,73 @@
+// What every gating command hands to the formatters: the findings, the
+// errors, the gate's decision and the figures a reader wants. Formatters only
+// render a Report; everything they show is computed here.
+#pragma once
+
+#include "lib/model/finding.hpp"
+#include "lib/model/twin.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace twinctl::report {
+
+struct SourceStatus {
+  std::string name;
+  std::string adapter;
+  bool ok = true;
+  size_t items = 0;
+  std::string error;
+};
+
+struct Report {
+  std::string command; // validate | drift | audit
+  std::string tool_version;
+  std::string generated_at; // the run's `now`, RFC 3339
+
+  // The twin.
+  std::string site;
+  std::string site_name;
+  std::string twin_root;
+  std::string commit;
+  std::string ref;
+  size_t asset_count = 0;
+  size_t space_count = 0;
+  size_t team_count = 0;
+  std::string twin_yaml; // repo-relative path of twin.yaml (unmanaged findings point here)
+
+  std::vector<model::Diagnostic> errors;
+  std::vector<model::Finding> findings; // sorted
+
+  // Live state (drift); empty for validate.
+  std::vector<SourceStatus> sources;
+  std::optional<double> coverage_percent;
+  bool incomplete = false;
+
+  // The gate.
+  std::optional<model::Severity> fail_on; // nullopt = none (report only)
+  bool gate_failed = false;
+  std::array<size_t, 5> by_severity{}; // gating (unsuppressed, not in baseline) findings, by Severity
+  size_t suppressed = 0;
+  size_t baselined = 0;
+};
+
+// Fills the twin fields of a report.
+void describe_twin(Report& r, const model::Twin& twin);
+
+struct GateOptions {
+  std::optional<model::Severity> fail_on = model::Severity::high;
+  int64_t now = 0;
+};
+
+// Applies the ignore list (marks findings suppressed, adds TWIN901 for expired
+// suppressions), sorts the findings, counts them and decides the gate.
+void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts);
+
+// "critical|high|medium|low|info|none" -> the fail-on level; nullopt for none.
+// Throws twinctl::Error for anything else.
+std::optional<model::Severity> parse_fail_on(const std::string& s);
+
+} // namespace twinctl::report
