@@ -8,7 +8,7 @@ packages=(
   libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev catch2
   libmosquitto-dev mosquitto mosquitto-clients
   libcurl4-openssl-dev libsqlite3-dev
-  python3 python3-jsonschema python3-yaml
+  python3 python3-jsonschema python3-yaml man-db
 )
 
 missing=()
