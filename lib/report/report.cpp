@@ -109,7 +109,9 @@ void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts) {
   r.suppressed = 0;
   r.baselined = 0;
   r.gate_failed = false;
+  r.by_kind.clear();
   for (const model::Finding& f : r.findings) {
+    ++r.by_kind[f.kind];
     if (f.suppressed) {
       ++r.suppressed;
       continue;

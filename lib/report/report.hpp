@@ -4,9 +4,11 @@
 #pragma once
 
 #include "lib/model/finding.hpp"
+#include "lib/model/live.hpp"
 #include "lib/model/twin.hpp"
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,13 +16,19 @@
 
 namespace twinctl::report {
 
-struct SourceStatus {
-  std::string name;
-  std::string adapter;
-  bool ok = true;
-  size_t items = 0;
-  std::string error;
+using SourceStatus = model::LiveSource;
+
+// A finding of the baseline that this run no longer has (SARIF baselineState "absent").
+struct BaselineEntry {
+  std::string fingerprint;
+  std::string rule;
+  std::string asset;
+  std::string field;
+  std::string message;
+  model::SourceLocation loc;
 };
+
+using Unobserved = model::Unobserved;
 
 struct Report {
   std::string command; // validate | drift | audit
@@ -42,9 +50,18 @@ struct Report {
   std::vector<model::Finding> findings; // sorted
 
   // Live state (drift); empty for validate.
-  std::vector<SourceStatus> sources;
-  std::optional<double> coverage_percent;
-  bool incomplete = false;
+  std::string taken_at;                 // when the live state was read
+  std::vector<SourceStatus> sources;    // sorted by name
+  std::optional<double> coverage_percent; // observed / monitored intended assets
+  size_t monitored = 0;                 // intended assets that live state is expected to show
+  size_t observed = 0;
+  std::vector<Unobserved> unobserved;   // sorted by asset
+  bool incomplete = false;              // a source failed: exit 3 unless --allow-partial
+  std::map<std::string, size_t> by_kind; // changed, missing, unmanaged, stale, policy ... (all findings)
+
+  // Baseline: set when --baseline was given.
+  bool has_baseline = false;
+  std::vector<BaselineEntry> baseline_absent;
 
   // The gate.
   std::optional<model::Severity> fail_on; // nullopt = none (report only)
