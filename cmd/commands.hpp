@@ -21,6 +21,7 @@ struct GlobalOptions {
   std::vector<std::string> outputs; // -o FORMAT[=PATH], repeatable
   std::string color = "auto";       // auto|always|never
   bool quiet = false;
+  std::string sarif_category; // --sarif-category (drift, audit)
 };
 
 // Where the intended state comes from (--repo, --ref, --twin).
@@ -36,6 +37,7 @@ void add_twin_options(CLI::App& sub, TwinArgs& args);
 std::string help_footer(const std::string& examples);
 
 void register_validate(CLI::App& root, GlobalOptions& g, int& rc);
+void register_drift(CLI::App& root, GlobalOptions& g, int& rc);
 void register_simulate(CLI::App& root, GlobalOptions& g, int& rc);
 
 } // namespace twinctl::cmd

@@ -117,14 +117,24 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
     std::string fmt = spec.substr(0, eq);
     std::string path = eq == std::string::npos ? "" : spec.substr(eq + 1);
     bool to_stdout = path.empty() || path == "-";
-    if (!r.errors.empty() && fmt == "table") {
-      continue; // errors are on stderr already; a table of no findings would mislead
+    if (!r.errors.empty() && fmt != "json") {
+      continue; // errors are on stderr already; only JSON carries them for pipelines
     }
     std::ostringstream buf;
     if (fmt == "table") {
       output::write_table(buf, r, {to_stdout && use_color(g)});
     } else if (fmt == "json") {
       output::write_json(buf, r);
+    } else if (fmt == "sarif") {
+      output::write_sarif(buf, r, {g.sarif_category});
+    } else if (fmt == "markdown") {
+      output::write_markdown(buf, r);
+    } else if (fmt == "github") {
+      output::write_github(buf, r);
+    } else if (fmt == "junit") {
+      output::write_junit(buf, r);
+    } else if (fmt == "baseline") {
+      output::write_baseline(buf, r);
     } else {
       throw Error("output format '" + fmt + "' is not available for this command");
     }

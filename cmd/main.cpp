@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
 
   int rc = k_exit_ok;
   register_validate(app, g, rc);
+  register_drift(app, g, rc);
   register_simulate(app, g, rc);
 
   try {

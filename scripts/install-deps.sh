@@ -9,6 +9,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients
   libcurl4-openssl-dev libsqlite3-dev
   python3 python3-jsonschema python3-yaml man-db
+  shellcheck nodejs
 )
 
 missing=()
@@ -17,6 +18,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# npm: some nodejs builds (nodesource) bundle it and conflict with Debian's npm package.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

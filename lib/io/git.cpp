@@ -48,11 +48,6 @@ GitTree tree_of(const git_commit* c) {
   return GitTree(t);
 }
 
-// Remote with a mirror refspec, so a fetch updates refs/heads/* and HEAD stays current.
-int create_mirror_remote(git_remote** out, git_repository* repo, const char* name, const char* url, void*) {
-  return git_remote_create_with_fetchspec(out, repo, name, url, "+refs/heads/*:refs/heads/*");
-}
-
 } // namespace
 
 void git_check(int rc, const std::string& what) {
@@ -93,7 +88,6 @@ GitRepo GitRepo::clone_or_fetch(const std::string& url, const std::string& dir) 
   std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
   git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
   opts.bare = 1;
-  opts.remote_cb = create_mirror_remote;
   git_repository* r = nullptr;
   int rc = git_clone(&r, url.c_str(), dir.c_str(), &opts);
   if (rc < 0) {
@@ -120,6 +114,30 @@ GitRepo::~GitRepo() {
   if (m_repo) {
     git_repository_free(m_repo);
   }
+}
+
+std::string GitRepo::remote_rev(const std::string& rev) const {
+  std::string branch = rev;
+  if (branch.empty() || branch == "HEAD") {
+    // The clone's HEAD names the remote's default branch; fetches update only
+    // refs/remotes/origin/*, so read that.
+    git_reference* head = nullptr;
+    if (git_reference_lookup(&head, m_repo, "HEAD") < 0) {
+      return "HEAD";
+    }
+    GitReference owned(head);
+    const char* target = git_reference_symbolic_target(head);
+    if (!target || std::string(target).rfind("refs/heads/", 0) != 0) {
+      return "HEAD";
+    }
+    branch = std::string(target).substr(std::string("refs/heads/").size());
+  }
+  std::string remote = "refs/remotes/origin/" + branch;
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, m_repo, remote.c_str()) == 0) {
+    return remote;
+  }
+  return rev.empty() ? "HEAD" : rev;
 }
 
 bool GitRepo::is_bare() const { return git_repository_is_bare(m_repo) == 1; }

@@ -45,6 +45,10 @@ public:
   bool is_shallow() const;
   // The work tree with a trailing '/', empty for a bare repository.
   std::string workdir() const;
+  // In a clone made by clone_or_fetch: the remote-tracking ref for `rev` (a
+  // branch name, or empty/HEAD for the remote's default branch) when there is
+  // one, else `rev` itself (a tag or a sha).
+  std::string remote_rev(const std::string& rev) const;
   // The full sha of the commit `rev` names (throws when it names none).
   std::string resolve_commit(const std::string& rev) const;
   struct TreeEntry {

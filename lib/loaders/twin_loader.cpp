@@ -470,6 +470,7 @@ void read_asset(const Ctx& ctx, const MapReader& r, FileResult& out) {
   r.id("located_in", a.located_in);
   r.id("owned_by", a.owned_by);
   r.id("zone", a.zone);
+  a.zone_loc = r.loc_of("zone");
   r.purdue("purdue_level", a.purdue_level);
   r.str("vendor", a.vendor);
   r.str("model", a.model);
@@ -948,6 +949,19 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
            std::tie(b.loc.path, b.loc.line, b.loc.column, b.message);
   });
   return out;
+}
+
+std::vector<Diagnostic> load_ignore_file(const TwinFile& file, model::IgnoreList& out) {
+  FileResult r = read_file(file);
+  auto other = r.assets.size() + r.spaces.size() + r.teams.size() + r.sources.size() + r.zone_policies.size() +
+               r.drift_policies.size() + r.twins.size();
+  if (other > 0) {
+    r.errors.push_back({{file.path, 1, 1}, "an ignore file may only hold IgnoreList documents"});
+  }
+  for (model::IgnoreList& l : r.ignore_lists) {
+    append(out.suppressions, l.suppressions);
+  }
+  return std::move(r.errors);
 }
 
 } // namespace twinctl::loaders

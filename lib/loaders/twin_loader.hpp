@@ -26,4 +26,8 @@ struct LoadResult {
 // Reference checks across documents are not done here (see validate::check_structure).
 LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_root, unsigned threads = 0);
 
+// Reads an extra ignore file (--ignore FILE): IgnoreList documents only; their
+// suppressions are appended to `out`. Returns the file's errors.
+std::vector<model::Diagnostic> load_ignore_file(const TwinFile& file, model::IgnoreList& out);
+
 } // namespace twinctl::loaders

@@ -297,7 +297,7 @@ LoadResult read_twin(const TwinRequest& req) {
     std::string dir = io::cache_dir() + "/repos/" + model::fingerprint("", req.repo, "", "") + ".git";
     try {
       io::GitRepo repo = io::GitRepo::clone_or_fetch(req.repo, dir);
-      return read_from_git(repo, req.ref.empty() ? "HEAD" : req.ref, req.twin, req.threads);
+      return read_from_git(repo, repo.remote_rev(req.ref), req.twin, req.threads);
     } catch (const Error& e) {
       // libgit2 may echo the URL back: never print its credentials.
       std::string msg = e.what();

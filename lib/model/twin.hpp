@@ -88,7 +88,8 @@ struct Asset {
   std::optional<double> power_kw;
   std::map<std::string, std::string> live; // identity bindings: mqtt, ditto, aws, azure, sparkplug
 
-  SourceLocation loc; // the `id:` key
+  SourceLocation loc;      // the `id:` key
+  SourceLocation zone_loc; // the `zone:` key (for zone drift)
 };
 
 struct Space {

@@ -69,6 +69,10 @@ nlohmann::json to_json(const report::Report& r) {
                        {"items", s.items},
                        {"error", s.error.empty() ? nlohmann::json() : nlohmann::json(s.error)}});
   }
+  nlohmann::json unobserved = nlohmann::json::array();
+  for (const model::Unobserved& u : r.unobserved) {
+    unobserved.push_back({{"asset", u.asset}, {"sources", u.sources}});
+  }
   nlohmann::json j = {
       {"schema_version", 1},
       {"tool", {{"name", "twinctl"}, {"version", r.tool_version}}},
@@ -84,13 +88,18 @@ nlohmann::json to_json(const report::Report& r) {
         {"spaces", r.space_count},
         {"teams", r.team_count}}},
       {"sources", sources},
+      {"taken_at", r.taken_at.empty() ? nlohmann::json() : nlohmann::json(r.taken_at)},
       {"coverage_percent", r.coverage_percent ? nlohmann::json(*r.coverage_percent) : nlohmann::json()},
+      {"monitored", r.monitored},
+      {"observed", r.observed},
+      {"unobserved", unobserved},
       {"incomplete", r.incomplete},
       {"summary",
        {{"findings", r.findings.size()},
         {"gating", by_sev},
         {"suppressed", r.suppressed},
         {"baselined", r.baselined},
+        {"by_kind", r.by_kind},
         {"errors", r.errors.size()}}},
       {"gate",
        {{"fail_on", r.fail_on ? model::to_string(*r.fail_on) : "none"}, {"failed", r.gate_failed}}},

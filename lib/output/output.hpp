@@ -21,3 +21,24 @@ nlohmann::json to_json(const report::Report& r);
 void write_json(std::ostream& out, const report::Report& r);
 
 } // namespace twinctl::output
+
+namespace twinctl::output {
+
+struct SarifOptions {
+  std::string category;       // runAutomationDetails.id when set (--sarif-category)
+  size_t max_results = 25000; // GitHub's limit per run: keep the most severe
+};
+
+// SARIF 2.1.0 for GitHub code scanning (DESIGN.md §6).
+nlohmann::json to_sarif(const report::Report& r, const SarifOptions& opts);
+void write_sarif(std::ostream& out, const report::Report& r, const SarifOptions& opts);
+// A GitHub job summary in Markdown, under 1 MiB.
+void write_markdown(std::ostream& out, const report::Report& r);
+// GitHub workflow commands (::error file=…,line=…::), at most 10 per level, then a count.
+void write_github(std::ostream& out, const report::Report& r);
+// JUnit XML: one test case per finding (failed when it gates), for CI dashboards.
+void write_junit(std::ostream& out, const report::Report& r);
+// The baseline file: the fingerprints (and identities) of the current findings.
+void write_baseline(std::ostream& out, const report::Report& r);
+
+} // namespace twinctl::output

@@ -141,6 +141,12 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
       out << "\n";
     }
   }
+  if (!r.unobserved.empty()) {
+    out << "\n" << bold << "Unobserved" << reset << " (their source failed; not reported missing):\n";
+    for (const model::Unobserved& u : r.unobserved) {
+      out << "  " << pad(u.asset, 28) << " " << dim << "source " << u.sources << reset << "\n";
+    }
+  }
   out << "\n" << summary_counts(r) << ". ";
   if (r.incomplete) {
     out << "Run INCOMPLETE: a live source could not be read; its assets are unobserved, not missing. ";

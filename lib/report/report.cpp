@@ -5,6 +5,8 @@
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
 
+#include <set>
+
 namespace twinctl::report {
 
 void describe_twin(Report& r, const model::Twin& twin) {
@@ -103,6 +105,9 @@ void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts) {
       }
     }
   }
+  if (opts.baseline) {
+    apply_baseline(r, *opts.baseline);
+  }
   model::sort_findings(r.findings);
   r.fail_on = opts.fail_on;
   r.by_severity = {};
@@ -135,6 +140,29 @@ std::optional<model::Severity> parse_fail_on(const std::string& s) {
     return sev;
   }
   throw Error("--fail-on: '" + s + "' is not one of critical, high, medium, low, info, none");
+}
+
+} // namespace twinctl::report
+
+namespace twinctl::report {
+
+void apply_baseline(Report& r, const std::vector<BaselineEntry>& baseline) {
+  r.has_baseline = true;
+  std::set<std::string> seen;
+  std::set<std::string> known;
+  for (const BaselineEntry& e : baseline) {
+    known.insert(e.fingerprint);
+  }
+  for (model::Finding& f : r.findings) {
+    f.baseline_state = known.count(f.fingerprint) ? "unchanged" : "new";
+    seen.insert(f.fingerprint);
+  }
+  r.baseline_absent.clear();
+  for (const BaselineEntry& e : baseline) {
+    if (!seen.count(e.fingerprint)) {
+      r.baseline_absent.push_back(e);
+    }
+  }
 }
 
 } // namespace twinctl::report

@@ -77,14 +77,23 @@ void describe_twin(Report& r, const model::Twin& twin);
 struct GateOptions {
   std::optional<model::Severity> fail_on = model::Severity::high;
   int64_t now = 0;
+  const std::vector<BaselineEntry>* baseline = nullptr; // --baseline: gate only on new findings
 };
 
 // Applies the ignore list (marks findings suppressed, adds TWIN901 for expired
-// suppressions), sorts the findings, counts them and decides the gate.
+// suppressions) and the baseline, sorts the findings, counts them and decides the gate.
 void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts);
 
 // "critical|high|medium|low|info|none" -> the fail-on level; nullopt for none.
 // Throws twinctl::Error for anything else.
 std::optional<model::Severity> parse_fail_on(const std::string& s);
+
+} // namespace twinctl::report
+
+namespace twinctl::report {
+
+// Marks each finding new or unchanged against the baseline, and records the
+// baseline's findings that are gone (absent). apply_gate calls it.
+void apply_baseline(Report& r, const std::vector<BaselineEntry>& baseline);
 
 } // namespace twinctl::report

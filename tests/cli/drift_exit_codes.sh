@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# drift exit codes: 0 clean, 1 gate failed, 2 error (beats the gate), 3 incomplete; baselines and --ignore.
+source "$(dirname "$0")/lib.sh"
+cp -r "$SRC/examples/factory" "$WORK/factory"
+RUN_DIR=$WORK
+NOW=2026-05-04T10:00:00Z
+
+# A snapshot of only successful sources, derived from the example.
+python3 - "$SRC/examples/live/snapshot.json" "$WORK/ok.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["sources"] = [s for s in d["sources"] if s["ok"]]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+
+run drift --twin factory --live ok.json --now $NOW
+expect_rc 1 "gate failed on high findings"
+run drift --twin factory --live ok.json --now $NOW --fail-on none
+expect_rc 0 "fail-on none"
+run drift --twin factory --live "$SRC/examples/live/snapshot.json" --now $NOW --fail-on none
+expect_rc 3 "a failed source makes the run incomplete even with fail-on none"
+
+# Baseline: record today's findings, then only new ones gate.
+run drift --twin factory --live ok.json --now $NOW --fail-on none -o baseline="$WORK/baseline.json"
+expect_rc 0 "writing a baseline"
+[ -s "$WORK/baseline.json" ] || fail "no baseline written"
+run drift --twin factory --live ok.json --now $NOW --baseline baseline.json
+expect_rc 0 "everything is in the baseline"
+expect_out "in the baseline"
+python3 - "$WORK/ok.json" "$WORK/worse.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for o in d["observations"]:
+    if o["asset"] == "plc-l1-01":
+        o["fields"]["ip"] = "10.21.1.99"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run drift --twin factory --live worse.json --now $NOW --baseline baseline.json
+expect_rc 1 "a new finding gates"
+expect_out "plc-l1-01"
+
+# --ignore: an extra suppression with a reason takes a finding out of the gate.
+cat >"$WORK/extra-ignore.yaml" <<'YAML'
+apiVersion: twinctl/v1
+kind: IgnoreList
+suppressions:
+  - {asset: plc-l1-01, rule: TWIN102, reason: "re-addressing in progress", ticket: CHG-1}
+YAML
+run drift --twin factory --live worse.json --now $NOW --baseline baseline.json --ignore extra-ignore.yaml
+expect_rc 0 "suppressed by --ignore"
+expect_out "re-addressing in progress"
+
+# Errors: exit 2, and an error beats a failed gate.
+run drift --twin factory --now $NOW
+expect_rc 2 "--live is required"
+run drift --twin factory --live no-such-file.json --now $NOW
+expect_rc 2 "missing live file"
+expect_err "no-such-file.json"
+printf '{"format": "twinctl-live/v1", "taken_at": "2026-05-04T09:42:00Z", "sources": [' >"$WORK/trunc.json"
+run drift --twin factory --live trunc.json --now $NOW
+expect_rc 2 "truncated live file"
+expect_err "trunc.json:1:"
+run drift --twin factory --live ok.json --baseline ok.json --now $NOW
+expect_rc 2 "a snapshot is not a baseline"
+echo "suppressions: [" >"$WORK/bad-ignore.yaml"
+run drift --twin factory --live ok.json --ignore bad-ignore.yaml --now $NOW
+expect_rc 2 "broken ignore file"
+expect_err "bad-ignore.yaml:"
+run drift --twin factory --live https://ditto.example.com --now $NOW
+expect_rc 2 "network sources are not in this version"
+sed -i 's/owned_by: controls-l2/owned_by: controls-l9/' "$WORK/factory/assets/line-2/plc-l2-01.yaml"
+run drift --twin factory --live ok.json --now $NOW
+expect_rc 2 "error beats gate"
+expect_err "unknown team 'controls-l9'"
+finish
