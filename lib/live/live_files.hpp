@@ -1,0 +1,41 @@
+// Live-state files -> model::LiveSnapshot (DESIGN.md §4). The format is
+// detected from the content:
+//
+//   twinctl-live/v1      {format, taken_at, sources, observations, unmatched?}, read as written
+//   Ditto search page    {items: [Thing], cursor?}, a [Thing] list or one Thing
+//   AWS IoT shadows      a shadow document {state, metadata, ...}; {thingName, shadow} or
+//                        {thingName, state, ...}; {things: [...]} or a list of those
+//   Azure IoT Hub twins  a twin query page: [twin], {items: [twin]} or {value: [twin]}, or one twin
+//   MQTT capture         {format: "twinctl-mqtt-capture/...", messages: [{topic, qos, retain,
+//                        payload_encoding, payload}]} with plain-json, Tasmota, Shelly Gen2,
+//                        Home Assistant discovery, Homie and Sparkplug B (JSON representation) topics
+//
+// Field mappings are tables of JSON pointers per adapter, overridable by a
+// twin `Source`'s `mapping` (see the table in live_files.cpp).
+#pragma once
+
+#include "lib/live/match.hpp"
+#include "lib/model/live.hpp"
+#include "lib/model/twin.hpp"
+
+#include <string>
+
+namespace twinctl::live {
+
+// Reads one live-state file. Observations carry the matched asset id (empty =
+// unmanaged device), the source name (`source_name_hint`, else the file's
+// stem), the device's ref, observed_at in RFC 3339 UTC, online, the mapped
+// fields present, metrics and the desired state the source holds. Adds one
+// LiveSource (ok, items = observations, adapter, endpoint = path); a
+// twinctl-live/v1 file instead keeps its own sources as written, failed ones
+// included. When `source_name_hint` names a twin Source, its `mapping`
+// overrides the default pointers and its `topics` are the MQTT filters.
+// Throws twinctl::Error "path:line:column: message" on unreadable, invalid,
+// truncated, too deeply nested (> 256) or unknown input, and on files over 1 GiB.
+model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& twin,
+                                   const std::string& source_name_hint = "");
+// The same with a matcher built once for several files.
+model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& twin, const AssetMatcher& matcher,
+                                   const std::string& source_name_hint = "");
+
+} // namespace twinctl::live
