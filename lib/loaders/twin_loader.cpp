@@ -7,6 +7,7 @@
 #include "lib/util/values.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -661,6 +662,15 @@ void read_ignore_list(const Ctx& ctx, const MapReader& r, FileResult& out) {
   out.ignore_lists.push_back(std::move(l));
 }
 
+// "mqtt-lines" -> "MQTT_LINES": the source's part of its environment variable names.
+std::string env_name(const std::string& id) {
+  std::string out;
+  for (char c : id) {
+    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+  }
+  return out;
+}
+
 void read_source(const Ctx& ctx, const MapReader& r, FileResult& out) {
   model::Source s;
   s.loc = r.loc_of("id");
@@ -674,7 +684,7 @@ void read_source(const Ctx& ctx, const MapReader& r, FileResult& out) {
     size_t slash = scheme == std::string::npos ? std::string::npos : s.endpoint.find('/', scheme + 3);
     if (scheme != std::string::npos && at != std::string::npos && at > scheme && (slash == std::string::npos || at < slash)) {
       ctx.error(*r.get("endpoint"), "the endpoint has credentials in it; secrets come from the environment "
-                                    "(TWINCTL_" + util::to_lower(s.id) + "_TOKEN/_PASSWORD), never from the repo");
+                                    "(TWINCTL_" + env_name(s.id) + "_TOKEN or _PASSWORD), never from the repo");
       s.endpoint.clear();
     }
   }
@@ -688,7 +698,7 @@ void read_source(const Ctx& ctx, const MapReader& r, FileResult& out) {
 
 void read_twin_header(const Ctx& ctx, const MapReader& r, FileResult& out) {
   model::Twin t;
-  t.loc = {ctx.path, 1, 1};
+  t.loc = ctx.loc(r.node());
   r.id("id", t.id, true);
   r.str("name", t.name);
   r.str("description", t.description);
@@ -834,12 +844,18 @@ template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
 }
 
 // Sorts by id and reports duplicates (the later one, pointing at the first).
+// Sorts a permutation and moves each item once: assets are large structs.
 template <class T>
 void sort_unique(std::vector<T>& items, const char* what, std::vector<Diagnostic>& errors) {
-  std::stable_sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.id < b.id; });
+  std::vector<size_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return items[a].id < items[b].id; });
   std::vector<T> kept;
   kept.reserve(items.size());
-  for (T& item : items) {
+  for (size_t i : order) {
+    T& item = items[i];
     if (item.id.empty()) {
       continue; // already reported as missing
     }

@@ -78,9 +78,18 @@ void position_of(std::string_view text, size_t offset, int& line, int& column) {
     if (p.context) {
       msg += std::string(" ") + p.context;
     }
-    size_t off = p.problem_mark.index;
-    if (off < text.size() && text[off] == '\t') {
-      msg += " (a tab: YAML indentation must use spaces)";
+    // libyaml's index counts characters, not bytes: find the line and look at its indentation.
+    size_t start = 0;
+    for (int l = 1; l < line && start != std::string_view::npos; ++l) {
+      start = text.find('\n', start);
+      start = start == std::string_view::npos ? start : start + 1;
+    }
+    if (start != std::string_view::npos) {
+      size_t end = text.find_first_not_of(" \t", start);
+      std::string_view indent = text.substr(start, (end == std::string_view::npos ? text.size() : end) - start);
+      if (indent.find('\t') != std::string_view::npos) {
+        msg += " (a tab: YAML indentation must use spaces)";
+      }
     }
   }
   fail(path, line, column, msg);

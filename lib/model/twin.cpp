@@ -23,14 +23,7 @@ const Asset* Twin::find_asset(const std::string& key) const { return find_sorted
 const Space* Twin::find_space(const std::string& key) const { return find_sorted(spaces, key); }
 const Team* Twin::find_team(const std::string& key) const { return find_sorted(teams, key); }
 
-const Zone* Twin::find_zone(const std::string& key) const {
-  for (const Zone& z : zone_policy.zones) {
-    if (z.id == key) {
-      return &z;
-    }
-  }
-  return nullptr;
-}
+const Zone* Twin::find_zone(const std::string& key) const { return find_sorted(zone_policy.zones, key); }
 
 const Source* Twin::find_source(const std::string& key) const {
   for (const Source& s : sources) {

@@ -130,7 +130,7 @@ struct Conduit {
 };
 
 struct ZonePolicy {
-  std::vector<Zone> zones;
+  std::vector<Zone> zones; // sorted by id
   std::vector<Conduit> conduits;
   SourceLocation loc;
 };
