@@ -49,6 +49,25 @@ loaders::LoadResult load_twin(const TwinArgs& args) {
   return result;
 }
 
+report::Report start_report(const std::string& command, int64_t now, loaders::LoadResult& loaded) {
+  report::Report r;
+  r.command = command;
+  r.tool_version = TWINCTL_VERSION;
+  r.generated_at = util::format_timestamp(now);
+  report::describe_twin(r, loaded.twin);
+  r.errors = std::move(loaded.errors);
+  return r;
+}
+
+bool fail_on_errors(const GlobalOptions& g, const report::Report& r) {
+  if (r.errors.empty()) {
+    return false;
+  }
+  print_errors(r.errors);
+  write_outputs(g, r);
+  return true;
+}
+
 int64_t resolve_now(const std::string& now_arg) {
   if (now_arg.empty()) {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -17,6 +17,12 @@ namespace twinctl::cmd {
 // cannot be read at all.
 loaders::LoadResult load_twin(const TwinArgs& args);
 
+// A report for `command` about the loaded twin; takes over its errors.
+report::Report start_report(const std::string& command, int64_t now, loaders::LoadResult& loaded);
+
+// With errors: prints them, writes the machine-readable outputs, and returns true.
+bool fail_on_errors(const GlobalOptions& g, const report::Report& r);
+
 // --now, or the system clock when empty. Throws on a malformed time.
 int64_t resolve_now(const std::string& now_arg);
 

@@ -55,21 +55,14 @@ int run_drift(const DriftOptions& o, const GlobalOptions& g) {
 
   // Load: the twin, extra suppressions, the live state, the baseline.
   loaders::LoadResult loaded = load_twin(o.twin);
-  report::Report r;
-  r.command = "drift";
-  r.tool_version = TWINCTL_VERSION;
-  r.generated_at = util::format_timestamp(now);
-  report::describe_twin(r, loaded.twin);
-  r.errors = std::move(loaded.errors);
+  report::Report r = start_report("drift", now, loaded);
   model::Twin& twin = loaded.twin;
   for (const std::string& path : o.ignore) {
     loaders::TwinFile f{path, io::read_file(path, size_t(64) << 20), ""};
     auto errs = loaders::load_ignore_file(f, twin.ignore_list);
     r.errors.insert(r.errors.end(), errs.begin(), errs.end());
   }
-  if (!r.errors.empty()) {
-    print_errors(r.errors);
-    write_outputs(g, r);
+  if (fail_on_errors(g, r)) {
     return k_exit_error;
   }
   model::LiveSnapshot live;

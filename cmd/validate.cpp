@@ -24,15 +24,8 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& g) {
 
   // Load.
   loaders::LoadResult loaded = load_twin(o.twin);
-  report::Report r;
-  r.command = "validate";
-  r.tool_version = TWINCTL_VERSION;
-  r.generated_at = util::format_timestamp(now);
-  report::describe_twin(r, loaded.twin);
-  r.errors = std::move(loaded.errors);
-  if (!r.errors.empty()) {
-    print_errors(r.errors);
-    write_outputs(g, r);
+  report::Report r = start_report("validate", now, loaded);
+  if (fail_on_errors(g, r)) {
     return k_exit_error;
   }
 

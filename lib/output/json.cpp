@@ -109,6 +109,9 @@ nlohmann::json to_json(const report::Report& r) {
   return j;
 }
 
-void write_json(std::ostream& out, const report::Report& r) { out << to_json(r).dump(2) << "\n"; }
+void write_json(std::ostream& out, const report::Report& r) {
+  // Live values may hold invalid UTF-8: replace it rather than fail the whole output.
+  out << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 } // namespace twinctl::output
