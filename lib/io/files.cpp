@@ -43,6 +43,18 @@ void write_file(const std::string& path, std::string_view content) {
       throw Error(p.parent_path().string() + ": cannot create directory: " + ec.message());
     }
   }
+  // A device, FIFO or terminal (/dev/null, /dev/stdout, a named pipe) is written in
+  // place: renaming a temp file over it would replace the device with a file.
+  std::filesystem::file_status st = std::filesystem::status(p, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      throw Error(path + ": write failed: " + std::strerror(errno));
+    }
+    return;
+  }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

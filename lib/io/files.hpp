@@ -11,7 +11,8 @@ namespace twinctl::io {
 // read or is larger than max_bytes.
 std::string read_file(const std::string& path, size_t max_bytes = size_t(1) << 30);
 // Writes `content` to `path` atomically (temp file + rename), creating parent
-// directories. Throws twinctl::Error on failure.
+// directories; devices and pipes (/dev/null, /dev/stdout, FIFOs) are written in
+// place. Throws twinctl::Error on failure.
 void write_file(const std::string& path, std::string_view content);
 // The user's cache directory for twinctl: $TWINCTL_CACHE_DIR, else
 // $XDG_CACHE_HOME/twinctl, else ~/.cache/twinctl.

@@ -33,6 +33,17 @@ grep -q '"plant-a/' "$WORK/d.sarif" || fail "SARIF category missing"
 grep -q 'hmi-l2-01' "$WORK/d.sarif" && fail "a suppressed finding reached SARIF"
 [ "$(stat -c %s "$WORK/summary.md")" -lt 1048576 ] || fail "job summary over 1 MiB"
 
+# Writing to a device writes through it and leaves it a device.
+run "${ARGS[@]}" -o json=/dev/null -o table
+expect_rc 1 "-o json=/dev/null"
+[ -c /dev/null ] || fail "/dev/null is no longer a character device"
+mkfifo "$WORK/pipe"
+(cat "$WORK/pipe" >"$WORK/from-pipe") &
+run "${ARGS[@]}" -o sarif="$WORK/pipe"
+wait
+[ -p "$WORK/pipe" ] || fail "the FIFO was replaced by a file"
+grep -q '"runs"' "$WORK/from-pipe" || fail "nothing came through the FIFO"
+
 # An incomplete run says so in SARIF.
 run drift --twin factory --live live/snapshot.json --now 2026-05-04T10:00:00Z -o sarif
 expect_rc 3 "incomplete"
