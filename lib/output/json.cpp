@@ -4,41 +4,54 @@ namespace twinctl::output {
 
 namespace {
 
+// A string, or null when empty.
+nlohmann::json or_null(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
+
 nlohmann::json location_json(const model::SourceLocation& l) {
   if (!l.known()) {
     return nullptr;
   }
-  return {{"path", l.path}, {"line", l.line}, {"column", l.column}};
+  nlohmann::json j;
+  j["path"] = l.path;
+  j["line"] = l.line;
+  j["column"] = l.column;
+  return j;
 }
 
+// Built with operator[] and moves: nested initializer lists copy every level,
+// which is what made 25,000 findings slow.
 nlohmann::json finding_json(const model::Finding& f) {
-  nlohmann::json j = {
-      {"fingerprint", f.fingerprint},
-      {"rule", f.rule},
-      {"severity", model::to_string(f.severity)},
-      {"kind", f.kind},
-      {"asset", f.asset},
-      {"field", f.field},
-      {"message", f.message},
-      {"intended", f.intended.empty() ? nlohmann::json() : nlohmann::json(f.intended)},
-      {"live", f.live.empty() ? nlohmann::json() : nlohmann::json(f.live)},
-      {"intended_normalized", f.intended_norm.empty() ? nlohmann::json() : nlohmann::json(f.intended_norm)},
-      {"live_normalized", f.live_norm.empty() ? nlohmann::json() : nlohmann::json(f.live_norm)},
-      {"source", f.source.empty() ? nlohmann::json() : nlohmann::json(f.source)},
-      {"observed_at", f.observed_at.empty() ? nlohmann::json() : nlohmann::json(f.observed_at)},
-      {"remediation", f.remediation},
-      {"location", location_json(f.loc)},
-      {"last_commit", f.commit.known() ? nlohmann::json{{"sha", f.commit.sha},
-                                                        {"author", f.commit.author},
-                                                        {"date", f.commit.date}}
-                                       : nlohmann::json()},
-      {"suppressed", f.suppressed},
-  };
+  nlohmann::json j;
+  j["fingerprint"] = f.fingerprint;
+  j["rule"] = f.rule;
+  j["severity"] = model::to_string(f.severity);
+  j["kind"] = f.kind;
+  j["asset"] = f.asset;
+  j["field"] = f.field;
+  j["message"] = f.message;
+  j["intended"] = or_null(f.intended);
+  j["live"] = or_null(f.live);
+  j["intended_normalized"] = or_null(f.intended_norm);
+  j["live_normalized"] = or_null(f.live_norm);
+  j["source"] = or_null(f.source);
+  j["observed_at"] = or_null(f.observed_at);
+  j["remediation"] = f.remediation;
+  j["location"] = location_json(f.loc);
+  if (f.commit.known()) {
+    nlohmann::json& c = j["last_commit"];
+    c["sha"] = f.commit.sha;
+    c["author"] = f.commit.author;
+    c["date"] = f.commit.date;
+  } else {
+    j["last_commit"] = nullptr;
+  }
+  j["suppressed"] = f.suppressed;
   if (f.suppressed) {
-    j["suppression"] = {{"reason", f.suppression_reason},
-                        {"owner", f.suppression_owner.empty() ? nlohmann::json() : nlohmann::json(f.suppression_owner)},
-                        {"ticket", f.suppression_ticket.empty() ? nlohmann::json() : nlohmann::json(f.suppression_ticket)},
-                        {"expires", f.suppression_expires.empty() ? nlohmann::json() : nlohmann::json(f.suppression_expires)}};
+    nlohmann::json& s = j["suppression"];
+    s["reason"] = f.suppression_reason;
+    s["owner"] = or_null(f.suppression_owner);
+    s["ticket"] = or_null(f.suppression_ticket);
+    s["expires"] = or_null(f.suppression_expires);
   }
   if (!f.baseline_state.empty()) {
     j["baseline_state"] = f.baseline_state;
@@ -59,7 +72,7 @@ nlohmann::json to_json(const report::Report& r) {
   }
   nlohmann::json findings = nlohmann::json::array();
   for (const model::Finding& f : r.findings) {
-    findings.push_back(finding_json(f));
+    findings.push_back(finding_json(f)); // a temporary: moved, not copied
   }
   nlohmann::json sources = nlohmann::json::array();
   for (const report::SourceStatus& s : r.sources) {
@@ -103,9 +116,9 @@ nlohmann::json to_json(const report::Report& r) {
         {"errors", r.errors.size()}}},
       {"gate",
        {{"fail_on", r.fail_on ? model::to_string(*r.fail_on) : "none"}, {"failed", r.gate_failed}}},
-      {"errors", errors},
-      {"findings", findings},
+      {"errors", std::move(errors)},
   };
+  j["findings"] = std::move(findings); // not in the initializer list: that would copy it
   return j;
 }
 
