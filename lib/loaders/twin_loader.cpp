@@ -839,12 +839,16 @@ FileResult read_file(const TwinFile& f) {
   return out;
 }
 
+// Moves `from` onto the end of `to` and frees `from` at once, so the moved-from
+// husks of a large collection (assets) do not live until the end of the load.
 template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
   std::move(from.begin(), from.end(), std::back_inserter(to));
+  std::vector<T>().swap(from);
 }
 
 // Sorts by id and reports duplicates (the later one, pointing at the first).
-// Sorts a permutation and moves each item once: assets are large structs.
+// Sorts a permutation, applies it in place by following its cycles (each item
+// moves about once: assets are large structs), then drops duplicates in place.
 template <class T>
 void sort_unique(std::vector<T>& items, const char* what, std::vector<Diagnostic>& errors) {
   std::vector<size_t> order(items.size());
@@ -852,21 +856,38 @@ void sort_unique(std::vector<T>& items, const char* what, std::vector<Diagnostic
     order[i] = i;
   }
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return items[a].id < items[b].id; });
-  std::vector<T> kept;
-  kept.reserve(items.size());
-  for (size_t i : order) {
-    T& item = items[i];
-    if (item.id.empty()) {
-      continue; // already reported as missing
-    }
-    if (!kept.empty() && kept.back().id == item.id) {
-      errors.push_back({item.loc, std::string("duplicate ") + what + " id '" + item.id + "' (first defined at " +
-                                      kept.back().loc.str() + ")"});
+  // order[i] = the index of the item that belongs at i.
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (order[i] == i) {
       continue;
     }
-    kept.push_back(std::move(item));
+    T tmp = std::move(items[i]);
+    size_t j = i;
+    while (order[j] != i) {
+      size_t from = order[j];
+      items[j] = std::move(items[from]);
+      order[j] = j;
+      j = from;
+    }
+    items[j] = std::move(tmp);
+    order[j] = j;
   }
-  items = std::move(kept);
+  size_t out = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].id.empty()) {
+      continue; // already reported as missing
+    }
+    if (out > 0 && items[out - 1].id == items[i].id) {
+      errors.push_back({items[i].loc, std::string("duplicate ") + what + " id '" + items[i].id +
+                                          "' (first defined at " + items[out - 1].loc.str() + ")"});
+      continue;
+    }
+    if (out != i) {
+      items[out] = std::move(items[i]);
+    }
+    ++out;
+  }
+  items.erase(items.begin() + static_cast<ptrdiff_t>(out), items.end());
 }
 
 } // namespace
@@ -902,6 +923,11 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   std::vector<model::Twin> headers;
   std::vector<model::ZonePolicy> zone_policies;
   std::vector<model::DriftPolicy> drift_policies;
+  size_t asset_count = 0;
+  for (const FileResult& r : results) {
+    asset_count += r.assets.size();
+  }
+  twin.assets.reserve(asset_count); // one allocation: no doubling of a vector of large structs
   for (FileResult& r : results) {
     append(out.errors, r.errors);
     append(twin.assets, r.assets);
