@@ -180,24 +180,6 @@ struct Ctx {
   DriftResult result;
 };
 
-Finding new_finding(const Ctx& ctx, const std::string& rule_id, model::Severity dflt, const Asset* a,
-                    const std::string& asset_id, const std::string& field, const std::string& kind) {
-  const model::Rule* rule = model::find_rule(rule_id);
-  Finding f;
-  f.rule = rule_id;
-  f.severity = model::effective_severity(ctx.twin.drift_policy, rule_id, dflt, a);
-  f.kind = kind;
-  f.asset = asset_id;
-  f.field = field;
-  f.remediation = rule->help;
-  f.fingerprint = model::fingerprint(ctx.twin.id, asset_id, field, rule_id);
-  return f;
-}
-
-void set_location(const Ctx& ctx, Finding& f, const model::SourceLocation& loc) {
-  f.loc = loc;
-  f.commit = ctx.twin.commit_of(loc.path);
-}
 
 // Status and zone vocabularies: the source's own table first, then the twin's.
 std::map<std::string, std::string> aliases_for(const Ctx& ctx, const std::string& field, const std::string& source) {
@@ -282,7 +264,7 @@ void compare_asset(Ctx& ctx, const Asset& a, const std::vector<const Observation
     } else if (field == "firmware" && a.criticality == "safety") {
       dflt = model::Severity::high;
     }
-    Finding f = new_finding(ctx, rule_for(field), dflt, &a, a.id, field, "changed");
+    Finding f = model::make_finding(ctx.twin, rule_for(field), dflt, &a, a.id, field, "changed", loc);
     f.intended = intended;
     f.live = lv->value;
     f.intended_norm = c.intended_norm;
@@ -295,7 +277,6 @@ void compare_asset(Ctx& ctx, const Asset& a, const std::vector<const Observation
     if (util::to_lower(util::trim(lv->value)) != c.live_norm && field != "config_checksum" && field != "firmware") {
       f.message += " [live '" + lv->value + "' reads as '" + c.live_norm + "']";
     }
-    set_location(ctx, f, loc);
     ctx.result.findings.push_back(std::move(f));
   }
 }
@@ -319,8 +300,8 @@ void check_stale(Ctx& ctx, const Asset& a, const std::vector<const Observation*>
   if (limit <= 0 || age <= limit) {
     return;
   }
-  Finding f = new_finding(ctx, "TWIN108", model::find_rule("TWIN108")->default_severity, &a, a.id, "observed_at",
-                          "stale");
+  Finding f = model::make_finding(ctx.twin, "TWIN108", model::find_rule("TWIN108")->default_severity, &a, a.id,
+                                  "observed_at", "stale", a.loc);
   f.live = freshest->observed_at;
   f.source = freshest->source;
   f.observed_at = freshest->observed_at;
@@ -329,7 +310,6 @@ void check_stale(Ctx& ctx, const Asset& a, const std::vector<const Observation*>
   f.message = "last observed " + freshest->observed_at + ", " +
               (minutes >= 120 ? std::to_string(minutes / 60) + " h" : std::to_string(minutes) + " min") +
               " before the live state was read (stale_after " + ctx.twin.defaults.stale_after.text + ")";
-  set_location(ctx, f, a.loc);
   ctx.result.findings.push_back(std::move(f));
 }
 
@@ -392,7 +372,8 @@ DriftResult compute_drift(const model::Twin& twin, const model::LiveSnapshot& li
       continue; // no source read in this run could identify it
     }
     ++ctx.result.monitored;
-    Finding f = new_finding(ctx, "TWIN106", model::find_rule("TWIN106")->default_severity, &a, a.id, "", "missing");
+    Finding f = model::make_finding(ctx.twin, "TWIN106", model::find_rule("TWIN106")->default_severity, &a, a.id, "",
+                                    "missing", a.loc);
     std::vector<std::string> names;
     for (const model::LiveSource* s : ctx.ok_sources) {
       if (responsible(*s, a)) {
@@ -403,15 +384,14 @@ DriftResult compute_drift(const model::Twin& twin, const model::LiveSnapshot& li
     f.live = "not observed";
     f.source = util::join(names, ", ");
     f.message = "not observed by any source that was read (" + f.source + ")";
-    set_location(ctx, f, a.loc);
-    ctx.result.findings.push_back(std::move(f));
+      ctx.result.findings.push_back(std::move(f));
   }
 
   // Step 4: unmanaged devices, one finding per device identity.
   for (const auto& [ref, obs] : unmanaged) {
     const Observation* o = obs.front();
-    Finding f = new_finding(ctx, "TWIN107", model::find_rule("TWIN107")->default_severity, nullptr, ref, "",
-                            "unmanaged");
+    Finding f = model::make_finding(twin, "TWIN107", model::find_rule("TWIN107")->default_severity, nullptr, ref, "",
+                                    "unmanaged", twin.loc);
     f.live = ref;
     f.source = o->source;
     f.observed_at = o->observed_at;
@@ -423,7 +403,6 @@ DriftResult compute_drift(const model::Twin& twin, const model::LiveSnapshot& li
     }
     f.message = "device '" + ref + "' seen by " + o->source + " is not in the twin" +
                 (facts.empty() ? "" : " (" + util::join(facts, ", ") + ")");
-    set_location(ctx, f, twin.loc);
     ctx.result.findings.push_back(std::move(f));
   }
 

@@ -343,16 +343,7 @@ public:
   }
 
   [[noreturn]] void fail_at(size_t offset, const std::string& message) const {
-    offset = std::min(offset, m_text.size());
-    size_t line = 1;
-    size_t line_start = 0;
-    for (size_t i = 0; i < offset; ++i) {
-      if (m_text[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-    }
-    throw Error(m_path + ":" + std::to_string(line) + ":" + std::to_string(offset - line_start + 1) + ": " + message);
+    throw Error(m_path + ":" + util::line_column(m_text, offset) + ": " + message);
   }
 
   // Fails at the value `where` points to (the nearest existing ancestor).

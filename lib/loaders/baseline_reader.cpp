@@ -2,6 +2,7 @@
 
 #include "lib/io/files.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,14 +11,6 @@
 namespace twinctl::loaders {
 
 namespace {
-
-std::string position(const std::string& text, size_t offset) {
-  offset = std::min(offset, text.size());
-  size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(offset), '\n'));
-  size_t nl = offset == 0 ? std::string::npos : text.rfind('\n', offset - 1);
-  size_t col = offset - (nl == std::string::npos ? 0 : nl + 1) + 1;
-  return std::to_string(line) + ":" + std::to_string(col);
-}
 
 std::string str(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
@@ -33,7 +26,7 @@ std::vector<report::BaselineEntry> read_baseline(const std::string& path) {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     std::string msg = e.what();
-    throw Error(path + ":" + position(text, e.byte == 0 ? 0 : e.byte - 1) + ": not valid JSON (" +
+    throw Error(path + ":" + util::line_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": not valid JSON (" +
                 msg.substr(msg.find(':') == std::string::npos ? 0 : msg.rfind(": ") + 2) + ")");
   }
   if (!j.is_object() || str(j, "format") != "twinctl-baseline/v1" || !j.contains("findings") ||

@@ -1,6 +1,7 @@
 #include "lib/loaders/yaml.hpp"
 
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <yaml.h>
 
@@ -52,14 +53,6 @@ size_t count_nodes(const YamlNode& n) {
   return c;
 }
 
-// Line and column (1-based) of a byte offset, for reader errors that carry only an offset.
-void position_of(std::string_view text, size_t offset, int& line, int& column) {
-  offset = std::min(offset, text.size());
-  line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(offset), '\n'));
-  size_t nl = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  column = static_cast<int>(offset - (nl == std::string_view::npos || offset == 0 ? 0 : nl + 1)) + 1;
-}
-
 [[noreturn]] void fail(const std::string& path, int line, int column, const std::string& msg) {
   throw Error(path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + msg);
 }
@@ -68,7 +61,9 @@ void position_of(std::string_view text, size_t offset, int& line, int& column) {
   int line = 0, column = 0;
   std::string msg = p.problem ? p.problem : "YAML syntax error";
   if (p.error == YAML_READER_ERROR) {
-    position_of(text, p.problem_offset, line, column);
+    std::string lc = util::line_column(text, p.problem_offset);
+    line = std::stoi(lc);
+    column = std::stoi(lc.substr(lc.find(':') + 1));
     if (msg.find("UTF-8") != std::string::npos || msg.find("utf-8") != std::string::npos) {
       msg = "the file is not valid UTF-8 (" + msg + ")";
     }

@@ -110,4 +110,21 @@ Severity effective_severity(const DriftPolicy& policy, const std::string& rule, 
   return dflt;
 }
 
+Finding make_finding(const Twin& twin, const std::string& rule, Severity dflt, const Asset* asset,
+                     const std::string& asset_id, const std::string& field, const std::string& kind,
+                     const SourceLocation& loc) {
+  Finding f;
+  f.rule = rule;
+  f.severity = effective_severity(twin.drift_policy, rule, dflt, asset);
+  f.kind = kind;
+  f.asset = asset_id;
+  f.field = field;
+  const Rule* r = find_rule(rule);
+  f.remediation = r ? r->help : "";
+  f.loc = loc;
+  f.commit = twin.commit_of(loc.path);
+  f.fingerprint = fingerprint(twin.id, asset_id, field, rule);
+  return f;
+}
+
 } // namespace twinctl::model

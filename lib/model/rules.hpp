@@ -34,4 +34,11 @@ namespace twinctl::model {
 // override of the drift policy, else `dflt`.
 Severity effective_severity(const DriftPolicy& policy, const std::string& rule, Severity dflt, const Asset* asset);
 
+// A finding of `rule` with the parts every producer fills the same way: the
+// severity (`dflt` through the drift policy), the remediation text, the
+// location with the last commit of its file, and the fingerprint.
+Finding make_finding(const Twin& twin, const std::string& rule, Severity dflt, const Asset* asset,
+                     const std::string& asset_id, const std::string& field, const std::string& kind,
+                     const SourceLocation& loc);
+
 } // namespace twinctl::model

@@ -4,6 +4,8 @@
 #include "lib/model/rules.hpp"
 #include "lib/output/output.hpp"
 
+#include <string_view>
+
 #include <map>
 #include <set>
 
@@ -49,19 +51,11 @@ const char* security_severity(model::Severity s) {
   return nullptr;
 }
 
-// GitHub's `problem.severity` for rules that are not security rules.
+// GitHub's `problem.severity` for rules that are not security rules: the SARIF
+// level, with "recommendation" where SARIF says "note".
 const char* problem_severity(model::Severity s) {
-  switch (s) {
-  case model::Severity::critical:
-  case model::Severity::high:
-    return "error";
-  case model::Severity::medium:
-    return "warning";
-  case model::Severity::low:
-  case model::Severity::info:
-    return "recommendation";
-  }
-  return "warning";
+  const char* level = sarif_level(s);
+  return std::string_view(level) == "note" ? "recommendation" : level;
 }
 
 // A repo-relative path as a URI reference: percent-encode everything but the

@@ -71,20 +71,12 @@ void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts) {
     auto expires = util::parse_date(s.expires);
     // A suppression is good through the whole of its expiry day.
     if (expires && *expires + 86400 <= opts.now) {
-      const model::Rule* rule = model::find_rule("TWIN901");
-      model::Finding f;
-      f.rule = rule->id;
-      f.severity = model::effective_severity(twin.drift_policy, rule->id, rule->default_severity, nullptr);
-      f.kind = "policy";
-      f.asset = s.asset;
-      f.field = "suppression:" + selector_text(s);
+      std::string field = "suppression:" + selector_text(s);
+      model::Finding f = model::make_finding(twin, "TWIN901", model::find_rule("TWIN901")->default_severity,
+                                             nullptr, s.asset, field, "policy", s.loc);
       f.message = "suppression (" + selector_text(s) + ") expired on " + s.expires + ": " + s.reason +
                   (s.owner.empty() ? "" : " [owner " + s.owner + "]") + (s.ticket.empty() ? "" : " [" + s.ticket + "]");
       f.intended = s.expires;
-      f.remediation = rule->help;
-      f.loc = s.loc;
-      f.commit = twin.commit_of(s.loc.path);
-      f.fingerprint = model::fingerprint(twin.id, f.asset, f.field, f.rule);
       r.findings.push_back(std::move(f));
     } else {
       active.push_back(&s);

@@ -17,6 +17,9 @@ std::string to_lower(std::string_view s);
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// "line:column" (1-based, column in bytes) of a byte offset in text; offsets
+// past the end count as the end.
+std::string line_column(std::string_view text, size_t offset);
 // True when s is valid UTF-8.
 bool is_utf8(std::string_view s);
 

@@ -104,18 +104,9 @@ void check_space_parents(const Twin& twin, std::vector<Diagnostic>& out) {
 
 Finding make_finding(const Twin& twin, const std::string& rule, const Asset* asset, const std::string& field,
                      std::string message, const model::SourceLocation& loc) {
-  const model::Rule* r = model::find_rule(rule);
-  Finding f;
-  f.rule = rule;
-  f.severity = model::effective_severity(twin.drift_policy, rule, r->default_severity, asset);
-  f.kind = "policy";
-  f.asset = asset ? asset->id : "";
-  f.field = field;
+  Finding f = model::make_finding(twin, rule, model::find_rule(rule)->default_severity, asset,
+                                  asset ? asset->id : "", field, "policy", loc);
   f.message = std::move(message);
-  f.remediation = r->help;
-  f.loc = loc;
-  f.commit = twin.commit_of(loc.path);
-  f.fingerprint = model::fingerprint(twin.id, f.asset, field, rule);
   return f;
 }
 
