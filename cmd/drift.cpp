@@ -4,7 +4,7 @@
 
 #include "lib/drift/drift.hpp"
 #include "lib/io/files.hpp"
-#include "lib/live/live_files.hpp"
+#include "lib/live/sources.hpp"
 #include "lib/loaders/baseline_reader.hpp"
 #include "lib/report/report.hpp"
 #include "lib/util/error.hpp"
@@ -22,32 +22,13 @@ namespace {
 struct DriftOptions {
   TwinArgs twin;
   std::vector<std::string> live;
+  live::LiveOptions live_options;
   std::string fail_on = "high";
   std::string now;
   std::string baseline;
   std::vector<std::string> ignore;
   bool allow_partial = false;
 };
-
-// --live SRC: a file, or the name of a sources/*.yaml entry that names a file.
-model::LiveSnapshot read_live(const std::string& src, const model::Twin& twin) {
-  std::error_code ec;
-  if (src.find("://") != std::string::npos) {
-    throw Error("--live " + src + ": network sources (http, mqtt) are not available in this version; capture "
-                "them to a twinctl-live/v1 file and pass the file");
-  }
-  if (std::filesystem::is_regular_file(src, ec)) {
-    return live::read_live_file(src, twin);
-  }
-  if (const model::Source* s = twin.find_source(src)) {
-    if (s->endpoint.find("://") == std::string::npos && !s->endpoint.empty()) {
-      return live::read_live_file(s->endpoint, twin, s->id);
-    }
-    throw Error("--live " + src + ": source '" + src + "' reads " + s->endpoint +
-                " over the network, which this version cannot do yet");
-  }
-  throw Error("--live " + src + ": no such file, and no source of that name in the twin's sources/");
-}
 
 int run_drift(const DriftOptions& o, const GlobalOptions& g) {
   auto fail_on = report::parse_fail_on(o.fail_on);
@@ -66,8 +47,9 @@ int run_drift(const DriftOptions& o, const GlobalOptions& g) {
     return k_exit_error;
   }
   model::LiveSnapshot live;
+  live::AssetMatcher matcher(twin);
   for (const std::string& src : o.live) {
-    live.merge(read_live(src, twin));
+    live.merge(live::read_live(src, twin, matcher, o.live_options));
   }
   std::vector<report::BaselineEntry> baseline;
   if (!o.baseline.empty()) {

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev catch2
   libmosquitto-dev mosquitto mosquitto-clients
-  libcurl4-openssl-dev libsqlite3-dev
+  libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev openssl libsqlite3-dev
   python3 python3-jsonschema python3-yaml man-db
   shellcheck nodejs
 )

@@ -1816,7 +1816,15 @@ model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& t
 
 model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& twin, const AssetMatcher& matcher,
                                    const std::string& source_name_hint) {
-  Doc doc(path, io::read_file(path, k_max_bytes));
+  return read_live_text(path, io::read_file(path, k_max_bytes), twin, matcher, source_name_hint);
+}
+
+model::LiveSnapshot read_live_text(const std::string& path, std::string text, const model::Twin& twin,
+                                   const AssetMatcher& matcher, const std::string& source_name_hint) {
+  if (text.size() > k_max_bytes) {
+    throw Error(path + ": larger than 1 GiB");
+  }
+  Doc doc(path, std::move(text));
   doc.parse();
   const json& root = doc.root();
 

@@ -37,5 +37,10 @@ model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& t
 // The same with a matcher built once for several files.
 model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& twin, const AssetMatcher& matcher,
                                    const std::string& source_name_hint = "");
+// The same for a document already in memory (an HTTP page, a collected MQTT
+// capture): `path` names it in errors and is the endpoint (and, without a
+// hint, gives the source name its stem). Throws as read_live_file.
+model::LiveSnapshot read_live_text(const std::string& path, std::string text, const model::Twin& twin,
+                                   const AssetMatcher& matcher, const std::string& source_name_hint = "");
 
 } // namespace twinctl::live

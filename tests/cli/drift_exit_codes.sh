@@ -66,8 +66,12 @@ echo "suppressions: [" >"$WORK/bad-ignore.yaml"
 run drift --twin factory --live ok.json --ignore bad-ignore.yaml --now $NOW
 expect_rc 2 "broken ignore file"
 expect_err "bad-ignore.yaml:"
-run drift --twin factory --live https://ditto.example.com --now $NOW
-expect_rc 2 "network sources are not in this version"
+run drift --twin factory --live ftp://ditto.example.com --now $NOW
+expect_rc 2 "unsupported URL scheme"
+expect_err "unsupported scheme 'ftp'"
+run drift --twin factory --live 'https://user:s3cret@[::1' --now $NOW
+expect_rc 2 "malformed URL"
+if grep -q s3cret <<<"$ERR$OUT"; then fail "the password of a malformed URL was printed"; fi
 sed -i 's/owned_by: controls-l2/owned_by: controls-l9/' "$WORK/factory/assets/line-2/plc-l2-01.yaml"
 run drift --twin factory --live ok.json --now $NOW
 expect_rc 2 "error beats gate"

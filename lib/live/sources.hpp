@@ -1,0 +1,47 @@
+// `--live SRC`: a file, an http(s):// URL, an mqtt(s):// URL, or the name of a
+// twin `Source` (sources/*.yaml). One entry point for every command that reads
+// live state (drift, rca, audit, snapshot); DESIGN.md §4.
+//
+// Fail closed: a network source that cannot be read (refused, DNS, timeout,
+// TLS, 401/403, 5xx after retries, malformed or truncated payload, broker
+// down) comes back as a LiveSource with ok = false and the reason, and no
+// observations; the caller marks its assets unobserved and exits 3. Errors of
+// the caller's own making (a file that does not parse, a malformed URL, an
+// unknown adapter) throw twinctl::Error: exit 2.
+#pragma once
+
+#include "lib/live/match.hpp"
+#include "lib/model/live.hpp"
+#include "lib/model/twin.hpp"
+
+#include <string>
+
+namespace twinctl::live {
+
+// Settings of network sources from the command line. A twin Source's
+// `options` override the defaults (not what the user set explicitly).
+struct LiveOptions {
+  std::string adapter;    // for a bare http(s) URL: ditto|generic; for mqtt(s): a profile (else ?profile=)
+  double connect_timeout = 10; // seconds
+  double timeout = 60;         // seconds, a whole request / the whole MQTT collection
+  double settle = 2;           // MQTT: seconds without a new message that end the collection
+  int retries = 3;             // HTTP: retries on 429/5xx/connection errors
+  std::string ca_file;         // extra CA bundle (PEM)
+  std::string cert_file;       // client certificate (PEM), MQTT/HTTP mutual TLS
+  std::string key_file;        // its key
+  bool insecure = false;       // skip TLS verification: explicit and loud
+  bool progress = false;       // progress on stderr (set when stderr is a TTY)
+};
+
+// What to read: resolved from `--live SRC` and, for a source name, the twin.
+struct SourceSpec {
+  std::string name;     // LiveSource::name: the Source id, else derived from the file/URL
+  std::string adapter;  // the Source's adapter or LiveOptions::adapter; may be empty
+  std::string endpoint; // file path or URL as given (may hold credentials: never print it)
+  const model::Source* source = nullptr; // the twin Source, when SRC named one
+};
+
+model::LiveSnapshot read_live(const std::string& src, const model::Twin& twin, const AssetMatcher& matcher,
+                              const LiveOptions& options);
+
+} // namespace twinctl::live

@@ -1,0 +1,171 @@
+#include "lib/util/url.hpp"
+
+#include "lib/util/error.hpp"
+
+#include <cctype>
+#include <charconv>
+
+namespace twinctl::util {
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  c = char(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+std::string percent_decode(const std::string& s, const std::string& shown) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    int hi = i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
+    int lo = i + 2 < s.size() ? hex_digit(s[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      throw Error("invalid URL " + shown + ": bad percent escape");
+    }
+    out += char(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string redact_credentials(const std::string& text) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t scheme_end = text.find("://", pos);
+    if (scheme_end == std::string::npos) {
+      break;
+    }
+    size_t auth = scheme_end + 3;
+    size_t end = text.find_first_of("/?# \t\n\"'", auth);
+    size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
+    out += text.substr(pos, auth - pos);
+    if (at != std::string::npos && at >= auth && (end == std::string::npos || at < end)) {
+      out += "***@";
+      pos = at + 1;
+    } else {
+      pos = auth;
+    }
+  }
+  return out + text.substr(pos);
+}
+
+Url parse_url(const std::string& text) {
+  const std::string shown = redact_credentials(text);
+  Url u;
+  size_t colon = text.find("://");
+  if (colon == std::string::npos || colon == 0) {
+    throw Error("invalid URL " + shown + ": expected scheme://host[:port][/path]");
+  }
+  for (char c : text.substr(0, colon)) {
+    u.scheme += char(std::tolower(static_cast<unsigned char>(c)));
+  }
+  size_t start = colon + 3;
+  size_t auth_end = text.find_first_of("/?#", start);
+  std::string authority = text.substr(start, auth_end == std::string::npos ? std::string::npos : auth_end - start);
+  std::string rest = auth_end == std::string::npos ? "" : text.substr(auth_end);
+  if (size_t hash = rest.find('#'); hash != std::string::npos) {
+    rest.resize(hash);
+  }
+  if (size_t at = authority.rfind('@'); at != std::string::npos) {
+    std::string userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    size_t c = userinfo.find(':');
+    u.user = percent_decode(userinfo.substr(0, c), shown);
+    if (c != std::string::npos) {
+      u.password = percent_decode(userinfo.substr(c + 1), shown);
+    }
+  }
+  std::string port;
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string::npos) {
+      throw Error("invalid URL " + shown + ": unterminated IPv6 address");
+    }
+    u.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') {
+        throw Error("invalid URL " + shown + ": junk after the IPv6 address");
+      }
+      port = authority.substr(close + 2);
+    }
+  } else {
+    size_t c = authority.rfind(':');
+    u.host = authority.substr(0, c);
+    if (c != std::string::npos) {
+      port = authority.substr(c + 1);
+    }
+  }
+  if (u.host.empty()) {
+    throw Error("invalid URL " + shown + ": no host");
+  }
+  if (!port.empty()) {
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), u.port);
+    if (ec != std::errc() || p != port.data() + port.size() || u.port < 1 || u.port > 65535) {
+      throw Error("invalid URL " + shown + ": bad port '" + port + "'");
+    }
+  }
+  u.raw_path_query = rest.empty() ? "/" : rest;
+  if (rest[0] == '?') {
+    u.raw_path_query = "/" + rest;
+  }
+  size_t q = rest.find('?');
+  std::string path = rest.substr(0, q);
+  u.path = percent_decode(path.empty() ? path : path.substr(1), shown);
+  if (q != std::string::npos) {
+    std::string query = rest.substr(q + 1);
+    size_t pos = 0;
+    while (pos <= query.size()) {
+      size_t amp = query.find('&', pos);
+      std::string item = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+      if (!item.empty()) {
+        size_t eq = item.find('=');
+        u.query[percent_decode(item.substr(0, eq), shown)] =
+            eq == std::string::npos ? "" : percent_decode(item.substr(eq + 1), shown);
+      }
+      if (amp == std::string::npos) {
+        break;
+      }
+      pos = amp + 1;
+    }
+  }
+  return u;
+}
+
+int Url::port_or_default() const {
+  if (port) {
+    return port;
+  }
+  if (scheme == "https") {
+    return 443;
+  }
+  if (scheme == "http") {
+    return 80;
+  }
+  if (scheme == "mqtts") {
+    return 8883;
+  }
+  if (scheme == "mqtt") {
+    return 1883;
+  }
+  return 0;
+}
+
+std::string Url::origin() const {
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return scheme + "://" + h + (port ? ":" + std::to_string(port) : "");
+}
+
+std::string Url::redacted() const { return origin() + (raw_path_query == "/" ? "" : raw_path_query); }
+
+} // namespace twinctl::util
