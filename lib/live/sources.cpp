@@ -6,6 +6,8 @@
 #include "lib/util/error.hpp"
 #include "lib/util/url.hpp"
 
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 
 namespace twinctl::live {
@@ -30,7 +32,43 @@ model::LiveSnapshot read_spec(const SourceSpec& spec, const model::Twin& twin, c
               "' (expected a file, http(s)://, mqtt(s):// or a source name)");
 }
 
+std::string env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? v : "";
+}
+
 } // namespace
+
+std::string env_prefix(const std::string& source_name) {
+  std::string p = "TWINCTL_";
+  for (char c : source_name) {
+    c = char(std::toupper(static_cast<unsigned char>(c)));
+    p += (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+  }
+  return p + "_";
+}
+
+Credentials credentials_for(const SourceSpec& spec) {
+  Credentials c;
+  if (spec.endpoint.find("://") != std::string::npos) {
+    util::Url url = util::parse_url(spec.endpoint);
+    c.user = url.user;
+    c.password = url.password;
+  }
+  std::string prefix = env_prefix(spec.name);
+  auto pick = [&](std::string& out, const char* key) {
+    if (out.empty()) {
+      out = env(prefix + key);
+    }
+    if (out.empty()) {
+      out = env(std::string("TWINCTL_") + key);
+    }
+  };
+  pick(c.user, "USERNAME");
+  pick(c.password, "PASSWORD");
+  pick(c.token, "TOKEN");
+  return c;
+}
 
 model::LiveSnapshot read_live(const std::string& src, const model::Twin& twin, const AssetMatcher& matcher,
                               const LiveOptions& options) {

@@ -41,6 +41,21 @@ struct SourceSpec {
   const model::Source* source = nullptr; // the twin Source, when SRC named one
 };
 
+// Credentials of a network source. Never in the twin repo: from the URL's
+// userinfo when given on the command line, else the environment:
+// TWINCTL_<NAME>_USERNAME, _PASSWORD, _TOKEN (NAME = the source name upper-cased,
+// every other character than A-Z and 0-9 made '_'), else TWINCTL_USERNAME,
+// TWINCTL_PASSWORD, TWINCTL_TOKEN. Nothing prints them.
+struct Credentials {
+  std::string user;
+  std::string password;
+  std::string token; // HTTP Bearer
+};
+Credentials credentials_for(const SourceSpec& spec);
+
+// The environment variable prefix of a source: "ditto-main" -> "TWINCTL_DITTO_MAIN_".
+std::string env_prefix(const std::string& source_name);
+
 model::LiveSnapshot read_live(const std::string& src, const model::Twin& twin, const AssetMatcher& matcher,
                               const LiveOptions& options);
 
