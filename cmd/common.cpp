@@ -139,7 +139,8 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
     if (!r.errors.empty() && fmt != "json") {
       continue; // errors are on stderr already; only JSON carries them for pipelines
     }
-    std::ostringstream buf;
+    std::ostringstream file_buf;
+    std::ostream& buf = to_stdout ? static_cast<std::ostream&>(std::cout) : file_buf;
     if (fmt == "table") {
       output::write_table(buf, r, {to_stdout && use_color(g)});
     } else if (fmt == "json") {
@@ -158,9 +159,9 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
       throw Error("output format '" + fmt + "' is not available for this command");
     }
     if (to_stdout) {
-      std::cout << buf.str() << std::flush;
+      std::cout << std::flush;
     } else {
-      io::write_file(path, buf.str());
+      io::write_file(path, file_buf.view());
     }
   }
 }

@@ -46,7 +46,7 @@ struct FileResult {
 
 // Conversion context of one file.
 struct Ctx {
-  const std::string& path;
+  model::FilePath path; // interned once per file: every location shares it
   std::vector<Diagnostic>& errors;
 
   SourceLocation loc(const YamlNode& n) const { return {path, n.line, n.column}; }

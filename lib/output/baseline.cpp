@@ -49,7 +49,7 @@ void write_baseline(std::ostream& out, const report::Report& r) {
                       {"generated_at", r.generated_at},
                       {"site", r.site},
                       {"findings", std::move(findings)}};
-  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  dump_pretty(out, j);
 }
 
 } // namespace twinctl::output

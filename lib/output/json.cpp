@@ -122,9 +122,17 @@ nlohmann::json to_json(const report::Report& r) {
   return j;
 }
 
+void dump_pretty(std::ostream& out, const nlohmann::json& doc) {
+  // What operator<< does, but with error_handler_t::replace (dump() would build the whole text first).
+  nlohmann::detail::serializer<nlohmann::json> s(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                 nlohmann::json::error_handler_t::replace);
+  s.dump(doc, true, false, 2);
+  out << '\n';
+}
+
 void write_json(std::ostream& out, const report::Report& r) {
   // Live values may hold invalid UTF-8: replace it rather than fail the whole output.
-  out << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  dump_pretty(out, to_json(r));
 }
 
 } // namespace twinctl::output

@@ -60,7 +60,7 @@ std::string where(const report::Report& r, const model::SourceLocation& loc) {
   if (!loc.known()) {
     return r.twin_yaml.empty() ? "—" : md(r.twin_yaml) + ":1";
   }
-  return md(loc.line > 0 ? loc.path + ":" + std::to_string(loc.line) : loc.path);
+  return md(loc.line > 0 ? loc.path + ":" + std::to_string(loc.line) : loc.path.str());
 }
 
 const char* k_finding_header =

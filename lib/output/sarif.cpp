@@ -356,7 +356,7 @@ json to_sarif(const report::Report& r, const SarifOptions& opts) {
 
 void write_sarif(std::ostream& out, const report::Report& r, const SarifOptions& opts) {
   // replace: a stray invalid UTF-8 byte in a live value must not abort the output.
-  out << to_sarif(r, opts).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  dump_pretty(out, to_sarif(r, opts));
 }
 
 } // namespace twinctl::output
