@@ -1,67 +1,148 @@
 #include "lib/output/output.hpp"
 
+#include "lib/util/strings.hpp"
+
 namespace twinctl::output {
 
 namespace {
-
-// A string, or null when empty.
-nlohmann::json or_null(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
 
 nlohmann::json location_json(const model::SourceLocation& l) {
   if (!l.known()) {
     return nullptr;
   }
   nlohmann::json j;
-  j["path"] = l.path;
+  j["path"] = l.path.str();
   j["line"] = l.line;
   j["column"] = l.column;
   return j;
 }
 
-// Built with operator[] and moves: nested initializer lists copy every level,
-// which is what made 25,000 findings slow.
-nlohmann::json finding_json(const model::Finding& f) {
-  nlohmann::json j;
-  j["fingerprint"] = f.fingerprint;
-  j["rule"] = f.rule;
-  j["severity"] = model::to_string(f.severity);
-  j["kind"] = f.kind;
-  j["asset"] = f.asset;
-  j["field"] = f.field;
-  j["message"] = f.message;
-  j["intended"] = or_null(f.intended);
-  j["live"] = or_null(f.live);
-  j["intended_normalized"] = or_null(f.intended_norm);
-  j["live_normalized"] = or_null(f.live_norm);
-  j["source"] = or_null(f.source);
-  j["observed_at"] = or_null(f.observed_at);
-  j["remediation"] = f.remediation;
-  j["location"] = location_json(f.loc);
-  if (f.commit.known()) {
-    nlohmann::json& c = j["last_commit"];
-    c["sha"] = f.commit.sha;
-    c["author"] = f.commit.author;
-    c["date"] = f.commit.date;
-  } else {
-    j["last_commit"] = nullptr;
-  }
-  j["suppressed"] = f.suppressed;
-  if (f.suppressed) {
-    nlohmann::json& s = j["suppression"];
-    s["reason"] = f.suppression_reason;
-    s["owner"] = or_null(f.suppression_owner);
-    s["ticket"] = or_null(f.suppression_ticket);
-    s["expires"] = or_null(f.suppression_expires);
-  }
-  if (!f.baseline_state.empty()) {
-    j["baseline_state"] = f.baseline_state;
-  }
-  return j;
-}
+// Findings are written as text straight away, one at a time: a DOM of 25,000
+// findings costs ~10x the time and holds the whole document in memory. The
+// text is what nlohmann's dump(2) gives (keys sorted, same escapes), which a
+// test checks against a parse of the output.
+class FindingWriter {
+public:
+  explicit FindingWriter(std::string& out) : m_out(out) {}
 
-} // namespace
+  void write(const model::Finding& f) {
+    m_out += "    {";
+    field("asset", f.asset);
+    if (!f.baseline_state.empty()) {
+      field("baseline_state", f.baseline_state);
+    }
+    field("field", f.field);
+    field("fingerprint", f.fingerprint);
+    nullable("intended", f.intended);
+    nullable("intended_normalized", f.intended_norm);
+    field("kind", f.kind);
+    if (f.commit.known()) {
+      open("last_commit");
+      field("author", f.commit.author, 8);
+      field("date", f.commit.date, 8);
+      field("sha", f.commit.sha, 8);
+      close();
+    } else {
+      raw("last_commit", "null");
+    }
+    nullable("live", f.live);
+    nullable("live_normalized", f.live_norm);
+    if (f.loc.known()) {
+      open("location");
+      raw("column", std::to_string(f.loc.column), 8);
+      raw("line", std::to_string(f.loc.line), 8);
+      field("path", f.loc.path.str(), 8);
+      close();
+    } else {
+      raw("location", "null");
+    }
+    field("message", f.message);
+    nullable("observed_at", f.observed_at);
+    field("remediation", f.remediation);
+    field("rule", f.rule);
+    field("severity", model::to_string(f.severity));
+    nullable("source", f.source);
+    raw("suppressed", f.suppressed ? "true" : "false");
+    if (f.suppressed) {
+      open("suppression");
+      nullable("expires", f.suppression_expires, 8);
+      nullable("owner", f.suppression_owner, 8);
+      field("reason", f.suppression_reason, 8);
+      nullable("ticket", f.suppression_ticket, 8);
+      close();
+    }
+    m_out += "\n    }";
+  }
 
-nlohmann::json to_json(const report::Report& r) {
+private:
+  void key(std::string_view k, int indent) {
+    m_out += m_first[m_depth] ? "\n" : ",\n";
+    m_first[m_depth] = false;
+    m_out.append(static_cast<size_t>(indent), ' ');
+    m_out += '"';
+    m_out += k;
+    m_out += "\": ";
+  }
+  void raw(std::string_view k, std::string_view v, int indent = 6) {
+    key(k, indent);
+    m_out += v;
+  }
+  void field(std::string_view k, std::string_view v, int indent = 6) {
+    key(k, indent);
+    string(v);
+  }
+  void nullable(std::string_view k, std::string_view v, int indent = 6) {
+    if (v.empty()) {
+      raw(k, "null", indent);
+    } else {
+      field(k, v, indent);
+    }
+  }
+  void open(std::string_view k) {
+    key(k, 6);
+    m_out += '{';
+    m_first[++m_depth] = true;
+  }
+  void close() {
+    m_out += "\n      }";
+    --m_depth;
+  }
+  void string(std::string_view s) {
+    if (!util::is_utf8(s)) { // rare: let nlohmann replace the bad bytes
+      m_out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+    static const char* const k_hex = "0123456789abcdef";
+    m_out += '"';
+    for (char c : s) {
+      switch (c) {
+      case '"': m_out += "\\\""; break;
+      case '\\': m_out += "\\\\"; break;
+      case '\b': m_out += "\\b"; break;
+      case '\f': m_out += "\\f"; break;
+      case '\n': m_out += "\\n"; break;
+      case '\r': m_out += "\\r"; break;
+      case '\t': m_out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          m_out += "\\u00";
+          m_out += k_hex[(c >> 4) & 0xf];
+          m_out += k_hex[c & 0xf];
+        } else {
+          m_out += c;
+        }
+      }
+    }
+    m_out += '"';
+  }
+
+  std::string& m_out;
+  bool m_first[2] = {true, true};
+  int m_depth = 0;
+};
+
+// The document without its findings (an empty array in their place).
+nlohmann::json header_json(const report::Report& r) {
   nlohmann::json by_sev = nlohmann::json::object();
   for (int s = 4; s >= 0; --s) {
     by_sev[model::to_string(static_cast<model::Severity>(s))] = r.by_severity[static_cast<size_t>(s)];
@@ -69,10 +150,6 @@ nlohmann::json to_json(const report::Report& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const model::Diagnostic& d : r.errors) {
     errors.push_back({{"location", location_json(d.loc)}, {"message", d.message}});
-  }
-  nlohmann::json findings = nlohmann::json::array();
-  for (const model::Finding& f : r.findings) {
-    findings.push_back(finding_json(f)); // a temporary: moved, not copied
   }
   nlohmann::json sources = nlohmann::json::array();
   for (const report::SourceStatus& s : r.sources) {
@@ -117,10 +194,12 @@ nlohmann::json to_json(const report::Report& r) {
       {"gate",
        {{"fail_on", r.fail_on ? model::to_string(*r.fail_on) : "none"}, {"failed", r.gate_failed}}},
       {"errors", std::move(errors)},
+      {"findings", nlohmann::json::array()}, // written by FindingWriter
   };
-  j["findings"] = std::move(findings); // not in the initializer list: that would copy it
   return j;
 }
+
+} // namespace
 
 void dump_pretty(std::ostream& out, const nlohmann::json& doc) {
   // What operator<< does, but with error_handler_t::replace (dump() would build the whole text first).
@@ -131,8 +210,34 @@ void dump_pretty(std::ostream& out, const nlohmann::json& doc) {
 }
 
 void write_json(std::ostream& out, const report::Report& r) {
-  // Live values may hold invalid UTF-8: replace it rather than fail the whole output.
-  dump_pretty(out, to_json(r));
+  // Live values may hold invalid UTF-8: it is replaced rather than failing the whole output.
+  nlohmann::detail::serializer<nlohmann::json> s(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                 nlohmann::json::error_handler_t::replace);
+  nlohmann::json header = header_json(r);
+  out << "{";
+  bool first = true;
+  for (const auto& [key, value] : header.items()) {
+    out << (first ? "\n  " : ",\n  ");
+    first = false;
+    s.dump(nlohmann::json(key), false, false, 0);
+    out << ": ";
+    if (key != "findings" || r.findings.empty()) {
+      s.dump(value, true, false, 2, 2);
+      continue;
+    }
+    out << "[";
+    std::string text;
+    for (size_t i = 0; i < r.findings.size(); ++i) {
+      text += i ? ",\n" : "\n";
+      FindingWriter(text).write(r.findings[i]);
+      if (text.size() > (size_t(1) << 16)) {
+        out << text;
+        text.clear();
+      }
+    }
+    out << text << "\n  ]";
+  }
+  out << "\n}\n";
 }
 
 } // namespace twinctl::output

@@ -17,7 +17,6 @@ struct RenderOptions {
 void write_table(std::ostream& out, const report::Report& r, const RenderOptions& opts);
 
 // The versioned JSON document (schemas/report.schema.json).
-nlohmann::json to_json(const report::Report& r);
 void write_json(std::ostream& out, const report::Report& r);
 // Writes a JSON document indented by 2, streamed (no copy of the text), with
 // invalid UTF-8 replaced by U+FFFD instead of throwing, and a final newline.

@@ -417,7 +417,25 @@ TEST_CASE("output::to_json matches schemas/report.schema.json", "[output]") {
   validate_like.errors.push_back({{"twins/plant-a/assets/x.yaml", 3, 1}, "unknown key 'ipp'"});
   validate_like.errors.push_back({{}, "no twin.yaml found"});
   gate(validate_like, std::nullopt);
-  python_validate(dir, schema, output::to_json(validate_like).dump(2), "validate.json");
+  std::ostringstream v;
+  output::write_json(v, validate_like);
+  python_validate(dir, schema, v.str(), "validate.json");
+}
+
+TEST_CASE("output::write_json writes findings as nlohmann's dump(2) would", "[output]") {
+  Report r = rich_report();
+  Finding odd = make_finding("TWIN101", Severity::high, "press-\"7\"", "status", "assets/p.yaml", 4);
+  odd.live = std::string("tab\there, nl\n, bell\x07, back\\slash, caf\xc3\xa9, bad \xff byte");
+  odd.suppressed = true;
+  odd.suppression_reason = "vendor \"maintenance\"";
+  odd.baseline_state = "new";
+  r.findings.push_back(odd);
+  std::ostringstream out;
+  output::write_json(out, r);
+  json parsed = json::parse(out.str());
+  REQUIRE(parsed["findings"].size() == r.findings.size());
+  CHECK(out.str() == parsed.dump(2) + "\n"); // same keys, order, indentation and escapes
+  CHECK(parsed["findings"].back()["live"] == "tab\there, nl\n, bell\x07, back\\slash, caf\xc3\xa9, bad \xef\xbf\xbd byte");
 }
 
 TEST_CASE("output::write_markdown", "[output]") {
@@ -646,7 +664,7 @@ TEST_CASE("output: 25,000 findings render as SARIF and JSON", "[output]") {
   CHECK(parsed["runs"][0]["results"].size() == 25000);
   CHECK(parsed["runs"][0]["invocations"][0]["toolExecutionNotifications"].empty());
   CHECK(js.str().size() > 25000 * 100);
-  CHECK(output::to_json(r)["findings"].size() == 25000);
+  CHECK(json::parse(js.str())["findings"].size() == 25000);
 
   r.findings.push_back(make_finding("TWIN108", Severity::info, "zz-last", "observed_at", "assets/zz.yaml", 1));
   json over = output::to_sarif(r, {});
