@@ -10,7 +10,9 @@
 #include <cctype>
 #include <atomic>
 #include <set>
+#include <span>
 #include <thread>
+#include <unordered_set>
 
 namespace twinctl::loaders {
 
@@ -61,11 +63,18 @@ std::string quoted_list(const std::vector<std::string>& v) {
   return s;
 }
 
+std::span<const std::string_view> as_span(const std::vector<std::string_view>& v) { return {v.data(), v.size()}; }
+
 // Reads one YAML mapping against a fixed set of keys. Unknown and duplicate
 // keys are reported once, when the reader is built.
 class MapReader {
 public:
   MapReader(const Ctx& ctx, const YamlNode& node, std::string what, const std::vector<std::string>& allowed)
+      : MapReader(ctx, node, std::move(what), as_span(std::vector<std::string_view>(allowed.begin(), allowed.end()))) {}
+  // The keys as a list of literals: no strings are built unless a key is wrong.
+  MapReader(const Ctx& ctx, const YamlNode& node, std::string what, std::initializer_list<std::string_view> allowed)
+      : MapReader(ctx, node, std::move(what), std::span<const std::string_view>(allowed.begin(), allowed.size())) {}
+  MapReader(const Ctx& ctx, const YamlNode& node, std::string what, std::span<const std::string_view> allowed)
       : m_ctx(ctx), m_node(node), m_what(std::move(what)) {
     if (!node.is_map()) {
       if (!node.is_null()) {
@@ -76,21 +85,37 @@ public:
       m_ok = false;
       return;
     }
-    std::set<std::string> seen;
-    for (size_t i = 0; i + 1 < node.children.size(); i += 2) {
+    // Duplicates: a linear scan for the few keys a twin mapping has (no
+    // allocation), a hash set for a large (hostile) one.
+    const size_t n = node.children.size();
+    std::unordered_set<std::string_view> seen;
+    auto duplicate = [&](size_t i) {
+      const std::string& key = node.children[i].value;
+      if (n > 64) {
+        return !seen.insert(key).second;
+      }
+      for (size_t j = 0; j < i; j += 2) {
+        if (node.children[j].is_scalar() && node.children[j].value == key) {
+          return true;
+        }
+      }
+      return false;
+    };
+    for (size_t i = 0; i + 1 < n; i += 2) {
       const YamlNode& k = node.children[i];
       if (!k.is_scalar()) {
         ctx.error(k, "keys of " + m_what + " must be plain strings");
         continue;
       }
-      if (!seen.insert(k.value).second) {
+      if (duplicate(i)) {
         ctx.error(k, "duplicate key '" + k.value + "' in " + m_what);
         continue;
       }
       if (std::find(allowed.begin(), allowed.end(), k.value) == allowed.end()) {
-        std::string hint = util::closest(k.value, allowed);
+        std::vector<std::string> names(allowed.begin(), allowed.end());
+        std::string hint = util::closest(k.value, names);
         ctx.error(k, "unknown key '" + k.value + "' in " + m_what +
-                         (hint.empty() ? " (allowed: " + quoted_list(allowed) + ")"
+                         (hint.empty() ? " (allowed: " + quoted_list(names) + ")"
                                        : " (did you mean '" + hint + "'?)"));
       }
     }
