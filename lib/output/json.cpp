@@ -196,6 +196,20 @@ nlohmann::json header_json(const report::Report& r) {
       {"errors", std::move(errors)},
       {"findings", nlohmann::json::array()}, // written by FindingWriter
   };
+  if (r.has_baseline) {
+    nlohmann::json absent = nlohmann::json::array();
+    for (const report::BaselineEntry& b : r.baseline_absent) {
+      nlohmann::json e;
+      e["fingerprint"] = b.fingerprint;
+      e["rule"] = b.rule;
+      e["asset"] = b.asset;
+      e["field"] = b.field;
+      e["message"] = b.message;
+      e["location"] = location_json(b.loc);
+      absent.push_back(std::move(e));
+    }
+    j["baseline_absent"] = std::move(absent);
+  }
   return j;
 }
 

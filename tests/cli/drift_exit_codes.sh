@@ -38,6 +38,18 @@ PY
 run drift --twin factory --live worse.json --now $NOW --baseline baseline.json
 expect_rc 1 "a new finding gates"
 expect_out "plc-l1-01"
+# Fixed since the baseline: JSON lists it under baseline_absent (and validates).
+run drift --twin factory --live worse.json --now $NOW --fail-on none -o baseline="$WORK/worse-baseline.json"
+run drift --twin factory --live ok.json --now $NOW --baseline worse-baseline.json -o json="$WORK/fixed.json"
+expect_rc 0 "a fixed finding does not gate"
+python3 - "$SRC/schemas/report.schema.json" "$WORK/fixed.json" <<'PY' || fail "baseline_absent missing or invalid"
+import json, sys, jsonschema
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, json.load(open(sys.argv[1])))
+absent = doc["baseline_absent"]
+assert [(a["asset"], a["rule"], a["field"]) for a in absent] == [("plc-l1-01", "TWIN102", "ip")], absent
+assert absent[0]["location"]["path"].endswith("plc-l1-01.yaml"), absent
+PY
 
 # --ignore: an extra suppression with a reason takes a finding out of the gate.
 cat >"$WORK/extra-ignore.yaml" <<'YAML'
