@@ -184,13 +184,19 @@ struct Ctx {
   std::vector<const model::LiveSource*> ok_sources;
   std::vector<const model::LiveSource*> failed_sources;
   std::map<std::string, const model::LiveSource*> source_by_name;
+  // aliases_for's answers by (field, source): built once, not per comparison.
+  std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> aliases;
   DriftResult result;
 };
 
 
 // Status and zone vocabularies: the source's own table first, then the twin's.
-std::map<std::string, std::string> aliases_for(const Ctx& ctx, const std::string& field, const std::string& source) {
-  std::map<std::string, std::string> out;
+const std::map<std::string, std::string>& aliases_for(Ctx& ctx, const std::string& field, const std::string& source) {
+  auto [it, fresh] = ctx.aliases.try_emplace({field, source});
+  std::map<std::string, std::string>& out = it->second;
+  if (!fresh) {
+    return out;
+  }
   const model::Source* s = ctx.twin.find_source(source);
   if (field == "status") {
     if (s) {
