@@ -256,6 +256,26 @@ private:
     return "";
   }
 
+  // "page 3:1:921: invalid JSON: ..." -> "truncated JSON at 1:921: ...", with a hint for a wrong shape.
+  std::string page_error(const std::string& what) const {
+    std::string msg = what.substr(what.find(':') + 1); // "1:921: message"
+    size_t sep = msg.find(": ", msg.find(':') + 1);
+    std::string pos = sep == std::string::npos ? "" : msg.substr(0, sep);
+    msg = sep == std::string::npos ? msg : msg.substr(sep + 2);
+    bool json_error = msg.rfind("invalid JSON", 0) == 0;
+    if (json_error && msg.find("unexpected end of input") != std::string::npos) {
+      msg.replace(0, 12, "truncated JSON");
+    }
+    if (!pos.empty()) {
+      size_t colon = msg.find(':');
+      msg = json_error ? msg.substr(0, colon) + " at " + pos + msg.substr(colon) : msg + " (at " + pos + ")";
+    }
+    if (!json_error && m_s.adapter == "ditto") {
+      msg += "; not a Ditto API? use adapter generic";
+    }
+    return msg;
+  }
+
   // Fetches every page; returns the reason of a failure, empty when all were read.
   std::string fetch_all(std::vector<model::Observation>& out) {
     std::string url = page_url(m_pager, m_s, "", 1);
@@ -272,12 +292,7 @@ private:
         page = read_live_page("page " + std::to_string(m_pages), std::move(r.response.body), m_twin, m_matcher,
                               m_spec.name, m_s.format);
       } catch (const Error& e) {
-        std::string msg = e.what();
-        if (msg.find("unexpected end of input") != std::string::npos) {
-          msg.replace(msg.find("invalid JSON"), 12, "truncated JSON");
-        }
-        return "GET " + m_pager.shown + ": " + msg +
-               (m_s.adapter == "ditto" ? " (not Ditto? --adapter generic or adapter: generic)" : "");
+        return at + page_error(e.what());
       }
       size_t n = page.observations.size();
       std::move(page.observations.begin(), page.observations.end(), std::back_inserter(out));

@@ -133,7 +133,7 @@ std::string next_link(std::string_view header) {
       std::string t = util::trim(p);
       if (t.rfind("rel=", 0) == 0) {
         std::string rel = t.substr(4);
-        rel.erase(std::remove(rel.begin(), rel.end(), '"'), rel.end());
+        rel.erase(std::remove_if(rel.begin(), rel.end(), [](char ch) { return ch == '"' || ch == ','; }), rel.end());
         for (const std::string& r : util::split(rel, ' ')) {
           if (r == "next") {
             return std::string(header.substr(open + 1, close - open - 1));
