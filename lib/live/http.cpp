@@ -263,7 +263,8 @@ private:
     std::string pos = sep == std::string::npos ? "" : msg.substr(0, sep);
     msg = sep == std::string::npos ? msg : msg.substr(sep + 2);
     bool json_error = msg.rfind("invalid JSON", 0) == 0;
-    if (json_error && msg.find("unexpected end of input") != std::string::npos) {
+    if (json_error && (msg.find("unexpected end of input") != std::string::npos ||
+                       msg.find("missing closing quote") != std::string::npos)) {
       msg.replace(0, 12, "truncated JSON");
     }
     if (!pos.empty()) {
