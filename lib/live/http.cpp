@@ -9,6 +9,7 @@
 #include <chrono>
 #include <charconv>
 #include <cmath>
+#include <future>
 #include <set>
 
 namespace twinctl::live {
@@ -209,6 +210,71 @@ std::optional<std::string> resolve_link(const Pager& p, const std::string& link)
   return std::nullopt;
 }
 
+// The top-level member at a one-token JSON pointer ("/cursor") of a JSON
+// object's text, as text, found without parsing the document: "" when absent
+// or null; nullopt when this cannot tell (a deeper pointer, an escape, a value
+// that is not a string or a number). The decoded page is checked against it.
+std::optional<std::string> peek_member(std::string_view text, std::string_view pointer) {
+  if (pointer.size() < 2 || pointer.find_first_of("/~", 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view key = pointer.substr(1);
+  auto skip_space = [&](size_t j) {
+    while (j < text.size() && std::isspace(static_cast<unsigned char>(text[j]))) {
+      ++j;
+    }
+    return j;
+  };
+  int depth = 0;
+  for (size_t i = skip_space(0); i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      size_t end = i + 1;
+      bool escaped = false;
+      for (; end < text.size() && text[end] != '"'; ++end) {
+        if (text[end] == '\\') {
+          escaped = true;
+          ++end;
+        }
+      }
+      if (end >= text.size()) {
+        return std::nullopt;
+      }
+      std::string_view s = text.substr(i + 1, end - i - 1);
+      i = end;
+      size_t j = skip_space(i + 1);
+      if (depth != 1 || escaped || s != key || j >= text.size() || text[j] != ':') {
+        continue;
+      }
+      j = skip_space(j + 1);
+      if (j < text.size() && text[j] == '"') {
+        size_t close = text.find('"', j + 1);
+        std::string_view v = text.substr(j + 1, close == std::string_view::npos ? 0 : close - j - 1);
+        if (close == std::string_view::npos || v.find('\\') != std::string_view::npos) {
+          return std::nullopt;
+        }
+        return std::string(v);
+      }
+      if (text.compare(j, 4, "null") == 0) {
+        return std::string();
+      }
+      size_t k = j;
+      while (k < text.size() && (std::isdigit(static_cast<unsigned char>(text[k])) || text[k] == '-')) {
+        ++k;
+      }
+      if (k > j && k < text.size() && text[k] != '.' && text[k] != 'e' && text[k] != 'E') {
+        return std::string(text.substr(j, k - j));
+      }
+      return std::nullopt;
+    }
+  }
+  return std::string();
+}
+
 class HttpReader {
 public:
   HttpReader(const SourceSpec& spec, const model::Twin& twin, const AssetMatcher& matcher, const LiveOptions& o)
@@ -277,32 +343,77 @@ private:
     return msg;
   }
 
-  // Fetches every page; returns the reason of a failure, empty when all were read.
+  struct Decoded {
+    Page page;
+    std::string error;
+  };
+
+  // Decodes one page. Runs on a second thread: it reads only const state.
+  Decoded decode(size_t number, std::string body) const {
+    Decoded d;
+    try {
+      d.page = read_live_page("page " + std::to_string(number), std::move(body), m_twin, m_matcher, m_spec.name,
+                              m_s.format);
+    } catch (const Error& e) {
+      d.error = "GET " + m_pager.shown + " (page " + std::to_string(number) + "): " + page_error(e.what());
+    }
+    return d;
+  }
+
+  // Waits for the page being decoded and appends it; returns its error, if any.
+  std::string collect(std::vector<model::Observation>& out) {
+    if (!m_pending.valid()) {
+      return "";
+    }
+    Decoded d = m_pending.get();
+    if (!d.error.empty()) {
+      return d.error;
+    }
+    if (m_pending_cursor && *m_pending_cursor != d.page.cursor) {
+      return "GET " + m_pager.shown + ": the page's cursor could not be read consistently";
+    }
+    m_last = {d.page.observations.size(), d.page.cursor};
+    std::move(d.page.observations.begin(), d.page.observations.end(), std::back_inserter(out));
+    progress(std::to_string(out.size()) + " items", false);
+    return "";
+  }
+
+  // Fetches every page; returns the reason of a failure, empty when all were
+  // read. A page is decoded on a second thread while the next one is fetched,
+  // so a slow server, not the JSON parser, sets the pace (bench/RESULTS.md).
   std::string fetch_all(std::vector<model::Observation>& out) {
     std::string url = page_url(m_pager, m_s, "", 1);
-    std::set<std::string> cursors;
+    std::set<std::string> seen;
+    bool page_paging = !text_option(m_s, "page_param").empty();
     while (true) {
       ++m_pages;
       std::string at = "GET " + m_pager.shown + " (page " + std::to_string(m_pages) + "): ";
       HttpResult r = m_client.get(url);
+      if (std::string e = collect(out); !e.empty()) {
+        return e; // the previous page's error comes first
+      }
       if (!r.ok) {
         return at + r.error + hint(r.response.status);
       }
-      Page page;
-      try {
-        page = read_live_page("page " + std::to_string(m_pages), std::move(r.response.body), m_twin, m_matcher,
-                              m_spec.name, m_s.format);
-      } catch (const Error& e) {
-        return at + page_error(e.what());
+      m_pending_cursor = m_s.format.cursor.empty() ? std::optional<std::string>("")
+                                                   : peek_member(r.response.body, m_s.format.cursor);
+      m_pending = std::async(std::launch::async, [this, n = m_pages, body = std::move(r.response.body)]() mutable {
+        return decode(n, std::move(body));
+      });
+      std::optional<std::string> cursor = m_pending_cursor;
+      size_t items = 0;
+      if (!cursor || page_paging) { // the next URL needs the decoded page
+        if (std::string e = collect(out); !e.empty()) {
+          return e;
+        }
+        cursor = m_last.cursor;
+        items = m_last.items;
       }
-      size_t n = page.observations.size();
-      std::move(page.observations.begin(), page.observations.end(), std::back_inserter(out));
-      progress(std::to_string(out.size()) + " items", false);
-      std::optional<std::string> next = next_url(page, r.response, n);
+      std::optional<std::string> next = next_url(*cursor, r.response, items);
       if (!next) {
-        return "";
+        return collect(out);
       }
-      if (next->empty() || !cursors.insert(*next).second) {
+      if (next->empty() || !seen.insert(*next).second) {
         return at + (next->empty() ? "the next page's Link leaves the endpoint's origin"
                                    : "the server sent the same next page twice (a paging loop)");
       }
@@ -314,9 +425,9 @@ private:
   }
 
   // The next page's URL; nullopt after the last page; "" for a refused link.
-  std::optional<std::string> next_url(const Page& page, const HttpResponse& r, size_t items) {
-    if (!page.cursor.empty()) {
-      return page_url(m_pager, m_s, page.cursor, m_pages + 1);
+  std::optional<std::string> next_url(const std::string& cursor, const HttpResponse& r, size_t items) {
+    if (!cursor.empty()) {
+      return page_url(m_pager, m_s, cursor, m_pages + 1);
     }
     if (auto link = r.headers.find("link"); link != r.headers.end()) {
       if (std::string target = next_link(link->second); !target.empty()) {
@@ -338,6 +449,12 @@ private:
   Pager m_pager;
   HttpClient m_client;
   size_t m_pages = 0;
+  std::future<Decoded> m_pending;              // the page being decoded
+  std::optional<std::string> m_pending_cursor; // its cursor as peeked; nullopt = unknown
+  struct {
+    size_t items = 0;
+    std::string cursor;
+  } m_last; // the last page decoded
 };
 
 } // namespace

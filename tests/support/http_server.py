@@ -138,6 +138,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(429, '{"error": "slow down"}', [("Retry-After", "3600")])
         if fault == "slow":
             time.sleep(a.slow)
+        if a.delay:
+            time.sleep(a.delay)  # a real search backend's time per page
         body = self.body(url.path, items, nxt)
         headers = [("Link", link)] if link else []
         if fault == "truncated":
@@ -226,6 +228,7 @@ def main():
     p.add_argument("--fault", default="", help="500, 503xN, 429, 429-long, slow, truncated, truncated-json, wrong-json, not-json")
     p.add_argument("--fault-page", type=int, default=0, help="only this page (1-based); 0 = every page")
     p.add_argument("--slow", type=float, default=5.0)
+    p.add_argument("--delay", type=float, default=0.0, help="seconds per request (the benchmark's slow server)")
     p.add_argument("--log")
     a = p.parse_args()
     if a.things:
