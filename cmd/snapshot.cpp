@@ -116,11 +116,17 @@ void register_snapshot(CLI::App& root, GlobalOptions& g, int& rc) {
       ->group("Output");
   sub->add_option("--now", o->now, "Stamp this time as taken_at (RFC 3339), for reproducible snapshots")
       ->group("Output");
-  sub->footer(help_footer(
+  // Not help_footer(): snapshot has no gate, so no exit 1.
+  sub->footer(
+      "\nEXAMPLES:\n"
       "  TWINCTL_DITTO_MAIN_TOKEN=... twinctl snapshot --twin plant-a --live ditto-main -o live.json\n"
       "  twinctl snapshot --live https://ditto.example.com --adapter ditto --ca-file plant-ca.pem -o live.json\n"
       "  twinctl snapshot --live ditto-main --live mqtt-lines -o live.json && twinctl drift --live live.json\n"
-      "  twinctl snapshot --live ditto-export.json --live shadows.json -o live.json --allow-partial\n"));
+      "  twinctl snapshot --live ditto-export.json --live shadows.json -o live.json --allow-partial\n"
+      "\nEXIT STATUS:\n"
+      "  0  the snapshot was written; every source was read (or --allow-partial)\n"
+      "  2  usage, configuration or input error (bad flag, invalid twin, unreadable file, unknown source option)\n"
+      "  3  incomplete: a source could not be read; the file is written with the failure recorded\n");
   sub->callback([o, &g, &rc] { rc = run_snapshot(*o, g); });
 }
 
