@@ -294,7 +294,7 @@ public:
     }
     src.items = snap.observations.size();
     snap.taken_at = util::format_timestamp(m_o.taken_at ? *m_o.taken_at : clock());
-    progress(src.ok ? std::to_string(src.items) + " items" : "FAILED", true);
+    progress(m_pages, src.ok ? std::to_string(src.items) + " items" : "FAILED", true);
     snap.sources.push_back(std::move(src));
     return snap;
   }
@@ -305,9 +305,9 @@ private:
         .count();
   }
 
-  void progress(const std::string& what, bool done) const {
+  void progress(size_t page, const std::string& what, bool done) const {
     if (m_o.on_progress) {
-      m_o.on_progress(m_spec.name + " (" + m_s.adapter + "): page " + std::to_string(m_pages) + ", " + what, done);
+      m_o.on_progress(m_spec.name + " (" + m_s.adapter + "): page " + std::to_string(page) + ", " + what, done);
     }
   }
 
@@ -344,6 +344,7 @@ private:
   }
 
   struct Decoded {
+    size_t number = 0;
     Page page;
     std::string error;
   };
@@ -351,6 +352,7 @@ private:
   // Decodes one page. Runs on a second thread: it reads only const state.
   Decoded decode(size_t number, std::string body) const {
     Decoded d;
+    d.number = number;
     try {
       d.page = read_live_page("page " + std::to_string(number), std::move(body), m_twin, m_matcher, m_spec.name,
                               m_s.format);
@@ -374,7 +376,7 @@ private:
     }
     m_last = {d.page.observations.size(), d.page.cursor};
     std::move(d.page.observations.begin(), d.page.observations.end(), std::back_inserter(out));
-    progress(std::to_string(out.size()) + " items", false);
+    progress(d.number, std::to_string(out.size()) + " items", false);
     return "";
   }
 

@@ -28,6 +28,12 @@ PY
 since_mark | grep -q 'cursor%28c30%29' || fail "the last page was not asked with the cursor"
 since_mark | grep -q 'namespaces=plant.a' || fail "the Source's namespace was not sent"
 
+# Progress on stderr on a terminal only (script(1) gives it one).
+expect_no_err() { ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
+expect_no_err "page 7"
+TWINCTL_DITTO_MAIN_TOKEN=$TOKEN script -qec "cd '$WORK' && '$TWINCTL' snapshot --twin factory --live ditto-main -o tty.json" /dev/null >"$WORK/tty.out" 2>&1 || true
+grep -q "ditto-main (ditto): page 7, 33 items" "$WORK/tty.out" || { ERR=$(cat "$WORK/tty.out"); fail "no progress on a terminal"; }
+
 # Basic auth from TWINCTL_<SOURCE>_USERNAME/_PASSWORD; from the URL's userinfo for a bare URL.
 TWINCTL_DITTO_MAIN_USERNAME=ops TWINCTL_DITTO_MAIN_PASSWORD=pw-K7uu3 run snapshot --twin factory --live ditto-main -o basic.json --now $NOW
 expect_rc 0 "basic auth"
