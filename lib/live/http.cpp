@@ -9,6 +9,7 @@
 #include <chrono>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <future>
 #include <set>
 
@@ -17,6 +18,7 @@ namespace twinctl::live {
 namespace {
 
 constexpr size_t k_max_pages = 100000;
+constexpr size_t k_decoders = 2; // pages decoded at once (this machine class has 2 cores)
 
 // What a Source's `options` may say, per adapter (DESIGN.md §4; man twinctl-twin(5)).
 const std::set<std::string> k_common_options = {"page_size", "timeout_seconds", "connect_timeout_seconds",
@@ -362,16 +364,25 @@ private:
     return d;
   }
 
-  // Waits for the page being decoded and appends it; returns its error, if any.
-  std::string collect(std::vector<model::Observation>& out) {
-    if (!m_pending.valid()) {
-      return "";
+  // Waits for the oldest pages being decoded until at most `keep` are left,
+  // appending them in page order; returns the first error.
+  std::string collect(std::vector<model::Observation>& out, size_t keep = 0) {
+    while (m_pending.size() > keep) {
+      if (std::string e = collect_one(out); !e.empty()) {
+        return e;
+      }
     }
-    Decoded d = m_pending.get();
+    return "";
+  }
+
+  std::string collect_one(std::vector<model::Observation>& out) {
+    auto [future, peeked] = std::move(m_pending.front());
+    m_pending.pop_front();
+    Decoded d = future.get();
     if (!d.error.empty()) {
       return d.error;
     }
-    if (m_pending_cursor && *m_pending_cursor != d.page.cursor) {
+    if (peeked && *peeked != d.page.cursor) {
       return "GET " + m_pager.shown + ": the page's cursor could not be read consistently";
     }
     m_last = {d.page.observations.size(), d.page.cursor};
@@ -381,8 +392,9 @@ private:
   }
 
   // Fetches every page; returns the reason of a failure, empty when all were
-  // read. A page is decoded on a second thread while the next one is fetched,
-  // so a slow server, not the JSON parser, sets the pace (bench/RESULTS.md).
+  // read. Pages are decoded on k_decoders threads while the next one is
+  // fetched, so a slow server, not the JSON parser, sets the pace
+  // (bench/RESULTS.md); they are appended in page order.
   std::string fetch_all(std::vector<model::Observation>& out) {
     std::string url = page_url(m_pager, m_s, "", 1);
     std::set<std::string> seen;
@@ -391,18 +403,19 @@ private:
       ++m_pages;
       std::string at = "GET " + m_pager.shown + " (page " + std::to_string(m_pages) + "): ";
       HttpResult r = m_client.get(url);
-      if (std::string e = collect(out); !e.empty()) {
-        return e; // the previous page's error comes first
+      if (std::string e = collect(out, r.ok ? k_decoders - 1 : 0); !e.empty()) {
+        return e; // an earlier page's error comes first
       }
       if (!r.ok) {
         return at + r.error + hint(r.response.status);
       }
-      m_pending_cursor = m_s.format.cursor.empty() ? std::optional<std::string>("")
-                                                   : peek_member(r.response.body, m_s.format.cursor);
-      m_pending = std::async(std::launch::async, [this, n = m_pages, body = std::move(r.response.body)]() mutable {
-        return decode(n, std::move(body));
-      });
-      std::optional<std::string> cursor = m_pending_cursor;
+      std::optional<std::string> cursor = m_s.format.cursor.empty() ? std::optional<std::string>("")
+                                                                    : peek_member(r.response.body, m_s.format.cursor);
+      m_pending.emplace_back(std::async(std::launch::async,
+                                        [this, n = m_pages, body = std::move(r.response.body)]() mutable {
+                                          return decode(n, std::move(body));
+                                        }),
+                             cursor);
       size_t items = 0;
       if (!cursor || page_paging) { // the next URL needs the decoded page
         if (std::string e = collect(out); !e.empty()) {
@@ -451,8 +464,8 @@ private:
   Pager m_pager;
   HttpClient m_client;
   size_t m_pages = 0;
-  std::future<Decoded> m_pending;              // the page being decoded
-  std::optional<std::string> m_pending_cursor; // its cursor as peeked; nullopt = unknown
+  // The pages being decoded, oldest first, with their cursor as peeked (nullopt = unknown).
+  std::deque<std::pair<std::future<Decoded>, std::optional<std::string>>> m_pending;
   struct {
     size_t items = 0;
     std::string cursor;
