@@ -33,17 +33,17 @@ curl -s -K "$work/curl.cfg" # warm-up: the server serialises and caches every pa
 mb=$(du -sm "$work/pages" | cut -f1)
 sed 's|^output = .*|output = "/dev/null"|' "$work/curl.cfg" >"$work/curl-null.cfg"
 
-best() { # best of 3, wall-clock seconds and peak RSS (MB)
+best() { # best of 3: wall-clock seconds, CPU seconds (user+sys) and peak RSS (MB)
   local b=""
   for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1
-    read -r s k <"$work/t"
-    if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; m=$((k / 1024)); fi
+    /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$@" >/dev/null 2>&1
+    read -r s u y k <"$work/t"
+    if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; c=$(awk "BEGIN{print $u + $y}"); m=$((k / 1024)); fi
   done
-  echo "$b s ($m MB)"
+  echo "$b s wall, $c s CPU ($m MB)"
 }
 cd "$root"
-echo "machine: $(nproc) cores, $(uname -r); date: $(date -u +%F); $things things, $pages pages of $size, $mb MB of JSON, server delay $delay s/page"
+echo "machine: $(nproc) cores, $(uname -r), load $(cut -d' ' -f1 /proc/loadavg); date: $(date -u +%F); $things things, $pages pages of $size, $mb MB of JSON, server delay $delay s/page"
 echo "curl, all pages, one connection:        $(best curl -s -K "$work/curl-null.cfg")"
 echo "twinctl snapshot --live http://...:     $(best "$twinctl" snapshot --twin examples/factory --live "http://127.0.0.1:$port" -o "$work/snap.json")"
 mapfile -t files < <(ls "$work"/pages/*.json)

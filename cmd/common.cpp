@@ -201,7 +201,9 @@ void add_live_options(CLI::App& sub, live::LiveOptions& o) {
   sub.add_option("--ca-file", o.ca_file, "Trust this PEM CA bundle (instead of the system's) for TLS")
       ->check(CLI::ExistingFile)
       ->group(group);
-  sub.add_option("--cert", o.cert_file, "Client certificate (PEM) for mutual TLS")->check(CLI::ExistingFile)->group(group);
+  sub.add_option("--cert", o.cert_file, "Client certificate (PEM) for mutual TLS")
+      ->check(CLI::ExistingFile)
+      ->group(group);
   sub.add_option("--key", o.key_file, "Key of the client certificate (PEM)")->check(CLI::ExistingFile)->group(group);
   sub.add_flag("--insecure", o.insecure, "Do NOT verify TLS certificates (loud warning; never in production)")
       ->group(group);

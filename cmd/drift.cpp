@@ -99,7 +99,7 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
   auto o = std::make_shared<DriftOptions>();
   CLI::App* sub = root.add_subcommand("drift", "Compare the intended state with the live state; gate CI on it");
   sub->description(
-      "Compare the intended state (Git) with the live state (snapshot files: twinctl-live/v1, Ditto search "
+      "Compare the intended state (Git) with the live state (HTTP APIs, MQTT, or files: twinctl-live/v1, Ditto search "
       "pages, AWS IoT shadows, Azure IoT Hub twin queries, MQTT captures). Findings: changed fields (status, "
       "ip, firmware, config checksum, zone — compared after typed normalisation), missing, unmanaged and "
       "stale assets, plus the policy findings of validate. Each has a rule id, a severity, the YAML line and "

@@ -82,8 +82,8 @@ int run_snapshot(SnapshotOptions& o, const GlobalOptions& g) {
     }
   }
   if (!g.quiet && o.output != "-") {
-    std::cerr << "twinctl: wrote " << o.output << ": " << snap.sources.size() << " sources (" << failed
-              << " failed), " << snap.observations.size() << " observations\n";
+    std::cerr << "twinctl: wrote " << o.output << ": " << snap.sources.size() << " sources (" << failed << " failed), "
+              << snap.observations.size() << " observations\n";
   }
   if (failed > 0 && !o.allow_partial) {
     std::cerr << "twinctl: the snapshot is incomplete; exit 3 (use --allow-partial to exit 0)\n";

@@ -6,8 +6,8 @@
 #include "lib/util/time.hpp"
 #include "lib/util/url.hpp"
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <deque>
 #include <future>
@@ -21,11 +21,10 @@ constexpr size_t k_max_pages = 100000;
 constexpr size_t k_decoders = 2; // pages decoded at once (this machine class has 2 cores)
 
 // What a Source's `options` may say, per adapter (DESIGN.md §4; man twinctl-twin(5)).
-const std::set<std::string> k_common_options = {"page_size", "timeout_seconds", "connect_timeout_seconds",
-                                                "retries"};
+const std::set<std::string> k_common_options = {"page_size", "timeout_seconds", "connect_timeout_seconds", "retries"};
 const std::set<std::string> k_ditto_options = {"namespace", "filter", "fields"};
-const std::set<std::string> k_generic_options = {"items", "id", "metrics", "cursor", "cursor_param", "page_param",
-                                                 "page_size_param"};
+const std::set<std::string> k_generic_options = {"items",        "id",         "metrics",        "cursor",
+                                                 "cursor_param", "page_param", "page_size_param"};
 
 // The settings of one HTTP source: defaults, the Source's options, then the
 // flags the user gave.
@@ -94,7 +93,8 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& o) {
   s.http.connect_timeout = o.given.count("connect-timeout")
                                ? o.connect_timeout
                                : number_option(spec, s, "connect_timeout_seconds", o.connect_timeout, 0.1, 3600);
-  s.http.timeout = o.given.count("timeout") ? o.timeout : number_option(spec, s, "timeout_seconds", o.timeout, 0.1, 86400);
+  s.http.timeout =
+      o.given.count("timeout") ? o.timeout : number_option(spec, s, "timeout_seconds", o.timeout, 0.1, 86400);
   s.http.retries = o.given.count("retries") ? o.retries : int(number_option(spec, s, "retries", o.retries, 0, 10));
   s.page_size = long(number_option(spec, s, "page_size", s.adapter == "ditto" ? 200 : 0, 0, 10000));
   if (s.adapter == "ditto" && s.page_size < 1) {
@@ -180,8 +180,8 @@ std::string page_url(const Pager& p, const Settings& s, const std::string& curso
       params.emplace_back("filter", f);
     }
     params.emplace_back("fields", text_option(s, "fields", "thingId,attributes,features,_modified"));
-    params.emplace_back("option",
-                        "size(" + std::to_string(s.page_size) + ")" + (cursor.empty() ? "" : ",cursor(" + cursor + ")"));
+    params.emplace_back("option", "size(" + std::to_string(s.page_size) + ")" +
+                                      (cursor.empty() ? "" : ",cursor(" + cursor + ")"));
     return p.with(params);
   }
   if (auto sp = text_option(s, "page_size_param"); !sp.empty() && s.page_size > 0) {
@@ -280,8 +280,8 @@ std::optional<std::string> peek_member(std::string_view text, std::string_view p
 class HttpReader {
 public:
   HttpReader(const SourceSpec& spec, const model::Twin& twin, const AssetMatcher& matcher, const LiveOptions& o)
-      : m_spec(spec), m_twin(twin), m_matcher(matcher), m_o(o), m_s(settings_for(spec, o)), m_pager(pager_for(spec, m_s)),
-        m_client(m_s.http) {}
+      : m_spec(spec), m_twin(twin), m_matcher(matcher), m_o(o), m_s(settings_for(spec, o)),
+        m_pager(pager_for(spec, m_s)), m_client(m_s.http) {}
 
   model::LiveSnapshot read() {
     model::LiveSnapshot snap;
@@ -356,8 +356,8 @@ private:
     Decoded d;
     d.number = number;
     try {
-      d.page = read_live_page("page " + std::to_string(number), std::move(body), m_twin, m_matcher, m_spec.name,
-                              m_s.format);
+      d.page =
+          read_live_page("page " + std::to_string(number), std::move(body), m_twin, m_matcher, m_spec.name, m_s.format);
     } catch (const Error& e) {
       d.error = "GET " + m_pager.shown + " (page " + std::to_string(number) + "): " + page_error(e.what());
     }
@@ -409,8 +409,8 @@ private:
       if (!r.ok) {
         return at + r.error + hint(r.response.status);
       }
-      std::optional<std::string> cursor = m_s.format.cursor.empty() ? std::optional<std::string>("")
-                                                                    : peek_member(r.response.body, m_s.format.cursor);
+      std::optional<std::string> cursor =
+          m_s.format.cursor.empty() ? std::optional<std::string>("") : peek_member(r.response.body, m_s.format.cursor);
       m_pending.emplace_back(std::async(std::launch::async,
                                         [this, n = m_pages, body = std::move(r.response.body)]() mutable {
                                           return decode(n, std::move(body));

@@ -77,17 +77,28 @@ bool tls_error(CURLcode rc) {
 
 std::string reason_phrase(long status) {
   switch (status) {
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 408: return "Request Timeout";
-  case 429: return "Too Many Requests";
-  case 500: return "Internal Server Error";
-  case 502: return "Bad Gateway";
-  case 503: return "Service Unavailable";
-  case 504: return "Gateway Timeout";
-  default: return "";
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 408:
+    return "Request Timeout";
+  case 429:
+    return "Too Many Requests";
+  case 500:
+    return "Internal Server Error";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  default:
+    return "";
   }
 }
 
@@ -128,7 +139,8 @@ std::string next_link(std::string_view header) {
       return "";
     }
     size_t end = header.find('<', close);
-    std::string params = util::to_lower(header.substr(close + 1, end == std::string_view::npos ? end : end - close - 1));
+    std::string params =
+        util::to_lower(header.substr(close + 1, end == std::string_view::npos ? end : end - close - 1));
     for (const std::string& p : util::split(params, ';')) {
       std::string t = util::trim(p);
       if (t.rfind("rel=", 0) == 0) {
@@ -267,9 +279,9 @@ HttpResult HttpClient::get(const std::string& url) {
       res.error.clear();
       return res;
     }
-    res.error = rc == CURLE_OK ? "HTTP " + std::to_string(status) + (res.response.reason.empty() ? "" : " ") +
-                                     res.response.reason
-                               : m.scrub(m.describe(rc, r));
+    res.error = rc == CURLE_OK
+                    ? "HTTP " + std::to_string(status) + (res.response.reason.empty() ? "" : " ") + res.response.reason
+                    : m.scrub(m.describe(rc, r));
     if (!transient || attempt > m.s.retries) {
       if (attempt > 1) {
         res.error += " after " + std::to_string(attempt) + " attempts";
@@ -278,8 +290,8 @@ HttpResult HttpClient::get(const std::string& url) {
     }
     double wait = backoff_seconds(attempt);
     if (auto it = res.response.headers.find("retry-after"); rc == CURLE_OK && it != res.response.headers.end()) {
-      int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
+      int64_t now =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
       if (auto ra = parse_retry_after(it->second, now)) {
         if (*ra > m.s.max_retry_wait) {
           res.error += " (Retry-After " + seconds_text(*ra) + " is longer than twinctl waits, " +

@@ -34,9 +34,9 @@ struct HttpSettings {
   std::string key_file;
   bool insecure = false;
   size_t max_bytes = size_t(512) << 20; // per response
-  std::string user;     // Basic auth
-  std::string password; // never printed
-  std::string token;    // Bearer auth; wins over Basic; never printed
+  std::string user;                     // Basic auth
+  std::string password;                 // never printed
+  std::string token;                    // Bearer auth; wins over Basic; never printed
   // How to wait before a retry (tests pass a fake); default sleeps.
   std::function<void(double seconds)> sleep;
 };
@@ -49,7 +49,7 @@ struct HttpResponse {
 };
 
 struct HttpResult {
-  bool ok = false;  // a 2xx response
+  bool ok = false;       // a 2xx response
   HttpResponse response; // the last response (when one came)
   std::string error;     // why not ok, without the URL and without secrets
   int attempts = 0;
