@@ -48,4 +48,13 @@ check_no_secrets "TLS failure with a password"
 run snapshot --twin factory --live "http://ops:${PASSWORD}@127.0.0.1:1" -o fail.snap --now $NOW --retries 0
 expect_rc 3 "refused, with a password"
 check_no_secrets "refused with a password"
+# A redirect to another host does not take the credentials along (libcurl auth, not a header).
+mark
+TWINCTL_TOKEN=$TOKEN run snapshot --twin factory --adapter generic -o redirect.snap --now $NOW --retries 0 \
+  --live "http://127.0.0.1:$PORT/redirect?to=http://localhost:$PORT/generic/link"
+expect_rc 3 "redirected to another host, without the token"
+expect_err "HTTP 401"
+since_mark | grep -q '^GET /redirect?to=.* \[auth\]$' || fail "the first request had no credentials: $(since_mark)"
+since_mark | grep -q '^GET /generic/link$' || fail "the redirect was not followed, or took the token along: $(since_mark)"
+check_no_secrets "redirect"
 finish

@@ -87,7 +87,8 @@ class Handler(BaseHTTPRequestHandler):
             st.requests += 1
             n = st.requests
             if st.log:
-                st.log.write("%s %s\n" % (self.command, self.path))
+                auth = " [auth]" if self.headers.get("Authorization") else ""
+                st.log.write("%s %s%s\n" % (self.command, self.path, auth))
                 st.log.flush()
         return n
 
@@ -122,6 +123,8 @@ class Handler(BaseHTTPRequestHandler):
         a = self.state.args
         url = urlsplit(self.path)
         q = parse_qs(url.query)
+        if url.path == "/redirect":  # to another host name of this server
+            return self.send(302, "", [("Location", q["to"][0])])
         page_no, items, nxt, link = self.page(url.path, q)
         if page_no is None:
             return self.send(404, '{"error": "not found"}')
