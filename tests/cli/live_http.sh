@@ -92,19 +92,28 @@ adapter: generic
 endpoint: http://127.0.0.1:$PORT/generic/link?per_page=4
 mapping: {status: /state, ip: /net/address, firmware: /sw, observed_at: /updated}
 options: {id: /name}
+---
+apiVersion: twinctl/v1
+kind: Source
+id: plant-pages
+adapter: generic
+endpoint: http://127.0.0.1:$PORT/generic/pages
+mapping: {status: /state}
+options: {id: /name, page_param: page, page_size_param: per_page, page_size: 10}
 YAML
 mark
-TWINCTL_TOKEN=$TOKEN run snapshot --twin factory --live plant-api --live plant-links -o generic.json --now $NOW
+TWINCTL_TOKEN=$TOKEN run snapshot --twin factory --live plant-api --live plant-links --live plant-pages -o generic.json --now $NOW
 expect_rc 0 "generic sources"
 python3 - "$WORK/generic.json" <<'PY' || fail "generic content"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert [(s["name"], s["items"], s["adapter"]) for s in d["sources"]] == [("plant-api", 33, "generic"), ("plant-links", 33, "generic")], d["sources"]
+assert [(s["name"], s["items"], s["adapter"]) for s in d["sources"]] == [("plant-api", 33, "generic"), ("plant-links", 33, "generic"), ("plant-pages", 33, "generic")], d["sources"]
 o = [o for o in d["observations"] if o["asset"] == "press-01" and o["source"] == "plant-api"][0]
 assert o["fields"]["ip"] and o["fields"]["firmware"] and o["observed_at"], o
 PY
 [ "$(since_mark | grep -c 'generic/cursor')" = 4 ] || fail "cursor paging: $(since_mark)"
 [ "$(since_mark | grep -c 'generic/link')" = 9 ] || fail "Link paging: $(since_mark)"
+[ "$(since_mark | grep -c 'generic/pages?per_page=10&page=')" = 4 ] || fail "page-number paging: $(since_mark)"
 
 # Proxies from the environment (libcurl): the request reaches the proxy in absolute form.
 mark

@@ -4,7 +4,7 @@
 Serves Eclipse Ditto search pages (GET /api/2/search/things with
 option=size(N),cursor(C)) and two generic JSON APIs (/generic/cursor:
 {"data": [...], "next": C}; /generic/link: a list with a Link rel="next"
-header, ?page=N&per_page=M), with optional Basic/Bearer auth, HTTPS and
+header, ?page=N&per_page=M; /generic/pages: the same without Link), with optional Basic/Bearer auth, HTTPS and
 fault modes. Logs every request's method and target to --log. Prints the
 port it listens on (--port 0 = a free one) as its first line of stdout.
 Also answers absolute-form requests, as an HTTP proxy receives them.
@@ -180,11 +180,11 @@ class Handler(BaseHTTPRequestHandler):
                 cursor = int(q["cursor"][0].lstrip("c"))
             nxt = "c%d" % (cursor + size) if cursor + size < len(things) else None
             return cursor // size + 1, (cursor, cursor + size), nxt, None
-        if path == "/generic/link":
+        if path in ("/generic/link", "/generic/pages"):
             page, per = int(q.get("page", ["1"])[0]), int(q.get("per_page", ["10"])[0])
             start = (page - 1) * per
             link = None
-            if start + per < len(things):
+            if start + per < len(things) and path == "/generic/link":
                 link = '</generic/link?page=%d&per_page=%d>; rel="next", </generic/link?page=1>; rel="first"' % (page + 1, per)
             return page, (start, start + per), None, link
         return None, None, None, None
