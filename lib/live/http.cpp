@@ -6,6 +6,7 @@
 #include "lib/util/time.hpp"
 #include "lib/util/url.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -62,16 +63,8 @@ std::string text_option(const Settings& s, const std::string& key, const std::st
   return it == s.opt.end() ? fallback : it->second;
 }
 
-Settings settings_for(const SourceSpec& spec, const LiveOptions& o) {
-  Settings s;
-  s.adapter = !spec.adapter.empty() ? spec.adapter : !o.adapter.empty() ? o.adapter : "ditto";
-  if (s.adapter != "ditto" && s.adapter != "generic") {
-    throw Error(where_of(spec) + ": adapter '" + s.adapter +
-                "' cannot read an http(s) endpoint (expected ditto or generic)");
-  }
-  if (spec.source) {
-    s.opt = spec.source->options;
-  }
+// Unknown options and pointers that are not pointers are the user's errors: exit 2.
+void check_options(const SourceSpec& spec, const Settings& s) {
   const std::set<std::string>& own = s.adapter == "ditto" ? k_ditto_options : k_generic_options;
   for (const auto& [key, value] : s.opt) {
     if (!k_common_options.count(key) && !own.count(key)) {
@@ -90,6 +83,19 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& o) {
       }
     }
   }
+}
+
+Settings settings_for(const SourceSpec& spec, const LiveOptions& o) {
+  Settings s;
+  s.adapter = !spec.adapter.empty() ? spec.adapter : !o.adapter.empty() ? o.adapter : "ditto";
+  if (s.adapter != "ditto" && s.adapter != "generic") {
+    throw Error(where_of(spec) + ": adapter '" + s.adapter +
+                "' cannot read an http(s) endpoint (expected ditto or generic)");
+  }
+  if (spec.source) {
+    s.opt = spec.source->options;
+  }
+  check_options(spec, s);
   s.http.connect_timeout = o.given.count("connect-timeout")
                                ? o.connect_timeout
                                : number_option(spec, s, "connect_timeout_seconds", o.connect_timeout, 0.1, 3600);

@@ -17,14 +17,7 @@ CurlLibrary::~CurlLibrary() { curl_global_cleanup(); }
 
 namespace {
 
-template <auto FreeFn> struct Deleter {
-  template <class T> void operator()(T* p) const noexcept {
-    if (p) {
-      FreeFn(p);
-    }
-  }
-};
-using CurlEasy = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
+using CurlEasy = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 
 struct Receiver {
   HttpResponse* response = nullptr;
@@ -159,7 +152,7 @@ std::string next_link(std::string_view header) {
 
 struct HttpClient::Impl {
   HttpSettings s;
-  CurlEasy curl;
+  CurlEasy curl{nullptr, curl_easy_cleanup};
   char errbuf[CURL_ERROR_SIZE] = {};
 
   void setup() {
