@@ -167,3 +167,60 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
 }
 
 } // namespace twinctl::cmd
+
+namespace twinctl::cmd {
+
+void add_live_options(CLI::App& sub, live::LiveOptions& o) {
+  const char* group = "Live sources (network)";
+  sub.add_option("--adapter", o.adapter,
+                 "Adapter of a bare URL: http(s) ditto (default) or generic; mqtt(s) a profile")
+      ->group(group);
+  auto seconds = [&sub, &o, group](const char* flag, const char* key, double& field, const char* help) {
+    sub.add_option_function<double>(
+           flag,
+           [&o, &field, key](double v) {
+             field = v;
+             o.given.insert(key);
+           },
+           help)
+        ->check(CLI::Range(0.1, 86400.0))
+        ->type_name("SECONDS")
+        ->group(group);
+  };
+  seconds("--timeout", "timeout", o.timeout, "Time limit of one HTTP request / of an MQTT collection (default 60)");
+  seconds("--connect-timeout", "connect-timeout", o.connect_timeout, "Time limit to connect (default 10)");
+  seconds("--settle", "settle", o.settle, "MQTT: seconds without a new message that end the collection (default 2)");
+  sub.add_option_function<int>(
+         "--retries",
+         [&o](int v) {
+           o.retries = v;
+           o.given.insert("retries");
+         },
+         "HTTP: retries on 408/429/5xx and connection errors, with backoff; Retry-After honoured (default 3)")
+      ->check(CLI::Range(0, 10))
+      ->group(group);
+  sub.add_option("--ca-file", o.ca_file, "Trust this PEM CA bundle (instead of the system's) for TLS")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  sub.add_option("--cert", o.cert_file, "Client certificate (PEM) for mutual TLS")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  sub.add_option("--key", o.key_file, "Key of the client certificate (PEM)")->check(CLI::ExistingFile)->group(group);
+  sub.add_flag("--insecure", o.insecure, "Do NOT verify TLS certificates (loud warning; never in production)")
+      ->group(group);
+}
+
+void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g) {
+  if (o.insecure) {
+    std::cerr << "twinctl: warning: --insecure: TLS certificates and host names are NOT verified; anyone on the "
+                 "network path can impersonate the live sources and read the credentials sent to them\n";
+  }
+  o.progress = !g.quiet && ::isatty(STDERR_FILENO);
+  if (o.progress) {
+    o.on_progress = [](const std::string& line, bool done) {
+      std::cerr << "\r\033[K" << line << (done ? "\n" : "") << std::flush;
+    };
+  }
+}
+
+} // namespace twinctl::cmd

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cmd/commands.hpp"
+#include "lib/live/sources.hpp"
 #include "lib/loaders/twin_loader.hpp"
 #include "lib/report/report.hpp"
 
@@ -31,6 +32,13 @@ void print_errors(const std::vector<model::Diagnostic>& errors);
 
 // Registers -o/--output on a command; `formats` lists what it can write.
 void add_output_option(CLI::App& sub, GlobalOptions& g, const std::vector<std::string>& formats);
+
+// Registers the settings of network live sources (--adapter, --timeout,
+// --connect-timeout, --retries, --ca-file, --cert, --key, --insecure, --settle).
+void add_live_options(CLI::App& sub, live::LiveOptions& o);
+// Before reading: progress on stderr when it is a TTY (and not --quiet), and
+// the loud warning of --insecure.
+void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g);
 
 // Renders the report to every -o FORMAT[=PATH] (default: table on stdout).
 // With errors, only machine-readable formats are written.

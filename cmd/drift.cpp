@@ -30,7 +30,7 @@ struct DriftOptions {
   bool allow_partial = false;
 };
 
-int run_drift(const DriftOptions& o, const GlobalOptions& g) {
+int run_drift(DriftOptions& o, const GlobalOptions& g) {
   auto fail_on = report::parse_fail_on(o.fail_on);
   int64_t now = resolve_now(o.now);
 
@@ -46,6 +46,10 @@ int run_drift(const DriftOptions& o, const GlobalOptions& g) {
   if (fail_on_errors(g, r)) {
     return k_exit_error;
   }
+  if (!o.now.empty()) {
+    o.live_options.taken_at = now; // network reads are stamped with --now, so runs reproduce
+  }
+  prepare_live_options(o.live_options, g);
   model::LiveSnapshot live;
   live::AssetMatcher matcher(twin);
   for (const std::string& src : o.live) {
@@ -95,7 +99,7 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
   auto o = std::make_shared<DriftOptions>();
   CLI::App* sub = root.add_subcommand("drift", "Compare the intended state with the live state; gate CI on it");
   sub->description(
-      "Compare the intended state (Git) with the live state (snapshot files: twinctl-live/v1, Ditto search "
+      "Compare the intended state (Git) with the live state (HTTP APIs, MQTT, or files: twinctl-live/v1, Ditto search "
       "pages, AWS IoT shadows, Azure IoT Hub twin queries, MQTT captures). Findings: changed fields (status, "
       "ip, firmware, config checksum, zone — compared after typed normalisation), missing, unmanaged and "
       "stale assets, plus the policy findings of validate. Each has a rule id, a severity, the YAML line and "
@@ -103,12 +107,14 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
       "out of the gate but not out of sight. A source that cannot be read makes its assets unobserved, "
       "never missing, and the run exits 3.");
   add_twin_options(*sub, o->twin);
-  sub->add_option("--live", o->live, "Live state: a file or the name of a sources/*.yaml entry (repeatable)")
+  sub->add_option("--live", o->live,
+                  "Live state: a file, an http(s):// or mqtt(s):// URL, or a sources/*.yaml name (repeatable)")
       ->required()
       ->group("Live state");
   sub->add_flag("--allow-partial", o->allow_partial,
                 "When a source fails, gate on what was read (exit 0/1) instead of exit 3")
       ->group("Live state");
+  add_live_options(*sub, o->live_options);
   sub->add_option("--fail-on", o->fail_on, "Exit 1 on findings at or above: critical|high|medium|low|info|none")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
       ->group("Gate");
@@ -127,7 +133,8 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
       "  twinctl drift --live snapshot.json -o table -o sarif=drift.sarif -o markdown=$GITHUB_STEP_SUMMARY\n"
       "  twinctl drift --live snapshot.json -o baseline=.twinctl/baseline.json --fail-on none\n"
       "  twinctl drift --live snapshot.json --baseline .twinctl/baseline.json --fail-on medium\n"
-      "  twinctl drift --ref origin/main --live ditto-export.json --live shadows.json --allow-partial\n"));
+      "  twinctl drift --ref origin/main --live ditto-export.json --live shadows.json --allow-partial\n"
+      "  TWINCTL_DITTO_MAIN_TOKEN=... twinctl drift --live ditto-main --timeout 20 -o sarif=drift.sarif\n"));
   sub->callback([o, &g, &rc] { rc = run_drift(*o, g); });
 }
 

@@ -2,6 +2,7 @@
 // exit codes.
 #include "cmd/commands.hpp"
 #include "lib/io/git.hpp"
+#include "lib/live/http_client.hpp"
 #include "lib/util/error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,7 @@ std::string version_text() {
 int main(int argc, char** argv) {
   using namespace twinctl::cmd;
   twinctl::io::GitLibrary git; // before any command runs, once
+  twinctl::live::CurlLibrary curl;
 
   CLI::App app{"twinctl — drift gates, root causes and audits for factory digital twins"};
   app.set_version_flag("--version", version_text());
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
   register_validate(app, g, rc);
   register_drift(app, g, rc);
   register_simulate(app, g, rc);
+  register_snapshot(app, g, rc);
 
   try {
     app.parse(argc, argv);

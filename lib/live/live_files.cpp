@@ -1940,3 +1940,73 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
 }
 
 } // namespace twinctl::live
+
+// ---------------------------------------------------------------------------
+// HTTP pages (lib/live/http.cpp)
+// ---------------------------------------------------------------------------
+namespace twinctl::live {
+
+namespace {
+
+// A generic item: identity at format.id (matched by asset id), fields through
+// the mapping, metrics from the numeric leaves at format.metrics.
+void read_generic_item(Ctx& c, const Mapping& m, const PageFormat& format, const json& item, const Path& where) {
+  if (!item.is_object()) {
+    c.doc.fail(where, "an item must be an object, not " + describe(item));
+  }
+  const json* id = resolve(item, format.id);
+  std::optional<std::string> ref = id ? scalar_text(*id) : std::nullopt;
+  if (!ref || ref->empty()) {
+    c.doc.fail(where, "item without an identity at '" + format.id + "' (set the source's option 'id')");
+  }
+  model::Observation o;
+  o.source = c.name;
+  o.ref = *ref;
+  o.asset = c.matcher.is_asset(o.ref) ? o.ref : std::string();
+  Applied a = apply_mapping(item, m, o);
+  o.observed_at = format_time(a.time);
+  if (const json* metrics = format.metrics.empty() ? nullptr : resolve(item, format.metrics);
+      metrics && metrics->is_object()) {
+    MetricRules r;
+    r.used = &a.used;
+    add_metrics(*metrics, format.metrics, "", "", r, o);
+  }
+  c.observations.push_back(std::move(o));
+}
+
+} // namespace
+
+Page read_live_page(const std::string& where, std::string text, const model::Twin& twin, const AssetMatcher& matcher,
+                    const std::string& source_name, const PageFormat& format) {
+  Doc doc(where, std::move(text));
+  doc.parse();
+  const json& root = doc.root();
+  Ctx c{doc, matcher, twin.find_source(source_name), source_name, source_name, {}};
+  std::string items = format.items.empty() && !root.is_array() ? "/items" : format.items;
+  const json* list = items.empty() ? &root : resolve(root, items);
+  if (!list || !list->is_array()) {
+    doc.fail({}, (format.adapter == "ditto" ? "not a Ditto search page: " : "") +
+                     std::string(list ? "'" + items + "' is " + describe(*list) + ", not a list"
+                                      : "no list of items at '" + items + "'"));
+  }
+  Path list_where = util::split(items.empty() ? "" : items.substr(1), '/');
+  if (items.empty()) {
+    list_where.clear();
+  }
+  Mapping m = mapping_for(c, format.adapter == "ditto" ? "ditto" : "plain-json", true);
+  for (size_t i = 0; i < list->size(); ++i) {
+    if (format.adapter == "ditto") {
+      read_ditto_thing(c, m, (*list)[i], at(list_where, std::to_string(i)));
+    } else {
+      read_generic_item(c, m, format, (*list)[i], at(list_where, std::to_string(i)));
+    }
+  }
+  Page page;
+  page.observations = std::move(c.observations);
+  if (const json* cursor = format.cursor.empty() ? nullptr : resolve(root, format.cursor)) {
+    page.cursor = scalar_text(*cursor).value_or("");
+  }
+  return page;
+}
+
+} // namespace twinctl::live

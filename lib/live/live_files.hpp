@@ -44,3 +44,25 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
                                    const AssetMatcher& matcher, const std::string& source_name_hint = "");
 
 } // namespace twinctl::live
+
+namespace twinctl::live {
+
+// One page of an HTTP source (lib/live/http.cpp), decoded with the same
+// mappings and matching as the files above.
+struct PageFormat {
+  std::string adapter;      // "ditto": the items are Ditto things; "generic": Source mapping, plain-json defaults
+  std::string items;        // JSON pointer of the device list; "" = the root when it is a list, else /items
+  std::string id = "/id";   // generic: pointer of a device's identity in an item (matched by asset id)
+  std::string metrics;      // generic: pointer of an object in an item whose numeric leaves are metrics
+  std::string cursor;       // pointer of the next page's cursor in the page; "" = none
+};
+struct Page {
+  std::vector<model::Observation> observations;
+  std::string cursor; // the next page's cursor; empty = none (the last page)
+};
+// Throws twinctl::Error "where:line:column: message" on invalid or truncated
+// JSON and on a page of the wrong shape.
+Page read_live_page(const std::string& where, std::string text, const model::Twin& twin, const AssetMatcher& matcher,
+                    const std::string& source_name, const PageFormat& format);
+
+} // namespace twinctl::live

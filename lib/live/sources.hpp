@@ -14,6 +14,10 @@
 #include "lib/model/live.hpp"
 #include "lib/model/twin.hpp"
 
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
 
 namespace twinctl::live {
@@ -31,6 +35,13 @@ struct LiveOptions {
   std::string key_file;        // its key
   bool insecure = false;       // skip TLS verification: explicit and loud
   bool progress = false;       // progress on stderr (set when stderr is a TTY)
+  // Flags the user gave ("timeout", "connect-timeout", "retries"): a twin
+  // Source's options do not override those.
+  std::set<std::string> given;
+  std::optional<int64_t> taken_at; // the time stamped on network reads (--now); default the clock
+  // Called with a one-line progress text (pages fetched, ...) when set; `done`
+  // on the source's last line. lib/ never prints: cmd/ sets this on a TTY.
+  std::function<void(const std::string& line, bool done)> on_progress;
 };
 
 // What to read: resolved from `--live SRC` and, for a source name, the twin.
