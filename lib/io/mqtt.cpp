@@ -48,7 +48,8 @@ std::string seconds_text(double s) {
 // The state of one collection; libmosquitto's callbacks fill it.
 class Collector {
 public:
-  explicit Collector(const MqttConnect& c) : m_c(c), m_where(c.host + ":" + std::to_string(c.port)) {}
+  Collector(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink)
+      : m_c(c), m_sink(sink), m_where(c.host + ":" + std::to_string(c.port)) {}
 
   MqttCollected run() {
     MqttCollected out;
@@ -209,7 +210,7 @@ private:
       c.m_error = c.m_where + ": more than 1 GiB of messages; narrow the topic filters";
       return;
     }
-    MqttMessage& out = c.m_messages.emplace_back();
+    MqttMessage out;
     out.topic = msg->topic;
     out.payload.assign(static_cast<const char*>(msg->payload), size);
     if (msg->retain) {
@@ -218,6 +219,11 @@ private:
       out.received = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
+    }
+    if (c.m_sink) {
+      c.m_sink(std::move(out));
+    } else {
+      c.m_messages.push_back(std::move(out));
     }
   }
 
@@ -235,6 +241,7 @@ private:
   }
 
   const MqttConnect& m_c;
+  const std::function<void(MqttMessage&&)>& m_sink;
   std::string m_where; // host:port, for messages
   Clock::time_point m_start;
   Clock::time_point m_last_retained; // the last SUBACK or retained message
@@ -250,7 +257,9 @@ private:
 
 } // namespace
 
-MqttCollected mqtt_collect(const MqttConnect& c) { return Collector(c).run(); }
+MqttCollected mqtt_collect(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink) {
+  return Collector(c, sink).run();
+}
 
 bool mqtt_filter_valid(const std::string& filter) {
   return !filter.empty() && mosquitto_sub_topic_check(filter.c_str()) == MOSQ_ERR_SUCCESS;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,7 +51,9 @@ struct MqttCollected {
 // subscription, closes the connection, does not answer within
 // `connect_timeout`, or is still sending retained messages at `timeout`.
 // Never throws, never publishes.
-MqttCollected mqtt_collect(const MqttConnect& c);
+// With a `sink`, each message goes to it as it arrives (in the network loop's
+// thread) instead of into MqttCollected::messages.
+MqttCollected mqtt_collect(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink = nullptr);
 
 // True when `filter` is a valid MQTT subscription filter.
 bool mqtt_filter_valid(const std::string& filter);

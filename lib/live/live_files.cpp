@@ -1042,16 +1042,16 @@ public:
   // file's utf8 payloads, a payload that looks like JSON must be JSON, and a
   // payload must be UTF-8 text (Sparkplug: protobuf): a malformed one fails
   // the read, naming its topic.
-  std::string read_received(const std::vector<io::MqttMessage>& received) {
-    std::vector<Message> list;
-    list.reserve(received.size());
-    for (const io::MqttMessage& r : received) {
-      if (auto msg = received_message(r)) {
-        list.push_back(std::move(*msg));
-      }
+  // They come one at a time, as they arrive, so parsing overlaps the wait for the network.
+  void add_received(const io::MqttMessage& r) {
+    if (auto msg = received_message(r)) {
+      m_received.push_back(std::move(*msg));
     }
-    order_sparkplug(list);
-    return process(list);
+  }
+
+  std::string finish_received() {
+    order_sparkplug(m_received);
+    return process(m_received);
   }
 
 private:
@@ -1453,10 +1453,10 @@ private:
     }
     Applied a = apply_mapping(*body, mapping("plain-json"), d.obs);
     latest(d.time, a.time);
-    std::optional<int64_t> t = a.time ? a.time : msg.received;
+    std::string ts = format_time(a.time ? a.time : msg.received); // once per message, not per metric
     MetricRules r;
     r.used = &a.used;
-    r.ts = [t](const std::string&) { return format_time(t); };
+    r.ts = [&ts](const std::string&) { return ts; };
     r.unit = [ha](const std::string& name, const json&, const std::string&) {
       if (ha) {
         if (auto u = ha->units.find(name); u != ha->units.end()) {
@@ -1744,6 +1744,7 @@ private:
   std::unordered_map<std::string, HaTopic> m_ha;
   std::map<std::string, std::string> m_aliases;                // "group/node#alias" -> metric name
   std::map<std::string, std::set<std::string>> m_node_devices; // "group/node" -> device keys
+  std::vector<Message> m_received;                             // messages from a broker
 };
 
 // ---------------------------------------------------------------------------
@@ -2066,28 +2067,65 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
 
 namespace twinctl::live {
 
+struct MqttDecoder::Impl {
+  Doc doc = Doc::in_memory();
+  Ctx c;
+  CaptureReader reader;
+  model::LiveSource src;
+
+  Impl(const MqttCollection& in, const model::Twin& twin, const AssetMatcher& matcher)
+      : c{doc, matcher, twin.find_source(in.source_name), in.source_name, in.source_name, {}},
+        reader(c, in.profile, in.filters) {
+    // A bad Source mapping is the user's configuration error (exit 2), not a failed read: check it first.
+    mapping_for(c, in.profile.empty() ? "plain-json" : in.profile, true);
+    src.name = in.source_name;
+    src.endpoint = in.endpoint;
+    src.adapter = in.profile.empty() ? "mqtt" : in.profile;
+  }
+};
+
+MqttDecoder::MqttDecoder(const MqttCollection& settings, const model::Twin& twin, const AssetMatcher& matcher)
+    : m_impl(std::make_unique<Impl>(settings, twin, matcher)) {}
+
+MqttDecoder::~MqttDecoder() = default;
+
+void MqttDecoder::add(const io::MqttMessage& message) {
+  if (!m_impl->src.ok) {
+    return;
+  }
+  try {
+    m_impl->reader.add_received(message);
+  } catch (const Error& e) {
+    m_impl->src.ok = false; // fail closed: one malformed payload fails the source, naming its topic
+    m_impl->src.error = e.what();
+  }
+}
+
+model::LiveSnapshot MqttDecoder::finish() {
+  model::LiveSnapshot snap;
+  model::LiveSource& src = m_impl->src;
+  if (src.ok) {
+    try {
+      std::string adapter = m_impl->reader.finish_received();
+      src.adapter = adapter == "mqtt-capture" ? "mqtt" : adapter;
+      src.items = m_impl->c.observations.size();
+      snap.observations = std::move(m_impl->c.observations);
+    } catch (const Error& e) {
+      src.ok = false;
+      src.error = e.what();
+    }
+  }
+  snap.sources.push_back(src);
+  return snap;
+}
+
 model::LiveSnapshot read_mqtt_messages(const MqttCollection& in, const model::Twin& twin,
                                        const AssetMatcher& matcher) {
-  Doc doc = Doc::in_memory();
-  Ctx c{doc, matcher, twin.find_source(in.source_name), in.source_name, in.source_name, {}};
-  // A bad Source mapping is the user's configuration error (exit 2), not a failed read: check it first.
-  mapping_for(c, in.profile.empty() ? "plain-json" : in.profile, true);
-  model::LiveSnapshot snap;
-  model::LiveSource src;
-  src.name = in.source_name;
-  src.endpoint = in.endpoint;
-  src.adapter = in.profile.empty() ? "mqtt" : in.profile;
-  try {
-    std::string adapter = CaptureReader(c, in.profile, in.filters).read_received(in.messages);
-    src.adapter = adapter == "mqtt-capture" ? "mqtt" : adapter;
-    src.items = c.observations.size();
-    snap.observations = std::move(c.observations);
-  } catch (const Error& e) {
-    src.ok = false; // fail closed: one malformed payload fails the source, naming its topic
-    src.error = e.what();
+  MqttDecoder decoder(in, twin, matcher);
+  for (const io::MqttMessage& m : in.messages) {
+    decoder.add(m);
   }
-  snap.sources.push_back(std::move(src));
-  return snap;
+  return decoder.finish();
 }
 
 } // namespace twinctl::live

@@ -19,6 +19,7 @@
 #include "lib/model/live.hpp"
 #include "lib/model/twin.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,5 +63,25 @@ struct MqttCollection {
 // Throws twinctl::Error only for a bad Source `mapping` (a configuration error).
 model::LiveSnapshot read_mqtt_messages(const MqttCollection& collected, const model::Twin& twin,
                                        const AssetMatcher& matcher);
+
+// read_mqtt_messages one message at a time: add() parses and checks each payload
+// as it arrives (so decoding overlaps the wait for the broker), finish() maps
+// them all (discovery configs first, Sparkplug in timestamp order). The
+// constructor throws twinctl::Error for a bad Source `mapping`; add() and
+// finish() never throw: a malformed payload makes finish() return the failed source.
+class MqttDecoder {
+public:
+  MqttDecoder(const MqttCollection& settings, const model::Twin& twin, const AssetMatcher& matcher);
+  ~MqttDecoder();
+  MqttDecoder(const MqttDecoder&) = delete;
+  MqttDecoder& operator=(const MqttDecoder&) = delete;
+
+  void add(const io::MqttMessage& message);
+  model::LiveSnapshot finish();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 } // namespace twinctl::live

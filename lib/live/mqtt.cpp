@@ -178,7 +178,8 @@ model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, c
   Credentials cred = credentials_for(spec);
   s.connect.user = cred.user;
   s.connect.password = cred.password;
-  io::MqttCollected got = io::mqtt_collect(s.connect);
+  MqttDecoder decoder({spec.name, s.endpoint, s.profile, s.connect.filters, {}}, twin, matcher);
+  io::MqttCollected got = io::mqtt_collect(s.connect, [&](io::MqttMessage&& m) { decoder.add(m); });
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   model::LiveSnapshot snap;
   if (!got.error.empty()) {
@@ -190,8 +191,7 @@ model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, c
     src.error = got.error;
     snap.sources.push_back(std::move(src));
   } else {
-    MqttCollection c{spec.name, s.endpoint, s.profile, s.connect.filters, std::move(got.messages)};
-    snap = read_mqtt_messages(c, twin, matcher);
+    snap = decoder.finish();
   }
   snap.taken_at = util::format_timestamp(now.count());
   return snap;
