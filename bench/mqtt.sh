@@ -5,7 +5,7 @@
 #   mosquitto_sub -t 'bench/+/state' -C COUNT      (receives exactly COUNT messages and exits)
 #   live_read mqtt://.../bench/+/state?profile=plain-json&settle_seconds=SETTLE
 #     (twinctl's read_live: connect, subscribe, collect until SETTLE s without a retained
-#      message, decode into observations)
+#      message, decode into observations; the time read_live took, as live_read reports it)
 #   twinctl drift --live <the same URL> on a one-asset twin, -o json to /dev/null
 #     (the whole command: 100k unmanaged devices become 100k findings)
 set -euo pipefail
@@ -42,8 +42,14 @@ best() { # best-of-3 wall seconds and peak RSS (MB) of a command
 
 url="mqtt://127.0.0.1:$port/bench/+/state?profile=plain-json&settle_seconds=$settle&timeout_seconds=300"
 read -r sub sub_mb < <(best timeout 300 mosquitto_sub -h 127.0.0.1 -p "$port" -t 'bench/+/state' -C "$count")
-read -r twin twin_mb < <(best "$build/tests/twinctl_live_read" "$url")
-head -1 "$work/out" | grep -q "\"items\":$count" || { echo "live_read did not get $count items:" >&2; head -c 300 "$work/out" >&2; exit 1; }
+# live_read prints 100k observations afterwards: take the time it reports for read_live itself.
+twin=""
+for _ in 1 2 3; do
+  /usr/bin/time -f "%M" -o "$work/t" "$build/tests/twinctl_live_read" "$url" >"$work/out" 2>/dev/null || true
+  head -1 "$work/out" | grep -q "\"items\":$count" || { echo "live_read did not get $count items:" >&2; head -c 300 "$work/out" >&2; exit 1; }
+  s=$(head -1 "$work/out" | jq '.seconds * 100 | round / 100')
+  if [ -z "$twin" ] || awk "BEGIN{exit !($s < $twin)}"; then twin=$s; twin_mb=$(($(tail -1 "$work/t") / 1024)); fi
+done
 mkdir -p "$work/twin/assets"
 printf 'apiVersion: twinctl/v1\nkind: Twin\nid: bench\nname: bench\n' >"$work/twin/twin.yaml"
 printf 'apiVersion: twinctl/v1\nkind: Asset\nid: dev-0\nname: d\nclass: machine\nexpected: {status: running}\n' \
