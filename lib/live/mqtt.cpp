@@ -116,10 +116,13 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
     check_keys(origins.back(), k_option_keys);
   }
 
-  // The profile: the command line, the URL's ?profile=, the Source's adapter; else by topic.
-  s.profile = !options.adapter.empty()     ? options.adapter
-              : url.query.count("profile") ? url.query.at("profile")
-                                           : spec.adapter;
+  // The profile: the URL's ?profile=, else the command line's adapter when it names an MQTT
+  // profile (it may be meant for the HTTP sources of the run), else the Source's; else by topic.
+  bool cli_profile = k_profiles.count(options.adapter) || options.adapter == "auto";
+  s.profile = url.query.count("profile") ? url.query.at("profile")
+              : cli_profile              ? options.adapter
+              : spec.source              ? spec.source->adapter
+                                         : "";
   if (s.profile == "auto") {
     s.profile.clear();
   }

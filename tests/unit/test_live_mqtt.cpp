@@ -197,6 +197,15 @@ TEST_CASE("live::read_live mqtt settings", "[live]") {
                     Catch::Contains("invalid MQTT topic filter 'a/#/b'"));
   CHECK_THROWS_WITH(live::read_live("mqtt://127.0.0.1:1/a?qos=3", twin, matcher, o),
                     Catch::Contains("qos must be 0, 1 or 2"));
+  // An HTTP adapter on the command line is for the HTTP sources of the run; nothing listens on port 1.
+  o.adapter = "ditto";
+  model::LiveSnapshot down = live::read_live("mqtt://127.0.0.1:1/a", twin, matcher, o);
+  REQUIRE(down.sources.size() == 1);
+  CHECK_FALSE(down.sources[0].ok);
+  CHECK(down.sources[0].adapter == "mqtt");
+  CHECK_THAT(down.sources[0].error, Catch::Contains("127.0.0.1:1: ") && Catch::Contains("refused"));
+  CHECK(down.observations.empty());
+  o.adapter.clear();
   o.ca_file = "/nonexistent/ca.pem";
   CHECK_THROWS_WITH(live::read_live("mqtt://127.0.0.1:1/a", twin, matcher, o),
                     Catch::Contains("need an mqtts:// URL"));
