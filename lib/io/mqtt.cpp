@@ -124,8 +124,9 @@ private:
         return "";
       }
       if (now >= deadline) {
-        return m_where + (m_subscribed ? ": retained messages were still arriving after "
-                                       : ": the subscription was not acknowledged within ") +
+        return m_where +
+               (m_subscribed ? ": retained messages were still arriving after "
+                             : ": the subscription was not acknowledged within ") +
                seconds_text(m_c.timeout) + " s (timeout)";
       }
       Clock::time_point next = m_connected ? deadline : std::min(connect_deadline, deadline);
@@ -216,9 +217,8 @@ private:
     if (msg->retain) {
       c.m_last_retained = Clock::now();
     } else {
-      out.received = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+      out.received =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     }
     if (c.m_sink) {
       c.m_sink(std::move(out));

@@ -1128,8 +1128,8 @@ private:
     } else if (encoding == "json" || encoding == "sparkplug-b-json-representation" || encoding == "sparkplug-json") {
       msg.payload = &*payload;
     } else if (encoding == "base64" && is_sparkplug_protobuf(msg.levels)) {
-      std::optional<std::string> bytes = payload->is_string() ? decode_base64(payload->get_ref<const std::string&>())
-                                                              : std::nullopt;
+      std::optional<std::string> bytes =
+          payload->is_string() ? decode_base64(payload->get_ref<const std::string&>()) : std::nullopt;
       if (!bytes) {
         m_c.doc.fail(at(where, "payload"), "a base64 payload must be a base64 string");
       }
@@ -1172,7 +1172,8 @@ private:
     size_t first = r.payload.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && (r.payload[first] == '{' || r.payload[first] == '[')) {
       if (too_deep_at(r.payload, k_max_depth) != std::string_view::npos) {
-        m_c.doc.fail(msg.where, "malformed JSON payload: nested deeper than " + std::to_string(k_max_depth) + " levels");
+        m_c.doc.fail(msg.where,
+                     "malformed JSON payload: nested deeper than " + std::to_string(k_max_depth) + " levels");
       }
       json parsed = json::parse(r.payload, nullptr, false);
       if (parsed.is_discarded()) {
@@ -2119,8 +2120,7 @@ model::LiveSnapshot MqttDecoder::finish() {
   return snap;
 }
 
-model::LiveSnapshot read_mqtt_messages(const MqttCollection& in, const model::Twin& twin,
-                                       const AssetMatcher& matcher) {
+model::LiveSnapshot read_mqtt_messages(const MqttCollection& in, const model::Twin& twin, const AssetMatcher& matcher) {
   MqttDecoder decoder(in, twin, matcher);
   for (const io::MqttMessage& m : in.messages) {
     decoder.add(m);

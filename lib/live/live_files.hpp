@@ -48,10 +48,10 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
 
 // What read_mqtt collected from one source.
 struct MqttCollection {
-  std::string source_name;          // LiveSource::name; when it names a twin Source, its `mapping` applies
-  std::string endpoint;             // LiveSource::endpoint, without credentials
-  std::string profile;              // plain-json|sparkplug|aws-shadow|tasmota|homie|shelly; empty = by topic
-  std::vector<std::string> filters; // the subscribed filters: the device is the first '+' level
+  std::string source_name;               // LiveSource::name; when it names a twin Source, its `mapping` applies
+  std::string endpoint;                  // LiveSource::endpoint, without credentials
+  std::string profile;                   // plain-json|sparkplug|aws-shadow|tasmota|homie|shelly; empty = by topic
+  std::vector<std::string> filters;      // the subscribed filters: the device is the first '+' level
   std::vector<io::MqttMessage> messages; // in arrival order
 };
 

@@ -136,8 +136,8 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
   c.tls = url.scheme == "mqtts";
   c.port = url.port ? url.port : (c.tls ? 8883 : 1883);
   c.filters = spec.source && !spec.source->topics.empty() ? spec.source->topics
-              : url.path.empty()                           ? std::vector<std::string>{"#"}
-                                                           : std::vector<std::string>{url.path};
+              : url.path.empty()                          ? std::vector<std::string>{"#"}
+                                                          : std::vector<std::string>{url.path};
   for (const std::string& f : c.filters) {
     if (!io::mqtt_filter_valid(f)) {
       throw Error("--live " + s.endpoint + ": invalid MQTT topic filter '" + f +

@@ -57,8 +57,9 @@ int main(int argc, char** argv) {
     twinctl::model::LiveSnapshot snap = twinctl::live::read_live(src, twin, matcher, o);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const twinctl::model::LiveSource& ls = snap.sources.front();
-    std::cout << json{{"source", ls.name}, {"adapter", ls.adapter}, {"endpoint", ls.endpoint}, {"ok", ls.ok},
-                      {"error", ls.error}, {"items", ls.items}, {"seconds", s}}
+    std::cout << json{{"source", ls.name}, {"adapter", ls.adapter}, {"endpoint", ls.endpoint},
+                      {"ok", ls.ok},       {"error", ls.error},     {"items", ls.items},
+                      {"seconds", s}}
                      .dump()
               << "\n";
     std::sort(snap.observations.begin(), snap.observations.end(),

@@ -2,8 +2,8 @@
 // fail-closed payload errors, and the settings a URL or Source may hold. The
 // broker itself is exercised by tests/cli/mqtt_*.sh against a real mosquitto.
 #include "lib/live/live_files.hpp"
-#include "lib/live/sparkplug.hpp"
 #include "lib/live/sources.hpp"
+#include "lib/live/sparkplug.hpp"
 #include "lib/live/sparkplug_b.pb.h"
 #include "lib/util/error.hpp"
 
@@ -153,8 +153,7 @@ TEST_CASE("live::read_mqtt_messages", "[live]") {
     pb::Payload death;
     add_metric(death, "bdSeq", pb::UInt64)->set_long_value(1);
     c.messages = {msg("spBv1.0/line2/NBIRTH/edge-l2-1", encode(nbirth)),
-                  msg("spBv1.0/line2/DBIRTH/edge-l2-1/plc-l2-01", encode(birth)),
-                  msg("spBv1.0/STATE/scada", "ONLINE")};
+                  msg("spBv1.0/line2/DBIRTH/edge-l2-1/plc-l2-01", encode(birth)), msg("spBv1.0/STATE/scada", "ONLINE")};
     model::LiveSnapshot s = live::read_mqtt_messages(c, twin, matcher);
     REQUIRE(s.sources[0].ok);
     const model::Observation* plc = by_ref(s, "line2/edge-l2-1/plc-l2-01");
@@ -207,8 +206,7 @@ TEST_CASE("live::read_live mqtt settings", "[live]") {
   CHECK(down.observations.empty());
   o.adapter.clear();
   o.ca_file = "/nonexistent/ca.pem";
-  CHECK_THROWS_WITH(live::read_live("mqtt://127.0.0.1:1/a", twin, matcher, o),
-                    Catch::Contains("need an mqtts:// URL"));
+  CHECK_THROWS_WITH(live::read_live("mqtt://127.0.0.1:1/a", twin, matcher, o), Catch::Contains("need an mqtts:// URL"));
   CHECK_THROWS_WITH(live::read_live("mqtts://127.0.0.1:1/a", twin, matcher, o),
                     Catch::Contains("CA file '/nonexistent/ca.pem' is not a readable file"));
 }
