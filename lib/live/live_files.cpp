@@ -3,6 +3,7 @@
 #include "lib/live/live_v1_fast.hpp"
 
 #include "lib/io/files.hpp"
+#include "lib/live/sparkplug.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
@@ -350,6 +351,9 @@ public:
 
   // Fails at the value `where` points to (the nearest existing ancestor).
   [[noreturn]] void fail(const Path& where, const std::string& message) const {
+    if (m_in_memory) {
+      fail_in_memory(where, message);
+    }
     Path target = where;
     while (true) {
       const char* last = m_text.data();
@@ -365,10 +369,27 @@ public:
   const json& root() const { return m_root; }
   const std::string& path() const { return m_path; }
 
+  // A Doc of messages received from a broker: there is no text to point
+  // into, so errors name the path instead: "<where[0]>, at /a/b: message".
+  static Doc in_memory() {
+    Doc d("", "");
+    d.m_in_memory = true;
+    return d;
+  }
+
 private:
+  [[noreturn]] void fail_in_memory(const Path& where, const std::string& message) const {
+    std::string at = where.empty() ? std::string() : where[0];
+    if (where.size() > 1) {
+      at += ", at /" + util::join(std::vector<std::string>(where.begin() + 1, where.end()), "/");
+    }
+    throw Error(at.empty() ? message : at + ": " + message);
+  }
+
   std::string m_path;
   std::string m_text;
   json m_root;
+  bool m_in_memory = false;
 };
 
 Path at(Path p, std::string token) {
@@ -999,8 +1020,9 @@ std::string shelly_unit(const std::string& key) {
 
 class CaptureReader {
 public:
-  CaptureReader(Ctx& c, std::string forced) : m_c(c), m_forced(std::move(forced)) {
-    if (c.source) {
+  CaptureReader(Ctx& c, std::string forced, std::vector<std::string> filters = {})
+      : m_c(c), m_forced(std::move(forced)), m_filters(std::move(filters)) {
+    if (c.source && m_filters.empty()) {
       m_filters = c.source->topics;
     }
   }
@@ -1015,6 +1037,29 @@ public:
         list.push_back(std::move(*msg));
       }
     }
+    return process(list);
+  }
+
+  // Messages received from a broker, in arrival order. Unlike a capture
+  // file's utf8 payloads, a payload that looks like JSON must be JSON, and a
+  // payload must be UTF-8 text (Sparkplug: protobuf): a malformed one fails
+  // the read, naming its topic.
+  // They come one at a time, as they arrive, so parsing overlaps the wait for the network.
+  void add_received(const io::MqttMessage& r) {
+    if (auto msg = received_message(r)) {
+      m_received.push_back(std::move(*msg));
+    }
+  }
+
+  std::string finish_received() {
+    order_sparkplug(m_received);
+    return process(m_received);
+  }
+
+private:
+  struct Message;
+
+  std::string process(const std::vector<Message>& list) {
     // Discovery configs first: they tell which device a state topic belongs to,
     // whatever order the capture has.
     for (const Message& msg : list) {
@@ -1028,7 +1073,6 @@ public:
     return finish();
   }
 
-private:
   struct Message {
     std::string topic;
     std::vector<std::string> levels;
@@ -1085,14 +1129,104 @@ private:
       }
     } else if (encoding == "json" || encoding == "sparkplug-b-json-representation" || encoding == "sparkplug-json") {
       msg.payload = &*payload;
+    } else if (encoding == "base64" && is_sparkplug_protobuf(msg.levels)) {
+      std::optional<std::string> bytes =
+          payload->is_string() ? decode_base64(payload->get_ref<const std::string&>()) : std::nullopt;
+      if (!bytes) {
+        m_c.doc.fail(at(where, "payload"), "a base64 payload must be a base64 string");
+      }
+      msg.parsed = sparkplug_payload(*bytes, at(where, "payload"));
     } else if (encoding == "base64" || encoding == "hex" || encoding == "binary") {
-      return std::nullopt; // binary payloads map to nothing (Sparkplug protobuf is another issue)
+      return std::nullopt; // other binary payloads map to nothing
     } else {
       m_c.doc.fail(at(where, "payload_encoding"), "unsupported payload_encoding '" + encoding +
                                                       "' (expected utf8, json or sparkplug-b-json-representation)");
     }
     msg.profile = profile_of(msg.levels);
     return msg;
+  }
+
+  std::optional<Message> received_message(const io::MqttMessage& r) {
+    if (r.payload.empty()) {
+      return std::nullopt; // an empty retained message clears the topic
+    }
+    Message msg;
+    msg.topic = r.topic;
+    msg.levels = topic_levels(r.topic);
+    msg.where = {"topic '" + r.topic + "'"};
+    msg.received = r.received;
+    msg.profile = profile_of(msg.levels);
+    Path pwhere = at(msg.where, "payload");
+    if (msg.profile == "sparkplug" && is_sparkplug_protobuf(msg.levels)) {
+      msg.parsed = sparkplug_payload(r.payload, pwhere);
+      return msg;
+    }
+    if (!util::is_utf8(r.payload)) {
+      m_c.doc.fail(msg.where, "the payload is not UTF-8 text");
+    }
+    if (msg.profile == "sparkplug" && r.payload.size() < 16) {
+      std::string t = util::trim(r.payload);
+      if (t == "ONLINE" || t == "OFFLINE") {
+        msg.parsed = json{{"online", t == "ONLINE"}}; // Sparkplug 2.2 STATE
+        return msg;
+      }
+    }
+    size_t first = r.payload.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (r.payload[first] == '{' || r.payload[first] == '[')) {
+      if (too_deep_at(r.payload, k_max_depth) != std::string_view::npos) {
+        m_c.doc.fail(msg.where,
+                     "malformed JSON payload: nested deeper than " + std::to_string(k_max_depth) + " levels");
+      }
+      json parsed = json::parse(r.payload, nullptr, false);
+      if (parsed.is_discarded()) {
+        m_c.doc.fail(msg.where, "malformed JSON payload");
+      }
+      msg.parsed = std::move(parsed);
+      return msg;
+    }
+    msg.is_text = true;
+    msg.text = r.payload;
+    return msg;
+  }
+
+  // A broker sends retained messages in its own order, not as they were
+  // published: Sparkplug messages with a payload timestamp (births, data,
+  // DDEATH) are applied in timestamp order, in the slots they arrived in.
+  static void order_sparkplug(std::vector<Message>& list) {
+    std::vector<size_t> slots;
+    std::vector<std::pair<uint64_t, size_t>> keyed;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Message& m = list[i];
+      if (m.profile == "sparkplug" && m.parsed && m.parsed->is_object()) {
+        if (auto ts = m.parsed->find("timestamp"); ts != m.parsed->end() && ts->is_number_unsigned()) {
+          slots.push_back(i);
+          keyed.emplace_back(ts->get<uint64_t>(), i);
+        }
+      }
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Message> sorted;
+    sorted.reserve(keyed.size());
+    for (const auto& k : keyed) {
+      sorted.push_back(std::move(list[k.second]));
+    }
+    for (size_t j = 0; j < slots.size(); ++j) {
+      list[slots[j]] = std::move(sorted[j]);
+    }
+  }
+
+  // Sparkplug topics whose payloads are protobuf: all but spBv1.0/STATE/<host> (JSON).
+  static bool is_sparkplug_protobuf(const std::vector<std::string>& l) {
+    size_t base = l.size() > 2 && l[0] == "$sparkplug" ? 2 : 0;
+    return l.size() > base + 1 && l[base] == "spBv1.0" && l[base + 1] != "STATE";
+  }
+
+  json sparkplug_payload(std::string_view bytes, const Path& where) const {
+    try {
+      return decode_sparkplug(bytes);
+    } catch (const Error& e) {
+      m_c.doc.fail(where, e.what());
+    }
   }
 
   std::string profile_of(const std::vector<std::string>& l) const {
@@ -1322,10 +1456,10 @@ private:
     }
     Applied a = apply_mapping(*body, mapping("plain-json"), d.obs);
     latest(d.time, a.time);
-    std::optional<int64_t> t = a.time ? a.time : msg.received;
+    std::string ts = format_time(a.time ? a.time : msg.received); // once per message, not per metric
     MetricRules r;
     r.used = &a.used;
-    r.ts = [t](const std::string&) { return format_time(t); };
+    r.ts = [&ts](const std::string&) { return ts; };
     r.unit = [ha](const std::string& name, const json&, const std::string&) {
       if (ha) {
         if (auto u = ha->units.find(name); u != ha->units.end()) {
@@ -1613,6 +1747,7 @@ private:
   std::unordered_map<std::string, HaTopic> m_ha;
   std::map<std::string, std::string> m_aliases;                // "group/node#alias" -> metric name
   std::map<std::string, std::set<std::string>> m_node_devices; // "group/node" -> device keys
+  std::vector<Message> m_received;                             // messages from a broker
 };
 
 // ---------------------------------------------------------------------------
@@ -2007,6 +2142,66 @@ Page read_live_page(const std::string& where, std::string text, const model::Twi
     page.cursor = scalar_text(*cursor).value_or("");
   }
   return page;
+namespace twinctl::live {
+
+struct MqttDecoder::Impl {
+  Doc doc = Doc::in_memory();
+  Ctx c;
+  CaptureReader reader;
+  model::LiveSource src;
+
+  Impl(const MqttCollection& in, const model::Twin& twin, const AssetMatcher& matcher)
+      : c{doc, matcher, twin.find_source(in.source_name), in.source_name, in.source_name, {}},
+        reader(c, in.profile, in.filters) {
+    // A bad Source mapping is the user's configuration error (exit 2), not a failed read: check it first.
+    mapping_for(c, in.profile.empty() ? "plain-json" : in.profile, true);
+    src.name = in.source_name;
+    src.endpoint = in.endpoint;
+    src.adapter = in.profile.empty() ? "mqtt" : in.profile;
+  }
+};
+
+MqttDecoder::MqttDecoder(const MqttCollection& settings, const model::Twin& twin, const AssetMatcher& matcher)
+    : m_impl(std::make_unique<Impl>(settings, twin, matcher)) {}
+
+MqttDecoder::~MqttDecoder() = default;
+
+void MqttDecoder::add(const io::MqttMessage& message) {
+  if (!m_impl->src.ok) {
+    return;
+  }
+  try {
+    m_impl->reader.add_received(message);
+  } catch (const Error& e) {
+    m_impl->src.ok = false; // fail closed: one malformed payload fails the source, naming its topic
+    m_impl->src.error = e.what();
+  }
+}
+
+model::LiveSnapshot MqttDecoder::finish() {
+  model::LiveSnapshot snap;
+  model::LiveSource& src = m_impl->src;
+  if (src.ok) {
+    try {
+      std::string adapter = m_impl->reader.finish_received();
+      src.adapter = adapter == "mqtt-capture" ? "mqtt" : adapter;
+      src.items = m_impl->c.observations.size();
+      snap.observations = std::move(m_impl->c.observations);
+    } catch (const Error& e) {
+      src.ok = false;
+      src.error = e.what();
+    }
+  }
+  snap.sources.push_back(src);
+  return snap;
+}
+
+model::LiveSnapshot read_mqtt_messages(const MqttCollection& in, const model::Twin& twin, const AssetMatcher& matcher) {
+  MqttDecoder decoder(in, twin, matcher);
+  for (const io::MqttMessage& m : in.messages) {
+    decoder.add(m);
+  }
+  return decoder.finish();
 }
 
 } // namespace twinctl::live

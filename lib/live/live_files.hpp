@@ -14,11 +14,14 @@
 // twin `Source`'s `mapping` (see the table in live_files.cpp).
 #pragma once
 
+#include "lib/io/mqtt.hpp"
 #include "lib/live/match.hpp"
 #include "lib/model/live.hpp"
 #include "lib/model/twin.hpp"
 
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace twinctl::live {
 
@@ -42,6 +45,44 @@ model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& t
 // hint, gives the source name its stem). Throws as read_live_file.
 model::LiveSnapshot read_live_text(const std::string& path, std::string text, const model::Twin& twin,
                                    const AssetMatcher& matcher, const std::string& source_name_hint = "");
+
+// What read_mqtt collected from one source.
+struct MqttCollection {
+  std::string source_name;               // LiveSource::name; when it names a twin Source, its `mapping` applies
+  std::string endpoint;                  // LiveSource::endpoint, without credentials
+  std::string profile;                   // plain-json|sparkplug|aws-shadow|tasmota|homie|shelly; empty = by topic
+  std::vector<std::string> filters;      // the subscribed filters: the device is the first '+' level
+  std::vector<io::MqttMessage> messages; // in arrival order
+};
+
+// Decodes collected messages by the rules of an MQTT capture, without building
+// and re-parsing a document. Payloads must be well-formed: a payload that starts
+// like JSON must parse, text must be UTF-8, Sparkplug payloads (but STATE) must
+// be protobuf. One malformed payload fails the whole source (fail closed):
+// LiveSource{ok = false, error = "topic 'T': ..."} and no observations.
+// Throws twinctl::Error only for a bad Source `mapping` (a configuration error).
+model::LiveSnapshot read_mqtt_messages(const MqttCollection& collected, const model::Twin& twin,
+                                       const AssetMatcher& matcher);
+
+// read_mqtt_messages one message at a time: add() parses and checks each payload
+// as it arrives (so decoding overlaps the wait for the broker), finish() maps
+// them all (discovery configs first, Sparkplug in timestamp order). The
+// constructor throws twinctl::Error for a bad Source `mapping`; add() and
+// finish() never throw: a malformed payload makes finish() return the failed source.
+class MqttDecoder {
+public:
+  MqttDecoder(const MqttCollection& settings, const model::Twin& twin, const AssetMatcher& matcher);
+  ~MqttDecoder();
+  MqttDecoder(const MqttDecoder&) = delete;
+  MqttDecoder& operator=(const MqttDecoder&) = delete;
+
+  void add(const io::MqttMessage& message);
+  model::LiveSnapshot finish();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 } // namespace twinctl::live
 

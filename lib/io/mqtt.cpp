@@ -1,0 +1,268 @@
+#include "lib/io/mqtt.hpp"
+
+#include <mosquitto.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace twinctl::io {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MosquittoDeleter {
+  void operator()(mosquitto* m) const noexcept { mosquitto_destroy(m); }
+};
+using Mosquitto = std::unique_ptr<mosquitto, MosquittoDeleter>;
+
+// libmosquitto's global state. Its init is not thread-safe: once per process.
+void init_library() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mosquitto_lib_init();
+    std::atexit([] { mosquitto_lib_cleanup(); });
+  });
+}
+
+constexpr size_t k_max_bytes = size_t(1) << 30; // what a live-state file may hold, too
+
+Clock::time_point after(Clock::time_point t, double seconds) {
+  return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+// The state of one collection; libmosquitto's callbacks fill it.
+class Collector {
+public:
+  Collector(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink)
+      : m_c(c), m_sink(sink), m_where(c.host + ":" + std::to_string(c.port)) {}
+
+  MqttCollected run() {
+    MqttCollected out;
+    out.error = collect();
+    if (out.error.empty()) {
+      out.messages = std::move(m_messages);
+    }
+    return out;
+  }
+
+private:
+  std::string collect() {
+    init_library();
+    Mosquitto m(mosquitto_new(m_c.client_id.c_str(), true, this));
+    if (!m) {
+      return std::string("cannot create an MQTT client: ") + std::strerror(errno);
+    }
+    if (std::string e = configure(m.get()); !e.empty()) {
+      return e;
+    }
+    m_start = Clock::now();
+    int rc = mosquitto_connect_async(m.get(), m_c.host.c_str(), m_c.port, 60);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      return m_where + ": " + loop_error_text(rc);
+    }
+    std::string result = loop(m.get());
+    m_closing = true;
+    mosquitto_disconnect(m.get());
+    return result;
+  }
+
+  std::string configure(mosquitto* m) {
+    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    mosquitto_connect_callback_set(m, &Collector::on_connect);
+    mosquitto_subscribe_callback_set(m, &Collector::on_subscribe);
+    mosquitto_message_callback_set(m, &Collector::on_message);
+    mosquitto_disconnect_callback_set(m, &Collector::on_disconnect);
+    mosquitto_log_callback_set(m, &Collector::on_log);
+    if (!m_c.user.empty() || !m_c.password.empty()) {
+      if (mosquitto_username_pw_set(m, m_c.user.c_str(), m_c.password.empty() ? nullptr : m_c.password.c_str()) !=
+          MOSQ_ERR_SUCCESS) {
+        return "invalid username or password (not UTF-8 or too long)";
+      }
+    }
+    if (!m_c.tls) {
+      return "";
+    }
+    auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    int rc = mosquitto_tls_set(m, opt(m_c.ca_file), m_c.ca_file.empty() ? "/etc/ssl/certs" : nullptr,
+                               opt(m_c.cert_file), opt(m_c.key_file), nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      return "TLS set-up failed (CA, certificate or key file unreadable): " + error_text(rc);
+    }
+    if (m_c.insecure) {
+      mosquitto_tls_opts_set(m, 0 /* SSL_VERIFY_NONE */, nullptr, nullptr);
+      mosquitto_tls_insecure_set(m, true);
+    }
+    return "";
+  }
+
+  // Runs the network loop until the collection ends; returns the failure, or "".
+  std::string loop(mosquitto* m) {
+    Clock::time_point connect_deadline = after(m_start, m_c.connect_timeout);
+    Clock::time_point deadline = after(m_start, m_c.timeout);
+    while (m_error.empty()) {
+      Clock::time_point now = Clock::now();
+      if (!m_connected && now >= std::min(connect_deadline, deadline)) {
+        return m_where + ": no answer from the broker within " +
+               seconds_text(std::min(m_c.connect_timeout, m_c.timeout)) + " s";
+      }
+      if (m_subscribed && now >= after(m_last_retained, m_c.settle)) {
+        return "";
+      }
+      if (now >= deadline) {
+        return m_where +
+               (m_subscribed ? ": retained messages were still arriving after "
+                             : ": the subscription was not acknowledged within ") +
+               seconds_text(m_c.timeout) + " s (timeout)";
+      }
+      Clock::time_point next = m_connected ? deadline : std::min(connect_deadline, deadline);
+      if (m_subscribed) {
+        next = std::min(next, after(m_last_retained, m_c.settle));
+      }
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
+      int rc = mosquitto_loop(m, int(std::clamp<long long>(wait, 1, 1000)), 1);
+      if (rc != MOSQ_ERR_SUCCESS && m_error.empty()) {
+        m_error = m_where + ": " + loop_error_text(rc);
+      }
+    }
+    return m_error;
+  }
+
+  std::string error_text(int rc) const {
+    if (rc == MOSQ_ERR_ERRNO) {
+      return std::strerror(errno);
+    }
+    if (rc == MOSQ_ERR_EAI) {
+      return "cannot resolve the host name";
+    }
+    return mosquitto_strerror(rc);
+  }
+
+  std::string loop_error_text(int rc) const {
+    std::string text = error_text(rc);
+    if (rc == MOSQ_ERR_TLS) {
+      text = "TLS handshake failed";
+      if (!m_log_error.empty()) {
+        text += ": " + m_log_error;
+      }
+    } else if (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NO_CONN) {
+      text = m_connected ? "the broker closed the connection" : "the connection was closed before the broker answered";
+    }
+    return text;
+  }
+
+  static Collector& self(void* obj) { return *static_cast<Collector*>(obj); }
+
+  static void on_connect(mosquitto* m, void* obj, int rc) {
+    Collector& c = self(obj);
+    if (rc != 0) {
+      c.m_error = c.m_where + ": the broker refused the connection: " + mosquitto_connack_string(rc);
+      return;
+    }
+    c.m_connected = true;
+    for (const std::string& f : c.m_c.filters) {
+      int mid = 0;
+      if (int e = mosquitto_subscribe(m, &mid, f.c_str(), c.m_c.qos); e != MOSQ_ERR_SUCCESS) {
+        c.m_error = c.m_where + ": cannot subscribe to '" + f + "': " + c.error_text(e);
+        return;
+      }
+      c.m_pending[mid] = f;
+    }
+  }
+
+  static void on_subscribe(mosquitto*, void* obj, int mid, int count, const int* granted) {
+    Collector& c = self(obj);
+    auto it = c.m_pending.find(mid);
+    if (it == c.m_pending.end()) {
+      return;
+    }
+    for (int i = 0; i < count; ++i) {
+      if (granted[i] > 2) {
+        c.m_error = c.m_where + ": the broker refused the subscription to '" + it->second + "'";
+        return;
+      }
+    }
+    c.m_pending.erase(it);
+    if (c.m_pending.empty()) {
+      c.m_subscribed = true;
+      c.m_last_retained = Clock::now();
+    }
+  }
+
+  static void on_message(mosquitto*, void* obj, const mosquitto_message* msg) {
+    Collector& c = self(obj);
+    size_t size = msg->payloadlen > 0 ? size_t(msg->payloadlen) : 0;
+    c.m_bytes += size + std::strlen(msg->topic);
+    if (c.m_bytes > k_max_bytes) {
+      c.m_error = c.m_where + ": more than 1 GiB of messages; narrow the topic filters";
+      return;
+    }
+    MqttMessage out;
+    out.topic = msg->topic;
+    out.payload.assign(static_cast<const char*>(msg->payload), size);
+    if (msg->retain) {
+      c.m_last_retained = Clock::now();
+    } else {
+      out.received =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    }
+    if (c.m_sink) {
+      c.m_sink(std::move(out));
+    } else {
+      c.m_messages.push_back(std::move(out));
+    }
+  }
+
+  static void on_disconnect(mosquitto*, void* obj, int rc) {
+    Collector& c = self(obj);
+    if (!c.m_closing && c.m_error.empty()) {
+      c.m_error = c.m_where + ": " + c.loop_error_text(rc == 0 ? MOSQ_ERR_CONN_LOST : rc);
+    }
+  }
+
+  static void on_log(mosquitto*, void* obj, int level, const char* text) {
+    if (level == MOSQ_LOG_ERR && text) {
+      self(obj).m_log_error = text;
+    }
+  }
+
+  const MqttConnect& m_c;
+  const std::function<void(MqttMessage&&)>& m_sink;
+  std::string m_where; // host:port, for messages
+  Clock::time_point m_start;
+  Clock::time_point m_last_retained; // the last SUBACK or retained message
+  bool m_connected = false;
+  bool m_subscribed = false;
+  bool m_closing = false;
+  std::map<int, std::string> m_pending; // subscription mid -> filter
+  std::vector<MqttMessage> m_messages;
+  size_t m_bytes = 0;
+  std::string m_error;
+  std::string m_log_error; // libmosquitto's last error log line (OpenSSL's reason)
+};
+
+} // namespace
+
+MqttCollected mqtt_collect(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink) {
+  return Collector(c, sink).run();
+}
+
+bool mqtt_filter_valid(const std::string& filter) {
+  return !filter.empty() && mosquitto_sub_topic_check(filter.c_str()) == MOSQ_ERR_SUCCESS;
+}
+
+} // namespace twinctl::io

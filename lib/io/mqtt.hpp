@@ -1,0 +1,61 @@
+// Reading retained state from an MQTT broker (libmosquitto). Subscribe-only:
+// nothing here publishes (DESIGN.md §4, §10).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace twinctl::io {
+
+// One MQTT message as received from a broker.
+struct MqttMessage {
+  std::string topic;
+  std::string payload; // raw bytes
+  // Epoch seconds of a live message; none for a retained one, whose age is
+  // unknown (it must not make a device look fresh).
+  std::optional<int64_t> received;
+};
+
+struct MqttConnect {
+  std::string host;
+  int port = 1883;
+  bool tls = false;
+  std::string ca_file;   // PEM; empty = the system's CAs (/etc/ssl/certs)
+  std::string cert_file; // client certificate (PEM)
+  std::string key_file;
+  bool insecure = false; // TLS without verifying the broker's certificate or name
+  std::string user;      // never printed
+  std::string password;  // never printed
+  std::string client_id;
+  std::vector<std::string> filters;
+  int qos = 0;
+  double connect_timeout = 10; // seconds to the broker's CONNACK
+  double timeout = 60;         // seconds for the whole collection
+  double settle = 2;           // seconds without a retained message that end it
+};
+
+struct MqttCollected {
+  std::vector<MqttMessage> messages; // in arrival order
+  std::string error;                 // why the collection failed; empty = ok. Never holds a secret.
+};
+
+// Connects, subscribes to every filter and collects messages until no retained
+// message has arrived for `settle` seconds after the last subscription was
+// acknowledged. Retained messages come as a burst after each SUBACK; live
+// (non-retained) messages are kept but do not prolong the collection, so a
+// busy broker still settles. Fails (error set, no messages) when the broker
+// cannot be resolved, reached or verified, refuses the connection or a
+// subscription, closes the connection, does not answer within
+// `connect_timeout`, or is still sending retained messages at `timeout`.
+// Never throws, never publishes.
+// With a `sink`, each message goes to it as it arrives (in the network loop's
+// thread) instead of into MqttCollected::messages.
+MqttCollected mqtt_collect(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink = nullptr);
+
+// True when `filter` is a valid MQTT subscription filter.
+bool mqtt_filter_valid(const std::string& filter);
+
+} // namespace twinctl::io
