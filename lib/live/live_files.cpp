@@ -2142,6 +2142,10 @@ Page read_live_page(const std::string& where, std::string text, const model::Twi
     page.cursor = scalar_text(*cursor).value_or("");
   }
   return page;
+}
+
+} // namespace twinctl::live
+
 namespace twinctl::live {
 
 struct MqttDecoder::Impl {
