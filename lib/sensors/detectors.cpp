@@ -115,6 +115,9 @@ void apply_setting(DetectorConfig& config, std::string_view setting) {
 }
 
 int64_t RollingWindow::advance(int64_t ts) {
+  if (ts >= m_head_start && ts - m_head_start < m_bucket_ms) {
+    return m_head; // the common case: still in the newest bucket, no division
+  }
   const int64_t slot = ts >= 0 ? ts / m_bucket_ms : (ts - m_bucket_ms + 1) / m_bucket_ms;
   if (slot > m_head) {
     // Retire the buckets that fall out of the window (all of them after a long gap).
@@ -127,6 +130,7 @@ int64_t RollingWindow::advance(int64_t ts) {
       b = Bucket{};
     }
     m_head = slot;
+    m_head_start = slot * m_bucket_ms;
     if (m_n < 0.5) {
       m_n = m_sum = m_sumsq = 0; // drop rounding residue of an emptied window
       m_has_origin = false;
@@ -152,6 +156,24 @@ void RollingWindow::add(int64_t ts, double v) {
   m_n += 1;
   m_sum += d;
   m_sumsq += d * d;
+}
+
+RollingWindow::Stats RollingWindow::older(int skip) const {
+  double n = 0, sum = 0, sumsq = 0;
+  for (int64_t slot = m_head - 9; slot <= m_head - skip; ++slot) {
+    const Bucket& b = m_b[static_cast<size_t>((slot % 10 + 10) % 10)];
+    n += b.n;
+    sum += b.sum;
+    sumsq += b.sumsq;
+  }
+  Stats st;
+  st.n = n;
+  if (n >= 2) {
+    st.mean = m_origin + sum / n;
+    const double var = (sumsq - sum * sum / n) / (n - 1);
+    st.sd = var > 0 ? std::sqrt(var) : 0;
+  }
+  return st;
 }
 
 double RollingWindow::stddev() const {

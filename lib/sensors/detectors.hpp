@@ -33,7 +33,7 @@ struct DetectorParams {
   double z_limit = 5;      // |value - mean| / stddev that raises
   double z_min_count = 30; // readings in the window before zscore/ewma judge
   double ewma_tau = 60;    // time constant of the smoothed value
-  double ewma_limit = 6;   // |ewma - window mean| / stddev of the ewma that raises
+  double ewma_limit = 3;   // |ewma - baseline mean| / baseline stddev that raises
   double rate_max = 0;     // units per second; the rate detector is off until set
   double stuck_after = 300; // identical values for this long
   double stuck_min_count = 10;
@@ -99,6 +99,12 @@ public:
   double count() const { return m_n; }
   double mean() const { return m_origin + m_sum / m_n; }
   double stddev() const;
+  // count, mean and stddev of the window without its `skip` newest buckets:
+  // the baseline a recent shift is measured against, not yet moved by it.
+  struct Stats {
+    double n = 0, mean = 0, sd = 0;
+  };
+  Stats older(int skip) const;
 
 private:
   struct Bucket {
@@ -109,6 +115,7 @@ private:
   double m_origin = 0;
   bool m_has_origin = false;
   int64_t m_head = INT64_MIN; // slot of the newest bucket
+  int64_t m_head_start = INT64_MAX; // its first millisecond
   int64_t m_bucket_ms = 60000;
 };
 

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <unordered_map>
 
@@ -21,16 +22,23 @@ std::string num(double v) {
   return ec == std::errc() ? std::string(buf, p) : std::string("?");
 }
 
-uint64_t hash_key(std::string_view machine, std::string_view sensor) {
-  uint64_t h = 1469598103934665603ULL;
-  for (char c : machine) {
-    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+// Word-at-a-time multiply-xorshift: ids are short, and this runs once per reading.
+uint64_t hash_bytes(std::string_view s, uint64_t h) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 32;
   }
-  h = (h ^ 0xffU) * 1099511628211ULL;
-  for (char c : sensor) {
-    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  }
+  uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  h = (h ^ w ^ s.size()) * 0x9E3779B97F4A7C15ULL;
   return h ^ (h >> 29);
+}
+
+uint64_t hash_key(std::string_view machine, std::string_view sensor) {
+  return hash_bytes(sensor, hash_bytes(machine, 0x243F6A8885A308D3ULL));
 }
 
 struct SensorState {
@@ -358,14 +366,16 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
         st.ewma_ok = true;
       }
       st.ewma += dt_s / (p.ewma_tau + dt_s) * (x - st.ewma);
-      // In units of the smoothed value's own stddev: sd * sqrt(a / (2 - a)) at the usual interval.
-      const double iv = st.interval_ms > 0 ? st.interval_ms / 1000 : std::max(dt_s, 1e-3);
-      const double a_nom = iv / (p.ewma_tau + iv);
-      const double ez = (st.ewma - mean) / (sd * std::sqrt(a_nom / (2 - a_nom)));
-      judge_one(Detector::ewma, std::fabs(ez) > p.ewma_limit ? Severity::info : Severity::none, [&] {
-        return "smoothed value " + num(st.ewma) + " is " + num(std::fabs(ez)) +
-               " of its standard deviations from the mean " + num(mean);
-      });
+      // Against the window without its newest 3 buckets, so a shift does not
+      // move its own baseline (or inflate its stddev) while it is detected.
+      const RollingWindow::Stats base = st.window.older(3);
+      if (p.enabled[size_t(Detector::ewma)] && base.n >= p.z_min_count && base.sd > 0) {
+        const double ez = (st.ewma - base.mean) / base.sd;
+        judge_one(Detector::ewma, std::fabs(ez) > p.ewma_limit ? Severity::info : Severity::none, [&] {
+          return "smoothed value " + num(st.ewma) + " is " + num(std::fabs(ez)) +
+                 " standard deviations from the baseline mean " + num(base.mean);
+        });
+      }
     }
   } else {
     st.ewma_ok = false; // warming up (again, after a gap)

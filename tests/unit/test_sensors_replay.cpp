@@ -127,7 +127,9 @@ TEST_CASE("sensors::Replayer statistical detectors", "[sensors]") {
     CHECK(h.count("zscore clear info") == 1); // the new level became normal
   }
   SECTION("a shift below the zscore limit raises ewma") {
-    Harness h;
+    ReplayOptions o;
+    apply_setting(o.detectors, "ewma.limit=2");
+    Harness h(nullptr, o);
     int s = 0;
     for (; s < 600; ++s) h.add(s, wobble(s), "x");
     CHECK(h.alerts.empty());
