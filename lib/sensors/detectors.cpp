@@ -144,6 +144,9 @@ void RollingWindow::add(int64_t ts, double v) {
   if (slot <= m_head - 10) {
     return;
   }
+  if (slot != m_head) {
+    m_older_head = INT64_MIN; // an older bucket changes
+  }
   if (!m_has_origin) {
     m_origin = v;
     m_has_origin = true;
@@ -158,7 +161,12 @@ void RollingWindow::add(int64_t ts, double v) {
   m_sumsq += d * d;
 }
 
-RollingWindow::Stats RollingWindow::older(int skip) const {
+RollingWindow::Stats RollingWindow::older(int skip) {
+  // Readings only ever join the newest bucket (older ones are dropped before),
+  // so the older buckets change only when the window moves: cache them.
+  if (m_older_head == m_head && m_older_skip == skip) {
+    return m_older;
+  }
   double n = 0, sum = 0, sumsq = 0;
   for (int64_t slot = m_head - 9; slot <= m_head - skip; ++slot) {
     const Bucket& b = m_b[static_cast<size_t>((slot % 10 + 10) % 10)];
@@ -173,6 +181,9 @@ RollingWindow::Stats RollingWindow::older(int skip) const {
     const double var = (sumsq - sum * sum / n) / (n - 1);
     st.sd = var > 0 ? std::sqrt(var) : 0;
   }
+  m_older = st;
+  m_older_head = m_head;
+  m_older_skip = skip;
   return st;
 }
 

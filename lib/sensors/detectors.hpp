@@ -104,7 +104,7 @@ public:
   struct Stats {
     double n = 0, mean = 0, sd = 0;
   };
-  Stats older(int skip) const;
+  Stats older(int skip);
 
 private:
   struct Bucket {
@@ -116,6 +116,9 @@ private:
   bool m_has_origin = false;
   int64_t m_head = INT64_MIN; // slot of the newest bucket
   int64_t m_head_start = INT64_MAX; // its first millisecond
+  Stats m_older;                    // older() for m_older_head, m_older_skip
+  int64_t m_older_head = INT64_MIN;
+  int m_older_skip = -1;
   int64_t m_bucket_ms = 60000;
 };
 

@@ -159,6 +159,44 @@ std::string format_time_ms(int64_t ms) {
   return t;
 }
 
+namespace {
+
+// parse_time_ms with the hour of the previous timestamp remembered in `r`:
+// "YYYY-MM-DDTHH:MM:SS[.fff]Z" whose first 13 bytes match costs a compare.
+std::optional<int64_t> parse_time_cached(std::string_view s, Reading& r) {
+  if (s.size() >= 20 && s.size() <= 24 && s.back() == 'Z' && s[13] == ':' && s[16] == ':' &&
+      std::memcmp(s.data(), r.hour_key, 13) == 0) {
+    int mi = 0, sec = 0;
+    if (digits(s, 14, 2, mi) && digits(s, 17, 2, sec) && mi < 60 && sec < 60) {
+      int64_t ms = 0;
+      if (s.size() == 20) {
+        return r.hour_ms + (mi * 60 + sec) * 1000;
+      }
+      if (s[19] == '.') {
+        int64_t scale = 100;
+        size_t i = 20;
+        for (; i + 1 < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10) {
+          ms += (s[i] - '0') * scale;
+        }
+        if (i + 1 == s.size() && i > 20) {
+          return r.hour_ms + (mi * 60 + sec) * 1000 + ms;
+        }
+      }
+    }
+  }
+  auto t = parse_time_ms(s);
+  if (t && s.size() >= 20 && s[4] == '-' && s.back() == 'Z') {
+    std::memcpy(r.hour_key, s.data(), 13);
+    int mi = 0, sec = 0;
+    digits(s, 14, 2, mi);
+    digits(s, 17, 2, sec);
+    r.hour_ms = *t - *t % 1000 - (mi * 60 + std::min(sec, 59)) * 1000;
+  }
+  return t;
+}
+
+} // namespace
+
 bool is_csv_header(std::string_view line) {
   return line.size() >= 9 && (line.substr(0, 9) == "timestamp" || line.substr(0, 9) == "\"timestam");
 }
@@ -188,7 +226,7 @@ const char* parse_csv_line(std::string_view line, Reading& out) {
   if (n < 4 || start > line.size() || (n == 6 && f[5].end() != line.end())) {
     return "expected 6 comma-separated fields: timestamp,machineId,sensorType,value,unit,quality";
   }
-  auto ts = parse_time_ms(f[0]);
+  auto ts = parse_time_cached(f[0], out);
   if (!ts) {
     return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";
   }
@@ -302,7 +340,7 @@ const char* parse_jsonl_line(std::string_view line, Reading& out) {
   if (c.i != line.size()) {
     return "text after the JSON object";
   }
-  auto t = parse_time_ms(ts);
+  auto t = parse_time_cached(ts, out);
   if (!t) {
     return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";
   }

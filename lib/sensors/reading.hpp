@@ -22,6 +22,10 @@ struct Reading {
   std::string_view text;    // the value as written when it is not a number (status readings)
   std::string_view unit;
   Quality quality = Quality::good;
+  // The parsers' memory of the last timestamp's hour ("YYYY-MM-DDTHH" -> ms):
+  // consecutive lines nearly always share it, so reuse one Reading per stream.
+  char hour_key[13] = {};
+  int64_t hour_ms = 0;
 };
 
 // ISO 8601 / RFC 3339 ("2026-05-04T09:42:00.250Z", "+02:00" offsets, a space

@@ -32,7 +32,9 @@ uint64_t hash_bytes(std::string_view s, uint64_t h) {
     h ^= h >> 32;
   }
   uint64_t w = 0;
-  std::memcpy(&w, s.data() + i, s.size() - i);
+  for (size_t k = i; k < s.size(); ++k) { // the tail, without a memcpy call of variable size
+    w = (w << 8) | static_cast<unsigned char>(s[k]);
+  }
   h = (h ^ w ^ s.size()) * 0x9E3779B97F4A7C15ULL;
   return h ^ (h >> 29);
 }

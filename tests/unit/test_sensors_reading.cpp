@@ -85,3 +85,20 @@ TEST_CASE("sensors::parse_jsonl_line", "[sensors]") {
     CHECK(parse_jsonl_line(bad, r) != nullptr);
   }
 }
+
+TEST_CASE("sensors::parse_csv_line remembers the hour correctly", "[sensors]") {
+  // The hour cache must give what parse_time_ms gives, also when the hour or the fraction changes.
+  Reading r;
+  for (const char* ts : {"2026-05-04T09:42:00Z", "2026-05-04T09:42:01.5Z", "2026-05-04T09:59:59.999Z",
+                         "2026-05-04T10:00:00Z", "2026-05-04T10:00:00.250Z", "2026-05-04T10:61:00Z",
+                         "2026-05-04T10:00:00.Z", "2026-05-04T10:30:00+02:00", "2026-05-05T10:30:00Z"}) {
+    INFO(ts);
+    const std::string line = std::string(ts) + ",m,s,1,u,good";
+    const char* err = parse_csv_line(line, r);
+    const auto want = parse_time_ms(ts);
+    REQUIRE((err == nullptr) == want.has_value());
+    if (want) {
+      CHECK(r.ts_ms == *want);
+    }
+  }
+}
