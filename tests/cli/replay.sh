@@ -111,8 +111,16 @@ expect_rc 0 "aggregates"
 grep -qx "window_start,machineId,sensorType,count,min,mean,max" "$WORK/agg.csv" || fail "no aggregates header"
 grep -q "^2026-05-04T00:00:00Z,press-1,hyd-pressure,1,210,210,210$" "$WORK/agg.csv" || fail "aggregates: $(cat "$WORK/agg.csv")"
 
-run replay --help
-expect_rc 0 "replay --help"
-expect_out "EXIT STATUS"
-expect_out "EXAMPLES"
+for cmd in replay "simulate sensors"; do
+  # shellcheck disable=SC2086
+  run $cmd --help
+  expect_rc 0 "$cmd --help"
+  expect_out "EXIT STATUS:"
+  expect_out "EXAMPLES:"
+done
+for page in twinctl-replay.1 twinctl-simulate-sensors.1; do
+  [ -f "$SRC/man/$page" ] || fail "man page $page missing"
+  MANPAGER=cat man -l "$SRC/man/$page" 2>"$WORK/man.err" | grep -q "EXIT STATUS" || fail "man $page does not render"
+  [ ! -s "$WORK/man.err" ] || fail "man $page: $(cat "$WORK/man.err")"
+done
 finish
