@@ -121,6 +121,13 @@ std::string Replayer::Impl::unit_of(std::string_view u) const {
   return builtin_unit(u);
 }
 
+// The zscore/ewma window: zscore.window, stretched for slow sensors so it holds
+// 3 x zscore.min-count readings (a PT1M sensor gets 90 min, not 10 readings).
+static void size_window(SensorState& st) {
+  const double seconds = std::max(st.p->z_window, 3 * st.p->z_min_count * st.interval_ms / 1000);
+  st.window.reset(static_cast<int64_t>(seconds * 100)); // 10 buckets of window/10 s
+}
+
 SensorState& Replayer::Impl::create(const Reading& r) {
   auto st = std::make_unique<SensorState>();
   st->s.machine = std::string(r.machine);
@@ -150,7 +157,7 @@ SensorState& Replayer::Impl::create(const Reading& r) {
     const std::string unit = unit_of(r.unit.empty() && st->twin ? std::string_view(st->twin->unit) : r.unit);
     st->power_scale = unit == "W" ? 0.001 : unit == "MW" ? 1000 : 1;
   }
-  st->window.reset(static_cast<int64_t>(st->p->z_window * 100)); // 10 buckets of window/10 s
+  size_window(*st);
   st->agg.machine = st->s.machine;
   st->agg.sensor = st->s.sensor;
   states.push_back(std::move(st));
@@ -260,6 +267,9 @@ void Replayer::Impl::add(const Reading& r, int line) {
     } else if (!st.interval_fixed) {
       // Learn the sampling interval from ordinary steps only, never from gaps.
       st.interval_ms = st.interval_ms == 0 ? double(dt) : st.interval_ms + 0.05 * (double(dt) - st.interval_ms);
+      if (st.s.readings == 10) {
+        size_window(st); // now that the interval is known; the window is barely filled yet
+      }
     }
     if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, cooldown) == Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
