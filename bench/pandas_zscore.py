@@ -12,7 +12,7 @@ import pandas as pd
 
 t0 = time.time()
 df = pd.read_csv(sys.argv[1], usecols=["timestamp", "machineId", "sensorType", "value"])
-df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601")
+df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True)
 df = df.sort_values(["machineId", "sensorType", "timestamp"]).set_index("timestamp")
 t1 = time.time()
 g = df.groupby(["machineId", "sensorType"])["value"]

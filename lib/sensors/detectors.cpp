@@ -187,12 +187,12 @@ RollingWindow::Stats RollingWindow::older(int skip) {
   return st;
 }
 
-double RollingWindow::stddev() const {
+double RollingWindow::variance() const {
   if (m_n < 2) {
     return 0;
   }
   const double var = (m_sumsq - m_sum * m_sum / m_n) / (m_n - 1);
-  return var > 0 ? std::sqrt(var) : 0;
+  return var > 0 ? var : 0;
 }
 
 } // namespace twinctl::sensors

@@ -6,6 +6,7 @@
 #include "lib/model/twin.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -98,7 +99,8 @@ public:
   int64_t advance(int64_t ts);
   double count() const { return m_n; }
   double mean() const { return m_origin + m_sum / m_n; }
-  double stddev() const;
+  double stddev() const { return std::sqrt(variance()); }
+  double variance() const;
   // count, mean and stddev of the window without its `skip` newest buckets:
   // the baseline a recent shift is measured against, not yet moved by it.
   struct Stats {

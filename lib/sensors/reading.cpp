@@ -212,7 +212,8 @@ const char* parse_csv_line(std::string_view line, Reading& out) {
   const char* p = line.data();
   const size_t size = line.size();
   while (n < 6) {
-    size_t end = start;
+    // An ISO timestamp has no comma in its first 19 bytes: skip them.
+    size_t end = n == 0 && size > 20 && p[4] == '-' ? 19 : start;
     while (end < size && p[end] != ',') {
       ++end;
     }

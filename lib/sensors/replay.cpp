@@ -366,13 +366,20 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   st.window.advance(ts);
   if (st.window.count() >= p.z_min_count) {
     const double mean = st.window.mean();
-    const double sd = st.window.stddev();
-    if (sd > 1e-9 * std::max(1.0, std::fabs(mean))) {
-      const double z = (v - mean) / sd;
-      judge_one(Detector::zscore, std::fabs(z) > p.z_limit ? Severity::warning : Severity::none, [&] {
-        return "value " + num(v) + " is " + num(std::fabs(z)) + " standard deviations from the mean " + num(mean);
+    const double var = st.window.variance();
+    const double floor = 1e-9 * std::max(1.0, std::fabs(mean));
+    if (var > floor * floor) {
+      // Compared squared: the square root is only taken for the (rare) outlier.
+      const double d = v - mean;
+      const bool out = d * d > p.z_limit * p.z_limit * var;
+      judge_one(Detector::zscore, out ? Severity::warning : Severity::none, [&] {
+        return "value " + num(v) + " is " + num(std::fabs(d) / std::sqrt(var)) +
+               " standard deviations from the mean " + num(mean);
       });
-      x = std::clamp(v, mean - p.z_limit * sd, mean + p.z_limit * sd);
+      if (out) {
+        const double sd = std::sqrt(var);
+        x = std::clamp(v, mean - p.z_limit * sd, mean + p.z_limit * sd);
+      }
       if (!st.ewma_ok) {
         st.ewma = mean; // starts from the first full window, not from one raw value
         st.ewma_ok = true;
