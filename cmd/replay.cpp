@@ -205,7 +205,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
           continue;
         }
       }
-      if (line.empty() || (line.size() == 1 && line[0] == '\r')) {
+      if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
         continue;
       }
       const char* why = reader.too_long()                  ? "line longer than 4 MiB"

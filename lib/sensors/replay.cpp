@@ -341,13 +341,19 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   if (st.twin && unit_ok) {
     const model::Thresholds& th = st.twin->thresholds;
     const AlertState& a = st.alerts[size_t(Detector::threshold)];
-    // While raised, the limits move inwards by the hysteresis.
-    const double h = a.severity != Severity::none ? th.hysteresis : 0;
-    Severity level = Severity::none;
-    if ((th.high_alarm && v >= *th.high_alarm - h) || (th.low_alarm && v <= *th.low_alarm + h)) {
-      level = Severity::critical;
-    } else if ((th.high_warn && v >= *th.high_warn - h) || (th.low_warn && v <= *th.low_warn + h)) {
-      level = Severity::warning;
+    auto level_at = [&](double h) {
+      if ((th.high_alarm && v >= *th.high_alarm - h) || (th.low_alarm && v <= *th.low_alarm + h)) {
+        return Severity::critical;
+      }
+      if ((th.high_warn && v >= *th.high_warn - h) || (th.low_warn && v <= *th.low_warn + h)) {
+        return Severity::warning;
+      }
+      return Severity::none;
+    };
+    // A raised level holds until the value is back by the hysteresis; it never escalates early.
+    Severity level = level_at(0);
+    if (a.severity > level && level_at(th.hysteresis) >= a.severity) {
+      level = a.severity;
     }
     judge_one(Detector::threshold, level, [&] {
       return "value " + num(v) + " " + st.twin->unit + " beyond the " +

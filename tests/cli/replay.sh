@@ -84,6 +84,21 @@ run replay "$WORK/messy.csv" --strict
 expect_rc 2 "replay --strict"
 expect_err "twinctl: error: $WORK/messy.csv:3:"
 
+# Binary garbage and a line longer than a read block: counted, never a crash or a hang.
+{
+  echo "2026-05-04T00:00:00Z,m,s,1,u,good"
+  head -c 200000 /dev/urandom | tr -d '\n'
+  echo
+  head -c 5000000 /dev/zero | tr '\0' 'x'
+  echo
+  echo "2026-05-04T00:00:01Z,m,s,2,u,good"
+} >"$WORK/garbage.csv"
+run replay "$WORK/garbage.csv" -o json
+expect_rc 0 "replay of garbage"
+expect_out '"readings": 2'
+expect_out '"bad_lines": 2'
+expect_err "garbage.csv:3: line longer than 4 MiB"
+
 # --- usage and input errors exit 2 ---------------------------------------------
 run replay "$WORK/does-not-exist.csv"
 expect_rc 2 "missing file"

@@ -85,6 +85,13 @@ TEST_CASE("sensors::Replayer threshold", "[sensors]") {
     h.add(s++, 60);
     CHECK(h.count("threshold clear info") == 1);
   }
+  SECTION("the hysteresis holds a level but never escalates early") {
+    Harness h(&twin);
+    h.add(0, 72);
+    h.add(1, 84); // within 2 of high_alarm 85: still a warning
+    CHECK(h.count("threshold raise warning") == 1);
+    CHECK(h.count("threshold raise critical") == 0);
+  }
   SECTION("a unit the twin does not use skips thresholds; an alias does not") {
     Harness h(&twin);
     h.add(0, 99, "oil-temp", Quality::good, "degF");
