@@ -78,7 +78,11 @@ bool value_of(std::string_view v, Reading& out) {
     ++first;
   }
   auto [p, ec] = std::from_chars(first, last, out.value);
-  if (p == last && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
+  if (p == last && ec == std::errc()) {
+    return true;
+  }
+  if (p == last && ec == std::errc::result_out_of_range) {
+    out.value = std::nan(""); // 1e999: from_chars leaves the value as it was; never reuse it
     return true;
   }
   for (char c : v) {

@@ -50,6 +50,11 @@ TEST_CASE("sensors::parse_csv_line", "[sensors]") {
     CHECK(r.text == "running");
     CHECK(r.quality == Quality::bad);
   }
+  SECTION("an out-of-range number is NaN, not the previous value") {
+    REQUIRE(parse_csv_line("1777887720,m,s,42,u,good", r) == nullptr);
+    REQUIRE(parse_csv_line("1777887721,m,s,1e999,u,good", r) == nullptr);
+    CHECK(std::isnan(r.value));
+  }
   SECTION("bad lines say why") {
     CHECK(parse_csv_line("", r) != nullptr);
     CHECK(parse_csv_line("garbage", r) != nullptr);
