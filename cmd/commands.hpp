@@ -40,5 +40,8 @@ void register_validate(CLI::App& root, GlobalOptions& g, int& rc);
 void register_drift(CLI::App& root, GlobalOptions& g, int& rc);
 void register_simulate(CLI::App& root, GlobalOptions& g, int& rc);
 void register_snapshot(CLI::App& root, GlobalOptions& g, int& rc);
+void register_replay(CLI::App& root, GlobalOptions& g, int& rc);
+// `simulate sensors`, registered by register_simulate (cmd/simulate_sensors.cpp).
+void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc);
 
 } // namespace twinctl::cmd

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   register_drift(app, g, rc);
   register_simulate(app, g, rc);
   register_snapshot(app, g, rc);
+  register_replay(app, g, rc);
 
   try {
     app.parse(argc, argv);

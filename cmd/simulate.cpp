@@ -183,6 +183,7 @@ void register_simulate(CLI::App &root, GlobalOptions &g, int &rc) {
   sub->require_subcommand(1);
   sub->footer(help_footer("  twinctl simulate factory --assets 500 --seed 3 --out /tmp/plant"));
   register_simulate_factory(*sub, g, rc);
+  register_simulate_sensors(*sub, g, rc);
 }
 
 } // namespace twinctl::cmd

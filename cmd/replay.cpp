@@ -1,0 +1,312 @@
+// `twinctl replay FILE…`: stream sensor readings through the detectors and
+// write alert events and a summary. Load (twin, optional) -> compute
+// (lib/sensors, one reading at a time) -> render (lib/output/replay).
+#include "cmd/commands.hpp"
+#include "cmd/common.hpp"
+#include "lib/io/files.hpp"
+#include "lib/io/line_reader.hpp"
+#include "lib/output/replay.hpp"
+#include "lib/sensors/replay.hpp"
+#include "lib/util/error.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace twinctl::cmd {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ReplayArgs {
+  std::vector<std::string> files;
+  TwinArgs twin;
+  std::string format = "auto"; // auto|csv|jsonl
+  std::vector<std::string> settings;
+  double window = 10;
+  std::string speed = "max";
+  bool strict = false;
+  std::string fail_on = "critical";
+};
+
+// An output target: stdout or a file opened once and streamed to.
+struct Target {
+  std::unique_ptr<std::ofstream> file;
+  std::ostream* out = nullptr;
+  std::string path;
+};
+
+Target open_target(const std::string& path) {
+  Target t;
+  t.path = path;
+  if (path.empty() || path == "-") {
+    t.out = &std::cout;
+    return t;
+  }
+  t.file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  if (!*t.file) {
+    throw Error(path + ": cannot write");
+  }
+  t.out = t.file.get();
+  return t;
+}
+
+sensors::Format format_of(const std::string& arg, const std::string& path, std::string_view first_line) {
+  if (arg == "csv") {
+    return sensors::Format::csv;
+  }
+  if (arg == "jsonl") {
+    return sensors::Format::jsonl;
+  }
+  for (const char* ext : {".jsonl", ".ndjson", ".json"}) {
+    if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0) {
+      return sensors::Format::jsonl;
+    }
+  }
+  const size_t i = first_line.find_first_not_of(" \t");
+  return i != std::string_view::npos && first_line[i] == '{' ? sensors::Format::jsonl : sensors::Format::csv;
+}
+
+// Paces the stream to N x real time, and shows progress on a TTY.
+class Pacer {
+public:
+  Pacer(double speed, bool progress) : m_speed(speed), m_progress(progress) {}
+  void tick(int64_t ts_ms, uint64_t readings) {
+    if (m_speed > 0) {
+      if (m_t0 == INT64_MIN) {
+        m_t0 = ts_ms;
+        m_w0 = Clock::now();
+      }
+      const auto due = m_w0 + std::chrono::microseconds(static_cast<int64_t>(double(ts_ms - m_t0) * 1000 / m_speed));
+      if (due > Clock::now()) {
+        std::this_thread::sleep_until(due);
+      }
+    }
+    if (m_progress && (readings & 0xffff) == 0) {
+      const auto now = Clock::now();
+      if (now - m_last > std::chrono::milliseconds(500)) {
+        const double s = std::chrono::duration<double>(now - m_start).count();
+        std::fprintf(stderr, "\rreplay: %llu readings, %.2f M/s, at %s   ", static_cast<unsigned long long>(readings),
+                     double(readings) / s / 1e6, sensors::format_time_ms(ts_ms).c_str());
+        m_last = now;
+      }
+    }
+  }
+  void done() {
+    if (m_progress) {
+      std::fprintf(stderr, "\r\033[K");
+    }
+  }
+
+private:
+  double m_speed;
+  bool m_progress;
+  int64_t m_t0 = INT64_MIN;
+  Clock::time_point m_w0{}, m_start = Clock::now(), m_last = Clock::now();
+};
+
+std::vector<std::pair<std::string, std::string>> output_specs(const GlobalOptions& g) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& spec : g.outputs.empty() ? std::vector<std::string>{"table"} : g.outputs) {
+    const size_t eq = spec.find('=');
+    out.emplace_back(spec.substr(0, eq), eq == std::string::npos ? "" : spec.substr(eq + 1));
+  }
+  return out;
+}
+
+double parse_speed(const std::string& s) {
+  if (s == "max") {
+    return 0;
+  }
+  try {
+    size_t used = 0;
+    const double v = std::stod(s, &used);
+    if (used == s.size() && v > 0) {
+      return v;
+    }
+  } catch (const std::exception&) {
+  }
+  throw Error("--speed '" + s + "': expected max or a factor such as 10 (10 x real time)");
+}
+
+int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
+  // Load: options, the twin when named, output targets (before reading data).
+  sensors::ReplayOptions opts;
+  for (const std::string& s : a.settings) {
+    sensors::apply_setting(opts.detectors, s);
+  }
+  const auto fail_on = sensors::parse_severity(a.fail_on);
+  const double speed = parse_speed(a.speed);
+  std::optional<loaders::LoadResult> loaded;
+  if (!a.twin.twin.empty() || !a.twin.repo.empty()) {
+    loaded = load_twin(a.twin);
+    if (!loaded->errors.empty()) {
+      print_errors(loaded->errors);
+      return k_exit_error;
+    }
+  }
+  Target alerts_target, aggregates_target;
+  std::vector<std::pair<std::string, std::string>> summaries;
+  for (const auto& [fmt, path] : output_specs(g)) {
+    if (fmt == "alerts") {
+      alerts_target = open_target(path);
+    } else if (fmt == "aggregates") {
+      aggregates_target = open_target(path);
+      opts.window = a.window;
+    } else {
+      summaries.emplace_back(fmt, path);
+    }
+  }
+  if (summaries.empty() && (!alerts_target.out || alerts_target.out != &std::cout) &&
+      (!aggregates_target.out || aggregates_target.out != &std::cout)) {
+    summaries.emplace_back("table", ""); // the table, unless stdout already carries a stream
+  }
+
+  // Compute: every file, line by line, through one engine.
+  auto alert_sink = [&](const model::Alert& al) {
+    if (alerts_target.out) {
+      output::write_alert_jsonl(*alerts_target.out, al);
+    }
+  };
+  auto aggregate_sink = [&](const sensors::Aggregate& ag) {
+    *aggregates_target.out << sensors::format_time_ms(ag.start_ms) << ',' << ag.machine << ',' << ag.sensor << ','
+                           << ag.count << ',' << ag.min << ',' << ag.mean << ',' << ag.max << '\n';
+  };
+  if (aggregates_target.out) {
+    *aggregates_target.out << "window_start,machineId,sensorType,count,min,mean,max\n";
+  }
+  sensors::Replayer engine(loaded ? &loaded->twin : nullptr, opts, alert_sink,
+                           aggregates_target.out ? sensors::AggregateSink(aggregate_sink) : sensors::AggregateSink());
+  output::ReplayReport report;
+  report.inputs = a.files;
+  report.fail_on = a.fail_on;
+  uint64_t bad_lines = 0;
+  const auto start = Clock::now();
+  Pacer pacer(speed, !g.quiet && ::isatty(STDERR_FILENO));
+  for (const std::string& file : a.files) {
+    io::LineReader reader(file);
+    const std::string name = file == "-" ? "<stdin>" : file;
+    std::string_view line;
+    int line_no = 0;
+    std::optional<sensors::Format> format;
+    sensors::Reading r;
+    while (reader.next(line)) {
+      ++line_no;
+      if (!format) {
+        format = format_of(a.format, file, line);
+        if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
+          continue;
+        }
+      }
+      if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
+        continue;
+      }
+      const char* why = reader.too_long()                  ? "line longer than 4 MiB"
+                        : *format == sensors::Format::csv ? sensors::parse_csv_line(line, r)
+                                                           : sensors::parse_jsonl_line(line, r);
+      if (why) {
+        ++bad_lines;
+        const std::string where = name + ":" + std::to_string(line_no) + ": " + why;
+        if (a.strict) {
+          throw Error(where);
+        }
+        if (report.bad_line_samples.size() < 10) {
+          report.bad_line_samples.push_back(where);
+        }
+        continue;
+      }
+      engine.add(r, line_no);
+      pacer.tick(r.ts_ms, line_no);
+    }
+  }
+  engine.finish();
+  pacer.done();
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report.summary = engine.summary();
+  report.summary.bad_lines = bad_lines;
+
+  // Render: summaries, then the gate.
+  for (const std::string& b : report.bad_line_samples) {
+    std::cerr << "twinctl: warning: " << b << "\n";
+  }
+  if (bad_lines > report.bad_line_samples.size()) {
+    std::cerr << "twinctl: warning: " << bad_lines << " bad lines in all (use --strict to make them an error)\n";
+  }
+  if (alerts_target.file) {
+    alerts_target.file->close();
+    if (!*alerts_target.file) {
+      throw Error(alerts_target.path + ": write failed");
+    }
+  }
+  for (const auto& [fmt, path] : summaries) {
+    std::ostringstream buf;
+    if (fmt == "table") {
+      output::write_replay_table(buf, report);
+    } else if (fmt == "json") {
+      output::write_replay_json(buf, report);
+    } else {
+      output::write_replay_markdown(buf, report);
+    }
+    if (path.empty() || path == "-") {
+      std::cout << buf.view() << std::flush;
+    } else {
+      io::write_file(path, buf.view());
+    }
+  }
+  if (!g.quiet) {
+    const auto& s = report.summary;
+    std::cerr << "twinctl: replayed " << s.readings << " readings in " << report.seconds << " s ("
+              << (report.seconds > 0 ? double(s.readings) / report.seconds / 1e6 : 0) << " M/s)\n";
+  }
+  for (size_t sev = size_t(*fail_on); *fail_on != sensors::Severity::none && sev <= 3; ++sev) {
+    if (report.summary.alerts_by_severity[sev] > 0) {
+      return k_exit_gate_failed;
+    }
+  }
+  return k_exit_ok;
+}
+
+} // namespace
+
+void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
+  auto a = std::make_shared<ReplayArgs>();
+  auto* sub = root.add_subcommand("replay", "Stream sensor readings through the detectors and write alert events");
+  sub->description(
+      "Read sensor readings (CSV timestamp,machineId,sensorType,value,unit,quality or JSONL with the same\n"
+      "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
+      "with hysteresis), range, zscore, ewma, rate, stuck, gap and quality. Alerts are raise/clear events\n"
+      "with a cooldown (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
+      "detector, its parameters and defaults.");
+  sub->add_option("FILE", a->files, "Readings: CSV or JSONL files, '-' for stdin")->required();
+  add_twin_options(*sub, a->twin);
+  sub->add_option("--format", a->format, "Input format (auto: by extension, else by the first line)")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl"}))
+      ->capture_default_str();
+  sub->add_option("--set", a->settings,
+                  "Detector setting [TYPE:]DETECTOR.PARAM=VALUE or [TYPE:]DETECTOR=on|off, repeatable");
+  sub->add_option("--window", a->window, "Seconds of the window aggregates written by -o aggregates=FILE")
+      ->check(CLI::Range(0.001, 1e9))
+      ->capture_default_str();
+  sub->add_option("--speed", a->speed, "max, or N for N x real time")->capture_default_str();
+  sub->add_flag("--strict", a->strict, "A bad line is an error (exit 2) instead of a warning");
+  sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
+      ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
+      ->capture_default_str();
+  add_output_option(*sub, g, {"table", "json", "markdown", "alerts", "aggregates"});
+  sub->footer(help_footer(
+      "  twinctl replay readings.csv --twin examples/factory -o alerts=alerts.jsonl\n"
+      "  twinctl simulate sensors --twin examples/factory --duration 6h --out /tmp/s && \\\n"
+      "    twinctl replay /tmp/s/readings.csv --twin examples/factory -o json=summary.json -o alerts=-\n"
+      "  zcat day.jsonl.gz | twinctl replay - --set temperature:zscore.limit=6 --fail-on warning\n"
+      "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"));
+  sub->callback([a, &g, &rc] { rc = run_replay(*a, g); });
+}
+
+} // namespace twinctl::cmd

@@ -1,0 +1,31 @@
+// Formatters of `replay`: alert events as JSONL (the input of `rca --alerts`,
+// schemas/alert.schema.json) and the run summary as table, JSON
+// (schemas/replay-summary.schema.json) and Markdown. They render; the numbers
+// come from lib/sensors.
+#pragma once
+
+#include "lib/model/alert.hpp"
+#include "lib/sensors/replay.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace twinctl::output {
+
+// What the command adds to the engine's summary: inputs and bad lines.
+struct ReplayReport {
+  std::vector<std::string> inputs;
+  sensors::ReplaySummary summary;
+  std::vector<std::string> bad_line_samples; // "file:line: reason", the first few
+  std::string fail_on;                       // severity of the gate
+  double seconds = 0;                        // wall-clock time of the replay
+};
+
+// One alert as one line of JSON: ts, asset, sensor, detector, event, severity, value, message.
+void write_alert_jsonl(std::ostream& out, const model::Alert& a);
+void write_replay_table(std::ostream& out, const ReplayReport& r);
+void write_replay_json(std::ostream& out, const ReplayReport& r);
+void write_replay_markdown(std::ostream& out, const ReplayReport& r);
+
+} // namespace twinctl::output

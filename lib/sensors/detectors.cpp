@@ -1,0 +1,198 @@
+#include "lib/sensors/detectors.hpp"
+
+#include "lib/util/error.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace twinctl::sensors {
+
+namespace {
+
+constexpr const char* k_detector_names[k_detector_count] = {"threshold", "range", "zscore", "ewma",
+                                                            "rate",      "stuck", "gap",    "quality"};
+
+struct Param {
+  const char* name; // DETECTOR.PARAM
+  double DetectorParams::*field;
+  double min;
+};
+
+constexpr Param k_params[] = {
+    {"cooldown", &DetectorParams::cooldown, 0},
+    {"zscore.window", &DetectorParams::z_window, 1},
+    {"zscore.limit", &DetectorParams::z_limit, 0.1},
+    {"zscore.min-count", &DetectorParams::z_min_count, 2},
+    {"ewma.tau", &DetectorParams::ewma_tau, 0.001},
+    {"ewma.limit", &DetectorParams::ewma_limit, 0.01},
+    {"rate.max", &DetectorParams::rate_max, 0},
+    {"stuck.after", &DetectorParams::stuck_after, 0},
+    {"stuck.min-count", &DetectorParams::stuck_min_count, 2},
+    {"gap.factor", &DetectorParams::gap_factor, 1},
+    {"gap.min", &DetectorParams::gap_min, 0},
+};
+
+} // namespace
+
+const char* detector_name(Detector d) { return k_detector_names[static_cast<size_t>(d)]; }
+
+const char* severity_name(Severity s) {
+  switch (s) {
+  case Severity::critical:
+    return "critical";
+  case Severity::warning:
+    return "warning";
+  case Severity::info:
+    return "info";
+  case Severity::none:
+    break;
+  }
+  return "none";
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+  for (Severity v : {Severity::none, Severity::info, Severity::warning, Severity::critical}) {
+    if (s == severity_name(v)) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+const DetectorParams& DetectorConfig::for_type(std::string_view type) const {
+  auto it = by_type.find(type);
+  return it == by_type.end() ? defaults : it->second;
+}
+
+void apply_setting(DetectorConfig& config, std::string_view setting) {
+  const std::string what(setting);
+  const size_t eq = setting.find('=');
+  if (eq == std::string_view::npos) {
+    throw Error("--set '" + what + "': expected [TYPE:]DETECTOR.PARAM=VALUE or [TYPE:]DETECTOR=on|off");
+  }
+  std::string_view key = setting.substr(0, eq);
+  const std::string_view value = setting.substr(eq + 1);
+  DetectorParams* p = &config.defaults;
+  if (const size_t colon = key.find(':'); colon != std::string_view::npos) {
+    auto [it, added] = config.by_type.try_emplace(std::string(key.substr(0, colon)), config.defaults);
+    p = &it->second;
+    key = key.substr(colon + 1);
+  } else {
+    // A default changed after per-type settings would be lost on them: apply it to all.
+    for (auto& [type, params] : config.by_type) {
+      apply_setting(config, type + ":" + what);
+    }
+  }
+  for (size_t d = 0; d < k_detector_count; ++d) {
+    if (key == k_detector_names[d]) {
+      if (value != "on" && value != "off") {
+        throw Error("--set '" + what + "': a detector is switched 'on' or 'off'");
+      }
+      p->enabled[d] = value == "on";
+      if (d == static_cast<size_t>(Detector::rate) && p->enabled[d] && p->rate_max <= 0) {
+        throw Error("--set '" + what + "': set rate.max (units per second) to use the rate detector");
+      }
+      return;
+    }
+  }
+  for (const Param& param : k_params) {
+    if (key == param.name) {
+      double v = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v) || v < param.min) {
+        throw Error("--set '" + what + "': " + param.name + " must be a number >= " +
+                    std::to_string(param.min));
+      }
+      p->*param.field = v;
+      if (key == "rate.max") {
+        p->enabled[static_cast<size_t>(Detector::rate)] = v > 0;
+      }
+      return;
+    }
+  }
+  throw Error("--set '" + what + "': unknown detector or parameter '" + std::string(key) +
+              "' (see man twinctl-replay)");
+}
+
+int64_t RollingWindow::advance(int64_t ts) {
+  if (ts >= m_head_start && ts - m_head_start < m_bucket_ms) {
+    return m_head; // the common case: still in the newest bucket, no division
+  }
+  const int64_t slot = ts >= 0 ? ts / m_bucket_ms : (ts - m_bucket_ms + 1) / m_bucket_ms;
+  if (slot > m_head) {
+    // Retire the buckets that fall out of the window (all of them after a long gap).
+    const int64_t steps = m_head == INT64_MIN ? 10 : std::min<int64_t>(slot - m_head, 10);
+    for (int64_t i = 1; i <= steps; ++i) {
+      Bucket& b = m_b[static_cast<size_t>((slot - steps + i) % 10 + 10) % 10];
+      m_n -= b.n;
+      m_sum -= b.sum;
+      m_sumsq -= b.sumsq;
+      b = Bucket{};
+    }
+    m_head = slot;
+    m_head_start = slot * m_bucket_ms;
+    if (m_n < 0.5) {
+      m_n = m_sum = m_sumsq = 0; // drop rounding residue of an emptied window
+      m_has_origin = false;
+    }
+  }
+  return slot;
+}
+
+void RollingWindow::add(int64_t ts, double v) {
+  const int64_t slot = advance(ts);
+  if (slot <= m_head - 10) {
+    return;
+  }
+  if (slot != m_head) {
+    m_older_head = INT64_MIN; // an older bucket changes
+  }
+  if (!m_has_origin) {
+    m_origin = v;
+    m_has_origin = true;
+  }
+  const double d = v - m_origin;
+  Bucket& b = m_b[static_cast<size_t>(slot % 10 + 10) % 10];
+  b.n += 1;
+  b.sum += d;
+  b.sumsq += d * d;
+  m_n += 1;
+  m_sum += d;
+  m_sumsq += d * d;
+}
+
+RollingWindow::Stats RollingWindow::older(int skip) {
+  // Readings only ever join the newest bucket (older ones are dropped before),
+  // so the older buckets change only when the window moves: cache them.
+  if (m_older_head == m_head && m_older_skip == skip) {
+    return m_older;
+  }
+  double n = 0, sum = 0, sumsq = 0;
+  for (int64_t slot = m_head - 9; slot <= m_head - skip; ++slot) {
+    const Bucket& b = m_b[static_cast<size_t>((slot % 10 + 10) % 10)];
+    n += b.n;
+    sum += b.sum;
+    sumsq += b.sumsq;
+  }
+  Stats st;
+  st.n = n;
+  if (n >= 2) {
+    st.mean = m_origin + sum / n;
+    const double var = (sumsq - sum * sum / n) / (n - 1);
+    st.sd = var > 0 ? std::sqrt(var) : 0;
+  }
+  m_older = st;
+  m_older_head = m_head;
+  m_older_skip = skip;
+  return st;
+}
+
+double RollingWindow::variance() const {
+  if (m_n < 2) {
+    return 0;
+  }
+  const double var = (m_sumsq - m_sum * m_sum / m_n) / (m_n - 1);
+  return var > 0 ? var : 0;
+}
+
+} // namespace twinctl::sensors

@@ -1,0 +1,368 @@
+// Reading parsers. Hand-written because replay must run at millions of lines
+// per second (DESIGN.md §9): no allocation, std::from_chars for numbers, and an
+// ISO 8601 parser that reads fixed positions instead of scanning.
+#include "lib/sensors/reading.hpp"
+
+#include "lib/util/time.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace twinctl::sensors {
+
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, int& out) {
+  if (pos + n > s.size()) {
+    return false;
+  }
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    const unsigned d = static_cast<unsigned char>(s[i]) - '0';
+    if (d > 9) {
+      return false;
+    }
+    v = v * 10 + static_cast<int>(d);
+  }
+  out = v;
+  return true;
+}
+
+std::optional<int64_t> parse_epoch(std::string_view s) {
+  bool all_digits = !s.empty();
+  for (char c : s) {
+    all_digits = all_digits && (c >= '0' && c <= '9');
+  }
+  if (all_digits && s.size() <= 16) {
+    int64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return s.size() >= 13 ? v : v * 1000; // 13+ digits: milliseconds (after 2001-09-09)
+  }
+  double d = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(d) || d < 0 || d > 1e11) {
+    return std::nullopt; // fractional epoch seconds only, and nothing past year 5138
+  }
+  return static_cast<int64_t>(std::llround(d * 1000));
+}
+
+bool quality_of(std::string_view q, Quality& out) {
+  if (q.empty()) {
+    out = Quality::good;
+    return true;
+  }
+  const char c = static_cast<char>(q[0] | 0x20);
+  const size_t n = q.size();
+  if (c == 'g' && n == 4) {
+    out = Quality::good;
+  } else if (c == 'b' && n == 3) {
+    out = Quality::bad;
+  } else if (c == 'u' && n == 9) {
+    out = Quality::uncertain;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// A number, "NaN", or a status word such as "running": anything else is garbage.
+bool value_of(std::string_view v, Reading& out) {
+  out.text = {};
+  if (v.empty()) {
+    return false;
+  }
+  const char* first = v.data();
+  const char* last = v.data() + v.size();
+  if (*first == '+') {
+    ++first;
+  }
+  auto [p, ec] = std::from_chars(first, last, out.value);
+  if (p == last && ec == std::errc()) {
+    return true;
+  }
+  if (p == last && ec == std::errc::result_out_of_range) {
+    out.value = std::nan(""); // 1e999: from_chars leaves the value as it was; never reuse it
+    return true;
+  }
+  for (char c : v) {
+    const char l = static_cast<char>(c | 0x20);
+    if (!((l >= 'a' && l <= 'z') || c == '_' || c == '-' || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  out.value = std::nan("");
+  out.text = v;
+  return true;
+}
+
+} // namespace
+
+std::optional<int64_t> parse_time_ms(std::string_view s) {
+  if (s.size() < 19 || s[4] != '-') {
+    return parse_epoch(s);
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d) ||
+      (s[10] != 'T' && s[10] != ' ' && s[10] != 't') || !digits(s, 11, 2, h) || s[13] != ':' ||
+      !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec)) {
+    return std::nullopt;
+  }
+  static constexpr int k_mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > k_mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 ||
+      mi > 59 || sec > 60) {
+    return std::nullopt;
+  }
+  size_t pos = 19;
+  int64_t ms = 0;
+  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+    ++pos;
+    int64_t scale = 100;
+    const size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      ms += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) {
+      return std::nullopt;
+    }
+  }
+  int64_t offset_min = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh = 0, om = 0;
+    const bool colon = pos + 3 < s.size() && s[pos + 3] == ':';
+    if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + (colon ? 4 : 3), 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    pos += colon ? 6 : 5;
+  } else {
+    return std::nullopt; // a time without a zone is ambiguous
+  }
+  if (pos != s.size()) {
+    return std::nullopt;
+  }
+  const int64_t days = util::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t secs = days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset_min * 60;
+  return secs * 1000 + ms;
+}
+
+std::string format_time_ms(int64_t ms) {
+  const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  const int64_t frac = ms - secs * 1000;
+  std::string t = util::format_timestamp(secs);
+  if (frac != 0) {
+    char buf[5] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                   static_cast<char>('0' + frac % 10), 0};
+    t.insert(t.size() - 1, buf);
+  }
+  return t;
+}
+
+namespace {
+
+// parse_time_ms with the hour of the previous timestamp remembered in `r`:
+// "YYYY-MM-DDTHH:MM:SS[.fff]Z" whose first 13 bytes match costs a compare.
+std::optional<int64_t> parse_time_cached(std::string_view s, Reading& r) {
+  if (s.size() >= 20 && s.size() <= 24 && s.back() == 'Z' && s[13] == ':' && s[16] == ':' &&
+      std::memcmp(s.data(), r.hour_key, 13) == 0) {
+    int mi = 0, sec = 0;
+    if (digits(s, 14, 2, mi) && digits(s, 17, 2, sec) && mi < 60 && sec < 60) {
+      int64_t ms = 0;
+      if (s.size() == 20) {
+        return r.hour_ms + (mi * 60 + sec) * 1000;
+      }
+      if (s[19] == '.') {
+        int64_t scale = 100;
+        size_t i = 20;
+        for (; i + 1 < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10) {
+          ms += (s[i] - '0') * scale;
+        }
+        if (i + 1 == s.size() && i > 20) {
+          return r.hour_ms + (mi * 60 + sec) * 1000 + ms;
+        }
+      }
+    }
+  }
+  auto t = parse_time_ms(s);
+  if (t && s.size() >= 20 && s[4] == '-' && s.back() == 'Z') {
+    std::memcpy(r.hour_key, s.data(), 13);
+    int mi = 0, sec = 0;
+    digits(s, 14, 2, mi);
+    digits(s, 17, 2, sec);
+    r.hour_ms = *t - *t % 1000 - (mi * 60 + std::min(sec, 59)) * 1000;
+  }
+  return t;
+}
+
+} // namespace
+
+bool is_csv_header(std::string_view line) {
+  return line.size() >= 9 && (line.substr(0, 9) == "timestamp" || line.substr(0, 9) == "\"timestam");
+}
+
+const char* parse_csv_line(std::string_view line, Reading& out) {
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  std::string_view f[6];
+  size_t n = 0;
+  size_t start = 0;
+  // A byte loop: fields are short, and memchr's call costs more than it saves here.
+  const char* p = line.data();
+  const size_t size = line.size();
+  while (n < 6) {
+    // An ISO timestamp has no comma in its first 19 bytes: skip them.
+    size_t end = n == 0 && size > 20 && p[4] == '-' ? 19 : start;
+    while (end < size && p[end] != ',') {
+      ++end;
+    }
+    const bool hit = end < size;
+    f[n++] = line.substr(start, end - start);
+    if (!hit) {
+      break;
+    }
+    start = end + 1;
+  }
+  if (n < 4 || start > line.size() || (n == 6 && f[5].end() != line.end())) {
+    return "expected 6 comma-separated fields: timestamp,machineId,sensorType,value,unit,quality";
+  }
+  auto ts = parse_time_cached(f[0], out);
+  if (!ts) {
+    return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";
+  }
+  if (f[1].empty() || f[2].empty()) {
+    return "empty machineId or sensorType";
+  }
+  out.ts_ms = *ts;
+  out.machine = f[1];
+  out.sensor = f[2];
+  if (!value_of(f[3], out)) {
+    return "value is not a number";
+  }
+  out.unit = n > 4 ? f[4] : std::string_view{};
+  if (!quality_of(n > 5 ? f[5] : std::string_view{}, out.quality)) {
+    return "quality is not good|uncertain|bad";
+  }
+  return nullptr;
+}
+
+namespace {
+
+// A cursor over one flat JSON object: {"key": "string" | number | null | true | false, ...}.
+struct JsonCursor {
+  std::string_view s;
+  size_t i = 0;
+
+  void ws() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) {
+      ++i;
+    }
+  }
+  bool eat(char c) {
+    ws();
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  // A string without unescaping (ids and timestamps have no escapes); false when unterminated.
+  bool string(std::string_view& out) {
+    if (!eat('"')) {
+      return false;
+    }
+    const size_t start = i;
+    while (i < s.size() && s[i] != '"') {
+      i += s[i] == '\\' ? 2 : 1;
+    }
+    if (i >= s.size()) {
+      return false;
+    }
+    out = s.substr(start, i - start);
+    ++i;
+    return true;
+  }
+  // A bare token: number, null, true, false.
+  bool token(std::string_view& out) {
+    ws();
+    const size_t start = i;
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ' ' && s[i] != '\t') {
+      ++i;
+    }
+    out = s.substr(start, i - start);
+    return !out.empty();
+  }
+};
+
+} // namespace
+
+const char* parse_jsonl_line(std::string_view line, Reading& out) {
+  JsonCursor c{line};
+  if (!c.eat('{')) {
+    return "not a JSON object";
+  }
+  std::string_view ts, value, quality;
+  bool value_is_string = false, have_value = false;
+  out.machine = out.sensor = out.unit = {};
+  while (!c.eat('}')) {
+    std::string_view key, v;
+    if (!c.string(key) || !c.eat(':')) {
+      return "malformed JSON object";
+    }
+    c.ws();
+    const bool is_string = c.i < line.size() && line[c.i] == '"';
+    if (!(is_string ? c.string(v) : c.token(v))) {
+      return "malformed JSON value";
+    }
+    if (key == "timestamp" || key == "ts" || key == "time") {
+      ts = v;
+    } else if (key == "machineId") {
+      out.machine = v;
+    } else if (key == "sensorType") {
+      out.sensor = v;
+    } else if (key == "value") {
+      value = v;
+      value_is_string = is_string;
+      have_value = true;
+    } else if (key == "unit") {
+      out.unit = v;
+    } else if (key == "quality") {
+      quality = v;
+    }
+    if (!c.eat(',')) {
+      if (!c.eat('}')) {
+        return "malformed JSON object";
+      }
+      break;
+    }
+  }
+  c.ws();
+  if (c.i != line.size()) {
+    return "text after the JSON object";
+  }
+  auto t = parse_time_cached(ts, out);
+  if (!t) {
+    return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";
+  }
+  if (out.machine.empty() || out.sensor.empty()) {
+    return "missing machineId or sensorType";
+  }
+  out.ts_ms = *t;
+  if (!have_value || value == "null") {
+    out.value = std::nan("");
+    out.text = {};
+  } else if (!value_of(value, out) || (!value_is_string && !out.text.empty())) {
+    return "value is not a number";
+  }
+  if (!quality_of(quality, out.quality)) {
+    return "quality is not good|uncertain|bad";
+  }
+  return nullptr;
+}
+
+} // namespace twinctl::sensors

@@ -1,0 +1,84 @@
+// The replay engine: readings in, alert events and per-sensor figures out.
+// Pure and streaming (ARCHITECTURE.md): the command reads the files and feeds
+// one reading at a time; memory grows with the number of sensors, never with
+// the number of readings.
+#pragma once
+
+#include "lib/model/alert.hpp"
+#include "lib/model/twin.hpp"
+#include "lib/sensors/detectors.hpp"
+#include "lib/sensors/reading.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace twinctl::sensors {
+
+struct ReplayOptions {
+  DetectorConfig detectors;
+  double window = 0; // seconds of the per-sensor aggregates; 0 = none
+};
+
+// min/mean/max/count of one sensor over one tumbling window.
+struct Aggregate {
+  std::string_view machine, sensor;
+  int64_t start_ms = 0;
+  double min = 0, mean = 0, max = 0;
+  uint64_t count = 0;
+};
+
+using AlertSink = std::function<void(const model::Alert&)>;
+using AggregateSink = std::function<void(const Aggregate&)>;
+
+struct SensorSummary {
+  std::string machine, sensor;
+  bool in_twin = false;
+  uint64_t readings = 0, out_of_order = 0, duplicates = 0, not_a_number = 0, bad_quality = 0;
+  uint64_t unit_mismatch = 0;
+  double min = 0, mean = 0, max = 0; // over numeric good readings
+  int64_t first_ms = 0, last_ms = 0;
+  std::array<uint64_t, k_detector_count> raises{};
+  std::string worst; // worst severity raised, "" when none
+};
+
+struct AssetSummary {
+  std::string asset; // machineId as matched (asset id when in the twin)
+  bool in_twin = false;
+  uint64_t readings = 0, alerts = 0;
+  std::optional<double> energy_kwh, co2_kg, availability;
+};
+
+struct ReplaySummary {
+  uint64_t readings = 0; // parsed readings
+  uint64_t bad_lines = 0;
+  int64_t first_ms = 0, last_ms = 0;
+  std::array<uint64_t, 4> alerts_by_severity{}; // raises, indexed by Severity
+  std::vector<SensorSummary> sensors;           // sorted by machine, sensor
+  std::vector<AssetSummary> assets;             // sorted by asset
+};
+
+class Replayer {
+public:
+  // `twin` may be null (no intended state: statistical detectors only). The
+  // twin must outlive the Replayer.
+  Replayer(const model::Twin* twin, ReplayOptions options, AlertSink alerts, AggregateSink aggregates = {});
+  ~Replayer();
+  Replayer(const Replayer&) = delete;
+  Replayer& operator=(const Replayer&) = delete;
+
+  // One reading, line = its line number (kept in the alerts it raises).
+  void add(const Reading& r, int line);
+  // Ends the stream: sensors silent since then raise a gap, pending clears
+  // are emitted, aggregates are flushed. Call once.
+  void finish();
+  ReplaySummary summary() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m;
+};
+
+} // namespace twinctl::sensors

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# `twinctl simulate sensors` -> `twinctl replay` on the example factory: files,
+# determinism by seed, alerts and summary against their schemas, CSV = JSONL,
+# stdin, exit codes 0/1/2, bad lines with file:line and --strict.
+source "$(dirname "$0")/lib.sh"
+twin="$SRC/examples/factory"
+
+# --- simulate: files, summary on stderr, same seed = same bytes ----------------
+run simulate sensors --twin "$twin" --duration 6h --seed 3 --fault-rate 1 --out "$WORK/s"
+expect_rc 0 "simulate sensors"
+expect_err "injected faults"
+[ -s "$WORK/s/readings.csv" ] && [ -s "$WORK/s/truth.csv" ] || fail "readings.csv or truth.csv missing"
+head -1 "$WORK/s/readings.csv" | grep -qx "timestamp,machineId,sensorType,value,unit,quality" || fail "no CSV header"
+grep -q ",spike," "$WORK/s/truth.csv" || fail "no spike in the truth"
+run simulate sensors --twin "$twin" --duration 6h --seed 3 --fault-rate 1 --out "$WORK/s2" --quiet
+cmp -s "$WORK/s/readings.csv" "$WORK/s2/readings.csv" || fail "same seed, different readings"
+cmp -s "$WORK/s/truth.csv" "$WORK/s2/truth.csv" || fail "same seed, different truth"
+run simulate sensors --twin "$twin" --duration 6h --seed 4 --fault-rate 1 --out "$WORK/s3" --quiet
+! cmp -s "$WORK/s/readings.csv" "$WORK/s3/readings.csv" || fail "another seed, same readings"
+
+# --- replay: alerts + JSON summary, validated against the schemas -------------
+run replay "$WORK/s/readings.csv" --twin "$twin" -o alerts="$WORK/alerts.jsonl" -o json="$WORK/summary.json" \
+  -o table --fail-on none
+expect_rc 0 "replay --fail-on none"
+expect_out "ASSET"
+expect_out "readings from"
+[ -s "$WORK/alerts.jsonl" ] || fail "no alerts written"
+/usr/bin/python3 - "$SRC/schemas" "$WORK/alerts.jsonl" "$WORK/summary.json" <<'PY' || fail "alerts or summary do not match their schemas"
+import json, sys
+from jsonschema import Draft7Validator
+schemas, alerts, summary = sys.argv[1:]
+va = Draft7Validator(json.load(open(schemas + "/alert.schema.json")))
+vs = Draft7Validator(json.load(open(schemas + "/replay-summary.schema.json")))
+bad = 0
+events = set()
+for n, line in enumerate(open(alerts), 1):
+    a = json.loads(line)
+    events.add(a["event"])
+    for e in va.iter_errors(a):
+        print(f"alerts:{n}: {e.message}", file=sys.stderr); bad += 1
+doc = json.load(open(summary))
+for e in vs.iter_errors(doc):
+    print(f"summary: /{'/'.join(map(str, e.path))}: {e.message}", file=sys.stderr); bad += 1
+if events != {"raise", "clear"}:
+    print("expected raise and clear events, got", events, file=sys.stderr); bad += 1
+if not any(s["out_of_order"] for s in doc["sensors"]) or not any(s["duplicates"] for s in doc["sensors"]):
+    print("out-of-order/duplicate readings not counted", file=sys.stderr); bad += 1
+if not any(a["energy_kwh"] for a in doc["assets"]) or not any(a["co2_kg"] for a in doc["assets"]):
+    print("no energy/CO2 figure for the power sensors", file=sys.stderr); bad += 1
+sys.exit(1 if bad else 0)
+PY
+
+# The gate: injected faults raise warnings; exit 1 at --fail-on warning.
+run replay "$WORK/s/readings.csv" --twin "$twin" --fail-on warning -o json --quiet
+expect_rc 1 "replay --fail-on warning"
+expect_out '"schema_version": 1'
+
+# The same readings as JSONL and through stdin give the same alerts.
+run simulate sensors --twin "$twin" --duration 6h --seed 3 --fault-rate 1 --format jsonl --out "$WORK/j" --quiet
+run replay "$WORK/j/readings.jsonl" --twin "$twin" -o alerts="$WORK/alerts-jsonl.jsonl" --fail-on none
+expect_rc 0 "replay jsonl"
+cmp -s "$WORK/alerts.jsonl" "$WORK/alerts-jsonl.jsonl" || fail "CSV and JSONL give different alerts"
+set +e
+"$TWINCTL" replay - --twin "$twin" -o alerts=- --fail-on none <"$WORK/s/readings.csv" >"$WORK/stdin.jsonl" 2>/dev/null
+set -e
+cmp -s "$WORK/alerts.jsonl" "$WORK/stdin.jsonl" || fail "stdin gives different alerts"
+
+# --- messy input: bad lines are reported with file:line; --strict exits 2 ------
+{
+  echo "timestamp,machineId,sensorType,value,unit,quality"
+  echo "2026-05-04T00:00:00Z,press-1,hyd-pressure,210,bar,good"
+  echo "this is garbage"
+  echo "2026-05-04T00:00:01Z,press-1,hyd-pressure,NaN,bar,good"
+  echo "2026-05-04T00:00:02Z,press-1,hyd-pressure,abc!,bar,good"
+  printf '2026-05-04T00:00:03Z,press-1,hyd-pressure,211,bar,good'
+} >"$WORK/messy.csv"
+run replay "$WORK/messy.csv" -o json
+expect_rc 0 "replay with bad lines"
+expect_err "messy.csv:3: expected 6 comma-separated fields"
+expect_err "messy.csv:5: value is not a number"
+expect_out '"bad_lines": 2'
+expect_out '"readings": 3'
+run replay "$WORK/messy.csv" --strict
+expect_rc 2 "replay --strict"
+expect_err "twinctl: error: $WORK/messy.csv:3:"
+
+# Binary garbage and a line longer than a read block: counted, never a crash or a hang.
+{
+  echo "2026-05-04T00:00:00Z,m,s,1,u,good"
+  head -c 200000 /dev/urandom | tr -d '\n'
+  echo
+  head -c 5000000 /dev/zero | tr '\0' 'x'
+  echo
+  echo "2026-05-04T00:00:01Z,m,s,2,u,good"
+} >"$WORK/garbage.csv"
+run replay "$WORK/garbage.csv" -o json
+expect_rc 0 "replay of garbage"
+expect_out '"readings": 2'
+expect_out '"bad_lines": 2'
+expect_err "garbage.csv:3: line longer than 4 MiB"
+
+# --- usage and input errors exit 2 ---------------------------------------------
+run replay "$WORK/does-not-exist.csv"
+expect_rc 2 "missing file"
+expect_err "does-not-exist.csv: cannot open"
+run replay "$WORK/messy.csv" --set zscore.limt=3
+expect_rc 2 "unknown --set"
+expect_err "unknown detector or parameter"
+run replay "$WORK/messy.csv" --speed fast
+expect_rc 2 "bad --speed"
+run replay
+expect_rc 2 "no file"
+run simulate sensors --sensors 5 --duration soon --out "$WORK/x"
+expect_rc 2 "bad --duration"
+
+# --- --speed N paces the stream: 3 s of data at 10x takes >= 0.25 s ----------
+start=$(date +%s%N)
+run replay "$WORK/messy.csv" --speed 10 --quiet
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_rc 0 "replay --speed 10"
+[ "$elapsed" -ge 250 ] || fail "--speed 10 took only ${elapsed} ms"
+
+# --- aggregates -----------------------------------------------------------------
+run replay "$WORK/messy.csv" -o aggregates="$WORK/agg.csv" --window 2 --quiet
+expect_rc 0 "aggregates"
+grep -qx "window_start,machineId,sensorType,count,min,mean,max" "$WORK/agg.csv" || fail "no aggregates header"
+grep -q "^2026-05-04T00:00:00Z,press-1,hyd-pressure,1,210,210,210$" "$WORK/agg.csv" || fail "aggregates: $(cat "$WORK/agg.csv")"
+
+for cmd in replay "simulate sensors"; do
+  # shellcheck disable=SC2086
+  run $cmd --help
+  expect_rc 0 "$cmd --help"
+  expect_out "EXIT STATUS:"
+  expect_out "EXAMPLES:"
+done
+for page in twinctl-replay.1 twinctl-simulate-sensors.1; do
+  [ -f "$SRC/man/$page" ] || fail "man page $page missing"
+  MANPAGER=cat man -l "$SRC/man/$page" 2>"$WORK/man.err" | grep -q "EXIT STATUS" || fail "man $page does not render"
+  [ ! -s "$WORK/man.err" ] || fail "man $page: $(cat "$WORK/man.err")"
+done
+finish

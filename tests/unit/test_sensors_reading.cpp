@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+
+#include "lib/sensors/reading.hpp"
+
+#include <cmath>
+
+using namespace twinctl::sensors;
+
+TEST_CASE("sensors::parse_time_ms", "[sensors]") {
+  SECTION("ISO 8601 with Z, fractions and offsets") {
+    CHECK(parse_time_ms("2026-05-04T09:42:00Z") == 1777887720000);
+    CHECK(parse_time_ms("2026-05-04T09:42:00.25Z") == 1777887720250);
+    CHECK(parse_time_ms("2026-05-04T11:42:00+02:00") == 1777887720000);
+    CHECK(parse_time_ms("2026-05-04 09:42:00Z") == 1777887720000);
+    CHECK(parse_time_ms("2026-05-04T07:42:00-0200") == 1777887720000);
+  }
+  SECTION("epoch seconds and milliseconds") {
+    CHECK(parse_time_ms("1777887720") == 1777887720000);
+    CHECK(parse_time_ms("1777887720250") == 1777887720250);
+    CHECK(parse_time_ms("1777887720.5") == 1777887720500);
+  }
+  SECTION("garbage is rejected") {
+    for (const char* bad : {"", "yesterday", "2026-02-30T00:00:00Z", "2026-05-04T09:42:00", "2026-05-04T25:00:00Z",
+                            "2026-05-04T09:42:00Zjunk", "-5", "1e400", "nan"}) {
+      INFO(bad);
+      CHECK_FALSE(parse_time_ms(bad));
+    }
+  }
+  SECTION("format round-trips") {
+    CHECK(format_time_ms(1777887720250) == "2026-05-04T09:42:00.250Z");
+    CHECK(format_time_ms(1777887720000) == "2026-05-04T09:42:00Z");
+  }
+}
+
+TEST_CASE("sensors::parse_csv_line", "[sensors]") {
+  Reading r;
+  SECTION("a full line") {
+    REQUIRE(parse_csv_line("2026-05-04T09:42:00Z,press-07,oil-temp,71.5,Cel,good\r", r) == nullptr);
+    CHECK(r.machine == "press-07");
+    CHECK(r.sensor == "oil-temp");
+    CHECK(r.value == 71.5);
+    CHECK(r.unit == "Cel");
+    CHECK(r.quality == Quality::good);
+  }
+  SECTION("optional unit and quality, NaN and status words") {
+    REQUIRE(parse_csv_line("1777887720,m,s,NaN", r) == nullptr);
+    CHECK(std::isnan(r.value));
+    CHECK(r.text.empty());
+    REQUIRE(parse_csv_line("1777887720,m,status,running,,bad", r) == nullptr);
+    CHECK(r.text == "running");
+    CHECK(r.quality == Quality::bad);
+  }
+  SECTION("an out-of-range number is NaN, not the previous value") {
+    REQUIRE(parse_csv_line("1777887720,m,s,42,u,good", r) == nullptr);
+    REQUIRE(parse_csv_line("1777887721,m,s,1e999,u,good", r) == nullptr);
+    CHECK(std::isnan(r.value));
+  }
+  SECTION("bad lines say why") {
+    CHECK(parse_csv_line("", r) != nullptr);
+    CHECK(parse_csv_line("garbage", r) != nullptr);
+    CHECK(std::string(parse_csv_line("2026-13-04T09:42:00Z,m,s,1,u,good", r)).find("timestamp") != std::string::npos);
+    CHECK(std::string(parse_csv_line("1777887720,m,s,1.2.3,u,good", r)).find("not a number") != std::string::npos);
+    CHECK(parse_csv_line("1777887720,m,s,1,u,great", r) != nullptr);
+    CHECK(parse_csv_line("1777887720,m,s,1,u,good,extra", r) != nullptr);
+    CHECK(parse_csv_line("1777887720,,s,1,u,good", r) != nullptr);
+  }
+  SECTION("header") {
+    CHECK(is_csv_header("timestamp,machineId,sensorType,value,unit,quality"));
+    CHECK_FALSE(is_csv_header("2026-05-04T09:42:00Z,m,s,1,u,good"));
+  }
+}
+
+TEST_CASE("sensors::parse_jsonl_line", "[sensors]") {
+  Reading r;
+  REQUIRE(parse_jsonl_line(R"({"timestamp":"2026-05-04T09:42:00Z","machineId":"press-07","sensorType":"oil-temp","value":71.5,"unit":"Cel","quality":"good"})", r) == nullptr);
+  CHECK(r.ts_ms == 1777887720000);
+  CHECK(r.machine == "press-07");
+  CHECK(r.value == 71.5);
+  REQUIRE(parse_jsonl_line(R"( { "ts": 1777887720250, "machineId": "m", "sensorType": "s", "value": null } )", r) == nullptr);
+  CHECK(r.ts_ms == 1777887720250);
+  CHECK(std::isnan(r.value));
+  REQUIRE(parse_jsonl_line(R"({"timestamp":"2026-05-04T09:42:00Z","machineId":"m","sensorType":"s","value":"NaN"})", r) == nullptr);
+  CHECK(std::isnan(r.value));
+  for (const char* bad : {"", "[1,2]", "{", R"({"timestamp":"x","machineId":"m","sensorType":"s","value":1})",
+                          R"({"timestamp":"2026-05-04T09:42:00Z","machineId":"m","sensorType":"s","value":abc})",
+                          R"({"timestamp":"2026-05-04T09:42:00Z","sensorType":"s","value":1})",
+                          R"({"timestamp":"2026-05-04T09:42:00Z","machineId":"m","sensorType":"s","value":1} x)",
+                          R"({"timestamp":"2026-05-04T09:42:00Z","machineId":"m)"}) {
+    INFO(bad);
+    CHECK(parse_jsonl_line(bad, r) != nullptr);
+  }
+}
+
+TEST_CASE("sensors::parse_csv_line remembers the hour correctly", "[sensors]") {
+  // The hour cache must give what parse_time_ms gives, also when the hour or the fraction changes.
+  Reading r;
+  for (const char* ts : {"2026-05-04T09:42:00Z", "2026-05-04T09:42:01.5Z", "2026-05-04T09:59:59.999Z",
+                         "2026-05-04T10:00:00Z", "2026-05-04T10:00:00.250Z", "2026-05-04T10:61:00Z",
+                         "2026-05-04T10:00:00.Z", "2026-05-04T10:30:00+02:00", "2026-05-05T10:30:00Z"}) {
+    INFO(ts);
+    const std::string line = std::string(ts) + ",m,s,1,u,good";
+    const char* err = parse_csv_line(line, r);
+    const auto want = parse_time_ms(ts);
+    REQUIRE((err == nullptr) == want.has_value());
+    if (want) {
+      CHECK(r.ts_ms == *want);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+#include <catch2/catch.hpp>
+
+#include "lib/sensors/replay.hpp"
+#include "lib/util/error.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+using namespace twinctl;
+using namespace twinctl::sensors;
+
+namespace {
+
+constexpr int64_t k_t0 = 1777852800000; // 2026-05-04T00:00:00Z
+
+model::Twin press_twin() {
+  model::Twin t;
+  model::Asset a;
+  a.id = "press-07";
+  model::Sensor s;
+  s.id = "oil-temp";
+  s.type = "temperature";
+  s.unit = "Cel";
+  s.range_min = -20;
+  s.range_max = 150;
+  s.thresholds.high_warn = 70;
+  s.thresholds.high_alarm = 85;
+  s.thresholds.hysteresis = 2;
+  a.sensors.push_back(s);
+  t.assets.push_back(a);
+  t.defaults.unit_aliases["degC"] = "Cel";
+  return t;
+}
+
+// Feeds readings and keeps the alerts as "detector event severity" strings.
+struct Harness {
+  explicit Harness(const model::Twin* twin = nullptr, ReplayOptions o = {})
+      : engine(twin, o, [this](const model::Alert& a) {
+          alerts.push_back(a.detector + " " + a.event + " " + a.severity);
+          raw.push_back(a);
+        }) {}
+  void add(int64_t sec, double v, std::string_view sensor = "oil-temp", Quality q = Quality::good,
+           std::string_view unit = "Cel") {
+    Reading r;
+    r.ts_ms = k_t0 + sec * 1000;
+    r.machine = "press-07";
+    r.sensor = sensor;
+    r.value = v;
+    r.unit = unit;
+    r.quality = q;
+    engine.add(r, ++line);
+  }
+  size_t count(const std::string& what) const {
+    return static_cast<size_t>(std::count(alerts.begin(), alerts.end(), what));
+  }
+  Replayer engine;
+  std::vector<std::string> alerts;
+  std::vector<model::Alert> raw;
+  int line = 0;
+};
+
+// A noisy but deterministic signal around `level`.
+double wobble(int i, double level = 50) { return level + 0.5 * std::sin(i * 1.7) + 0.3 * std::cos(i * 0.37); }
+
+} // namespace
+
+TEST_CASE("sensors::Replayer threshold", "[sensors]") {
+  model::Twin twin = press_twin();
+  SECTION("raise, escalate, hysteresis and cooldown make one alert") {
+    Harness h(&twin);
+    int s = 0;
+    for (; s < 60; ++s) h.add(s, 60);
+    h.add(s++, 72); // warning
+    CHECK(h.count("threshold raise warning") == 1);
+    h.add(s++, 90); // escalates
+    CHECK(h.count("threshold raise critical") == 1);
+    h.add(s++, 69); // inside the hysteresis band (70 - 2): still raised
+    for (int i = 0; i < 200; ++i) h.add(s++, i % 2 ? 69.5 : 71); // flapping around 70: no new alert
+    CHECK(h.count("threshold raise warning") == 1);
+    CHECK(h.count("threshold clear info") == 0);
+    for (int i = 0; i < 299; ++i) h.add(s++, 60); // below, but the cooldown (300 s) has not passed
+    CHECK(h.count("threshold clear info") == 0);
+    h.add(s++, 60);
+    h.add(s++, 60);
+    CHECK(h.count("threshold clear info") == 1);
+  }
+  SECTION("the hysteresis holds a level but never escalates early") {
+    Harness h(&twin);
+    h.add(0, 72);
+    h.add(1, 84); // within 2 of high_alarm 85: still a warning
+    CHECK(h.count("threshold raise warning") == 1);
+    CHECK(h.count("threshold raise critical") == 0);
+  }
+  SECTION("a unit the twin does not use skips thresholds; an alias does not") {
+    Harness h(&twin);
+    h.add(0, 99, "oil-temp", Quality::good, "degF");
+    CHECK(h.count("threshold raise critical") == 0);
+    h.add(1, 99, "oil-temp", Quality::good, "degC");
+    CHECK(h.count("threshold raise critical") == 1);
+    CHECK(h.engine.summary().sensors.at(0).unit_mismatch == 1);
+  }
+  SECTION("range is a sensor fault") {
+    Harness h(&twin);
+    h.add(0, 60);
+    h.add(1, 400);
+    CHECK(h.count("range raise warning") == 1);
+  }
+  SECTION("matched by sensor type too") {
+    Harness h(&twin);
+    h.add(0, 90, "temperature");
+    CHECK(h.count("threshold raise critical") == 1);
+  }
+}
+
+TEST_CASE("sensors::Replayer statistical detectors", "[sensors]") {
+  SECTION("zscore raises on a spike once and clears after the cooldown") {
+    Harness h;
+    int s = 0;
+    for (; s < 600; ++s) h.add(s, wobble(s), "x");
+    CHECK(h.alerts.empty());
+    h.add(s++, 80, "x");
+    CHECK(h.count("zscore raise warning") == 1);
+    for (int i = 0; i < 400; ++i, ++s) h.add(s, wobble(s), "x");
+    CHECK(h.count("zscore clear info") == 1);
+    CHECK(h.count("ewma raise info") == 0);
+  }
+  SECTION("a step raises zscore once, and the window adapts to the new level") {
+    Harness h;
+    int s = 0;
+    for (; s < 600; ++s) h.add(s, wobble(s), "x");
+    for (int i = 0; i < 2000; ++i, ++s) h.add(s, wobble(s, 56), "x");
+    CHECK(h.count("zscore raise warning") == 1);
+    CHECK(h.count("zscore clear info") == 1); // the new level became normal
+  }
+  SECTION("a shift below the zscore limit raises ewma") {
+    ReplayOptions o;
+    apply_setting(o.detectors, "ewma.limit=2");
+    Harness h(nullptr, o);
+    int s = 0;
+    for (; s < 600; ++s) h.add(s, wobble(s), "x");
+    CHECK(h.alerts.empty());
+    for (int i = 0; i < 300; ++i, ++s) h.add(s, wobble(s, 51.2), "x");
+    CHECK(h.count("zscore raise warning") == 0);
+    CHECK(h.count("ewma raise info") == 1);
+  }
+  SECTION("stuck value") {
+    Harness h;
+    int s = 0;
+    for (; s < 100; ++s) h.add(s, wobble(s), "x");
+    for (int i = 0; i < 299; ++i, ++s) h.add(s, 50.25, "x");
+    CHECK(h.count("stuck raise warning") == 0);
+    h.add(s++, 50.25, "x");
+    h.add(s++, 50.25, "x");
+    CHECK(h.count("stuck raise warning") == 1);
+  }
+  SECTION("rate is off by default and on with rate.max") {
+    ReplayOptions o;
+    apply_setting(o.detectors, "rate.max=2");
+    Harness h(nullptr, o);
+    h.add(0, 50, "x");
+    h.add(1, 51, "x");
+    h.add(2, 60, "x");
+    CHECK(h.count("rate raise warning") == 1);
+    Harness off;
+    off.add(0, 50, "x");
+    off.add(1, 60, "x");
+    CHECK(off.alerts.empty());
+  }
+}
+
+TEST_CASE("sensors::Replayer gap and quality", "[sensors]") {
+  SECTION("a gap raises at last reading + limit and clears after data resumes") {
+    Harness h;
+    int s = 0;
+    for (; s < 100; ++s) h.add(s, wobble(s), "x");
+    s += 3600; // an hour without data
+    for (int i = 0; i < 400; ++i, ++s) h.add(s, wobble(s), "x");
+    REQUIRE(h.count("gap raise warning") == 1);
+    CHECK(h.raw[0].ts == "2026-05-04T00:02:09Z"); // last reading at 00:01:39 + 30 s
+    CHECK(h.count("gap clear info") == 1);
+  }
+  SECTION("silent at the end of the stream") {
+    Harness h;
+    for (int s = 0; s < 100; ++s) {
+      h.add(s, wobble(s), "x");
+      h.add(s * 20, wobble(s), "y");
+    }
+    h.engine.finish();
+    CHECK(h.count("gap raise warning") == 1);
+  }
+  SECTION("bad quality and NaN raise quality and do not reach the statistics") {
+    Harness h;
+    int s = 0;
+    for (; s < 100; ++s) h.add(s, wobble(s), "x");
+    h.add(s++, 1e6, "x", Quality::bad);
+    h.add(s++, NAN, "x");
+    CHECK(h.count("quality raise warning") == 1);
+    CHECK(h.count("zscore raise warning") == 0);
+    auto sum = h.engine.summary();
+    CHECK(sum.sensors[0].bad_quality == 1);
+    CHECK(sum.sensors[0].not_a_number == 1);
+    CHECK(sum.sensors[0].max < 100);
+  }
+}
+
+TEST_CASE("sensors::Replayer messy data", "[sensors]") {
+  SECTION("out-of-order and duplicate readings are counted and dropped") {
+    Harness h;
+    int s = 0;
+    for (; s < 700; ++s) {
+      h.add(s, wobble(s), "x");
+      h.add(s, 1000, "x");       // duplicate timestamp with a wild value
+      h.add(s - 300, 1000, "x"); // far out of order
+    }
+    CHECK(h.alerts.empty());
+    auto sum = h.engine.summary();
+    CHECK(sum.sensors[0].duplicates == 700);
+    CHECK(sum.sensors[0].out_of_order == 700);
+    CHECK(sum.sensors[0].max < 60);
+  }
+  SECTION("time-based windows restart after a gap of days") {
+    Harness h;
+    int s = 0;
+    for (; s < 600; ++s) h.add(s, wobble(s), "x");
+    s += 3 * 86400;
+    // After the gap the level is different; the old window must not judge it.
+    for (int i = 0; i < 600; ++i, ++s) h.add(s, wobble(s, 80), "x");
+    CHECK(h.count("zscore raise warning") == 0);
+    CHECK(h.count("ewma raise info") == 0);
+    CHECK(h.count("gap raise warning") == 1);
+  }
+}
+
+TEST_CASE("sensors::apply_setting", "[sensors]") {
+  DetectorConfig c;
+  apply_setting(c, "zscore.limit=6");
+  apply_setting(c, "power:stuck=off");
+  apply_setting(c, "cooldown=60");
+  CHECK(c.defaults.z_limit == 6);
+  CHECK(c.for_type("power").z_limit == 6);
+  CHECK_FALSE(c.for_type("power").enabled[size_t(Detector::stuck)]);
+  CHECK(c.for_type("power").cooldown == 60);
+  CHECK(c.for_type("temperature").enabled[size_t(Detector::stuck)]);
+  CHECK_THROWS_AS(apply_setting(c, "zscore.limt=6"), Error);
+  CHECK_THROWS_AS(apply_setting(c, "zscore.limit=abc"), Error);
+  CHECK_THROWS_AS(apply_setting(c, "zscore"), Error);
+  CHECK_THROWS_AS(apply_setting(c, "rate=on"), Error);
+}
+
+TEST_CASE("sensors::Replayer energy and availability", "[sensors]") {
+  model::Twin t;
+  t.defaults.co2_kg_per_kwh = 0.5;
+  model::Asset a;
+  a.id = "m1";
+  a.power_kw = 10;
+  a.sensors.push_back({"state", "status", "", {}, {}, {}, {}, {}, {}});
+  t.assets.push_back(a);
+  Replayer e(&t, {}, {});
+  Reading r;
+  r.machine = "m1";
+  r.sensor = "power";
+  for (int i = 0; i <= 3600; i += 10) { // 20 kW for one hour
+    r.ts_ms = k_t0 + i * 1000LL;
+    r.value = 20;
+    r.unit = "kW";
+    e.add(r, i);
+  }
+  r.sensor = "state";
+  r.unit = "";
+  for (int i = 0; i <= 100; i += 10) { // running for 50 s, then fault for 50 s
+    r.ts_ms = k_t0 + i * 1000LL;
+    r.value = NAN;
+    r.text = i < 50 ? "running" : "FAULT";
+    e.add(r, i);
+  }
+  e.finish();
+  auto s = e.summary();
+  REQUIRE(s.assets.size() == 1);
+  CHECK(s.assets[0].energy_kwh.value() == Approx(20.0));
+  CHECK(s.assets[0].co2_kg.value() == Approx(10.0));
+  CHECK(s.assets[0].availability.value() == Approx(0.5));
+}
