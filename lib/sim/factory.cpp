@@ -21,6 +21,7 @@
 #include "lib/sim/factory.hpp"
 
 #include "lib/util/error.hpp"
+#include "lib/util/rng.hpp"
 #include "lib/util/time.hpp"
 
 #include <algorithm>
@@ -37,47 +38,10 @@ namespace twinctl::sim {
 namespace {
 
 // ---------------------------------------------------------------------------
-// PRNG: splitmix64 to seed, xoshiro256** to draw. Our own, because the
-// standard distributions differ between standard libraries.
-
-uint64_t splitmix64(uint64_t &x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-class Rng {
-public:
-  explicit Rng(uint64_t seed = 0) {
-    for (auto &s : m_s) {
-      s = splitmix64(seed);
-    }
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(m_s[1] * 5, 7) * 9;
-    const uint64_t t = m_s[1] << 17;
-    m_s[2] ^= m_s[0];
-    m_s[3] ^= m_s[1];
-    m_s[1] ^= m_s[2];
-    m_s[0] ^= m_s[3];
-    m_s[2] ^= t;
-    m_s[3] = rotl(m_s[3], 45);
-    return result;
-  }
-  // Uniform in [0, n); the modulo bias is irrelevant at these sizes.
-  uint64_t below(uint64_t n) { return next() % n; }
-  // Uniform in [lo, hi].
-  int64_t between(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1)));
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  bool chance(double p) { return unit() < p; }
-
-private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t m_s[4];
-};
+// PRNG: lib/util/rng.hpp (our own: the standard distributions differ between
+// standard libraries).
+using util::Rng;
+using util::splitmix64;
 
 // Independent streams, so that assets do not depend on each other's draws.
 enum Domain : uint64_t { k_dom_asset = 1, k_dom_line = 2, k_dom_unmanaged = 3, k_dom_team = 4 };
@@ -822,7 +786,7 @@ private:
         u.firmware = "1.0." + std::to_string(rng.below(20));
         u.checksum = "sha256:" + random_hex(rng, 64);
         u.zone = z.id;
-        u.age = rng.between(0, 600);
+        u.age = rng.range(0, 600);
         m_unmanaged.push_back(std::move(u));
       }
     }
@@ -870,9 +834,9 @@ private:
   CertRec certificate(Rng &rng, std::string id, const char *kind, const char *issuer) {
     CertRec c{std::move(id), kind, issuer, 0, 0};
     const auto r = rng.below(100);
-    const int64_t offset = r < 3   ? -rng.between(1, 120)
-                           : r < 6 ? rng.between(1, 29)
-                                   : rng.between(60, 700);
+    const int64_t offset = r < 3   ? -rng.range(1, 120)
+                           : r < 6 ? rng.range(1, 29)
+                                   : rng.range(60, 700);
     c.expires_day = m_today + offset;
     c.issued_day = c.expires_day - (rng.chance(0.5) ? 365 : 730);
     return c;
@@ -881,11 +845,11 @@ private:
   SensorRec sensor(Rng &rng, const SensorKind &kind, double calibrated_share) {
     SensorRec s;
     s.kind = &kind;
-    s.reading_tenths = rng.between(kind.normal_lo * 10, kind.normal_hi * 10);
+    s.reading_tenths = rng.range(kind.normal_lo * 10, kind.normal_hi * 10);
     if (rng.chance(calibrated_share)) {
       s.calibrated = true;
       // Yearly calibration; a few are overdue.
-      s.cal_day = m_today - (rng.chance(0.04) ? rng.between(380, 480) : rng.between(20, 330));
+      s.cal_day = m_today - (rng.chance(0.04) ? rng.range(380, 480) : rng.range(20, 330));
       s.cal_cert = "CAL-" + day_text(s.cal_day).substr(0, 4) + "-" +
                    pad(static_cast<size_t>(rng.below(10000)), 4);
     }
@@ -1085,7 +1049,7 @@ private:
               add(out, ord++, std::string(mk.prefix) + "-" + code + "-" + num,
                   std::string(mk.label) + " " + code + "-" + num, "machine", mk.model, ctl, true);
           a.criticality = mk.criticality;
-          a.power_kw = static_cast<int>(a.rng.between(mk.kw_min, mk.kw_max));
+          a.power_kw = static_cast<int>(a.rng.range(mk.kw_min, mk.kw_max));
           a.rels.push_back({"FEEDS_DATA", plc_id, "opc-ua"});
           if (a.rng.chance(0.5)) {
             // 1-3 distinct built-in sensors.
@@ -1098,7 +1062,7 @@ private:
           }
           if (mk.inspected) {
             a.certs.push_back(certificate(a.rng,
-                                          "INSP-" + std::to_string(a.rng.between(2024, 2026)) +
+                                          "INSP-" + std::to_string(a.rng.range(2024, 2026)) +
                                               "-" + pad(static_cast<size_t>(a.rng.below(10000)), 4),
                                           "safety-inspection", "TUV SUD"));
           }
@@ -1106,7 +1070,7 @@ private:
           const Model &m = k_drives[line_rng.below(k_drives.size())];
           Asset &a = add(out, ord++, "drv-" + code + "-" + num, "Drive " + code + "-" + num,
                          "drive", m, ctl, true);
-          a.power_kw = static_cast<int>(a.rng.between(1, 75));
+          a.power_kw = static_cast<int>(a.rng.range(1, 75));
           a.rels.push_back({"FEEDS_DATA", plc_id, "profinet"});
         } else {
           const SensorKind &sk = k_sensors[line_rng.below(k_sensors.size())];
@@ -1244,7 +1208,7 @@ private:
     default:
       break;
     }
-    a.age = v == Variant::stale ? r.between(20 * 60, 6 * 3600) : r.between(0, 600);
+    a.age = v == Variant::stale ? r.range(20 * 60, 6 * 3600) : r.range(0, 600);
   }
 
   std::vector<ZoneNet> m_site_zones, m_line_zones;

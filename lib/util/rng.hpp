@@ -1,6 +1,6 @@
 // A seeded PRNG that gives the same numbers on every platform and standard
 // library (std::*_distribution do not): splitmix64 to seed, xoshiro256** to draw.
-// The same generator as lib/sim/factory.cpp's.
+// Used by every generator (simulate factory, simulate sensors).
 #pragma once
 
 #include <cmath>
@@ -33,7 +33,10 @@ public:
     m_s[3] = rotl(m_s[3], 45);
     return result;
   }
+  // Uniform in [0, n); the modulo bias is irrelevant at these sizes.
   uint64_t below(uint64_t n) { return next() % n; }
+  // A whole number, uniform in [lo, hi].
+  int64_t range(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1))); }
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   double between(double lo, double hi) { return lo + (hi - lo) * unit(); }
   bool chance(double p) { return unit() < p; }
