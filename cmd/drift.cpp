@@ -4,6 +4,7 @@
 
 #include "lib/drift/drift.hpp"
 #include "lib/io/files.hpp"
+#include "lib/live/live_v1_fast.hpp"
 #include "lib/live/sources.hpp"
 #include "lib/loaders/baseline_reader.hpp"
 #include "lib/report/report.hpp"
@@ -12,6 +13,7 @@
 #include "lib/validate/validate.hpp"
 
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <memory>
 
@@ -34,7 +36,12 @@ int run_drift(DriftOptions& o, const GlobalOptions& g) {
   auto fail_on = report::parse_fail_on(o.fail_on);
   int64_t now = resolve_now(o.now);
 
-  // Load: the twin, extra suppressions, the live state, the baseline.
+  // Load: the twin, extra suppressions, the live state, the baseline. A
+  // twinctl-live/v1 file needs no twin: it is read while the twin loads.
+  std::vector<std::future<std::optional<model::LiveSnapshot>>> early;
+  for (const std::string& src : o.live) {
+    early.push_back(std::async(std::launch::async, [src] { return live::read_v1_file(src); }));
+  }
   loaders::LoadResult loaded = load_twin(o.twin);
   report::Report r = start_report("drift", now, loaded);
   model::Twin& twin = loaded.twin;
@@ -52,8 +59,9 @@ int run_drift(DriftOptions& o, const GlobalOptions& g) {
   prepare_live_options(o.live_options, g);
   model::LiveSnapshot live;
   live::AssetMatcher matcher(twin);
-  for (const std::string& src : o.live) {
-    live.merge(live::read_live(src, twin, matcher, o.live_options));
+  for (size_t i = 0; i < o.live.size(); ++i) {
+    std::optional<model::LiveSnapshot> snap = early[i].get();
+    live.merge(snap ? std::move(*snap) : live::read_live(o.live[i], twin, matcher, o.live_options));
   }
   std::vector<report::BaselineEntry> baseline;
   if (!o.baseline.empty()) {

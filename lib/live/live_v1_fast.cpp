@@ -1,11 +1,14 @@
 #include "lib/live/live_v1_fast.hpp"
 
+#include "lib/io/files.hpp"
+#include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 #include "lib/util/values.hpp"
 
 #include <simdjson.h>
 
 #include <array>
+#include <filesystem>
 #include <initializer_list>
 #include <string_view>
 
@@ -245,6 +248,23 @@ std::optional<model::LiveSnapshot> read_v1_fast(const std::string& text) {
     }
     return snap;
   } catch (const NotCommon&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<model::LiveSnapshot> read_v1_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return std::nullopt;
+  }
+  try {
+    std::string text = io::read_file(path, size_t(1) << 30);
+    if (text.substr(0, 4096).find("\"twinctl-live/v1\"") == std::string::npos) {
+      return std::nullopt;
+    }
+    text.reserve(text.size() + 64); // simdjson's padding
+    return read_v1_fast(text);
+  } catch (const Error&) {
     return std::nullopt;
   }
 }

@@ -18,4 +18,9 @@ namespace twinctl::live {
 // padding); read_live_text reserves it.
 std::optional<model::LiveSnapshot> read_v1_fast(const std::string& text);
 
+// The same for a file: nullopt when it is not a regular file, cannot be read,
+// is not twinctl-live/v1 or is not accepted (read_live_file then says why).
+// It needs no twin, so `drift` runs it while the twin loads.
+std::optional<model::LiveSnapshot> read_v1_file(const std::string& path);
+
 } // namespace twinctl::live
