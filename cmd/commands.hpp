@@ -39,5 +39,7 @@ std::string help_footer(const std::string& examples);
 void register_validate(CLI::App& root, GlobalOptions& g, int& rc);
 void register_drift(CLI::App& root, GlobalOptions& g, int& rc);
 void register_simulate(CLI::App& root, GlobalOptions& g, int& rc);
+void register_rca(CLI::App& root, GlobalOptions& g, int& rc);
+void register_graph(CLI::App& root, GlobalOptions& g, int& rc);
 
 } // namespace twinctl::cmd

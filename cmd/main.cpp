@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   register_validate(app, g, rc);
   register_drift(app, g, rc);
   register_simulate(app, g, rc);
+  register_rca(app, g, rc);
+  register_graph(app, g, rc);
 
   try {
     app.parse(argc, argv);
