@@ -4,6 +4,7 @@
 #include "lib/util/strings.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace twinctl::graph {
 
@@ -26,7 +27,8 @@ bool edge_carries(size_t edge, double probability, uint64_t seed) {
   return u < probability;
 }
 
-Propagator::Propagator(const AssetGraph& g) : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_failed(g.nodes(), 0) {}
+Propagator::Propagator(const AssetGraph& g)
+    : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0) {}
 
 bool Propagator::carries(size_t edge, const PropagationOptions& opts) const {
   return edge_carries(edge, opts.probability, opts.seed);
@@ -35,9 +37,15 @@ bool Propagator::carries(size_t edge, const PropagationOptions& opts) const {
 void Propagator::reset() {
   for (NodeId n : m_touched) {
     m_down[n] = {0, 0, 0};
-    m_failed[n] = 0;
+    m_state[n] = k_up;
   }
   m_touched.clear();
+}
+
+void Propagator::touch(NodeId n) {
+  if (m_state[n] == k_up && m_down[n] == std::array<uint16_t, k_edge_types>{0, 0, 0}) {
+    m_touched.push_back(n);
+  }
 }
 
 Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationOptions& opts) {
@@ -45,55 +53,67 @@ Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationO
   Propagation p;
   std::vector<NodeId> sorted = seeds;
   std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  // (node, only its POWERS edges): a node that lost its network first and its
+  // power later is expanded a second time, along POWERS only.
+  std::vector<std::pair<NodeId, bool>> level;
   for (NodeId s : sorted) {
-    if (!m_failed[s]) {
-      m_failed[s] = 1;
-      m_touched.push_back(s);
-      p.failed.push_back(s);
-      p.hop.push_back(0);
-      p.parent.push_back(k_no_node);
-      p.via.push_back(EdgeType::powers);
-    }
+    touch(s);
+    m_state[s] = k_dead;
+    m_hop[s] = 0;
+    level.push_back({s, false});
+    p.failed.push_back(s);
+    p.hop.push_back(0);
+    p.parent.push_back(k_no_node);
+    p.via.push_back(EdgeType::powers);
   }
   // Level by level, each level in id order: the hop is the shortest number of
   // edges, and the parent is the feeder whose failure tipped the node over.
-  size_t level_begin = 0;
-  for (uint32_t hop = 0; level_begin < p.failed.size(); ++hop) {
-    size_t level_end = p.failed.size();
+  for (uint32_t hop = 0; !level.empty(); ++hop) {
     if (opts.max_depth >= 0 && hop >= static_cast<uint32_t>(opts.max_depth)) {
       break;
     }
-    std::vector<std::pair<NodeId, std::pair<NodeId, EdgeType>>> next;
-    for (size_t i = level_begin; i < level_end; ++i) {
-      NodeId u = p.failed[i];
+    std::vector<std::pair<NodeId, bool>> next;
+    std::vector<std::tuple<NodeId, NodeId, EdgeType>> fresh; // (node, parent, via), first failures
+    for (const auto& [u, powers_only] : level) {
       for (size_t e = m_g.out.begin(u); e < m_g.out.end(u); ++e) {
         NodeId v = m_g.out.targets[e];
-        if (m_failed[v] || !carries(e, opts)) {
+        EdgeType type = m_g.out.types[e];
+        bool powers = type == EdgeType::powers;
+        // Power only leaves an asset that lost it (or failed itself); a lost
+        // network or data link makes an asset unreachable, not unpowered.
+        if ((powers && m_state[u] != k_dead) || (powers_only && !powers) || m_state[v] == k_dead ||
+            (!powers && m_state[v] != k_up) || !carries(e, opts)) {
           continue;
         }
-        size_t t = static_cast<size_t>(m_g.out.types[e]);
-        if (m_down[v] == std::array<uint16_t, k_edge_types>{0, 0, 0}) {
-          m_touched.push_back(v);
+        size_t t = static_cast<size_t>(type);
+        touch(v);
+        if (++m_down[v][t] <= m_g.tolerance[v][t]) {
+          continue;
         }
-        ++m_down[v][t];
-        if (m_down[v][t] > m_g.tolerance[v][t]) {
-          m_failed[v] = 1;
-          next.push_back({v, {u, m_g.out.types[e]}});
+        if (m_state[v] == k_up) {
+          fresh.emplace_back(v, u, type);
+          m_hop[v] = hop + 1;
+          next.push_back({v, false});
+        } else if (m_hop[v] != hop + 1) {
+          next.push_back({v, true}); // failed earlier, lost power now
         }
+        m_state[v] = powers ? k_dead : k_cut;
       }
     }
-    std::sort(next.begin(), next.end());
-    level_begin = level_end;
-    for (const auto& [v, from] : next) {
+    std::sort(fresh.begin(), fresh.end());
+    for (const auto& [v, from, via] : fresh) {
       p.failed.push_back(v);
       p.hop.push_back(hop + 1);
-      p.parent.push_back(from.first);
-      p.via.push_back(from.second);
+      p.parent.push_back(from);
+      p.via.push_back(via);
     }
+    std::sort(next.begin(), next.end());
+    level = std::move(next);
   }
   // Survivors: touched by a failed feeder, kept up by redundancy.
   for (NodeId n : m_touched) {
-    if (m_failed[n]) {
+    if (m_state[n] != k_up) {
       continue;
     }
     for (size_t t = 0; t < k_edge_types; ++t) {

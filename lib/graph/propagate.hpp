@@ -1,7 +1,10 @@
 // Forward failure propagation over the asset graph (`simulate failure`, and
 // the forward model RCA scores its candidates with). Redundancy-aware: a node
 // fails when more of its feeders of one type failed than it tolerates
-// (graph.hpp). Pure and deterministic: with a probability below 1 each edge
+// (graph.hpp). Two ways to be down: *dead* (failed itself, or lost power) and
+// *cut off* (lost its network element or a data producer). Every failure
+// travels along FEEDS_DATA and CONNECTS_TO, but only a dead asset stops
+// powering its loads: a power feed whose meter lost its switch still feeds. Pure and deterministic: with a probability below 1 each edge
 // carries the failure or not by a hash of (seed, edge), never by a clock.
 #pragma once
 
@@ -47,12 +50,15 @@ public:
   Propagation run(const std::vector<NodeId>& seeds, const PropagationOptions& opts);
 
 private:
+  enum State : uint8_t { k_up = 0, k_cut = 1, k_dead = 2 }; // cut: lost network or data, still powered
   bool carries(size_t edge, const PropagationOptions& opts) const;
   void reset();
+  void touch(NodeId n);
 
   const AssetGraph& m_g;
   std::vector<std::array<uint16_t, k_edge_types>> m_down; // failed feeders per type
-  std::vector<uint8_t> m_failed;
+  std::vector<uint8_t> m_state;
+  std::vector<uint32_t> m_hop;
   std::vector<NodeId> m_touched;
 };
 

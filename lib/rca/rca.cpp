@@ -19,6 +19,10 @@ constexpr float k_min_chance = 0.005f;
 constexpr double k_window = 25;
 // Abnormal assets remembered per candidate, to match it to incidents.
 constexpr size_t k_reached_cap = 16;
+// No observation is impossible: noise-free settings still leave a trace of doubt.
+constexpr double k_floor = 1e-4;
+// Feeders counted in the second sweep: those up to this many hops beyond the asset's own.
+uint32_t k_refine_hop(uint32_t hop) { return hop + 2; }
 // Two roots share an incident when both take one abnormal asset down at least this likely.
 constexpr float k_shared = 0.3f;
 
@@ -33,9 +37,9 @@ Likelihood likelihood(Evidence e, const RcaOptions& o) {
   case Evidence::healthy:
     return {0.05, 0.99};
   case Evidence::quiet:
-    return {o.p_miss, 1 - o.p_fa};
+    return {std::max(o.p_miss, k_floor), std::max(1 - o.p_fa, k_floor)};
   case Evidence::alerting:
-    return {1 - o.p_miss, o.p_fa};
+    return {std::max(1 - o.p_miss, k_floor), std::max(o.p_fa, k_floor)};
   case Evidence::failed:
     return {0.99, 0.001};
   case Evidence::unknown:
@@ -71,7 +75,7 @@ const char* to_string(Evidence e) {
 }
 
 Analyzer::Analyzer(const AssetGraph& g)
-    : m_g(g), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_parent(g.nodes(), graph::k_no_node),
+    : m_g(g), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_fd(g.nodes(), 0), m_parent(g.nodes(), graph::k_no_node),
       m_via(g.nodes(), EdgeType::powers), m_fcur(g.nodes(), 0) {}
 
 void Analyzer::begin(const std::vector<Evidence>& evidence, const RcaOptions& opts) {
@@ -88,14 +92,23 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const RcaOptions& op
     }
   }
   m_abnormal_total = m_abnormal_nodes.size();
+  // The most one abnormal asset can add to a score: bounds what is left to gain.
+  m_best_gain = 0;
+  for (Evidence e : {Evidence::alerting, Evidence::failed}) {
+    Likelihood l = likelihood(e, opts);
+    m_best_gain = std::max(m_best_gain, std::log(l.if_failed / l.if_ok));
+  }
 }
 
 // The chance that v fails given the chances of its feeders reached before it
 // (lower hop): per relationship type, more feeders down than it tolerates.
-float Analyzer::failure_chance(NodeId v, uint32_t hop) const {
+// Power comes only from feeders that are dead (propagate.hpp), so the chance
+// of being dead is kept apart in m_fd.
+float Analyzer::failure_chance(NodeId v, uint32_t hop) {
   double ok = 1;
   double dist[8];
   for (size_t t = 0; t < graph::k_edge_types; ++t) {
+    bool powers = t == static_cast<size_t>(EdgeType::powers);
     size_t tol = std::min<size_t>(m_g.tolerance[v][t], 6);
     std::fill(std::begin(dist), std::end(dist), 0.0);
     dist[0] = 1; // P(k feeders of this type down), k <= tol, plus "more" in dist[tol + 1]
@@ -104,7 +117,7 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) const {
       if (static_cast<size_t>(m_g.in.types[e]) != t || m_stamp[u] != m_gen || m_hop[u] >= hop) {
         continue;
       }
-      double q = m_opts.p_prop * m_f[u];
+      double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]);
       for (size_t k = tol + 1; k > 0; --k) {
         dist[k] = dist[k] * (k == tol + 1 ? 1.0 : 1 - q) + dist[k - 1] * q;
       }
@@ -113,6 +126,9 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) const {
     double up = 0;
     for (size_t k = 0; k <= tol; ++k) {
       up += dist[k];
+    }
+    if (powers) {
+      m_fd[v] = static_cast<float>(1 - up);
     }
     ok *= up;
   }
@@ -137,7 +153,6 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
     std::fill(m_stamp.begin(), m_stamp.end(), 0);
     m_gen = 1;
   }
-  const double best_gain = std::log(0.99 / 0.001);
   m_queue.clear();
   m_queue.push_back(c);
   m_stamp[c] = m_gen;
@@ -147,19 +162,20 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
   size_t abnormal_seen = 0;
   for (size_t qi = 0; qi < m_queue.size(); ++qi) {
     NodeId v = m_queue[qi];
+    if (v == c) {
+      m_fd[v] = 1.0f;
+    }
     float f = v == c ? 1.0f : failure_chance(v, m_hop[v]);
     m_f[v] = f < k_min_chance ? 0.0f : f;
     if (m_f[v] == 0) {
+      m_fd[v] = 0.0f;
       continue;
     }
     abnormal_seen += abnormal((*m_ev)[v]) ? 1 : 0;
     double before = m_fcur[v];
     score += llr(v, before, 1 - (1 - before) * (1 - f));
-    if (reach) {
-      reach->push_back({v, f});
-    }
     if (threshold > k_neg_inf &&
-        score + static_cast<double>(m_abnormal_total - abnormal_seen) * best_gain < threshold) {
+        score + static_cast<double>(m_abnormal_total - abnormal_seen) * m_best_gain < threshold) {
       return k_neg_inf;
     }
     if (m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth)) {
@@ -174,6 +190,28 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
         m_via[w] = m_g.out.types[e];
         m_queue.push_back(w);
       }
+    }
+  }
+  return refine(c, reach);
+}
+
+// The walk saw each asset's feeders only up to its own hop; with the whole
+// neighbourhood known, a second sweep counts every feeder reached (a PLC
+// whose power and sensors all go down with the root), then scores.
+double Analyzer::refine(NodeId c, std::vector<Reach>* reach) {
+  double score = 0;
+  for (NodeId v : m_queue) {
+    if (v != c && m_f[v] > 0) {
+      float f = failure_chance(v, k_refine_hop(m_hop[v]));
+      m_f[v] = f < k_min_chance ? 0.0f : f;
+    }
+    if (m_f[v] == 0) {
+      continue;
+    }
+    double before = m_fcur[v];
+    score += llr(v, before, 1 - (1 - before) * (1 - m_f[v]));
+    if (reach) {
+      reach->push_back({v, m_f[v]});
     }
   }
   return score;

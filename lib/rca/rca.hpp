@@ -2,7 +2,8 @@
 // status, alerts), rank the assets whose failure best explains it.
 //
 // The model: a root fails, and its failure travels forward along the graph
-// (graph.hpp) with probability p_prop per edge, redundancy-aware. Each asset's
+// (graph.hpp, propagate.hpp) with probability p_prop per edge,
+// redundancy-aware, power only from dead assets. Each asset's
 // observation is noisy: an alert is missed with p_miss, raised falsely with
 // p_fa; a live status is more reliable. A candidate's score is the
 // log-likelihood ratio of "this candidate is a root" against "nothing failed",
@@ -94,7 +95,8 @@ private:
     float f;
   };
   double evaluate(NodeId c, double threshold, std::vector<Reach>* reach);
-  float failure_chance(NodeId v, uint32_t hop) const;
+  double refine(NodeId c, std::vector<Reach>* reach);
+  float failure_chance(NodeId v, uint32_t hop);
   double llr(NodeId v, double f_before, double f_after) const;
   void begin(const std::vector<Evidence>& evidence, const RcaOptions& opts);
   std::vector<NodeId> candidates_of(const std::vector<NodeId>& from);
@@ -108,11 +110,13 @@ private:
   const std::vector<Evidence>* m_ev = nullptr;
   RcaOptions m_opts;
   size_t m_abnormal_total = 0;
+  double m_best_gain = 0;
   std::vector<NodeId> m_abnormal_nodes;
   uint32_t m_gen = 0;
   std::vector<uint32_t> m_stamp;
   std::vector<uint32_t> m_hop;
-  std::vector<float> m_f;
+  std::vector<float> m_f;  // chance of being down, per node of the current walk
+  std::vector<float> m_fd; // chance of being dead (no power to give)
   std::vector<NodeId> m_parent;
   std::vector<EdgeType> m_via;
   std::vector<NodeId> m_queue;
