@@ -124,9 +124,17 @@ std::vector<NodeId> identifiable_roots(const graph::AssetGraph& g, size_t& ambig
   return out;
 }
 
-long rank_of(const std::vector<NodeId>& ranked, NodeId root) {
-  auto it = std::find(ranked.begin(), ranked.end(), root);
-  return it == ranked.end() ? -1 : static_cast<long>(it - ranked.begin());
+// Rank of the root among the candidates that could be injected (both rankers
+// are told the injection prior: a root has at least one dependent).
+long rank_of(const graph::AssetGraph& g, const std::vector<NodeId>& ranked, NodeId root) {
+  long rank = 0;
+  for (NodeId n : ranked) {
+    if (n == root) {
+      return rank;
+    }
+    rank += g.out.end(n) > g.out.begin(n) ? 1 : 0;
+  }
+  return -1;
 }
 
 // Returns the engine's AC@1.
@@ -164,8 +172,8 @@ double run(size_t assets, const Setting& s, size_t cases) {
     for (const rca::Candidate& cand : a.rank(ev, o)) {
       ranked.push_back(cand.node);
     }
-    engine.add(rank_of(ranked, root));
-    baseline.add(rank_of(upstream_most(g, ev), root));
+    engine.add(rank_of(g, ranked, root));
+    baseline.add(rank_of(g, upstream_most(g, ev), root));
   }
   std::printf("| %zu | %.2f / %.2f / %.2f | %zu | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", assets, s.p_prop,
               s.p_miss, s.p_fa, cases, engine.ac(1), engine.ac(3), engine.avg5(), baseline.ac(1), baseline.ac(3),

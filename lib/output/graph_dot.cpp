@@ -14,7 +14,11 @@ std::string q(const std::string& s) {
     if (c == '"' || c == '\\') {
       out += '\\';
     }
-    out += c == '\n' ? ' ' : c;
+    if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }

@@ -504,7 +504,9 @@ RcaResult Analyzer::analyse(const std::vector<Evidence>& evidence, const std::ve
   begin(ev, opts);
   RcaResult r;
   r.abnormal = m_abnormal_nodes.size();
-  std::vector<NodeId> cands = candidates_of(focus.empty() ? m_abnormal_nodes : focus);
+  // Candidates of every abnormal asset, also with a focus: an incident is the
+  // same whether it is asked about or found; the focus only filters the report.
+  std::vector<NodeId> cands = candidates_of(m_abnormal_nodes);
   r.candidates = cands.size();
   std::vector<Scored> scored = score_all(cands);
   std::vector<NodeId> roots = choose_roots(scored);
