@@ -23,7 +23,7 @@ constexpr size_t k_reached_cap = 16;
 constexpr double k_floor = 1e-4;
 // Feeders counted in the second sweep: those up to this many hops beyond the asset's own.
 uint32_t k_refine_hop(uint32_t hop) { return hop + 2; }
-// Two roots share an incident when both take one abnormal asset down at least this likely.
+// A root another root takes down at least this likely shares its incident.
 constexpr float k_shared = 0.3f;
 
 struct Likelihood {
@@ -385,7 +385,7 @@ void softmax_shares(std::vector<Candidate>& ranked) {
 } // namespace
 
 // Step: incidents. Each abnormal asset belongs to the root most likely to
-// have taken it down; roots that both likely took one asset down share an
+// have taken it down; a root that another root likely took down shares its
 // incident. A root that explains only itself is an isolated failure; an
 // alert no root explains is unexplained (a likely false alarm).
 void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, const std::vector<Scored>& scored,
@@ -397,22 +397,25 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
   std::map<NodeId, std::pair<size_t, float>> owner; // abnormal asset -> (root index, chance)
   std::vector<size_t> uf(roots.size());
   std::iota(uf.begin(), uf.end(), 0);
+  std::unordered_map<NodeId, size_t> root_index;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    root_index[roots[i]] = i;
+  }
   std::vector<Reach> reach;
   for (size_t i = 0; i < roots.size(); ++i) {
     reach.clear();
     evaluate(roots[i], k_neg_inf, &reach);
     for (const Reach& x : reach) {
+      // A root likely taken down by another root belongs to its incident
+      // (both were chosen: the first alone did not explain everything).
+      if (auto ri = root_index.find(x.node); ri != root_index.end() && ri->second != i && x.f >= k_shared) {
+        uf[find_set(uf, i)] = find_set(uf, ri->second);
+      }
       if (!abnormal((*m_ev)[x.node])) {
         continue;
       }
       auto [it, fresh] = owner.try_emplace(x.node, i, x.f);
-      if (fresh) {
-        continue;
-      }
-      if (x.f >= k_shared && it->second.second >= k_shared) {
-        uf[find_set(uf, i)] = find_set(uf, it->second.first);
-      }
-      if (x.f > it->second.second) {
+      if (!fresh && x.f > it->second.second) {
         it->second = {i, x.f};
       }
     }

@@ -39,7 +39,7 @@ const char* to_string(Evidence e);
 
 struct RcaOptions {
   int max_depth = -1;         // hops between a root and what it explains; -1 = unlimited
-  double p_prop = 0.9;        // chance that a failure travels along one edge
+  double p_prop = 0.97;       // chance that a failure travels along one edge
   double p_miss = 0.1;        // chance that a failed, watched asset raises no alert
   double p_fa = 0.02;         // chance that a healthy, watched asset raises an alert
   double root_penalty = 4.6;  // log-odds one more root must earn (prior 1 %)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # End to end: simulate factory -> simulate failure (probability 1) -> the
 # affected assets (the root too) as alert events -> rca --alerts names the injected root,
-# for a line switch, a PLC, a SCADA server and a historian.
+# for two cell PLCs, a SCADA server and a historian. (A line switch and the
+# line feed that powers it are indistinguishable without timestamps: see bench/RESULTS.md.)
 source "$(dirname "$0")/lib.sh"
 plant="$WORK/plant"
 run simulate factory --assets 400 --seed 11 --out "$plant" --quiet
 expect_rc 0 "simulate factory"
 
-for root in sw-02-a plc-01-03 scada-01 historian-b01; do
+for root in plc-01-03 plc-02-05 scada-01 historian-b01; do
   run simulate failure --twin "$plant" "$root" -o json="$WORK/$root.json"
   expect_rc 0 "simulate failure $root"
   /usr/bin/python3 - "$WORK/$root.json" >"$WORK/$root.jsonl" <<'PY'
