@@ -21,8 +21,9 @@ constexpr double k_window = 25;
 constexpr size_t k_reached_cap = 16;
 // No observation is impossible: noise-free settings still leave a trace of doubt.
 constexpr double k_floor = 1e-4;
-// Feeders counted in the second sweep: those up to this many hops beyond the asset's own.
-uint32_t k_refine_hop(uint32_t hop) { return hop + 2; }
+// Feeders counted in the second sweep: those less than two hops beyond the
+// asset's own (farther ones are mostly the asset's own dependents in a cycle).
+constexpr uint32_t k_refine_extra_hops = 2;
 // A root another root takes down at least this likely shares its incident.
 constexpr float k_shared = 0.3f;
 
@@ -202,7 +203,7 @@ double Analyzer::refine(NodeId c, std::vector<Reach>* reach) {
   double score = 0;
   for (NodeId v : m_queue) {
     if (v != c && m_f[v] > 0) {
-      float f = failure_chance(v, k_refine_hop(m_hop[v]));
+      float f = failure_chance(v, m_hop[v] + k_refine_extra_hops);
       m_f[v] = f < k_min_chance ? 0.0f : f;
     }
     if (m_f[v] == 0) {
