@@ -43,5 +43,7 @@ void register_snapshot(CLI::App& root, GlobalOptions& g, int& rc);
 void register_replay(CLI::App& root, GlobalOptions& g, int& rc);
 // `simulate sensors`, registered by register_simulate (cmd/simulate_sensors.cpp).
 void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc);
+void register_rca(CLI::App& root, GlobalOptions& g, int& rc);
+void register_graph(CLI::App& root, GlobalOptions& g, int& rc);
 
 } // namespace twinctl::cmd

@@ -1,6 +1,7 @@
 #include "cmd/common.hpp"
 
 #include "lib/io/files.hpp"
+#include "lib/live/sources.hpp"
 #include "lib/loaders/twin_reader.hpp"
 #include "lib/output/output.hpp"
 #include "lib/util/error.hpp"
@@ -164,6 +165,31 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
       io::write_file(path, file_buf.view());
     }
   }
+}
+
+void write_each_output(const GlobalOptions& g, const std::string& default_format,
+                       const std::function<void(const std::string& format, std::ostream& out)>& render) {
+  std::vector<std::string> specs = g.outputs.empty() ? std::vector<std::string>{default_format} : g.outputs;
+  for (const std::string& spec : specs) {
+    size_t eq = spec.find('=');
+    std::string path = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    std::ostringstream buf;
+    render(spec.substr(0, eq), buf);
+    if (path.empty() || path == "-") {
+      std::cout << buf.str() << std::flush;
+    } else {
+      io::write_file(path, buf.str());
+    }
+  }
+}
+
+model::LiveSnapshot read_live_sources(const std::vector<std::string>& sources, const model::Twin& twin) {
+  model::LiveSnapshot live;
+  live::AssetMatcher matcher(twin);
+  for (const std::string& src : sources) {
+    live.merge(live::read_live(src, twin, matcher, live::LiveOptions{}));
+  }
+  return live;
 }
 
 } // namespace twinctl::cmd

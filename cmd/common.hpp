@@ -5,9 +5,12 @@
 #include "cmd/commands.hpp"
 #include "lib/live/sources.hpp"
 #include "lib/loaders/twin_loader.hpp"
+#include "lib/model/live.hpp"
 #include "lib/report/report.hpp"
 
 #include <cstdint>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -43,5 +46,13 @@ void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g);
 // Renders the report to every -o FORMAT[=PATH] (default: table on stdout).
 // With errors, only machine-readable formats are written.
 void write_outputs(const GlobalOptions& g, const report::Report& r);
+
+// Renders to every -o FORMAT[=PATH] (default: `default_format` on stdout) with
+// `render(format, stream)`, for commands whose results are not a Report.
+void write_each_output(const GlobalOptions& g, const std::string& default_format,
+                       const std::function<void(const std::string& format, std::ostream& out)>& render);
+
+// Reads every --live SRC into one snapshot (failed sources are marked, not thrown).
+model::LiveSnapshot read_live_sources(const std::vector<std::string>& sources, const model::Twin& twin);
 
 } // namespace twinctl::cmd

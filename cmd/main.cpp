@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   register_simulate(app, g, rc);
   register_snapshot(app, g, rc);
   register_replay(app, g, rc);
+  register_rca(app, g, rc);
+  register_graph(app, g, rc);
 
   try {
     app.parse(argc, argv);

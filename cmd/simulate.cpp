@@ -2,8 +2,12 @@
 // `simulate factory` writes a twin repo with a live snapshot and its ground
 // truth; `failure` and `sensors` join it here later.
 #include "cmd/commands.hpp"
+#include "cmd/common.hpp"
 
+#include "lib/graph/impact.hpp"
+#include "lib/graph/propagate.hpp"
 #include "lib/io/git.hpp"
+#include "lib/output/graph_output.hpp"
 #include "lib/sim/factory.hpp"
 #include "lib/util/error.hpp"
 
@@ -176,14 +180,75 @@ void register_simulate_factory(CLI::App &simulate, GlobalOptions &g, int &rc) {
   sub->callback([a, &g, &rc] { rc = run_simulate_factory(*a, g); });
 }
 
+struct FailureArgs {
+  TwinArgs twin;
+  std::vector<std::string> targets;
+  graph::PropagationOptions propagation;
+};
+
+int run_simulate_failure(const FailureArgs& a, const GlobalOptions& g) {
+  loaders::LoadResult loaded = load_twin(a.twin);
+  if (!loaded.errors.empty()) {
+    print_errors(loaded.errors);
+    return k_exit_error;
+  }
+  const graph::AssetGraph graph = graph::build_graph(loaded.twin);
+  std::vector<graph::NodeId> seeds = graph::resolve_targets(graph, a.targets, true);
+  graph::Propagator propagator(graph);
+  graph::Propagation p = propagator.run(seeds, a.propagation);
+  graph::FailureReport r = graph::describe_failure(graph, p, a.targets, a.propagation);
+  write_each_output(g, "table", [&r](const std::string& fmt, std::ostream& out) {
+    if (fmt == "json") {
+      output::write_failure_json(out, r);
+    } else if (fmt == "markdown") {
+      output::write_failure_markdown(out, r);
+    } else {
+      output::write_failure_table(out, r);
+    }
+  });
+  return k_exit_ok;
+}
+
+void register_simulate_failure(CLI::App &simulate, GlobalOptions &g, int &rc) {
+  auto a = std::make_shared<FailureArgs>();
+  auto *sub = simulate.add_subcommand("failure", "What-if: what goes down when these assets fail");
+  sub->description(
+      "Fail the given assets (or every asset of a given space: line, cell, area) and propagate the\n"
+      "failure forward along the asset graph: POWERS and FEEDS_DATA to their targets, CONNECTS_TO from\n"
+      "the network element to its endpoints. An asset with `redundancy: {TYPE: k}` fails only when fewer\n"
+      "than k of its feeders of that type are up; without it every feeder is needed. Reports every\n"
+      "affected asset with the hop and the path that took it down, counts by class, the lines and cells\n"
+      "stopped (a machine, PLC or drive in them down), the teams to call, the power lost and the assets\n"
+      "that survived thanks to redundancy. Deterministic.");
+  add_twin_options(*sub, a->twin);
+  sub->add_option("ASSET", a->targets, "Assets (or spaces) that fail")->required();
+  sub->add_option("--depth", a->propagation.max_depth, "Follow the failure at most N hops (default: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--probability", a->propagation.probability,
+                  "Chance that one relationship carries the failure, 0 to 1 (for benchmarks; default 1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  sub->add_option("--seed", a->propagation.seed, "Which relationships carry it when --probability < 1")
+      ->capture_default_str();
+  add_output_option(*sub, g, {"table", "json", "markdown"});
+  sub->footer(help_footer(
+      "  twinctl simulate failure --twin examples/factory ups-l1-01\n"
+      "  twinctl simulate failure --twin examples/factory sw-l1-ctl-a sw-l1-ctl-b -o markdown\n"
+      "  twinctl simulate failure --twin examples/factory line-2 --depth 1 -o json=impact.json\n"
+      "  twinctl simulate failure --twin /tmp/plant pwr-site-main --probability 0.8 --seed 7 -o json\n"));
+  sub->callback([a, &g, &rc] { rc = run_simulate_failure(*a, g); });
+}
+
 } // namespace
 
 void register_simulate(CLI::App &root, GlobalOptions &g, int &rc) {
   auto *sub = root.add_subcommand("simulate", "Generate synthetic twins, failures and sensor data");
   sub->require_subcommand(1);
-  sub->footer(help_footer("  twinctl simulate factory --assets 500 --seed 3 --out /tmp/plant"));
+  sub->footer(help_footer("  twinctl simulate factory --assets 500 --seed 3 --out /tmp/plant\n"
+                          "  twinctl simulate failure --twin /tmp/plant pwr-01-a"));
   register_simulate_factory(*sub, g, rc);
   register_simulate_sensors(*sub, g, rc);
+  register_simulate_failure(*sub, g, rc);
 }
 
 } // namespace twinctl::cmd

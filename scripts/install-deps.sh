@@ -9,7 +9,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients
   libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev openssl libsqlite3-dev
   python3 python3-jsonschema python3-yaml man-db
-  shellcheck nodejs
+  shellcheck nodejs graphviz
 )
 
 missing=()

@@ -1,0 +1,170 @@
+#include "lib/graph/propagate.hpp"
+
+#include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace twinctl::graph {
+
+namespace {
+
+uint64_t mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+} // namespace
+
+bool edge_carries(size_t edge, double probability, uint64_t seed) {
+  if (probability >= 1.0) {
+    return true;
+  }
+  double u = static_cast<double>(mix(mix(seed) ^ edge) >> 11) * 0x1.0p-53;
+  return u < probability;
+}
+
+Propagator::Propagator(const AssetGraph& g)
+    : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0) {}
+
+bool Propagator::carries(size_t edge, const PropagationOptions& opts) const {
+  return edge_carries(edge, opts.probability, opts.seed);
+}
+
+void Propagator::reset() {
+  for (NodeId n : m_touched) {
+    m_down[n] = {0, 0, 0};
+    m_state[n] = k_up;
+  }
+  m_touched.clear();
+}
+
+void Propagator::touch(NodeId n) {
+  if (m_state[n] == k_up && m_down[n] == std::array<uint16_t, k_edge_types>{0, 0, 0}) {
+    m_touched.push_back(n);
+  }
+}
+
+Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationOptions& opts) {
+  reset();
+  Propagation p;
+  std::vector<NodeId> sorted = seeds;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  // (node, only its POWERS edges): a node that lost its network first and its
+  // power later is expanded a second time, along POWERS only.
+  std::vector<std::pair<NodeId, bool>> level;
+  for (NodeId s : sorted) {
+    touch(s);
+    m_state[s] = k_dead;
+    m_hop[s] = 0;
+    level.push_back({s, false});
+    p.failed.push_back(s);
+    p.hop.push_back(0);
+    p.parent.push_back(k_no_node);
+    p.via.push_back(EdgeType::powers);
+  }
+  // Level by level, each level in id order: the hop is the shortest number of
+  // edges, and the parent is the feeder whose failure tipped the node over.
+  for (uint32_t hop = 0; !level.empty(); ++hop) {
+    if (opts.max_depth >= 0 && hop >= static_cast<uint32_t>(opts.max_depth)) {
+      break;
+    }
+    std::vector<std::pair<NodeId, bool>> next;
+    std::vector<std::tuple<NodeId, NodeId, EdgeType>> fresh; // (node, parent, via), first failures
+    for (const auto& [u, powers_only] : level) {
+      for (size_t e = m_g.out.begin(u); e < m_g.out.end(u); ++e) {
+        NodeId v = m_g.out.targets[e];
+        EdgeType type = m_g.out.types[e];
+        bool powers = type == EdgeType::powers;
+        // Power only leaves an asset that lost it (or failed itself); a lost
+        // network or data link makes an asset unreachable, not unpowered.
+        if ((powers && m_state[u] != k_dead) || (powers_only && !powers) || m_state[v] == k_dead ||
+            (!powers && m_state[v] != k_up) || !carries(e, opts)) {
+          continue;
+        }
+        size_t t = static_cast<size_t>(type);
+        touch(v);
+        if (++m_down[v][t] <= m_g.tolerance[v][t]) {
+          continue;
+        }
+        if (m_state[v] == k_up) {
+          fresh.emplace_back(v, u, type);
+          m_hop[v] = hop + 1;
+          next.push_back({v, false});
+        } else if (m_hop[v] != hop + 1) {
+          next.push_back({v, true}); // failed earlier, lost power now
+        }
+        m_state[v] = powers ? k_dead : k_cut;
+      }
+    }
+    std::sort(fresh.begin(), fresh.end());
+    for (const auto& [v, from, via] : fresh) {
+      p.failed.push_back(v);
+      p.hop.push_back(hop + 1);
+      p.parent.push_back(from);
+      p.via.push_back(via);
+    }
+    std::sort(next.begin(), next.end());
+    level = std::move(next);
+  }
+  // Survivors: touched by a failed feeder, kept up by redundancy.
+  for (NodeId n : m_touched) {
+    if (m_state[n] != k_up) {
+      continue;
+    }
+    for (size_t t = 0; t < k_edge_types; ++t) {
+      if (m_down[n][t] > 0) {
+        p.survivors.push_back(
+            {n, static_cast<EdgeType>(t), m_down[n][t], static_cast<uint32_t>(m_g.feeders(n, static_cast<EdgeType>(t)))});
+      }
+    }
+  }
+  std::sort(p.survivors.begin(), p.survivors.end(),
+            [](const Survivor& a, const Survivor& b) { return std::tie(a.node, a.type) < std::tie(b.node, b.type); });
+  return p;
+}
+
+std::vector<NodeId> resolve_targets(const AssetGraph& g, const std::vector<std::string>& names, bool allow_spaces) {
+  const model::Twin& twin = *g.twin;
+  std::vector<NodeId> out;
+  for (const std::string& name : names) {
+    if (auto n = g.find(name)) {
+      out.push_back(*n);
+      continue;
+    }
+    const model::Space* space = allow_spaces ? twin.find_space(name) : nullptr;
+    if (!space) {
+      std::vector<std::string> ids;
+      ids.reserve(twin.assets.size() + twin.spaces.size());
+      for (const model::Asset& a : twin.assets) {
+        ids.push_back(a.id);
+      }
+      if (allow_spaces) {
+        for (const model::Space& s : twin.spaces) {
+          ids.push_back(s.id);
+        }
+      }
+      std::string hint = util::closest(name, ids);
+      throw Error("unknown asset '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    NodeId sidx = static_cast<NodeId>(space - twin.spaces.data());
+    for (NodeId n = 0; n < g.nodes(); ++n) {
+      NodeId s = g.space_of[n];
+      for (size_t guard = 0; s != k_no_node && guard <= g.space_parent.size(); ++guard, s = g.space_parent[s]) {
+        if (s == sidx) {
+          out.push_back(n);
+          break;
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+} // namespace twinctl::graph

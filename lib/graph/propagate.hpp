@@ -1,0 +1,74 @@
+// Forward failure propagation over the asset graph (`simulate failure`, and
+// the forward model RCA scores its candidates with). Redundancy-aware: a node
+// fails when more of its feeders of one type failed than it tolerates
+// (graph.hpp). Two ways to be down: *dead* (failed itself, or lost power) and
+// *cut off* (lost its network element or a data producer). Every failure
+// travels along FEEDS_DATA and CONNECTS_TO, but only a dead asset stops
+// powering its loads: a power feed whose meter lost its switch still feeds. Pure and deterministic: with a probability below 1 each edge
+// carries the failure or not by a hash of (seed, edge), never by a clock.
+#pragma once
+
+#include "lib/graph/graph.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace twinctl::graph {
+
+struct PropagationOptions {
+  int max_depth = -1;       // hops from the failed seeds; -1 = unlimited
+  double probability = 1.0; // chance that one edge carries a failure (1 = always)
+  uint64_t seed = 1;        // which edges carry it when probability < 1
+};
+
+// A node whose redundancy kept it up although some of its feeders failed.
+struct Survivor {
+  NodeId node = k_no_node;
+  EdgeType type = EdgeType::powers;
+  uint32_t down = 0;  // failed feeders of that type
+  uint32_t total = 0; // feeders of that type
+};
+
+struct Propagation {
+  // Failed nodes: the seeds (hop 0), then by hop, then by id. parent[i] is the
+  // feeder whose failure took failed[i] down (k_no_node for a seed), over an
+  // edge of type via[i].
+  std::vector<NodeId> failed;
+  std::vector<uint32_t> hop;
+  std::vector<NodeId> parent;
+  std::vector<EdgeType> via;
+  std::vector<Survivor> survivors; // sorted by node
+};
+
+// Runs propagations over one graph; reuses its scratch memory, so many runs
+// (RCA, benchmarks) cost only what they touch. Not thread-safe.
+class Propagator {
+public:
+  explicit Propagator(const AssetGraph& g);
+  // Every node that fails when `seeds` fail. Duplicate seeds count once.
+  Propagation run(const std::vector<NodeId>& seeds, const PropagationOptions& opts);
+
+private:
+  enum State : uint8_t { k_up = 0, k_cut = 1, k_dead = 2 }; // cut: lost network or data, still powered
+  bool carries(size_t edge, const PropagationOptions& opts) const;
+  void reset();
+  void touch(NodeId n);
+
+  const AssetGraph& m_g;
+  std::vector<std::array<uint16_t, k_edge_types>> m_down; // failed feeders per type
+  std::vector<uint8_t> m_state;
+  std::vector<uint32_t> m_hop;
+  std::vector<NodeId> m_touched;
+};
+
+// True when edge `edge` (an index into g.out) carries failures under (probability, seed).
+bool edge_carries(size_t edge, double probability, uint64_t seed);
+
+// The ids named on the command line as failed: asset ids, or space ids (a
+// space-level event fails every asset located in it or below it). Sorted,
+// without duplicates. Throws twinctl::Error for an unknown name, with a
+// did-you-mean suggestion.
+std::vector<NodeId> resolve_targets(const AssetGraph& g, const std::vector<std::string>& names, bool allow_spaces);
+
+} // namespace twinctl::graph

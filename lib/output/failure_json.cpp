@@ -1,0 +1,80 @@
+// `simulate failure` as JSON (schemas/failure.schema.json).
+#include "lib/output/graph_output.hpp"
+
+#include <cmath>
+
+namespace twinctl::output {
+
+namespace {
+
+nlohmann::json team_json(const graph::TeamImpact& t) {
+  nlohmann::json j;
+  j["id"] = t.id;
+  j["name"] = t.name;
+  j["lead"] = t.lead;
+  j["email"] = t.email;
+  j["chat"] = t.chat;
+  j["oncall"] = t.oncall;
+  return j;
+}
+
+} // namespace
+
+nlohmann::json failure_json(const graph::FailureReport& r) {
+  nlohmann::json j;
+  j["schema_version"] = 1;
+  j["kind"] = "failure-simulation";
+  j["site"] = r.site;
+  j["targets"] = r.targets;
+  j["max_depth"] = r.options.max_depth >= 0 ? nlohmann::json(r.options.max_depth) : nlohmann::json();
+  j["probability"] = r.options.probability;
+  j["seed"] = r.options.seed;
+  nlohmann::json& s = j["summary"];
+  s["affected"] = r.affected.size();
+  s["power_lost_kw"] = std::round(r.power_lost_kw * 1000) / 1000;
+  s["by_class"] = r.by_class;
+  s["lines_stopped"] = nlohmann::json::array();
+  s["cells_stopped"] = nlohmann::json::array();
+  for (const graph::SpaceImpact& sp : r.spaces) {
+    if (sp.stopped && (sp.type == "line" || sp.type == "cell")) {
+      s[sp.type == "line" ? "lines_stopped" : "cells_stopped"].push_back(sp.id);
+    }
+  }
+  s["survivors"] = r.survivors.size();
+  nlohmann::json& affected = j["affected"] = nlohmann::json::array();
+  for (const graph::AffectedAsset& a : r.affected) {
+    nlohmann::json x;
+    x["asset"] = a.id;
+    x["name"] = a.name;
+    x["class"] = a.asset_class;
+    x["criticality"] = a.criticality;
+    x["space"] = a.space;
+    x["team"] = a.team;
+    x["hop"] = a.hop;
+    x["path"] = a.path;
+    x["via"] = a.via;
+    x["power_kw"] = a.power_kw ? nlohmann::json(*a.power_kw) : nlohmann::json();
+    affected.push_back(std::move(x));
+  }
+  nlohmann::json& spaces = j["spaces"] = nlohmann::json::array();
+  for (const graph::SpaceImpact& sp : r.spaces) {
+    spaces.push_back({{"id", sp.id}, {"name", sp.name}, {"type", sp.type}, {"down", sp.down},
+                      {"total", sp.total}, {"stopped", sp.stopped}});
+  }
+  nlohmann::json& teams = j["teams"] = nlohmann::json::array();
+  for (const graph::TeamImpact& t : r.teams) {
+    nlohmann::json x = team_json(t);
+    x["assets"] = t.assets;
+    teams.push_back(std::move(x));
+  }
+  nlohmann::json& survivors = j["survivors"] = nlohmann::json::array();
+  for (const graph::SurvivorInfo& sv : r.survivors) {
+    survivors.push_back(
+        {{"asset", sv.id}, {"type", sv.type}, {"down", sv.down}, {"total", sv.total}, {"needed", sv.needed}});
+  }
+  return j;
+}
+
+void write_failure_json(std::ostream& out, const graph::FailureReport& r) { out << failure_json(r).dump(2) << "\n"; }
+
+} // namespace twinctl::output

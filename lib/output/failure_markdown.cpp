@@ -1,0 +1,56 @@
+// `simulate failure` as Markdown (a change review or a job summary).
+#include "lib/output/graph_output.hpp"
+
+#include <cstdio>
+
+namespace twinctl::output {
+
+namespace {
+
+std::string code(const std::string& s) { return "`" + s + "`"; }
+
+} // namespace
+
+void write_failure_markdown(std::ostream& out, const graph::FailureReport& r) {
+  std::string targets;
+  for (const std::string& t : r.targets) {
+    targets += (targets.empty() ? "" : ", ") + code(t);
+  }
+  char kw[32];
+  std::snprintf(kw, sizeof kw, "%.1f", r.power_lost_kw);
+  out << "## Failure of " << targets << "\n\n"
+      << "**" << r.affected.size() << "** assets down, **" << kw << " kW** lost, " << r.teams.size()
+      << " teams affected, " << r.survivors.size() << " survived thanks to redundancy.\n\n";
+  out << "| Hop | Asset | Class | Space | Team | Path |\n| ---: | --- | --- | --- | --- | --- |\n";
+  for (const graph::AffectedAsset& a : r.affected) {
+    std::string path = code(a.path.front());
+    for (size_t i = 0; i < a.via.size(); ++i) {
+      path += " →" + a.via[i] + "→ " + code(a.path[i + 1]);
+    }
+    out << "| " << a.hop << " | " << code(a.id) << " | " << a.asset_class << " | " << a.space << " | " << a.team
+        << " | " << path << " |\n";
+  }
+  if (!r.spaces.empty()) {
+    out << "\n### Spaces\n\n| Space | Type | Down | Stopped |\n| --- | --- | ---: | --- |\n";
+    for (const graph::SpaceImpact& s : r.spaces) {
+      out << "| " << code(s.id) << " | " << s.type << " | " << s.down << "/" << s.total << " | "
+          << (s.stopped ? "**yes**" : "no") << " |\n";
+    }
+  }
+  if (!r.teams.empty()) {
+    out << "\n### Teams\n\n| Team | Assets | On call | Chat |\n| --- | ---: | --- | --- |\n";
+    for (const graph::TeamImpact& t : r.teams) {
+      out << "| " << code(t.id) << " | " << t.assets << " | " << (t.oncall.empty() ? t.email : t.oncall) << " | "
+          << t.chat << " |\n";
+    }
+  }
+  if (!r.survivors.empty()) {
+    out << "\n### Survived thanks to redundancy\n\n| Asset | Type | Feeders down | Needs |\n| --- | --- | --- | ---: |\n";
+    for (const graph::SurvivorInfo& s : r.survivors) {
+      out << "| " << code(s.id) << " | " << s.type << " | " << s.down << " of " << s.total << " | " << s.needed
+          << " |\n";
+    }
+  }
+}
+
+} // namespace twinctl::output
