@@ -1,0 +1,105 @@
+-- The twinctl history database (`twinctl audit --history DB`), schema version 1.
+-- One file, SQLite, WAL. `audit` writes each run in one transaction; `history`
+-- and `report` read. Times are RFC 3339 UTC strings ("2026-12-02T02:00:00Z"),
+-- the run's --now. This file is compiled into twinctl (lib/history).
+PRAGMA user_version = 1;
+
+CREATE TABLE IF NOT EXISTS runs (
+  id          INTEGER PRIMARY KEY,   -- 1, 2, 3 ... in the order runs committed
+  started_at  TEXT NOT NULL,         -- the run's --now
+  site        TEXT NOT NULL,         -- twin.yaml site id
+  site_name   TEXT NOT NULL DEFAULT '',
+  twin_commit TEXT,                  -- NULL when the twin is not read from Git
+  ref         TEXT,
+  live        TEXT NOT NULL DEFAULT '', -- the --live arguments, credentials redacted, joined by ' '
+  exit_code   INTEGER NOT NULL,      -- what the audit exited with (0, 1 or 3)
+  incomplete  INTEGER NOT NULL,      -- 1 when a live source failed
+  coverage    REAL,                  -- percent of monitored assets observed; NULL without live state
+  assets      INTEGER NOT NULL,
+  critical    INTEGER NOT NULL,      -- open (unsuppressed) findings of this run by severity
+  high        INTEGER NOT NULL,
+  medium      INTEGER NOT NULL,
+  low         INTEGER NOT NULL,
+  info        INTEGER NOT NULL,
+  suppressed  INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS run_sources (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name   TEXT NOT NULL,
+  ok     INTEGER NOT NULL,
+  error  TEXT,
+  items  INTEGER,
+  PRIMARY KEY (run_id, name)
+);
+
+-- One row per finding fingerprint ever seen: its lifecycle. Descriptive columns
+-- are those of the latest sighting.
+CREATE TABLE IF NOT EXISTS findings (
+  fingerprint    TEXT PRIMARY KEY,
+  rule           TEXT NOT NULL,
+  kind           TEXT NOT NULL,      -- changed|missing|unmanaged|unobserved|stale|policy|expiry
+  severity       TEXT NOT NULL,      -- critical|high|medium|low|info
+  asset          TEXT NOT NULL DEFAULT '',
+  field          TEXT NOT NULL DEFAULT '',
+  message        TEXT NOT NULL,
+  zone           TEXT NOT NULL DEFAULT '', -- the asset's zone id
+  line           TEXT NOT NULL DEFAULT '', -- id of the space of type line that holds the asset, else its space
+  team           TEXT NOT NULL DEFAULT '', -- the owning team id
+  file           TEXT NOT NULL DEFAULT '', -- repo-relative YAML path
+  file_line      INTEGER,
+  first_seen_run INTEGER NOT NULL,
+  first_seen_at  TEXT NOT NULL,
+  last_seen_run  INTEGER NOT NULL,
+  last_seen_at   TEXT NOT NULL,
+  resolved_run   INTEGER,            -- the first run that no longer saw it; NULL while open
+  resolved_at    TEXT,
+  reopened       INTEGER NOT NULL DEFAULT 0 -- times it came back after being resolved
+);
+CREATE INDEX IF NOT EXISTS findings_open ON findings(resolved_run);
+CREATE INDEX IF NOT EXISTS findings_asset ON findings(asset);
+
+-- What each run said of each finding. state: new | open | reopened (seen by this
+-- run) or resolved (seen by the previous run, not by this one).
+CREATE TABLE IF NOT EXISTS run_findings (
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  fingerprint TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  suppressed  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, fingerprint)
+);
+
+-- Incidents of the run (rca over the assets live state shows failed), ranked.
+CREATE TABLE IF NOT EXISTS incidents (
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  rank        INTEGER NOT NULL,      -- 1 = most likely root first
+  root        TEXT NOT NULL,         -- asset id of the root cause
+  score       REAL NOT NULL,
+  affected    INTEGER NOT NULL,      -- failed assets it explains
+  explanation TEXT NOT NULL,
+  team        TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, rank)
+);
+
+-- Certificates and calibrations overdue or due soon, as of the run.
+CREATE TABLE IF NOT EXISTS due (
+  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  asset     TEXT NOT NULL,
+  kind      TEXT NOT NULL,           -- certificate | calibration
+  item      TEXT NOT NULL,           -- certificate id or sensor id
+  due_on    TEXT NOT NULL,           -- YYYY-MM-DD
+  days_left INTEGER NOT NULL         -- negative when overdue
+);
+
+-- The twin's teams at the run, for "who to contact".
+CREATE TABLE IF NOT EXISTS contacts (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  team   TEXT NOT NULL,
+  name   TEXT NOT NULL DEFAULT '',
+  lead   TEXT NOT NULL DEFAULT '',
+  email  TEXT NOT NULL DEFAULT '',
+  chat   TEXT NOT NULL DEFAULT '',
+  oncall TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, team)
+);

@@ -1,0 +1,153 @@
+#include "lib/io/sqlite.hpp"
+
+#include "lib/util/error.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace twinctl::io {
+
+Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (mode == Mode::read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty())
+      std::filesystem::create_directories(parent, ec);
+  }
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(path + ": cannot open the database: " + message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  exec("PRAGMA foreign_keys = ON");
+  if (mode == Mode::read_write_create) {
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+  }
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+void Database::fail(std::string_view what) const {
+  throw Error(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+void Database::exec(std::string_view sql) {
+  std::string text(sql);
+  char* message = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string why = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    throw Error(path_ + ": " + why);
+  }
+}
+
+Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+
+int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_)
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
+  if (sqlite3_prepare_v2(db.handle(), sql.data(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    db.fail("cannot prepare \"" + std::string(sql.substr(0, 60)) + "\"");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+
+Statement& Statement::bind(int index, int64_t value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
+    db_->fail("cannot bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
+    db_->fail("cannot bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    db_->fail("cannot bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
+    db_->fail("cannot bind");
+  return *this;
+}
+
+Statement& Statement::bind_optional(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+Statement& Statement::bind_optional(int index, const std::optional<int64_t>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW)
+    return true;
+  if (rc == SQLITE_DONE)
+    return false;
+  db_->fail("query failed");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string Statement::text(int column) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+std::optional<int64_t> Statement::optional_integer(int column) const {
+  if (is_null(column))
+    return std::nullopt;
+  return integer(column);
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (is_null(column))
+    return std::nullopt;
+  return text(column);
+}
+
+} // namespace twinctl::io
