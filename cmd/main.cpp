@@ -2,26 +2,19 @@
 // exit codes.
 #include "cmd/commands.hpp"
 #include "lib/io/git.hpp"
+#include "lib/io/versions.hpp"
 #include "lib/live/http_client.hpp"
 #include "lib/util/error.hpp"
 
 #include <CLI/CLI.hpp>
-#include <git2.h>
-#include <nlohmann/json.hpp>
-#include <yaml.h>
 
 #include <iostream>
 
 namespace {
 
 std::string version_text() {
-  int major = 0, minor = 0, rev = 0;
-  git_libgit2_version(&major, &minor, &rev);
-  return std::string("twinctl ") + TWINCTL_VERSION + "\n" + "  libgit2 " + std::to_string(major) + "." +
-         std::to_string(minor) + "." + std::to_string(rev) + "\n  libyaml " + yaml_get_version_string() +
-         "\n  nlohmann_json " + std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
-         std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." + std::to_string(NLOHMANN_JSON_VERSION_PATCH) +
-         "\n  CLI11 " + CLI11_VERSION;
+  // The libraries' versions at build time, and at run time where the shared library differs.
+  return twinctl::io::version_text(TWINCTL_VERSION) + "  CLI11 " + CLI11_VERSION;
 }
 
 } // namespace
@@ -51,6 +44,7 @@ int main(int argc, char** argv) {
   register_replay(app, g, rc);
   register_rca(app, g, rc);
   register_graph(app, g, rc);
+  register_completion(app, g, rc);
 
   try {
     app.parse(argc, argv);
