@@ -11,7 +11,7 @@
 //                        Home Assistant discovery, Homie and Sparkplug B (JSON representation) topics
 //
 // Field mappings are tables of JSON pointers per adapter, overridable by a
-// twin `Source`'s `mapping` (see the table in live_files.cpp).
+// twin `Source`'s `mapping` (see the table in mapping.cpp).
 #pragma once
 
 #include "lib/io/mqtt.hpp"

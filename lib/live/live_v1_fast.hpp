@@ -1,7 +1,7 @@
 // A fast reader of twinctl-live/v1 snapshots (simdjson), for the common case:
 // a snapshot file of 100k observations parses in a tenth of the time of the
 // general reader. It accepts only documents the general reader in
-// live_files.cpp accepts, with the same result (a test compares both); on
+// live_v1.cpp accepts, with the same result (a test compares both); on
 // anything else — an unknown key, a wrong type, a bad timestamp, a duplicate
 // key, invalid JSON — it returns nullopt and the general reader runs and
 // reports the error with its line and column.

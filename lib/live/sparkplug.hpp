@@ -1,6 +1,6 @@
 // Sparkplug B protobuf payloads (lib/live/sparkplug_b.proto) -> the JSON
 // representation the Sparkplug specification uses to show payloads, which the
-// MQTT capture reader of live_files.cpp maps to observations. One decoder for
+// MQTT capture reader (mqtt_capture.cpp) maps to observations. One decoder for
 // live MQTT and for captured base64 payloads.
 #pragma once
 
