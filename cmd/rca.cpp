@@ -56,7 +56,7 @@ int run_rca(const RcaArgs& a, const GlobalOptions& g) {
   rca::RcaOptions opts;
   opts.max_depth = a.depth;
   rca::Analyzer analyzer(graph);
-  rca::RcaResult result = analyzer.analyse(obs.evidence, focus, opts);
+  rca::RcaResult result = analyzer.analyse(obs.evidence, obs.abnormal, focus, opts);
   rca::RcaReport r = rca::describe_rca(graph, obs, result, a.assets, opts);
   r.taken_at = live.taken_at;
   r.sources = live.sources;

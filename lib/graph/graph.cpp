@@ -154,6 +154,14 @@ AssetGraph build_graph(const model::Twin& twin) {
   for (size_t s = 0; s < twin.spaces.size(); ++s) {
     g.space_parent[s] = index_of(twin.spaces, twin.spaces[s].parent);
   }
+  g.space_total.assign(twin.spaces.size(), 0);
+  for (NodeId n = 0; n < twin.assets.size(); ++n) {
+    NodeId s = g.space_of[n];
+    // Bounded by the number of spaces, in case of a parent cycle.
+    for (size_t guard = 0; s != k_no_node && guard <= g.space_parent.size(); ++guard, s = g.space_parent[s]) {
+      g.space_total[s]++;
+    }
+  }
   return g;
 }
 

@@ -55,6 +55,9 @@ struct AssetGraph {
   // each space's parent, so clusters and "lines stopped" need no string lookups.
   std::vector<NodeId> space_of;
   std::vector<NodeId> space_parent;
+  // Assets located in each space or below it (reports give down/total
+  // without scanning the twin).
+  std::vector<uint32_t> space_total;
 
   size_t nodes() const { return out.offsets.empty() ? 0 : out.offsets.size() - 1; }
   size_t edges() const { return out.targets.size(); }

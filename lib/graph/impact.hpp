@@ -13,17 +13,16 @@
 
 namespace twinctl::graph {
 
+inline constexpr uint32_t k_no_parent = 0xFFFFFFFFu;
+
+// One affected asset. Its strings (id, name, class, space, team) are the
+// twin's: FailureReport::asset() gives them, so a failure of a whole site
+// costs no string per asset until a formatter writes one.
 struct AffectedAsset {
-  std::string id;
-  std::string name;
-  std::string asset_class;
-  std::string criticality;
-  std::string space; // located_in
-  std::string team;  // owned_by
+  NodeId node = k_no_node;
   uint32_t hop = 0;
-  std::vector<std::string> path; // seed ... id
-  std::vector<std::string> via;  // the edge type of each step (path.size() - 1)
-  std::optional<double> power_kw;
+  uint32_t parent = k_no_parent;   // index in FailureReport::affected of what took it down; none for a target
+  EdgeType via = EdgeType::powers; // the relationship from that parent
 };
 
 struct SpaceImpact {
@@ -35,14 +34,14 @@ struct SpaceImpact {
   bool stopped = false; // a machine, PLC or drive in it is down
 };
 
+// A team a report routes to: the owner as assets name it, and the twin's
+// team with its contacts (nullptr when the twin has no such team).
 struct TeamImpact {
   std::string id;
-  std::string name;
-  std::string lead;
-  std::string email;
-  std::string chat;
-  std::string oncall;
-  size_t assets = 0; // affected assets it owns
+  const model::Team* team = nullptr;
+  size_t assets = 0; // affected assets it owns (simulate failure)
+  // The team's contacts; all empty when the twin has no such team.
+  const model::Team& contacts() const;
 };
 
 struct SurvivorInfo {
@@ -54,6 +53,7 @@ struct SurvivorInfo {
 };
 
 struct FailureReport {
+  const AssetGraph* graph = nullptr; // must outlive the report
   std::string site;
   std::vector<std::string> targets; // what the user failed (assets or spaces)
   PropagationOptions options;
@@ -63,12 +63,21 @@ struct FailureReport {
   std::vector<TeamImpact> teams;   // by id
   double power_lost_kw = 0;
   std::vector<SurvivorInfo> survivors; // by id
+
+  const model::Asset& asset(const AffectedAsset& a) const { return graph->asset(a.node); }
+  // The chain that took affected[i] down, as indices into `affected`: the target first, i last.
+  std::vector<uint32_t> path(size_t i) const;
+  // The same chain as asset ids, and the relationship type of each step (one fewer).
+  std::vector<std::string> path_ids(size_t i) const;
+  std::vector<std::string> path_via(size_t i) const;
 };
 
 // The team of a twin as a TeamImpact (contacts), for any report that routes to owners.
+// The twin must outlive it.
 TeamImpact team_contacts(const model::Twin& twin, const std::string& team_id);
 
-// The report of a propagation. `targets` are the names the user gave.
+// The report of a propagation. `targets` are the names the user gave. Costs
+// what the failure touches (affected assets, their spaces), not the twin's size.
 FailureReport describe_failure(const AssetGraph& g, const Propagation& p, const std::vector<std::string>& targets,
                                const PropagationOptions& opts);
 

@@ -28,7 +28,8 @@ bool edge_carries(size_t edge, double probability, uint64_t seed) {
 }
 
 Propagator::Propagator(const AssetGraph& g)
-    : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0) {}
+    : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0), m_index(g.nodes(), 0),
+      m_parent(g.nodes(), k_no_node), m_via(g.nodes(), EdgeType::powers), m_bits((g.nodes() + 63) / 64, 0) {}
 
 bool Propagator::carries(size_t edge, const PropagationOptions& opts) const {
   return edge_carries(edge, opts.probability, opts.seed);
@@ -48,34 +49,72 @@ void Propagator::touch(NodeId n) {
   }
 }
 
-Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationOptions& opts) {
+// Sorts a level of distinct nodes: std::sort when it is small, a pass over a
+// bitmap of the nodes' range when it is a large share of that range (a
+// site-wide failure), so the cost stays proportional to the level either way.
+void Propagator::sort_level(std::vector<NodeId>& level) {
+  if (level.empty()) {
+    return;
+  }
+  auto [lo, hi] = std::minmax_element(level.begin(), level.end());
+  size_t first = *lo >> 6, last = *hi >> 6;
+  if (level.size() < 64 || level.size() * 16 < last - first + 1) {
+    std::sort(level.begin(), level.end());
+    return;
+  }
+  for (NodeId n : level) {
+    m_bits[n >> 6] |= uint64_t{1} << (n & 63);
+  }
+  level.clear();
+  for (size_t w = first; w <= last; ++w) {
+    for (uint64_t b = m_bits[w]; b != 0; b &= b - 1) {
+      level.push_back(static_cast<NodeId>(w * 64 + static_cast<size_t>(__builtin_ctzll(b))));
+    }
+    m_bits[w] = 0;
+  }
+}
+
+const std::vector<NodeId>& Propagator::sample(NodeId seed, const PropagationOptions& opts) {
+  spread({seed}, opts, nullptr);
+  return m_failed;
+}
+
+// The propagation itself. With `p`, levels are taken in id order and every
+// failure is recorded with its hop and parent; without, only m_failed is
+// filled (the same set: the order within a level changes no outcome).
+void Propagator::spread(std::vector<NodeId> level, const PropagationOptions& opts, Propagation* p) {
   reset();
-  Propagation p;
-  std::vector<NodeId> sorted = seeds;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  // (node, only its POWERS edges): a node that lost its network first and its
-  // power later is expanded a second time, along POWERS only.
-  std::vector<std::pair<NodeId, bool>> level;
-  for (NodeId s : sorted) {
+  m_failed.clear();
+  auto add = [&](NodeId v, uint32_t hop, NodeId parent, EdgeType via) {
+    if (!p) {
+      m_failed.push_back(v);
+      return;
+    }
+    m_index[v] = static_cast<uint32_t>(p->failed.size());
+    p->failed.push_back(v);
+    p->hop.push_back(hop);
+    p->parent.push_back(parent);
+    p->parent_index.push_back(parent == k_no_node ? 0xFFFFFFFFu : m_index[parent]);
+    p->via.push_back(via);
+  };
+  for (NodeId s : level) {
     touch(s);
     m_state[s] = k_dead;
     m_hop[s] = 0;
-    level.push_back({s, false});
-    p.failed.push_back(s);
-    p.hop.push_back(0);
-    p.parent.push_back(k_no_node);
-    p.via.push_back(EdgeType::powers);
+    add(s, 0, k_no_node, EdgeType::powers);
   }
   // Level by level, each level in id order: the hop is the shortest number of
-  // edges, and the parent is the feeder whose failure tipped the node over.
+  // edges, and the parent is the feeder whose failure tipped the node over. A
+  // node in a level with an earlier hop lost its network first and its power
+  // now: it is expanded a second time, along POWERS only.
+  std::vector<NodeId> next;
   for (uint32_t hop = 0; !level.empty(); ++hop) {
     if (opts.max_depth >= 0 && hop >= static_cast<uint32_t>(opts.max_depth)) {
       break;
     }
-    std::vector<std::pair<NodeId, bool>> next;
-    std::vector<std::tuple<NodeId, NodeId, EdgeType>> fresh; // (node, parent, via), first failures
-    for (const auto& [u, powers_only] : level) {
+    next.clear();
+    for (NodeId u : level) {
+      bool powers_only = m_hop[u] != hop;
       for (size_t e = m_g.out.begin(u); e < m_g.out.end(u); ++e) {
         NodeId v = m_g.out.targets[e];
         EdgeType type = m_g.out.types[e];
@@ -92,25 +131,34 @@ Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationO
           continue;
         }
         if (m_state[v] == k_up) {
-          fresh.emplace_back(v, u, type);
           m_hop[v] = hop + 1;
-          next.push_back({v, false});
+          m_parent[v] = u;
+          m_via[v] = type;
+          next.push_back(v);
         } else if (m_hop[v] != hop + 1) {
-          next.push_back({v, true}); // failed earlier, lost power now
+          next.push_back(v); // failed earlier, lost power now
         }
         m_state[v] = powers ? k_dead : k_cut;
       }
     }
-    std::sort(fresh.begin(), fresh.end());
-    for (const auto& [v, from, via] : fresh) {
-      p.failed.push_back(v);
-      p.hop.push_back(hop + 1);
-      p.parent.push_back(from);
-      p.via.push_back(via);
+    if (p) {
+      sort_level(next);
     }
-    std::sort(next.begin(), next.end());
-    level = std::move(next);
+    for (NodeId v : next) {
+      if (m_hop[v] == hop + 1) {
+        add(v, hop + 1, m_parent[v], m_via[v]);
+      }
+    }
+    level.swap(next);
   }
+}
+
+Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationOptions& opts) {
+  Propagation p;
+  std::vector<NodeId> level = seeds;
+  std::sort(level.begin(), level.end());
+  level.erase(std::unique(level.begin(), level.end()), level.end());
+  spread(std::move(level), opts, &p);
   // Survivors: touched by a failed feeder, kept up by redundancy.
   for (NodeId n : m_touched) {
     if (m_state[n] != k_up) {

@@ -37,6 +37,7 @@ struct Propagation {
   std::vector<NodeId> failed;
   std::vector<uint32_t> hop;
   std::vector<NodeId> parent;
+  std::vector<uint32_t> parent_index; // index in `failed` of parent[i]; 0xFFFFFFFF for a seed
   std::vector<EdgeType> via;
   std::vector<Survivor> survivors; // sorted by node
 };
@@ -48,18 +49,29 @@ public:
   explicit Propagator(const AssetGraph& g);
   // Every node that fails when `seeds` fail. Duplicate seeds count once.
   Propagation run(const std::vector<NodeId>& seeds, const PropagationOptions& opts);
+  // The same failed set, without hops, parents, order or survivors: for
+  // drawing many outcomes of the model fast (RCA's sampled likelihood). The
+  // result is valid until the next call.
+  const std::vector<NodeId>& sample(NodeId seed, const PropagationOptions& opts);
 
 private:
   enum State : uint8_t { k_up = 0, k_cut = 1, k_dead = 2 }; // cut: lost network or data, still powered
   bool carries(size_t edge, const PropagationOptions& opts) const;
   void reset();
   void touch(NodeId n);
+  void sort_level(std::vector<NodeId>& level);
+  void spread(std::vector<NodeId> level, const PropagationOptions& opts, Propagation* p);
 
   const AssetGraph& m_g;
   std::vector<std::array<uint16_t, k_edge_types>> m_down; // failed feeders per type
   std::vector<uint8_t> m_state;
   std::vector<uint32_t> m_hop;
+  std::vector<uint32_t> m_index;   // position in Propagation::failed
+  std::vector<NodeId> m_parent;    // the feeder that tipped the node over, this run
+  std::vector<EdgeType> m_via;
+  std::vector<uint64_t> m_bits;    // scratch bitmap, all zero between uses
   std::vector<NodeId> m_touched;
+  std::vector<NodeId> m_failed; // sample()'s result
 };
 
 // True when edge `edge` (an index into g.out) carries failures under (probability, seed).

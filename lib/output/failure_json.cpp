@@ -8,13 +8,14 @@ namespace twinctl::output {
 namespace {
 
 nlohmann::json team_json(const graph::TeamImpact& t) {
+  const model::Team& c = t.contacts();
   nlohmann::json j;
   j["id"] = t.id;
-  j["name"] = t.name;
-  j["lead"] = t.lead;
-  j["email"] = t.email;
-  j["chat"] = t.chat;
-  j["oncall"] = t.oncall;
+  j["name"] = c.name;
+  j["lead"] = c.lead;
+  j["email"] = c.email;
+  j["chat"] = c.chat;
+  j["oncall"] = c.oncall;
   return j;
 }
 
@@ -42,17 +43,18 @@ nlohmann::json failure_json(const graph::FailureReport& r) {
   }
   s["survivors"] = r.survivors.size();
   nlohmann::json& affected = j["affected"] = nlohmann::json::array();
-  for (const graph::AffectedAsset& a : r.affected) {
+  for (size_t i = 0; i < r.affected.size(); ++i) {
+    const model::Asset& a = r.asset(r.affected[i]);
     nlohmann::json x;
     x["asset"] = a.id;
     x["name"] = a.name;
     x["class"] = a.asset_class;
     x["criticality"] = a.criticality;
-    x["space"] = a.space;
-    x["team"] = a.team;
-    x["hop"] = a.hop;
-    x["path"] = a.path;
-    x["via"] = a.via;
+    x["space"] = a.located_in;
+    x["team"] = a.owned_by;
+    x["hop"] = r.affected[i].hop;
+    x["path"] = r.path_ids(i);
+    x["via"] = r.path_via(i);
     x["power_kw"] = a.power_kw ? nlohmann::json(*a.power_kw) : nlohmann::json();
     affected.push_back(std::move(x));
   }

@@ -22,13 +22,18 @@ void write_failure_markdown(std::ostream& out, const graph::FailureReport& r) {
       << "**" << r.affected.size() << "** assets down, **" << kw << " kW** lost, " << r.teams.size()
       << " teams affected, " << r.survivors.size() << " survived thanks to redundancy.\n\n";
   out << "| Hop | Asset | Class | Space | Team | Path |\n| ---: | --- | --- | --- | --- | --- |\n";
-  for (const graph::AffectedAsset& a : r.affected) {
-    std::string path = code(a.path.front());
-    for (size_t i = 0; i < a.via.size(); ++i) {
-      path += " →" + a.via[i] + "→ " + code(a.path[i + 1]);
+  for (size_t i = 0; i < r.affected.size(); ++i) {
+    const model::Asset& a = r.asset(r.affected[i]);
+    std::string path;
+    for (uint32_t at : r.path(i)) {
+      const graph::AffectedAsset& step = r.affected[at];
+      if (step.parent != graph::k_no_parent) {
+        path += std::string(" →") + graph::to_string(step.via) + "→ ";
+      }
+      path += code(r.asset(step).id);
     }
-    out << "| " << a.hop << " | " << code(a.id) << " | " << a.asset_class << " | " << a.space << " | " << a.team
-        << " | " << path << " |\n";
+    out << "| " << r.affected[i].hop << " | " << code(a.id) << " | " << a.asset_class << " | " << a.located_in
+        << " | " << a.owned_by << " | " << path << " |\n";
   }
   if (!r.spaces.empty()) {
     out << "\n### Spaces\n\n| Space | Type | Down | Stopped |\n| --- | --- | ---: | --- |\n";
@@ -40,8 +45,9 @@ void write_failure_markdown(std::ostream& out, const graph::FailureReport& r) {
   if (!r.teams.empty()) {
     out << "\n### Teams\n\n| Team | Assets | On call | Chat |\n| --- | ---: | --- | --- |\n";
     for (const graph::TeamImpact& t : r.teams) {
-      out << "| " << code(t.id) << " | " << t.assets << " | " << (t.oncall.empty() ? t.email : t.oncall) << " | "
-          << t.chat << " |\n";
+      const model::Team& c = t.contacts();
+      out << "| " << code(t.id) << " | " << t.assets << " | " << (c.oncall.empty() ? c.email : c.oncall) << " | "
+          << c.chat << " |\n";
     }
   }
   if (!r.survivors.empty()) {

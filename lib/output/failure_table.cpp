@@ -14,10 +14,14 @@ std::string kw(double v) {
   return buf;
 }
 
-std::string path_text(const graph::AffectedAsset& a) {
-  std::string s = a.path.front();
-  for (size_t i = 0; i < a.via.size(); ++i) {
-    s += " -" + a.via[i] + "-> " + a.path[i + 1];
+std::string path_text(const graph::FailureReport& r, size_t i) {
+  std::string s;
+  for (uint32_t at : r.path(i)) {
+    const graph::AffectedAsset& step = r.affected[at];
+    if (step.parent != graph::k_no_parent) {
+      s += std::string(" -") + graph::to_string(step.via) + "-> ";
+    }
+    s += r.asset(step).id;
   }
   return s;
 }
@@ -72,8 +76,9 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
       << r.teams.size() << (r.teams.size() == 1 ? " team" : " teams") << " affected; " << r.survivors.size()
       << " survived thanks to redundancy\n\n";
   std::vector<std::vector<std::string>> rows{{"HOP", "ASSET", "CLASS", "SPACE", "TEAM", "PATH"}};
-  for (const graph::AffectedAsset& a : r.affected) {
-    rows.push_back({std::to_string(a.hop), a.id, a.asset_class, a.space, a.team, path_text(a)});
+  for (size_t i = 0; i < r.affected.size(); ++i) {
+    const model::Asset& a = r.asset(r.affected[i]);
+    rows.push_back({std::to_string(r.affected[i].hop), a.id, a.asset_class, a.located_in, a.owned_by, path_text(r, i)});
   }
   out << columns(rows);
   std::string classes;
@@ -94,8 +99,9 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
     out << "\nTeams to call:\n";
     std::vector<std::vector<std::string>> t;
     for (const graph::TeamImpact& tm : r.teams) {
+      const model::Team& c = tm.contacts();
       t.push_back({"  " + tm.id, std::to_string(tm.assets) + (tm.assets == 1 ? " asset" : " assets"),
-                   tm.oncall.empty() ? tm.email : tm.oncall, tm.chat});
+                   c.oncall.empty() ? c.email : c.oncall, c.chat});
     }
     out << columns(t);
   }

@@ -9,7 +9,8 @@ nlohmann::json team_of(const graph::TeamImpact& t) {
   if (t.id.empty()) {
     return nullptr;
   }
-  return {{"id", t.id}, {"name", t.name}, {"lead", t.lead}, {"email", t.email}, {"chat", t.chat}, {"oncall", t.oncall}};
+  const model::Team& c = t.contacts();
+  return {{"id", t.id}, {"name", c.name}, {"lead", c.lead}, {"email", c.email}, {"chat", c.chat}, {"oncall", c.oncall}};
 }
 
 nlohmann::json candidate_json(const rca::CandidateView& c) {

@@ -14,7 +14,8 @@ std::string owner(const graph::TeamImpact& t) {
     return "";
   }
   std::string s = code(t.id);
-  for (const std::string* w : {&t.oncall, &t.email, &t.chat}) {
+  const model::Team& c = t.contacts();
+  for (const std::string* w : {&c.oncall, &c.email, &c.chat}) {
     if (!w->empty()) {
       s += " " + *w;
     }

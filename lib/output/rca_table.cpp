@@ -24,7 +24,8 @@ std::string path_text(const rca::ExplainedView& e) {
 
 std::string contact(const graph::TeamImpact& t) {
   std::string s = t.id;
-  for (const std::string* w : {&t.oncall, &t.email, &t.chat}) {
+  const model::Team& c = t.contacts();
+  for (const std::string* w : {&c.oncall, &c.email, &c.chat}) {
     if (!w->empty()) {
       s += ", " + *w;
     }

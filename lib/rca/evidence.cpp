@@ -115,6 +115,7 @@ Observations observe(const AssetGraph& g, const model::LiveSnapshot* live, const
     o.alerting += e == Evidence::alerting ? 1 : 0;
     o.healthy += e == Evidence::healthy ? 1 : 0;
   }
+  o.abnormal = abnormal_nodes(o.evidence);
   return o;
 }
 

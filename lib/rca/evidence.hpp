@@ -14,6 +14,7 @@ namespace twinctl::rca {
 
 struct Observations {
   std::vector<Evidence> evidence; // one per node
+  std::vector<graph::NodeId> abnormal; // abnormal_nodes(evidence): failed or alerting, by node
   size_t failed = 0;   // live status fault/offline (or online: false)
   size_t alerting = 0; // active alerts of severity warning or critical
   size_t healthy = 0;

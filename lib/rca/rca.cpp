@@ -26,6 +26,14 @@ constexpr double k_floor = 1e-4;
 constexpr uint32_t k_refine_extra_hops = 2;
 // A root another root takes down at least this likely shares its incident.
 constexpr float k_shared = 0.3f;
+// Sampled likelihood: outcomes drawn per contender, their seeds (apart from
+// any seed a user or benchmark propagates with), contenders per ranking, and
+// the footprint beyond which a candidate keeps its per-asset score (sampling
+// costs K times the footprint).
+constexpr size_t k_samples = 256;
+constexpr uint64_t k_sample_seed = 0x5CA1AB1E00000000ULL;
+constexpr size_t k_contenders = 8;
+constexpr size_t k_sample_max_footprint = 512;
 
 struct Likelihood {
   double if_failed;
@@ -59,6 +67,16 @@ struct Analyzer::Scored {
 
 bool abnormal(Evidence e) { return e == Evidence::alerting || e == Evidence::failed; }
 
+std::vector<NodeId> abnormal_nodes(const std::vector<Evidence>& evidence) {
+  std::vector<NodeId> out;
+  for (NodeId n = 0; n < evidence.size(); ++n) {
+    if (abnormal(evidence[n])) {
+      out.push_back(n);
+    }
+  }
+  return out;
+}
+
 const char* to_string(Evidence e) {
   switch (e) {
   case Evidence::unknown:
@@ -76,21 +94,32 @@ const char* to_string(Evidence e) {
 }
 
 Analyzer::Analyzer(const AssetGraph& g)
-    : m_g(g), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_fd(g.nodes(), 0), m_parent(g.nodes(), graph::k_no_node),
-      m_via(g.nodes(), EdgeType::powers), m_fcur(g.nodes(), 0) {}
+    : m_g(g), m_forced(g.nodes(), 0), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_fd(g.nodes(), 0),
+      m_parent(g.nodes(), graph::k_no_node), m_via(g.nodes(), EdgeType::powers), m_fcur(g.nodes(), 0), m_sampler(g) {}
 
-void Analyzer::begin(const std::vector<Evidence>& evidence, const RcaOptions& opts) {
+void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal_in,
+                     const std::vector<NodeId>& focus, const RcaOptions& opts) {
   m_ev = &evidence;
   m_opts = opts;
   for (NodeId n : m_fcur_touched) {
     m_fcur[n] = 0;
   }
   m_fcur_touched.clear();
-  m_abnormal_nodes.clear();
-  for (NodeId n = 0; n < evidence.size(); ++n) {
-    if (abnormal(evidence[n])) {
-      m_abnormal_nodes.push_back(n);
+  for (NodeId n : m_forced_nodes) {
+    m_forced[n] = 0;
+  }
+  m_forced_nodes.clear();
+  // The user's word that a focus asset failed counts as an observation.
+  for (NodeId n : focus) {
+    if (!abnormal(evidence[n]) && !m_forced[n]) {
+      m_forced[n] = 1;
+      m_forced_nodes.push_back(n);
     }
+  }
+  m_abnormal_nodes = abnormal_in;
+  if (!m_forced_nodes.empty()) {
+    m_abnormal_nodes.insert(m_abnormal_nodes.end(), m_forced_nodes.begin(), m_forced_nodes.end());
+    std::sort(m_abnormal_nodes.begin(), m_abnormal_nodes.end());
   }
   m_abnormal_total = m_abnormal_nodes.size();
   // The most one abnormal asset can add to a score: bounds what is left to gain.
@@ -137,7 +166,7 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) {
 }
 
 double Analyzer::llr(NodeId v, double f_before, double f_after) const {
-  Likelihood l = likelihood((*m_ev)[v], m_opts);
+  Likelihood l = likelihood(ev(v), m_opts);
   if (l.if_failed == l.if_ok) {
     return 0;
   }
@@ -172,7 +201,7 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
       m_fd[v] = 0.0f;
       continue;
     }
-    abnormal_seen += abnormal((*m_ev)[v]) ? 1 : 0;
+    abnormal_seen += abnormal(ev(v)) ? 1 : 0;
     double before = m_fcur[v];
     score += llr(v, before, 1 - (1 - before) * (1 - f));
     if (threshold > k_neg_inf &&
@@ -218,6 +247,53 @@ double Analyzer::refine(NodeId c, std::vector<Reach>* reach) {
   return score;
 }
 
+// The log-likelihood ratio of c as the only root, estimated by running the
+// forward model (simulate failure's propagation, each edge carrying with
+// p_prop) k_samples times with fixed seeds: log of the mean, over outcomes, of
+// the product of P(observation | failed) / P(observation | fine) over the
+// assets that failed. Candidates share the seeds, so they are compared on the
+// same draws. `fallback` (the per-asset score) when the footprint is large.
+double Analyzer::sampled(NodeId c, double fallback) {
+  graph::PropagationOptions po;
+  po.max_depth = m_opts.max_depth;
+  po.probability = m_opts.p_prop;
+  std::vector<double> s(k_samples, 0.0);
+  for (size_t k = 0; k < k_samples; ++k) {
+    po.seed = k_sample_seed + k;
+    const std::vector<NodeId>& failed = m_sampler.sample(c, po);
+    if (failed.size() > k_sample_max_footprint) {
+      return fallback;
+    }
+    for (NodeId v : failed) {
+      Likelihood l = likelihood(ev(v), m_opts);
+      s[k] += std::log(l.if_failed / l.if_ok);
+    }
+    if (m_opts.p_prop >= 1) { // every draw is the same
+      s.resize(1);
+      break;
+    }
+  }
+  double top = *std::max_element(s.begin(), s.end());
+  double sum = 0;
+  for (double x : s) {
+    sum += std::exp(x - top);
+  }
+  return top + std::log(sum / static_cast<double>(s.size()));
+}
+
+// The first n candidates scored again by sampling and put in that order (best
+// first, then by node); the others stay behind them.
+void Analyzer::rerank(std::vector<Candidate>& ranked, size_t n) {
+  n = std::min(n, ranked.size());
+  for (size_t i = 0; i < n; ++i) {
+    ranked[i].score = sampled(ranked[i].node, ranked[i].score);
+  }
+  std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n),
+                   [](const Candidate& a, const Candidate& b) {
+                     return a.score != b.score ? a.score > b.score : a.node < b.node;
+                   });
+}
+
 // Every asset upstream of `from` (within max_depth), and `from` itself. The
 // walk does not pass through an asset a live source reports healthy: a
 // failure could not have travelled through it.
@@ -236,7 +312,7 @@ std::vector<NodeId> Analyzer::candidates_of(const std::vector<NodeId>& from) {
   }
   for (size_t i = 0; i < out.size(); ++i) {
     NodeId v = out[i];
-    if ((i >= from.size() && (*m_ev)[v] == Evidence::healthy) ||
+    if ((i >= from.size() && ev(v) == Evidence::healthy) ||
         (m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth))) {
       continue;
     }
@@ -265,7 +341,7 @@ std::vector<Analyzer::Scored> Analyzer::score_all(const std::vector<NodeId>& can
     }
     Scored x{c, s, {}};
     for (const Reach& r : reach) {
-      if (abnormal((*m_ev)[r.node]) && x.reached.size() < k_reached_cap) {
+      if (abnormal(ev(r.node)) && x.reached.size() < k_reached_cap) {
         x.reached.push_back(r.node);
       }
     }
@@ -328,7 +404,7 @@ Candidate Analyzer::describe(NodeId c, double score) {
   out.node = c;
   out.score = score;
   for (const Reach& r : reach) {
-    Evidence e = (*m_ev)[r.node];
+    Evidence e = ev(r.node);
     if (abnormal(e)) {
       Explained x{r.node, {}, {}, r.f};
       for (NodeId at = r.node; at != graph::k_no_node; at = m_parent[at]) {
@@ -412,7 +488,7 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       if (auto ri = root_index.find(x.node); ri != root_index.end() && ri->second != i && x.f >= k_shared) {
         uf[find_set(uf, i)] = find_set(uf, ri->second);
       }
-      if (!abnormal((*m_ev)[x.node])) {
+      if (!abnormal(ev(x.node))) {
         continue;
       }
       auto [it, fresh] = owner.try_emplace(x.node, i, x.f);
@@ -480,6 +556,11 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
     for (size_t k = 0; k < others[i].size() && inc.ranked.size() < std::max(m_opts.top, inc.roots.size()); ++k) {
       inc.ranked.push_back(describe(others[i][k].first, others[i][k].second));
     }
+    if (inc.roots.size() == 1) {
+      // One root: the contenders are weighed again by sampling, and the best is the root.
+      rerank(inc.ranked, inc.ranked.size());
+      inc.roots = {inc.ranked.front().node};
+    }
     softmax_shares(inc.ranked);
     r.incidents.push_back(std::move(inc));
   }
@@ -490,22 +571,15 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
   // Abnormal assets no root took down.
   for (NodeId n : m_abnormal_nodes) {
     if (!owner.count(n) && wanted({n})) {
-      ((*m_ev)[n] == Evidence::failed ? r.isolated : r.unexplained).push_back(n);
+      (ev(n) == Evidence::failed ? r.isolated : r.unexplained).push_back(n);
     }
   }
   std::sort(r.isolated.begin(), r.isolated.end());
 }
 
-RcaResult Analyzer::analyse(const std::vector<Evidence>& evidence, const std::vector<NodeId>& focus,
-                            const RcaOptions& opts) {
-  // The user's word that a focus asset failed counts as an observation.
-  std::vector<Evidence> ev = evidence;
-  for (NodeId n : focus) {
-    if (!abnormal(ev[n])) {
-      ev[n] = Evidence::failed;
-    }
-  }
-  begin(ev, opts);
+RcaResult Analyzer::analyse(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal_set,
+                            const std::vector<NodeId>& focus, const RcaOptions& opts) {
+  begin(evidence, abnormal_set, focus, opts);
   RcaResult r;
   r.abnormal = m_abnormal_nodes.size();
   // Candidates of every abnormal asset, also with a focus: an incident is the
@@ -520,7 +594,7 @@ RcaResult Analyzer::analyse(const std::vector<Evidence>& evidence, const std::ve
 }
 
 std::vector<Candidate> Analyzer::rank(const std::vector<Evidence>& evidence, const RcaOptions& opts) {
-  begin(evidence, opts);
+  begin(evidence, abnormal_nodes(evidence), {}, opts);
   std::vector<Scored> scored = score_all(candidates_of(m_abnormal_nodes));
   std::vector<Candidate> out;
   out.reserve(scored.size());
@@ -530,6 +604,7 @@ std::vector<Candidate> Analyzer::rank(const std::vector<Evidence>& evidence, con
     c.score = s.score;
     out.push_back(std::move(c));
   }
+  rerank(out, std::max(k_contenders, m_opts.top));
   return out;
 }
 

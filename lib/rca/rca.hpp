@@ -11,10 +11,14 @@
 // most max_depth hops upstream of an abnormal one, observed or not, so a
 // silent root with no sensors is found when its dependents fail together.
 // Several roots are chosen greedily while one more root explains more than
-// it costs (root_penalty). Pure and deterministic.
+// it costs (root_penalty). The contenders of an incident (and of `rank`) are
+// then scored again by sampling the forward model itself: failures that
+// travel together (a branch that did not fail keeps its whole subtree up) are
+// what the per-asset score cannot see. Pure and deterministic (fixed seeds).
 #pragma once
 
 #include "lib/graph/graph.hpp"
+#include "lib/graph/propagate.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -36,6 +40,9 @@ enum class Evidence : uint8_t {
 
 bool abnormal(Evidence e);
 const char* to_string(Evidence e);
+// The abnormal nodes of `evidence` (alerting or failed), by node: a scan of
+// the whole twin, to be done once per observation, not per incident.
+std::vector<NodeId> abnormal_nodes(const std::vector<Evidence>& evidence);
 
 struct RcaOptions {
   int max_depth = -1;         // hops between a root and what it explains; -1 = unlimited
@@ -79,11 +86,18 @@ struct RcaResult {
 
 // Analyses the evidence (one entry per node). With `focus` empty every
 // abnormal asset is analysed (`rca --all`); otherwise only the incidents
-// that hold a focus asset (focus assets count as failed).
+// that hold a focus asset (focus assets count as failed). `abnormal_set` is
+// abnormal_nodes(evidence), indexed once by the caller: the analysis then
+// costs what the incident touches, not the size of the twin.
 class Analyzer {
 public:
   explicit Analyzer(const AssetGraph& g);
-  RcaResult analyse(const std::vector<Evidence>& evidence, const std::vector<NodeId>& focus, const RcaOptions& opts);
+  RcaResult analyse(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal_set,
+                    const std::vector<NodeId>& focus, const RcaOptions& opts);
+  // The same, indexing the abnormal assets itself (a scan of the twin).
+  RcaResult analyse(const std::vector<Evidence>& evidence, const std::vector<NodeId>& focus, const RcaOptions& opts) {
+    return analyse(evidence, abnormal_nodes(evidence), focus, opts);
+  }
   // Candidates with their scores, best first (no root selection): what the
   // accuracy benchmark ranks.
   std::vector<Candidate> rank(const std::vector<Evidence>& evidence, const RcaOptions& opts);
@@ -98,7 +112,12 @@ private:
   double refine(NodeId c, std::vector<Reach>* reach);
   float failure_chance(NodeId v, uint32_t hop);
   double llr(NodeId v, double f_before, double f_after) const;
-  void begin(const std::vector<Evidence>& evidence, const RcaOptions& opts);
+  double sampled(NodeId c, double fallback);
+  void rerank(std::vector<Candidate>& ranked, size_t n);
+  void begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal,
+             const std::vector<NodeId>& focus, const RcaOptions& opts);
+  // What is known of v: the evidence, or failed for a focus asset (the user's word).
+  Evidence ev(NodeId v) const { return m_forced[v] ? Evidence::failed : (*m_ev)[v]; }
   std::vector<NodeId> candidates_of(const std::vector<NodeId>& from);
   std::vector<Scored> score_all(const std::vector<NodeId>& cands);
   std::vector<NodeId> choose_roots(std::vector<Scored>& scored);
@@ -112,6 +131,8 @@ private:
   size_t m_abnormal_total = 0;
   double m_best_gain = 0;
   std::vector<NodeId> m_abnormal_nodes;
+  std::vector<uint8_t> m_forced; // focus assets not otherwise abnormal
+  std::vector<NodeId> m_forced_nodes;
   uint32_t m_gen = 0;
   std::vector<uint32_t> m_stamp;
   std::vector<uint32_t> m_hop;
@@ -122,6 +143,7 @@ private:
   std::vector<NodeId> m_queue;
   std::vector<float> m_fcur; // failure chance under the roots chosen so far
   std::vector<NodeId> m_fcur_touched;
+  graph::Propagator m_sampler;
 };
 
 } // namespace twinctl::rca

@@ -25,9 +25,10 @@ std::string plural(size_t n, const char* one, const char* many) {
 }
 
 std::string contact_line(const graph::TeamImpact& t) {
-  std::string who = t.name.empty() ? t.id : t.name + " (" + t.id + ")";
+  const model::Team& c = t.contacts();
+  std::string who = c.name.empty() ? t.id : c.name + " (" + t.id + ")";
   std::vector<std::string> ways;
-  for (const std::string* w : {&t.oncall, &t.lead, &t.email, &t.chat}) {
+  for (const std::string* w : {&c.oncall, &c.lead, &c.email, &c.chat}) {
     if (!w->empty()) {
       ways.push_back(*w);
     }

@@ -139,10 +139,10 @@ TEST_CASE("graph::Propagator::run", "[graph]") {
     graph::Propagation p = fail(g, {"feed"});
     graph::FailureReport r = graph::describe_failure(g, p, {"feed"}, {});
     REQUIRE(r.affected.size() == 4);
-    CHECK(r.affected[3].id == "hmi");
+    CHECK(r.asset(r.affected[3]).id == "hmi");
     CHECK(r.affected[3].hop == 3);
-    CHECK(r.affected[3].path == std::vector<std::string>{"feed", "ups", "plc", "hmi"});
-    CHECK(r.affected[3].via == std::vector<std::string>{"POWERS", "POWERS", "FEEDS_DATA"});
+    CHECK(r.path_ids(3) == std::vector<std::string>{"feed", "ups", "plc", "hmi"});
+    CHECK(r.path_via(3) == std::vector<std::string>{"POWERS", "POWERS", "FEEDS_DATA"});
   }
 
   SECTION("a propagation probability is deterministic per seed") {
@@ -185,7 +185,7 @@ TEST_CASE("graph::describe_failure", "[graph]") {
     CHECK(r.spaces[0].total == 3);
     CHECK(r.spaces[0].stopped);
     REQUIRE(r.teams.size() == 1);
-    CHECK(r.teams[0].oncall == "+1-555-0100");
+    CHECK(r.teams[0].contacts().oncall == "+1-555-0100");
     CHECK(r.teams[0].assets == 2);
   }
   SECTION("a space fails every asset in it") {

@@ -180,7 +180,7 @@ TEST_CASE("rca::describe_rca", "[rca]") {
   const rca::IncidentView& inc = rep.incidents[0];
   CHECK(inc.id == "INC-1");
   CHECK(inc.roots == std::vector<std::string>{"ups"});
-  CHECK(inc.candidates[0].team.oncall == "+1-555-0100");
+  CHECK(inc.candidates[0].team.contacts().oncall == "+1-555-0100");
   CHECK(inc.candidates[0].explains[0].path == std::vector<std::string>{"ups", "plc"});
   bool silent_step = false;
   for (const std::string& s : inc.steps) {
