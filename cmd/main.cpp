@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   register_replay(app, g, rc);
   register_rca(app, g, rc);
   register_graph(app, g, rc);
+  register_report(app, g, rc);
 
   try {
     app.parse(argc, argv);

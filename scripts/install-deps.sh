@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev openssl libsqlite3-dev
   python3 python3-jsonschema python3-yaml man-db
   shellcheck nodejs graphviz
+  chromium python3-websocket
 )
 
 missing=()
