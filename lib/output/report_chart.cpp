@@ -189,6 +189,10 @@ std::string churn_chart_svg(const report::AuditReport& r) {
     const report::TrendPoint& p = r.trend[i];
     double x = f.x(i) - w / 2;
     std::string when = "Run " + std::to_string(p.run) + ", " + p.date + ": ";
+    if (p.first_run) {
+      s += "<text x=\"" + num(f.x(i) + 4) + "\" y=\"" + num(y(0) - 6) + "\" text-anchor=\"start\">first run (all new)</text>";
+      continue; // everything is new at the first run: a bar would flatten the others
+    }
     if (p.new_count > 0) {
       s += "<rect class=\"new\" x=\"" + num(x) + "\" y=\"" + num(y(double(p.new_count))) + "\" width=\"" + num(w) +
            "\" height=\"" + num(y(0) - y(double(p.new_count))) + "\" data-run=\"" + std::to_string(p.run) +

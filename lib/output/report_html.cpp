@@ -18,6 +18,9 @@ constexpr size_t k_due_cap = 100;
 constexpr model::Severity k_order[] = {model::Severity::critical, model::Severity::high, model::Severity::medium,
                                        model::Severity::low, model::Severity::info};
 
+// Column heads of the breakdown tables, indexed by int(Severity); the full name is the title.
+constexpr const char* k_short[] = {"info", "low", "med", "high", "crit"};
+
 const char* k_css = R"css(
 :root{--fg:#1f2937;--muted:#4b5563;--line:#d1d5db;--soft:#f3f4f6;--accent:#0f4c81;
 --critical:#991b1b;--high:#c2410c;--medium:#a16207;--low:#1d4ed8;--info:#4b5563}
@@ -45,12 +48,14 @@ text-align:center;border:1px solid currentColor;-webkit-print-color-adjust:exact
 table{border-collapse:collapse;width:100%;margin:4px 0 8px;font-size:.92em}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{background:var(--soft);font-weight:600}
+tbody th{background:none;white-space:nowrap}
+table.narrow{width:auto;min-width:50%}
 thead{display:table-header-group}
 tr{break-inside:avoid}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.zero{color:#9ca3af}
 .msg{max-width:34em;overflow-wrap:anywhere}
-.grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 24px}
+.grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 28px}
 .more{color:var(--muted);font-style:italic}
 .none{color:var(--muted)}
 figure{margin:8px 0 16px;break-inside:avoid}
@@ -241,7 +246,7 @@ void group_table(std::string& o, const char* title, const char* column, const st
   o += std::string("<table><thead><tr><th scope=\"col\">") + column + "</th>";
   for (model::Severity s : k_order) {
     o += std::string("<th scope=\"col\" class=\"n\" title=\"") + model::to_string(s) + "\">" +
-         std::string(model::to_string(s)).substr(0, 4) + "</th>";
+         k_short[size_t(s)] + "</th>";
   }
   o += "<th scope=\"col\" class=\"n\">Total</th></tr></thead><tbody>";
   size_t shown = 0;
@@ -259,7 +264,7 @@ void group_table(std::string& o, const char* title, const char* column, const st
 
 void breakdowns(std::string& o, const report::AuditReport& r) {
   o += "<section aria-labelledby=\"s-groups\"><h2 id=\"s-groups\">Open findings by severity, zone, line and team</h2>";
-  o += "<table><thead><tr><th scope=\"col\">Severity</th><th scope=\"col\" class=\"n\">Open</th>"
+  o += "<table class=\"narrow\"><thead><tr><th scope=\"col\">Severity</th><th scope=\"col\" class=\"n\">Open</th>"
        "<th scope=\"col\">Share</th></tr></thead><tbody>";
   for (model::Severity s : k_order) {
     int64_t n = r.open[size_t(s)];
@@ -302,7 +307,7 @@ void findings(std::string& o, const report::AuditReport& r) {
     for (; shown < r.oldest.size() && shown < k_oldest_cap; ++shown) {
       const report::OpenFinding& of = r.oldest[shown];
       const report::FindingRecord& f = of.finding;
-      o += "<tr>" + n_cell(of.days_open) + "<td>" + sev_badge(f.severity) + "</td><td>" + esc(f.rule) + "</td><td>" +
+      o += "<tr><td class=\"n\">" + std::to_string(of.days_open) + "</td><td>" + sev_badge(f.severity) + "</td><td>" + esc(f.rule) + "</td><td>" +
            or_dash(f.asset) + "</td><td class=\"msg\">" + esc(f.message) +
            (f.reopened > 0 ? " <em>(reopened " + plural(f.reopened, "time", "times") + ")</em>" : "") +
            "</td><td>" + or_dash(f.team) + "</td><td>" + where(f) + "</td></tr>";

@@ -152,8 +152,11 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
     p.resolved_count = h.resolved_count;
     p.incomplete = h.incomplete;
     p.coverage = h.coverage;
+    p.first_run = i == 0;
     peak = std::max(peak, p.total);
-    churn_peak = std::max({churn_peak, p.new_count, p.resolved_count});
+    if (!p.first_run) {
+      churn_peak = std::max({churn_peak, p.new_count, p.resolved_count});
+    }
     r.trend.push_back(p);
   }
   auto [axis_max, axis_step] = nice_axis(peak);

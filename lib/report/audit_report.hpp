@@ -130,6 +130,7 @@ struct TrendPoint {
   int64_t new_count = 0;
   int64_t resolved_count = 0;
   bool incomplete = false;
+  bool first_run = false; // the site's first run: every finding is new
   std::optional<double> coverage;
 };
 
@@ -170,7 +171,7 @@ struct AuditReport {
   int64_t trend_runs_total = 0; // before the cut
   int64_t trend_axis_max = 0;   // a round number >= every total in trend
   int64_t trend_axis_step = 1;  // between grid lines
-  int64_t churn_axis_max = 1;   // the same for new and resolved per run
+  int64_t churn_axis_max = 1;   // the same for new and resolved per run (the first run left out)
   int64_t churn_axis_step = 1;
 
   std::vector<OpenFinding> oldest;          // open findings, longest open first

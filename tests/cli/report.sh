@@ -3,10 +3,11 @@
 # (two sites, 30 nightly runs each): outputs, determinism, run selection, the
 # Markdown size cap, escaping of hostile text, and exit 2 on every bad database.
 source "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3 # Debian's, with python3-yaml and python3-websocket
 FIXTURE="$SRC/tests/support/history_fixture.py"
 DB="$WORK/history.db"
-python3 "$FIXTURE" "$DB"
-sql() { python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(), sep="|")' "$DB" "$1"; }
+"$PY" "$FIXTURE" "$DB"
+sql() { "$PY" -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(), sep="|")' "$DB" "$1"; }
 
 # The latest run overall is plant-b's; --site picks the latest of plant-a.
 before=$(sha256sum "$DB")
@@ -34,7 +35,7 @@ crit_high=$(sql "SELECT critical+high FROM runs WHERE id = 59")
 new=$(sql "SELECT count(*) FROM run_findings WHERE run_id = 59 AND state = 'new' AND suppressed = 0")
 resolved=$(sql "SELECT count(*) FROM run_findings WHERE run_id = 59 AND state = 'resolved' AND suppressed = 0")
 runs_a=$(sql "SELECT count(*) FROM runs WHERE site = 'plant-a'")
-summary=$(grep -A2 '^## Summary' "$WORK/a.md" | tail -1)
+summary=$(grep -A4 '^## Summary' "$WORK/a.md" | tail -1)
 [[ "$summary" == "| **$open** |"* ]] || fail "summary row '$summary' does not start with $open open findings"
 [ "$(cut -d'|' -f8 <<<"$summary" | tr -d ' ')" = "$new" ] || fail "summary: new is not $new: $summary"
 [ "$(cut -d'|' -f10 <<<"$summary" | tr -d ' ')" = "$resolved" ] || fail "summary: resolved is not $resolved: $summary"
@@ -81,7 +82,7 @@ expect_out "audit run #1 "
 run report --history "$WORK/nope.db"
 expect_rc 2 "missing database"
 expect_err "nope.db: no such history database"
-python3 "$FIXTURE" --empty "$WORK/empty.db"
+"$PY" "$FIXTURE" --empty "$WORK/empty.db"
 run report --history "$WORK/empty.db"
 expect_rc 2 "empty database"
 expect_err "the history has no runs yet"
@@ -94,7 +95,7 @@ expect_err "no runs of site 'plant-z'"
 run report --history "$DB" --run 60 --site plant-a
 expect_rc 2 "run of another site"
 expect_err "run 60 is of site 'plant-b'"
-python3 "$FIXTURE" --user-version 2 "$WORK/newer.db"
+"$PY" "$FIXTURE" --user-version 2 "$WORK/newer.db"
 run report --history "$WORK/newer.db"
 expect_rc 2 "newer schema"
 expect_err "schema version 2, written by a newer twinctl"
@@ -102,7 +103,7 @@ printf 'not a database at all\n' >"$WORK/text.db"
 run report --history "$WORK/text.db"
 expect_rc 2 "not a database"
 expect_err "text.db"
-python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t(x)")' "$WORK/other.db"
+"$PY" -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE t(x)")' "$WORK/other.db"
 run report --history "$WORK/other.db"
 expect_rc 2 "another SQLite database"
 expect_err "not a twinctl history database"
@@ -112,10 +113,10 @@ run report --history "$DB" -o pdf=x.pdf
 expect_rc 2 "unknown format"
 
 # Hostile text is shown as text, never as markup.
-python3 "$FIXTURE" --hostile "$WORK/hostile.db"
+"$PY" "$FIXTURE" --hostile "$WORK/hostile.db"
 run report --history "$WORK/hostile.db" --site plant-a -o html="$WORK/h.html" -o markdown="$WORK/h.md"
 expect_rc 0 "report of hostile strings"
-grep -qiE '<script|<img|<style>body|<link|</svg><|<h1>injected|onerror=alert' "$WORK/h.html" &&
+grep -qiE '<script|<img|<style>body|<link|</svg><script|<h1>injected|<[^>]* onerror=' "$WORK/h.html" &&
   fail "hostile markup reached the HTML: $(grep -oiE '<script[^>]*>|<img[^>]*>|<h1>injected' "$WORK/h.html" | head -3)"
 grep -qF "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" "$WORK/h.html" || fail "hostile message not escaped in HTML"
 grep -qiE '<script|<img|<style>|<h1>' "$WORK/h.md" && fail "hostile markup reached the Markdown"
@@ -123,7 +124,7 @@ grep -qF '&lt;script&gt;' "$WORK/h.md" || fail "hostile message not escaped in M
 grep -qF '\| broken \| table' "$WORK/h.md" || fail "pipes in a cell are not escaped in Markdown"
 
 # A huge history: the Markdown stays under GitHub's 1 MiB and says what it cut.
-python3 "$FIXTURE" --findings 20000 --runs 3 "$WORK/big.db"
+"$PY" "$FIXTURE" --findings 20000 --runs 3 "$WORK/big.db"
 run report --history "$WORK/big.db" --site plant-a -o markdown="$WORK/big.md" -o html="$WORK/big.html"
 expect_rc 0 "report of a huge history"
 size=$(stat -c %s "$WORK/big.md")

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Opens an HTML report from file:// in headless Chromium, driven through the
 DevTools protocol, and checks what a reader's browser would do with it:
 
@@ -120,6 +120,7 @@ def main():
     ap.add_argument("--points", type=int, required=True, help="data points expected in the trend chart")
     ap.add_argument("--text", action="append", default=[], help="text the rendered page must show verbatim")
     ap.add_argument("--screenshot")
+    ap.add_argument("--clip", default="", help="Y,HEIGHT: the part of the page to take (default: all of it)")
     ap.add_argument("--pdf", action="store_true", help="print to PDF and check it has pages")
     args = ap.parse_args()
     url = "file://" + os.path.abspath(args.html)
@@ -194,7 +195,11 @@ def main():
             height = page.js("Math.ceil(document.documentElement.scrollHeight)")
             page.call("Emulation.setDeviceMetricsOverride", width=1200, height=min(height, 16000),
                       deviceScaleFactor=1, mobile=False)
-            shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+            params = {"format": "png", "captureBeyondViewport": True}
+            if args.clip:
+                y, h = (float(v) for v in args.clip.split(","))
+                params["clip"] = {"x": 0, "y": y, "width": 1200, "height": h, "scale": 1}
+            shot = page.call("Page.captureScreenshot", **params)
             open(args.screenshot, "wb").write(base64.b64decode(shot["data"]))
         if args.pdf:
             pdf = base64.b64decode(page.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True)["data"])
