@@ -190,7 +190,6 @@ std::string churn_chart_svg(const report::AuditReport& r) {
     double x = f.x(i) - w / 2;
     std::string when = "Run " + std::to_string(p.run) + ", " + p.date + ": ";
     if (p.first_run) {
-      s += "<text x=\"" + num(f.x(i) + 4) + "\" y=\"" + num(y(0) - 6) + "\" text-anchor=\"start\">first run (all new)</text>";
       continue; // everything is new at the first run: a bar would flatten the others
     }
     if (p.new_count > 0) {

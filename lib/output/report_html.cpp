@@ -34,7 +34,7 @@ h3{font-size:1.02em;margin:18px 0 6px;break-after:avoid}
 .meta{color:var(--muted);margin:0}
 .banner{margin:16px 0 0;padding:10px 14px;border-left:6px solid;border-radius:4px}
 .banner.warn{border-color:#b45309;background:#fffbeb}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}
 .card{border:1px solid var(--line);border-radius:8px;padding:12px 14px;break-inside:avoid}
 .card h3{margin:0;font-size:.85em;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 .card .big{font-size:2em;font-weight:700;line-height:1.2;margin:2px 0}
@@ -216,7 +216,10 @@ void trend(std::string& o, const report::AuditReport& r) {
   o += "<figure><ul class=\"legend\"><li class=\"k-new\">new or reopened (above zero)</li>"
        "<li class=\"k-resolved\">resolved (below zero)</li></ul>";
   o += churn_chart_svg(r);
-  o += "<figcaption>Findings that appeared and disappeared at each run.</figcaption></figure>";
+  o += std::string("<figcaption>Findings that appeared and disappeared at each run") +
+       (!r.trend.empty() && r.trend.front().first_run ? " (none for the site's first run, where every finding is new)"
+                                                      : "") +
+       ".</figcaption></figure>";
   o += "<details><summary>The trend as a table</summary><table><thead><tr><th scope=\"col\">Run</th>"
        "<th scope=\"col\">Date</th>";
   for (model::Severity s : k_order) {

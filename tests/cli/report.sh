@@ -131,4 +131,13 @@ size=$(stat -c %s "$WORK/big.md")
 [ "$size" -lt 1048576 ] || fail "Markdown is $size bytes (limit 1 MiB)"
 grep -qE '_… and [0-9]+ more open findings' "$WORK/big.md" || fail "Markdown does not say how many findings it cut"
 grep -qE '… and [0-9]+ more open findings' "$WORK/big.html" || fail "HTML does not say how many findings it cut"
+
+# --help and the man page.
+run report --help
+expect_rc 0 "report --help"
+expect_out "EXAMPLES:"
+expect_out "EXIT STATUS:"
+expect_out "report is not a gate"
+MANPAGER=cat man -l "$SRC/man/twinctl-report.1" >"$WORK/man.txt" 2>&1 || fail "man twinctl-report.1 does not render"
+grep -qF "EXIT STATUS" "$WORK/man.txt" || fail "man page lacks EXIT STATUS"
 finish
