@@ -21,7 +21,7 @@ struct ReportArgs {
   std::string title;
 };
 
-int run_report(const ReportArgs& a, const GlobalOptions& g) {
+int run_report(const ReportArgs &a, const GlobalOptions &g) {
   // Load: the run and its site's history.
   std::unique_ptr<io::Database> db = history::open_history(a.history);
   history::RunSelector selector;
@@ -41,7 +41,7 @@ int run_report(const ReportArgs& a, const GlobalOptions& g) {
   report::AuditReport r = report::build_audit_report(data, opts);
 
   // Render.
-  write_each_output(g, "markdown", [&r](const std::string& fmt, std::ostream& out) {
+  write_each_output(g, "markdown", [&r](const std::string &fmt, std::ostream &out) {
     if (fmt == "html") {
       output::write_report_html(out, r);
     } else {
@@ -53,9 +53,9 @@ int run_report(const ReportArgs& a, const GlobalOptions& g) {
 
 } // namespace
 
-void register_report(CLI::App& root, GlobalOptions& g, int& rc) {
+void register_report(CLI::App &root, GlobalOptions &g, int &rc) {
   auto a = std::make_shared<ReportArgs>();
-  CLI::App* sub = root.add_subcommand("report", "Write an HTML or Markdown report of an audit run from the history");
+  CLI::App *sub = root.add_subcommand("report", "Write an HTML or Markdown report of an audit run from the history");
   sub->description(
       "Report one audit run recorded by `twinctl audit --history DB` (the latest by default), set against the "
       "earlier runs of its site: open findings by severity, zone, line and team; new, reopened and resolved "
@@ -70,7 +70,7 @@ void register_report(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->add_option("--history", a->history, "History database (SQLite), as written by `twinctl audit`")
       ->capture_default_str()
       ->type_name("DB");
-  CLI::Option* run = sub->add_option("--run", a->run, "Report this run id (see `twinctl history list`)")
+  CLI::Option *run = sub->add_option("--run", a->run, "Report this run id (see `twinctl history list`)")
                          ->check(CLI::PositiveNumber)
                          ->type_name("ID");
   sub->add_flag("--latest", a->latest, "Report the latest run (the default)")->excludes(run);
@@ -80,14 +80,14 @@ void register_report(CLI::App& root, GlobalOptions& g, int& rc) {
       ->type_name("TIME");
   sub->add_option("--title", a->title, "Title of the report (default: \"Audit report — <site name>\")");
   add_output_option(*sub, g, {"html", "markdown"});
-  sub->footer(help_footer(
-      "  twinctl report -o html=report.html\n"
-      "  twinctl report --history /var/lib/twinctl/plant-a.db -o html=report.html -o markdown=summary.md\n"
-      "  twinctl report --run 42 --title 'Plant A — weekly review' -o html=week.html\n"
-      "  twinctl report -o markdown >> \"$GITHUB_STEP_SUMMARY\"\n"
-      "\n"
-      "  report is not a gate: 0 means the report was written, whatever it shows. 2: no history database,\n"
-      "  a history without runs, an unknown run id, or a database written by a newer twinctl.\n"));
+  sub->footer(
+      help_footer("  twinctl report -o html=report.html\n"
+                  "  twinctl report --history /var/lib/twinctl/plant-a.db -o html=report.html -o markdown=summary.md\n"
+                  "  twinctl report --run 42 --title 'Plant A — weekly review' -o html=week.html\n"
+                  "  twinctl report -o markdown >> \"$GITHUB_STEP_SUMMARY\"\n"
+                  "\n"
+                  "  report is not a gate: 0 means the report was written, whatever it shows. 2: no history database,\n"
+                  "  a history without runs, an unknown run id, or a database written by a newer twinctl.\n"));
   sub->callback([a, &g, &rc] { rc = run_report(*a, g); });
 }
 

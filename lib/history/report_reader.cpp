@@ -9,11 +9,11 @@ namespace twinctl::history {
 
 namespace {
 
-constexpr const char* k_run_columns =
+constexpr const char *k_run_columns =
     "id, started_at, site, site_name, twin_commit, ref, live, exit_code, incomplete, coverage, assets, "
     "critical, high, medium, low, info, suppressed";
 
-report::RunRecord run_of(const io::Statement& s) {
+report::RunRecord run_of(const io::Statement &s) {
   report::RunRecord r;
   r.id = s.integer(0);
   r.started_at = s.text(1);
@@ -38,7 +38,7 @@ report::RunRecord run_of(const io::Statement& s) {
 }
 
 // The run the selector names; throws with the range of runs that exist.
-report::RunRecord select_run(io::Database& db, const RunSelector& sel) {
+report::RunRecord select_run(io::Database &db, const RunSelector &sel) {
   io::Statement count = db.prepare(sel.site.empty() ? "SELECT count(*), min(id), max(id) FROM runs"
                                                     : "SELECT count(*), min(id), max(id) FROM runs WHERE site = ?");
   if (!sel.site.empty()) {
@@ -69,7 +69,7 @@ report::RunRecord select_run(io::Database& db, const RunSelector& sel) {
   return run;
 }
 
-model::Severity severity_of(const std::string& text, const std::string& fingerprint, io::Database& db) {
+model::Severity severity_of(const std::string &text, const std::string &fingerprint, io::Database &db) {
   std::optional<model::Severity> s = model::parse_severity(text);
   if (!s) {
     throw Error(db.path() + ": finding " + fingerprint + " has an unknown severity '" + text + "'");
@@ -77,7 +77,7 @@ model::Severity severity_of(const std::string& text, const std::string& fingerpr
   return *s;
 }
 
-void read_findings(io::Database& db, report::HistoryData& d) {
+void read_findings(io::Database &db, report::HistoryData &d) {
   // When each finding last opened: its latest new/reopened sighting up to this run.
   std::map<std::string, std::string> open_since;
   io::Statement since = db.prepare("SELECT rf.fingerprint, max(rf.run_id), r.started_at FROM run_findings rf "
@@ -98,8 +98,8 @@ void read_findings(io::Database& db, report::HistoryData& d) {
     f.fingerprint = q.text(0);
     f.state = q.text(1);
     if (f.state != "new" && f.state != "open" && f.state != "reopened" && f.state != "resolved") {
-      throw Error(db.path() + ": run " + std::to_string(d.run.id) + ", finding " + f.fingerprint +
-                  ": unknown state '" + f.state + "'");
+      throw Error(db.path() + ": run " + std::to_string(d.run.id) + ", finding " + f.fingerprint + ": unknown state '" +
+                  f.state + "'");
     }
     f.severity = severity_of(q.text(2), f.fingerprint, db);
     f.suppressed = q.integer(3) != 0;
@@ -123,15 +123,15 @@ void read_findings(io::Database& db, report::HistoryData& d) {
   }
 }
 
-void read_history_runs(io::Database& db, report::HistoryData& d) {
-  std::map<int64_t, report::RunRecord*> by_id;
-  io::Statement q = db.prepare(std::string("SELECT ") + k_run_columns +
-                               " FROM runs WHERE site = ? AND id <= ? ORDER BY id");
+void read_history_runs(io::Database &db, report::HistoryData &d) {
+  std::map<int64_t, report::RunRecord *> by_id;
+  io::Statement q =
+      db.prepare(std::string("SELECT ") + k_run_columns + " FROM runs WHERE site = ? AND id <= ? ORDER BY id");
   q.bind(1, d.run.site).bind(2, d.run.id);
   while (q.step()) {
     d.history.push_back(run_of(q));
   }
-  for (report::RunRecord& r : d.history) {
+  for (report::RunRecord &r : d.history) {
     by_id[r.id] = &r;
   }
   io::Statement states = db.prepare("SELECT rf.run_id, rf.state, count(*) FROM run_findings rf JOIN runs r ON "
@@ -158,13 +158,13 @@ void read_history_runs(io::Database& db, report::HistoryData& d) {
 
 } // namespace
 
-std::unique_ptr<io::Database> open_history(const std::string& path) {
+std::unique_ptr<io::Database> open_history(const std::string &path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw Error(path + ": no such history database (record one with `twinctl audit --history " + path + "`)");
   }
   auto handle = std::make_unique<io::Database>(path, io::Database::Mode::read_only);
-  io::Database& db = *handle;
+  io::Database &db = *handle;
   io::Statement version = db.prepare("PRAGMA user_version");
   version.step();
   int64_t v = version.integer(0);
@@ -173,17 +173,18 @@ std::unique_ptr<io::Database> open_history(const std::string& path) {
                 ", written by a newer twinctl; this twinctl reads version " + std::to_string(k_schema_version) +
                 " (upgrade twinctl)");
   }
-  io::Statement tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                                    "('runs', 'run_sources', 'findings', 'run_findings', 'incidents', 'due', 'contacts')");
+  io::Statement tables =
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                 "('runs', 'run_sources', 'findings', 'run_findings', 'incidents', 'due', 'contacts')");
   tables.step();
   if (v < k_schema_version || tables.integer(0) != 7) {
-    throw Error(path + ": not a twinctl history database (schema version " + std::to_string(v) +
-                ", expected " + std::to_string(k_schema_version) + ")");
+    throw Error(path + ": not a twinctl history database (schema version " + std::to_string(v) + ", expected " +
+                std::to_string(k_schema_version) + ")");
   }
   return handle;
 }
 
-report::HistoryData read_history(io::Database& db, const RunSelector& selector) {
+report::HistoryData read_history(io::Database &db, const RunSelector &selector) {
   report::HistoryData d;
   d.run = select_run(db, selector);
   read_history_runs(db, d);
@@ -194,8 +195,8 @@ report::HistoryData read_history(io::Database& db, const RunSelector& selector) 
   while (sources.step()) {
     d.sources.push_back({sources.text(0), sources.integer(1) != 0, sources.text(2), sources.optional_integer(3)});
   }
-  io::Statement incidents = db.prepare(
-      "SELECT rank, root, score, affected, explanation, team FROM incidents WHERE run_id = ? ORDER BY rank");
+  io::Statement incidents =
+      db.prepare("SELECT rank, root, score, affected, explanation, team FROM incidents WHERE run_id = ? ORDER BY rank");
   incidents.bind(1, d.run.id);
   while (incidents.step()) {
     d.incidents.push_back({incidents.integer(0), incidents.text(1), incidents.real(2), incidents.integer(3),
@@ -207,12 +208,12 @@ report::HistoryData read_history(io::Database& db, const RunSelector& selector) 
   while (due.step()) {
     d.due.push_back({due.text(0), due.text(1), due.text(2), due.text(3), due.integer(4)});
   }
-  io::Statement contacts = db.prepare(
-      "SELECT team, name, lead, email, chat, oncall FROM contacts WHERE run_id = ? ORDER BY team");
+  io::Statement contacts =
+      db.prepare("SELECT team, name, lead, email, chat, oncall FROM contacts WHERE run_id = ? ORDER BY team");
   contacts.bind(1, d.run.id);
   while (contacts.step()) {
-    d.contacts.push_back({contacts.text(0), contacts.text(1), contacts.text(2), contacts.text(3), contacts.text(4),
-                          contacts.text(5)});
+    d.contacts.push_back(
+        {contacts.text(0), contacts.text(1), contacts.text(2), contacts.text(3), contacts.text(4), contacts.text(5)});
   }
   return d;
 }

@@ -23,11 +23,11 @@ struct RunSelector {
 // Opens the history database at `path` read-only. Throws twinctl::Error when
 // the file does not exist, is not a twinctl history database, or was written
 // by a newer twinctl (a higher user_version).
-std::unique_ptr<io::Database> open_history(const std::string& path);
+std::unique_ptr<io::Database> open_history(const std::string &path);
 
 // The selected run with its site's history, sources, findings, incidents, due
 // items and contacts. Throws twinctl::Error when the history has no runs (of
 // the site) or the run does not exist.
-report::HistoryData read_history(io::Database& db, const RunSelector& selector);
+report::HistoryData read_history(io::Database &db, const RunSelector &selector);
 
 } // namespace twinctl::history

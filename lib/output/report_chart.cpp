@@ -40,8 +40,8 @@ struct Frame {
 };
 
 // Horizontal grid lines with their values, and the date of every k-th run.
-std::string axes(const report::AuditReport& r, const Frame& f, int64_t lo, int64_t hi, int64_t step,
-                 const std::string& y_title) {
+std::string axes(const report::AuditReport &r, const Frame &f, int64_t lo, int64_t hi, int64_t step,
+                 const std::string &y_title) {
   std::string s = "<g class=\"grid\" aria-hidden=\"true\">";
   for (int64_t v = lo; v <= hi; v += step) {
     double y = f.y(double(v));
@@ -69,7 +69,7 @@ std::string axes(const report::AuditReport& r, const Frame& f, int64_t lo, int64
   return s;
 }
 
-std::string point_title(const report::TrendPoint& p) {
+std::string point_title(const report::TrendPoint &p) {
   std::string t = "Run " + std::to_string(p.run) + ", " + p.date + ": " + std::to_string(p.total) + " open";
   std::string parts;
   for (model::Severity sev : k_stack) {
@@ -87,26 +87,27 @@ std::string point_title(const report::TrendPoint& p) {
   return html_escape(t);
 }
 
-std::string svg_open(const std::string& id, const std::string& title, const std::string& desc) {
+std::string svg_open(const std::string &id, const std::string &title, const std::string &desc) {
   return "<svg class=\"chart\" id=\"" + id + "\" viewBox=\"0 0 " + num(k_width) + " " + num(k_height) +
-         "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
-         "<title id=\"" + id + "-title\">" + html_escape(title) + "</title><desc id=\"" + id + "-desc\">" +
-         html_escape(desc) + "</desc>";
+         "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
+         "-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+         "<title id=\"" +
+         id + "-title\">" + html_escape(title) + "</title><desc id=\"" + id + "-desc\">" + html_escape(desc) +
+         "</desc>";
 }
 
 } // namespace
 
-std::string trend_chart_svg(const report::AuditReport& r) {
+std::string trend_chart_svg(const report::AuditReport &r) {
   if (r.trend.empty()) {
     return "";
   }
   Frame f{r.trend.size(), double(std::max<int64_t>(1, r.trend_axis_max))};
-  const report::TrendPoint& last = r.trend.back();
-  std::string s = svg_open("trend", "Open findings by severity over the last " + std::to_string(r.trend.size()) +
-                                        " runs",
-                           "Stacked areas, critical at the bottom. From " + std::to_string(r.trend.front().total) +
-                               " open findings on " + r.trend.front().date + " to " + std::to_string(last.total) +
-                               " on " + last.date + ".");
+  const report::TrendPoint &last = r.trend.back();
+  std::string s = svg_open(
+      "trend", "Open findings by severity over the last " + std::to_string(r.trend.size()) + " runs",
+      "Stacked areas, critical at the bottom. From " + std::to_string(r.trend.front().total) + " open findings on " +
+          r.trend.front().date + " to " + std::to_string(last.total) + " on " + last.date + ".");
   s += axes(r, f, 0, r.trend_axis_max, r.trend_axis_step, "Open findings");
 
   // One band per severity between the running sums below and above it; a single
@@ -121,9 +122,7 @@ std::string trend_chart_svg(const report::AuditReport& r) {
     }
     if (any) {
       std::string d;
-      auto xs = [&](size_t i, bool end) {
-        return r.trend.size() == 1 ? (end ? k_right : k_left) : f.x(i);
-      };
+      auto xs = [&](size_t i, bool end) { return r.trend.size() == 1 ? (end ? k_right : k_left) : f.x(i); };
       for (size_t i = 0; i < r.trend.size(); ++i) {
         d += (i == 0 ? "M" : " L") + num(xs(i, false)) + "," + num(f.y(double(above[i])));
         if (r.trend.size() == 1) {
@@ -149,9 +148,9 @@ std::string trend_chart_svg(const report::AuditReport& r) {
   }
   s += "<polyline class=\"total\" points=\"" + line + "\"/><g class=\"points\">";
   for (size_t i = 0; i < r.trend.size(); ++i) {
-    const report::TrendPoint& p = r.trend[i];
-    s += "<circle class=\"pt" + std::string(p.incomplete ? " incomplete" : "") + "\" cx=\"" + num(f.x(i)) +
-         "\" cy=\"" + num(f.y(double(p.total))) + "\" r=\"" + (p.incomplete ? "4.5" : "3.5") + "\" data-run=\"" +
+    const report::TrendPoint &p = r.trend[i];
+    s += "<circle class=\"pt" + std::string(p.incomplete ? " incomplete" : "") + "\" cx=\"" + num(f.x(i)) + "\" cy=\"" +
+         num(f.y(double(p.total))) + "\" r=\"" + (p.incomplete ? "4.5" : "3.5") + "\" data-run=\"" +
          std::to_string(p.run) + "\" data-total=\"" + std::to_string(p.total) + "\"><title>" + point_title(p) +
          "</title></circle>";
   }
@@ -159,7 +158,7 @@ std::string trend_chart_svg(const report::AuditReport& r) {
   return s;
 }
 
-std::string churn_chart_svg(const report::AuditReport& r) {
+std::string churn_chart_svg(const report::AuditReport &r) {
   if (r.trend.empty()) {
     return "";
   }
@@ -186,7 +185,7 @@ std::string churn_chart_svg(const report::AuditReport& r) {
   double w = std::clamp(slot * 0.6, 2.0, 28.0);
   s += "<g class=\"bars\">";
   for (size_t i = 0; i < r.trend.size(); ++i) {
-    const report::TrendPoint& p = r.trend[i];
+    const report::TrendPoint &p = r.trend[i];
     double x = f.x(i) - w / 2;
     std::string when = "Run " + std::to_string(p.run) + ", " + p.date + ": ";
     if (p.first_run) {
@@ -198,9 +197,9 @@ std::string churn_chart_svg(const report::AuditReport& r) {
            "\"><title>" + html_escape(when + std::to_string(p.new_count) + " new or reopened") + "</title></rect>";
     }
     if (p.resolved_count > 0) {
-      s += "<rect class=\"resolved\" x=\"" + num(x) + "\" y=\"" + num(y(0)) + "\" width=\"" + num(w) +
-           "\" height=\"" + num(y(-double(p.resolved_count)) - y(0)) + "\" data-run=\"" + std::to_string(p.run) +
-           "\"><title>" + html_escape(when + std::to_string(p.resolved_count) + " resolved") + "</title></rect>";
+      s += "<rect class=\"resolved\" x=\"" + num(x) + "\" y=\"" + num(y(0)) + "\" width=\"" + num(w) + "\" height=\"" +
+           num(y(-double(p.resolved_count)) - y(0)) + "\" data-run=\"" + std::to_string(p.run) + "\"><title>" +
+           html_escape(when + std::to_string(p.resolved_count) + " resolved") + "</title></rect>";
     }
   }
   s += "</g></svg>";

@@ -10,8 +10,8 @@ namespace twinctl::output {
 
 namespace {
 
-constexpr size_t k_group_cap = 25;    // rows per breakdown table
-constexpr size_t k_finding_cap = 50;  // rows per list of findings
+constexpr size_t k_group_cap = 25;   // rows per breakdown table
+constexpr size_t k_finding_cap = 50; // rows per list of findings
 constexpr size_t k_oldest_cap = 25;
 constexpr size_t k_due_cap = 100;
 
@@ -19,9 +19,9 @@ constexpr model::Severity k_order[] = {model::Severity::critical, model::Severit
                                        model::Severity::low, model::Severity::info};
 
 // Column heads of the breakdown tables, indexed by int(Severity); the full name is the title.
-constexpr const char* k_short[] = {"info", "low", "med", "high", "crit"};
+constexpr const char *k_short[] = {"info", "low", "med", "high", "crit"};
 
-const char* k_css = R"css(
+const char *k_css = R"css(
 :root{--fg:#1f2937;--muted:#4b5563;--line:#d1d5db;--soft:#f3f4f6;--accent:#0f4c81;
 --critical:#991b1b;--high:#c2410c;--medium:#a16207;--low:#1d4ed8;--info:#4b5563}
 *{box-sizing:border-box}
@@ -92,7 +92,7 @@ a{color:inherit;text-decoration:none}
 }
 )css";
 
-std::string esc(const std::string& s) { return html_escape(s); }
+std::string esc(const std::string &s) { return html_escape(s); }
 
 std::string sev_badge(model::Severity s) {
   std::string name = model::to_string(s);
@@ -103,28 +103,28 @@ std::string n_cell(int64_t n) {
   return std::string("<td class=\"n") + (n == 0 ? " zero" : "") + "\">" + std::to_string(n) + "</td>";
 }
 
-std::string or_dash(const std::string& s) { return s.empty() ? "—" : esc(s); }
+std::string or_dash(const std::string &s) { return s.empty() ? "—" : esc(s); }
 
-std::string where(const report::FindingRecord& f) {
+std::string where(const report::FindingRecord &f) {
   if (f.file.empty()) {
     return "—";
   }
   return "<code>" + esc(f.file) + (f.file_line ? ":" + std::to_string(*f.file_line) : "") + "</code>";
 }
 
-std::string plural(int64_t n, const char* one, const char* many) {
+std::string plural(int64_t n, const char *one, const char *many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-std::string more_row(size_t shown, size_t total, int columns, const char* what) {
+std::string more_row(size_t shown, size_t total, int columns, const char *what) {
   if (shown >= total) {
     return "";
   }
-  return "<tr><td class=\"more\" colspan=\"" + std::to_string(columns) + "\">… and " +
-         std::to_string(total - shown) + " more " + what + "</td></tr>";
+  return "<tr><td class=\"more\" colspan=\"" + std::to_string(columns) + "\">… and " + std::to_string(total - shown) +
+         " more " + what + "</td></tr>";
 }
 
-std::string coverage_text(const std::optional<double>& c) {
+std::string coverage_text(const std::optional<double> &c) {
   if (!c) {
     return "—";
   }
@@ -133,7 +133,7 @@ std::string coverage_text(const std::optional<double>& c) {
   return buf;
 }
 
-void header(std::string& o, const report::AuditReport& r) {
+void header(std::string &o, const report::AuditReport &r) {
   o += "<header><h1>" + esc(r.title) + "</h1><p class=\"meta\">Site <strong>" + esc(r.run.site) + "</strong>";
   if (!r.run.site_name.empty()) {
     o += " (" + esc(r.run.site_name) + ")";
@@ -151,7 +151,7 @@ void header(std::string& o, const report::AuditReport& r) {
          plural(r.sources_failed, "live source", "live sources") +
          " could not be read; the assets only they report count as unobserved, so this run may miss findings.";
     int listed = 0;
-    for (const report::SourceRecord& s : r.sources) {
+    for (const report::SourceRecord &s : r.sources) {
       if (!s.ok && ++listed <= 5) {
         o += " <strong>" + esc(s.name) + "</strong>: " + or_dash(s.error) + ".";
       }
@@ -166,20 +166,20 @@ void header(std::string& o, const report::AuditReport& r) {
   o += "</header>";
 }
 
-void card(std::string& o, const std::string& title, const std::string& big, const std::string& text,
+void card(std::string &o, const std::string &title, const std::string &big, const std::string &text,
           bool alert = false) {
-  o += std::string("<div class=\"card") + (alert ? " alert" : "") + "\"><h3>" + title + "</h3><p class=\"big\">" +
-       big + "</p><p>" + text + "</p></div>";
+  o += std::string("<div class=\"card") + (alert ? " alert" : "") + "\"><h3>" + title + "</h3><p class=\"big\">" + big +
+       "</p><p>" + text + "</p></div>";
 }
 
-void summary(std::string& o, const report::AuditReport& r) {
+void summary(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-summary\"><h2 id=\"s-summary\">Summary</h2><div class=\"cards\">";
   std::string by;
   for (model::Severity s : k_order) {
     by += (by.empty() ? "" : " · ") + std::to_string(r.open[size_t(s)]) + " " + model::to_string(s);
   }
-  card(o, "Open findings", std::to_string(r.open_total), by +
-       (r.suppressed > 0 ? "; " + std::to_string(r.suppressed) + " suppressed" : ""));
+  card(o, "Open findings", std::to_string(r.open_total),
+       by + (r.suppressed > 0 ? "; " + std::to_string(r.suppressed) + " suppressed" : ""));
   int64_t urgent = r.open[size_t(model::Severity::critical)] + r.open[size_t(model::Severity::high)];
   card(o, "Critical and high", std::to_string(urgent), "open findings to act on first", urgent > 0);
   card(o, "New", std::to_string(r.new_count + r.reopened_count),
@@ -190,8 +190,9 @@ void summary(std::string& o, const report::AuditReport& r) {
   card(o, "Coverage", coverage_text(r.run.coverage),
        r.run.coverage ? "of the monitored assets observed live" : "no live state in this run");
   card(o, "Live sources", std::to_string(r.sources_ok) + " / " + std::to_string(r.sources_ok + r.sources_failed),
-       r.sources_failed > 0 ? plural(r.sources_failed, "source failed: incomplete run", "sources failed: incomplete run")
-                            : (r.sources.empty() ? "none read" : "all read"),
+       r.sources_failed > 0
+           ? plural(r.sources_failed, "source failed: incomplete run", "sources failed: incomplete run")
+           : (r.sources.empty() ? "none read" : "all read"),
        r.sources_failed > 0);
   card(o, "Incidents", std::to_string(r.incidents.size()), "root causes found in live state", !r.incidents.empty());
   card(o, "Overdue", std::to_string(r.overdue),
@@ -200,11 +201,11 @@ void summary(std::string& o, const report::AuditReport& r) {
   o += "</div></section>";
 }
 
-void trend(std::string& o, const report::AuditReport& r) {
+void trend(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-trend\"><h2 id=\"s-trend\">Drift trend</h2>";
   if (r.trend_runs_total > int64_t(r.trend.size())) {
-    o += "<p class=\"none\">The last " + std::to_string(r.trend.size()) + " of " +
-         std::to_string(r.trend_runs_total) + " runs of the site.</p>";
+    o += "<p class=\"none\">The last " + std::to_string(r.trend.size()) + " of " + std::to_string(r.trend_runs_total) +
+         " runs of the site.</p>";
   }
   o += "<figure><ul class=\"legend\" aria-label=\"Legend, stacked bottom up\">";
   for (model::Severity s : k_order) {
@@ -228,7 +229,7 @@ void trend(std::string& o, const report::AuditReport& r) {
   o += "<th scope=\"col\" class=\"n\">Total</th><th scope=\"col\" class=\"n\">New</th><th scope=\"col\" "
        "class=\"n\">Resolved</th><th scope=\"col\" class=\"n\">Coverage</th><th scope=\"col\">Note</th></tr></thead>"
        "<tbody>";
-  for (const report::TrendPoint& p : r.trend) {
+  for (const report::TrendPoint &p : r.trend) {
     o += "<tr><td>#" + std::to_string(p.run) + "</td><td>" + esc(p.date) + "</td>";
     for (model::Severity s : k_order) {
       o += n_cell(p.open[size_t(s)]);
@@ -239,8 +240,8 @@ void trend(std::string& o, const report::AuditReport& r) {
   o += "</tbody></table></details></section>";
 }
 
-void group_table(std::string& o, const char* title, const char* column, const std::vector<report::GroupCount>& rows,
-                 const char* unassigned) {
+void group_table(std::string &o, const char *title, const char *column, const std::vector<report::GroupCount> &rows,
+                 const char *unassigned) {
   o += std::string("<div><h3>") + title + "</h3>";
   if (rows.empty()) {
     o += "<p class=\"none\">No open findings.</p></div>";
@@ -248,13 +249,13 @@ void group_table(std::string& o, const char* title, const char* column, const st
   }
   o += std::string("<table><thead><tr><th scope=\"col\">") + column + "</th>";
   for (model::Severity s : k_order) {
-    o += std::string("<th scope=\"col\" class=\"n\" title=\"") + model::to_string(s) + "\">" +
-         k_short[size_t(s)] + "</th>";
+    o += std::string("<th scope=\"col\" class=\"n\" title=\"") + model::to_string(s) + "\">" + k_short[size_t(s)] +
+         "</th>";
   }
   o += "<th scope=\"col\" class=\"n\">Total</th></tr></thead><tbody>";
   size_t shown = 0;
   for (; shown < rows.size() && shown < k_group_cap; ++shown) {
-    const report::GroupCount& g = rows[shown];
+    const report::GroupCount &g = rows[shown];
     o += "<tr><th scope=\"row\">" + (g.name.empty() ? std::string("<em>") + unassigned + "</em>" : esc(g.name)) +
          "</th>";
     for (model::Severity s : k_order) {
@@ -265,7 +266,7 @@ void group_table(std::string& o, const char* title, const char* column, const st
   o += more_row(shown, rows.size(), 7, "") + "</tbody></table></div>";
 }
 
-void breakdowns(std::string& o, const report::AuditReport& r) {
+void breakdowns(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-groups\"><h2 id=\"s-groups\">Open findings by severity, zone, line and team</h2>";
   o += "<table class=\"narrow\"><thead><tr><th scope=\"col\">Severity</th><th scope=\"col\" class=\"n\">Open</th>"
        "<th scope=\"col\">Share</th></tr></thead><tbody>";
@@ -275,8 +276,7 @@ void breakdowns(std::string& o, const report::AuditReport& r) {
     o += "<tr><th scope=\"row\">" + sev_badge(s) + "</th>" + n_cell(n) +
          "<td><svg width=\"200\" height=\"12\" role=\"img\" aria-label=\"" + std::to_string(pct) +
          " percent\"><rect width=\"200\" height=\"12\" fill=\"#f3f4f6\"/><rect class=\"bar\" width=\"" +
-         std::to_string(pct * 2) + "\" height=\"12\" fill=\"#0f4c81\"/></svg> " + std::to_string(pct) +
-         " %</td></tr>";
+         std::to_string(pct * 2) + "\" height=\"12\" fill=\"#0f4c81\"/></svg> " + std::to_string(pct) + " %</td></tr>";
   }
   o += "</tbody></table><div class=\"grid3\">";
   group_table(o, "By zone", "Zone", r.by_zone, "no zone");
@@ -285,12 +285,12 @@ void breakdowns(std::string& o, const report::AuditReport& r) {
   o += "</div></section>";
 }
 
-void finding_rows(std::string& o, const std::vector<report::FindingRecord>& v, const char* what) {
+void finding_rows(std::string &o, const std::vector<report::FindingRecord> &v, const char *what) {
   o += "<table><thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Asset</th>"
        "<th scope=\"col\">Finding</th><th scope=\"col\">Team</th><th scope=\"col\">Where</th></tr></thead><tbody>";
   size_t shown = 0;
   for (; shown < v.size() && shown < k_finding_cap; ++shown) {
-    const report::FindingRecord& f = v[shown];
+    const report::FindingRecord &f = v[shown];
     o += "<tr><td>" + sev_badge(f.severity) + (f.state == "reopened" ? " <em>reopened</em>" : "") + "</td><td>" +
          esc(f.rule) + "</td><td>" + or_dash(f.asset) + "</td><td class=\"msg\">" + esc(f.message) + "</td><td>" +
          or_dash(f.team) + "</td><td>" + where(f) + "</td></tr>";
@@ -298,7 +298,7 @@ void finding_rows(std::string& o, const std::vector<report::FindingRecord>& v, c
   o += more_row(shown, v.size(), 6, what) + "</tbody></table>";
 }
 
-void findings(std::string& o, const report::AuditReport& r) {
+void findings(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-oldest\"><h2 id=\"s-oldest\">Oldest open findings</h2>";
   if (r.oldest.empty()) {
     o += "<p class=\"none\">No open findings.</p>";
@@ -308,12 +308,12 @@ void findings(std::string& o, const report::AuditReport& r) {
          "<th scope=\"col\">Team</th><th scope=\"col\">Where</th></tr></thead><tbody>";
     size_t shown = 0;
     for (; shown < r.oldest.size() && shown < k_oldest_cap; ++shown) {
-      const report::OpenFinding& of = r.oldest[shown];
-      const report::FindingRecord& f = of.finding;
-      o += "<tr><td class=\"n\">" + std::to_string(of.days_open) + "</td><td>" + sev_badge(f.severity) + "</td><td>" + esc(f.rule) + "</td><td>" +
-           or_dash(f.asset) + "</td><td class=\"msg\">" + esc(f.message) +
-           (f.reopened > 0 ? " <em>(reopened " + plural(f.reopened, "time", "times") + ")</em>" : "") +
-           "</td><td>" + or_dash(f.team) + "</td><td>" + where(f) + "</td></tr>";
+      const report::OpenFinding &of = r.oldest[shown];
+      const report::FindingRecord &f = of.finding;
+      o += "<tr><td class=\"n\">" + std::to_string(of.days_open) + "</td><td>" + sev_badge(f.severity) + "</td><td>" +
+           esc(f.rule) + "</td><td>" + or_dash(f.asset) + "</td><td class=\"msg\">" + esc(f.message) +
+           (f.reopened > 0 ? " <em>(reopened " + plural(f.reopened, "time", "times") + ")</em>" : "") + "</td><td>" +
+           or_dash(f.team) + "</td><td>" + where(f) + "</td></tr>";
     }
     o += more_row(shown, r.oldest.size(), 7, "open findings") + "</tbody></table>";
   }
@@ -333,7 +333,7 @@ void findings(std::string& o, const report::AuditReport& r) {
   o += "</section>";
 }
 
-void incidents(std::string& o, const report::AuditReport& r) {
+void incidents(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-incidents\"><h2 id=\"s-incidents\">Incidents and their root causes</h2>";
   if (r.incidents.empty()) {
     o += "<p class=\"none\">No incidents: live state showed no failed assets.</p></section>";
@@ -342,7 +342,7 @@ void incidents(std::string& o, const report::AuditReport& r) {
   o += "<table><thead><tr><th scope=\"col\" class=\"n\">Rank</th><th scope=\"col\">Root cause</th>"
        "<th scope=\"col\" class=\"n\">Explains</th><th scope=\"col\" class=\"n\">Score</th>"
        "<th scope=\"col\">Why</th><th scope=\"col\">Team</th></tr></thead><tbody>";
-  for (const report::IncidentRecord& i : r.incidents) {
+  for (const report::IncidentRecord &i : r.incidents) {
     char score[32];
     std::snprintf(score, sizeof score, "%.1f", i.score);
     o += "<tr>" + n_cell(i.rank) + "<td><strong>" + esc(i.root) + "</strong></td><td class=\"n\">" +
@@ -352,7 +352,7 @@ void incidents(std::string& o, const report::AuditReport& r) {
   o += "</tbody></table></section>";
 }
 
-void due(std::string& o, const report::AuditReport& r) {
+void due(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-due\"><h2 id=\"s-due\">Certificates and calibrations due</h2>";
   if (r.due.empty()) {
     o += "<p class=\"none\">Nothing overdue or due soon.</p></section>";
@@ -362,18 +362,18 @@ void due(std::string& o, const report::AuditReport& r) {
        "<th scope=\"col\">Kind</th><th scope=\"col\">Certificate or sensor</th></tr></thead><tbody>";
   size_t shown = 0;
   for (; shown < r.due.size() && shown < k_due_cap; ++shown) {
-    const report::DueRecord& d = r.due[shown];
-    std::string status = d.days_left < 0   ? "<strong class=\"sev-critical\">overdue by " +
+    const report::DueRecord &d = r.due[shown];
+    std::string status = d.days_left < 0 ? "<strong class=\"sev-critical\">overdue by " +
                                                plural(-d.days_left, "day", "days") + "</strong>"
                          : d.days_left == 0 ? std::string("<strong>due today</strong>")
                                             : "due in " + plural(d.days_left, "day", "days");
-    o += "<tr><td>" + status + "</td><td>" + esc(d.due_on) + "</td><td>" + esc(d.asset) + "</td><td>" +
-         esc(d.kind) + "</td><td>" + esc(d.item) + "</td></tr>";
+    o += "<tr><td>" + status + "</td><td>" + esc(d.due_on) + "</td><td>" + esc(d.asset) + "</td><td>" + esc(d.kind) +
+         "</td><td>" + esc(d.item) + "</td></tr>";
   }
   o += more_row(shown, r.due.size(), 5, "items") + "</tbody></table></section>";
 }
 
-void contacts(std::string& o, const report::AuditReport& r) {
+void contacts(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-contacts\"><h2 id=\"s-contacts\">Who to contact</h2>";
   if (r.contacts.empty()) {
     o += "<p class=\"none\">No team has open findings or incidents.</p></section>";
@@ -382,7 +382,7 @@ void contacts(std::string& o, const report::AuditReport& r) {
   o += "<table><thead><tr><th scope=\"col\">Team</th><th scope=\"col\">Lead</th><th scope=\"col\">Email</th>"
        "<th scope=\"col\">Chat</th><th scope=\"col\">On call</th><th scope=\"col\">Open findings</th>"
        "<th scope=\"col\" class=\"n\">Incidents</th></tr></thead><tbody>";
-  for (const report::Contact& c : r.contacts) {
+  for (const report::Contact &c : r.contacts) {
     std::string open;
     for (model::Severity s : k_order) {
       if (c.open[size_t(s)] > 0) {
@@ -405,7 +405,7 @@ void contacts(std::string& o, const report::AuditReport& r) {
   o += "</tbody></table></section>";
 }
 
-void sources(std::string& o, const report::AuditReport& r) {
+void sources(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-sources\"><h2 id=\"s-sources\">Live sources</h2>";
   if (r.sources.empty()) {
     o += "<p class=\"none\">This run read no live state.</p></section>";
@@ -413,7 +413,7 @@ void sources(std::string& o, const report::AuditReport& r) {
   }
   o += "<table><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Status</th><th scope=\"col\" "
        "class=\"n\">Items</th><th scope=\"col\">Error</th></tr></thead><tbody>";
-  for (const report::SourceRecord& s : r.sources) {
+  for (const report::SourceRecord &s : r.sources) {
     o += "<tr><th scope=\"row\">" + esc(s.name) + "</th><td>" +
          (s.ok ? std::string("✔ read") : std::string("<strong class=\"sev-critical\">✘ failed</strong>")) +
          "</td><td class=\"n\">" + (s.items ? std::to_string(*s.items) : std::string("—")) + "</td><td class=\"msg\">" +
@@ -451,15 +451,15 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-void write_report_html(std::ostream& out, const report::AuditReport& r) {
+void write_report_html(std::ostream &out, const report::AuditReport &r) {
   std::string o;
   o.reserve(64 * 1024);
   o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
        "img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        "<meta name=\"generator\" content=\"twinctl " +
-       esc(r.tool_version) + "\">\n<title>" + esc(r.title) + " · run #" + std::to_string(r.run.id) + "</title>\n<style>" +
-       k_css + "</style>\n</head>\n<body>\n";
+       esc(r.tool_version) + "\">\n<title>" + esc(r.title) + " · run #" + std::to_string(r.run.id) +
+       "</title>\n<style>" + k_css + "</style>\n</head>\n<body>\n";
   header(o, r);
   o += "\n<main>\n";
   summary(o, r);

@@ -11,7 +11,7 @@ namespace twinctl::output {
 namespace {
 
 constexpr size_t k_limit = 1024 * 1024 - 16 * 1024; // GitHub's 1 MiB, with room for the last lines
-constexpr size_t k_cell_max = 240;                   // bytes of text per cell, before escaping
+constexpr size_t k_cell_max = 240;                  // bytes of text per cell, before escaping
 constexpr size_t k_list_cap = 30;
 constexpr size_t k_trend_rows = 14;
 
@@ -19,7 +19,7 @@ constexpr model::Severity k_order[] = {model::Severity::critical, model::Severit
                                        model::Severity::low, model::Severity::info};
 
 // Cuts at a UTF-8 character boundary, with an ellipsis.
-std::string shorten(const std::string& s) {
+std::string shorten(const std::string &s) {
   if (s.size() <= k_cell_max) {
     return s;
   }
@@ -32,7 +32,7 @@ std::string shorten(const std::string& s) {
 
 // Text in a table cell: HTML entities for < > &, backslashes for Markdown syntax,
 // line breaks as spaces.
-std::string md(const std::string& raw) {
+std::string md(const std::string &raw) {
   std::string s = shorten(raw);
   std::string out;
   out.reserve(s.size() + 8);
@@ -70,13 +70,13 @@ std::string md(const std::string& raw) {
   return out;
 }
 
-std::string cell(const std::string& s) { return s.empty() ? "—" : md(s); }
+std::string cell(const std::string &s) { return s.empty() ? "—" : md(s); }
 
-std::string plural(int64_t n, const char* one, const char* many) {
+std::string plural(int64_t n, const char *one, const char *many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-std::string coverage_text(const std::optional<double>& c) {
+std::string coverage_text(const std::optional<double> &c) {
   if (!c) {
     return "—";
   }
@@ -85,14 +85,13 @@ std::string coverage_text(const std::optional<double>& c) {
   return buf;
 }
 
-std::string where(const report::FindingRecord& f) {
+std::string where(const report::FindingRecord &f) {
   return f.file.empty() ? "—" : "`" + md(f.file) + (f.file_line ? ":" + std::to_string(*f.file_line) : "") + "`";
 }
 
 // Appends the header and up to k_list_cap rows while they fit the budget, then
 // "… and N more".
-template <class Row>
-void rows(std::string& o, const std::string& head, size_t count, const char* what, Row&& row_of) {
+template <class Row> void rows(std::string &o, const std::string &head, size_t count, const char *what, Row &&row_of) {
   o += head;
   size_t shown = 0;
   for (; shown < count && shown < k_list_cap; ++shown) {
@@ -103,12 +102,13 @@ void rows(std::string& o, const std::string& head, size_t count, const char* wha
     o += row;
   }
   if (shown < count) {
-    o += "\n_… and " + std::to_string(count - shown) + " more " + what + " (the HTML report has up to 100)._\n";
+    o += "\n_… and " + std::to_string(count - shown) + " more " + what +
+         " (cut to fit a job summary; `twinctl history findings` lists them all)._\n";
   }
   o += "\n";
 }
 
-std::string sev_header(const std::string& first) {
+std::string sev_header(const std::string &first) {
   std::string h = "| " + first + " |";
   std::string rule = "| --- |";
   for (model::Severity s : k_order) {
@@ -118,7 +118,7 @@ std::string sev_header(const std::string& first) {
   return h + " total |\n" + rule + " ---: |\n";
 }
 
-std::string sev_cells(const report::SeverityCounts& c) {
+std::string sev_cells(const report::SeverityCounts &c) {
   std::string s;
   for (model::Severity sev : k_order) {
     s += " " + std::to_string(c[size_t(sev)]) + " |";
@@ -126,8 +126,8 @@ std::string sev_cells(const report::SeverityCounts& c) {
   return s + " " + std::to_string(report::total(c)) + " |\n";
 }
 
-void groups(std::string& o, const char* title, const char* column, const std::vector<report::GroupCount>& v,
-            const char* unassigned) {
+void groups(std::string &o, const char *title, const char *column, const std::vector<report::GroupCount> &v,
+            const char *unassigned) {
   o += std::string("### ") + title + "\n\n";
   if (v.empty()) {
     o += "No open findings.\n\n";
@@ -139,10 +139,10 @@ void groups(std::string& o, const char* title, const char* column, const std::ve
   });
 }
 
-void finding_list(std::string& o, const std::vector<report::FindingRecord>& v, const char* what) {
-  rows(o, "| Severity | Rule | Asset | Finding | Team | Where |\n| --- | --- | --- | --- | --- | --- |\n", v.size(), what,
-       [&](size_t i) {
-         const report::FindingRecord& f = v[i];
+void finding_list(std::string &o, const std::vector<report::FindingRecord> &v, const char *what) {
+  rows(o, "| Severity | Rule | Asset | Finding | Team | Where |\n| --- | --- | --- | --- | --- | --- |\n", v.size(),
+       what, [&](size_t i) {
+         const report::FindingRecord &f = v[i];
          return "| " + std::string(model::to_string(f.severity)) + (f.state == "reopened" ? " (reopened)" : "") +
                 " | " + md(f.rule) + " | " + cell(f.asset) + " | " + cell(f.message) + " | " + cell(f.team) + " | " +
                 where(f) + " |\n";
@@ -151,18 +151,18 @@ void finding_list(std::string& o, const std::vector<report::FindingRecord>& v, c
 
 } // namespace
 
-void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
+void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
   std::string o;
   o += "# " + md(r.title) + "\n\n";
-  o += "**" + md(r.run.site) + "**" + (r.run.site_name.empty() ? "" : " — " + md(r.run.site_name)) +
-       " · audit run #" + std::to_string(r.run.id) + " of " + md(r.run.started_at) +
+  o += "**" + md(r.run.site) + "**" + (r.run.site_name.empty() ? "" : " — " + md(r.run.site_name)) + " · audit run #" +
+       std::to_string(r.run.id) + " of " + md(r.run.started_at) +
        (r.run.twin_commit ? " · commit `" + md(r.run.twin_commit->substr(0, 12)) + "`" : std::string()) + " · " +
        plural(r.run.assets, "asset", "assets") + "\n\n";
   if (r.run.incomplete) {
     o += "> ⚠️ **Incomplete run:** " + plural(r.sources_failed, "live source", "live sources") +
          " could not be read; the assets only they report count as unobserved, so this run may miss findings.";
     int listed = 0;
-    for (const report::SourceRecord& s : r.sources) {
+    for (const report::SourceRecord &s : r.sources) {
       if (!s.ok && ++listed <= 5) {
         o += " **" + md(s.name) + "**: " + cell(s.error) + ".";
       }
@@ -182,9 +182,9 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
     o += " " + std::to_string(r.open[size_t(s)]) + " |";
   }
   o += " " + std::to_string(r.new_count) + " | " + std::to_string(r.reopened_count) + " | " +
-       std::to_string(r.resolved_count) + " | " + coverage_text(r.run.coverage) + " | " +
-       std::to_string(r.sources_ok) + "/" + std::to_string(r.sources_ok + r.sources_failed) + " ok | " +
-       std::to_string(r.incidents.size()) + " | " + std::to_string(r.overdue) + " |\n\n";
+       std::to_string(r.resolved_count) + " | " + coverage_text(r.run.coverage) + " | " + std::to_string(r.sources_ok) +
+       "/" + std::to_string(r.sources_ok + r.sources_failed) + " ok | " + std::to_string(r.incidents.size()) + " | " +
+       std::to_string(r.overdue) + " |\n\n";
   if (r.suppressed > 0) {
     o += plural(r.suppressed, "finding is", "findings are") + " suppressed.\n\n";
   }
@@ -199,7 +199,7 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
   }
   o += head + " total | new | resolved | coverage |\n" + rule + " ---: | ---: | ---: | ---: |\n";
   for (size_t i = first; i < r.trend.size(); ++i) {
-    const report::TrendPoint& p = r.trend[i];
+    const report::TrendPoint &p = r.trend[i];
     o += "| #" + std::to_string(p.run) + (p.incomplete ? " ⚠️" : "") + " | " + md(p.date) + " |";
     for (model::Severity s : k_order) {
       o += " " + std::to_string(p.open[size_t(s)]) + " |";
@@ -222,7 +222,7 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
          "| Days open | Severity | Rule | Asset | Finding | Team | Where |\n| ---: | --- | --- | --- | --- | --- | --- "
          "|\n",
          r.oldest.size(), "open findings", [&](size_t i) {
-           const report::FindingRecord& f = r.oldest[i].finding;
+           const report::FindingRecord &f = r.oldest[i].finding;
            return "| " + std::to_string(r.oldest[i].days_open) + " | " + model::to_string(f.severity) + " | " +
                   md(f.rule) + " | " + cell(f.asset) + " | " + cell(f.message) + " | " + cell(f.team) + " | " +
                   where(f) + " |\n";
@@ -248,9 +248,9 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
   } else {
     rows(o, "| Rank | Root cause | Explains | Why | Team |\n| ---: | --- | ---: | --- | --- |\n", r.incidents.size(),
          "incidents", [&](size_t i) {
-           const report::IncidentRecord& x = r.incidents[i];
-           return "| " + std::to_string(x.rank) + " | **" + md(x.root) + "** | " + std::to_string(x.affected) +
-                  " | " + cell(x.explanation) + " | " + cell(x.team) + " |\n";
+           const report::IncidentRecord &x = r.incidents[i];
+           return "| " + std::to_string(x.rank) + " | **" + md(x.root) + "** | " + std::to_string(x.affected) + " | " +
+                  cell(x.explanation) + " | " + cell(x.team) + " |\n";
          });
   }
 
@@ -260,12 +260,12 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
   } else {
     rows(o, "| Status | Due on | Asset | Kind | Item |\n| --- | --- | --- | --- | --- |\n", r.due.size(), "items",
          [&](size_t i) {
-           const report::DueRecord& d = r.due[i];
+           const report::DueRecord &d = r.due[i];
            std::string status = d.days_left < 0    ? "**overdue by " + plural(-d.days_left, "day", "days") + "**"
                                 : d.days_left == 0 ? std::string("**due today**")
                                                    : "due in " + plural(d.days_left, "day", "days");
-           return "| " + status + " | " + md(d.due_on) + " | " + md(d.asset) + " | " + md(d.kind) + " | " +
-                  md(d.item) + " |\n";
+           return "| " + status + " | " + md(d.due_on) + " | " + md(d.asset) + " | " + md(d.kind) + " | " + md(d.item) +
+                  " |\n";
          });
   }
 
@@ -277,7 +277,7 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
          "| Team | Lead | Email | Chat | On call | Open findings | Incidents |\n| --- | --- | --- | --- | --- | --- | "
          "---: |\n",
          r.contacts.size(), "teams", [&](size_t i) {
-           const report::Contact& c = r.contacts[i];
+           const report::Contact &c = r.contacts[i];
            std::string open;
            for (model::Severity s : k_order) {
              if (c.open[size_t(s)] > 0) {
@@ -297,13 +297,13 @@ void write_report_markdown(std::ostream& out, const report::AuditReport& r) {
     o += "## Live sources\n\n";
     rows(o, "| Source | Status | Items | Error |\n| --- | --- | ---: | --- |\n", r.sources.size(), "sources",
          [&](size_t i) {
-           const report::SourceRecord& s = r.sources[i];
+           const report::SourceRecord &s = r.sources[i];
            return "| " + md(s.name) + " | " + (s.ok ? "✅ read" : "❌ failed") + " | " +
                   (s.items ? std::to_string(*s.items) : std::string("—")) + " | " + cell(s.error) + " |\n";
          });
   }
-  o += "<sub>twinctl " + md(r.tool_version) + " · run #" + std::to_string(r.run.id) + " · as of " +
-       md(r.generated_at) + "</sub>\n";
+  o += "<sub>twinctl " + md(r.tool_version) + " · run #" + std::to_string(r.run.id) + " · as of " + md(r.generated_at) +
+       "</sub>\n";
   out << o;
 }
 

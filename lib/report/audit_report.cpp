@@ -10,9 +10,9 @@ namespace twinctl::report {
 
 namespace {
 
-bool is_open(const FindingRecord& f) { return f.state != "resolved" && !f.suppressed; }
+bool is_open(const FindingRecord &f) { return f.state != "resolved" && !f.suppressed; }
 
-int64_t days_between(const std::string& from, const std::string& to) {
+int64_t days_between(const std::string &from, const std::string &to) {
   std::optional<int64_t> a = util::parse_timestamp(from);
   std::optional<int64_t> b = util::parse_timestamp(to);
   if (!a || !b || *b < *a) {
@@ -22,7 +22,7 @@ int64_t days_between(const std::string& from, const std::string& to) {
 }
 
 // Most severe first: compare the counts from critical down, then the name.
-bool more_severe(const SeverityCounts& a, const std::string& an, const SeverityCounts& b, const std::string& bn) {
+bool more_severe(const SeverityCounts &a, const std::string &an, const SeverityCounts &b, const std::string &bn) {
   for (int s = 4; s >= 0; --s) {
     if (a[size_t(s)] != b[size_t(s)]) {
       return a[size_t(s)] > b[size_t(s)];
@@ -31,24 +31,24 @@ bool more_severe(const SeverityCounts& a, const std::string& an, const SeverityC
   return an < bn;
 }
 
-std::vector<GroupCount> group_by(const std::vector<FindingRecord>& findings, std::string FindingRecord::*key) {
+std::vector<GroupCount> group_by(const std::vector<FindingRecord> &findings, std::string FindingRecord::*key) {
   std::map<std::string, SeverityCounts> groups;
-  for (const FindingRecord& f : findings) {
+  for (const FindingRecord &f : findings) {
     if (is_open(f)) {
       ++groups[f.*key][size_t(f.severity)];
     }
   }
   std::vector<GroupCount> out;
-  for (const auto& [name, counts] : groups) {
+  for (const auto &[name, counts] : groups) {
     out.push_back({name, counts});
   }
   std::sort(out.begin(), out.end(),
-            [](const GroupCount& a, const GroupCount& b) { return more_severe(a.counts, a.name, b.counts, b.name); });
+            [](const GroupCount &a, const GroupCount &b) { return more_severe(a.counts, a.name, b.counts, b.name); });
   return out;
 }
 
-void sort_by_severity(std::vector<FindingRecord>& v) {
-  std::sort(v.begin(), v.end(), [](const FindingRecord& a, const FindingRecord& b) {
+void sort_by_severity(std::vector<FindingRecord> &v) {
+  std::sort(v.begin(), v.end(), [](const FindingRecord &a, const FindingRecord &b) {
     return std::tie(b.severity, a.asset, a.rule, a.field, a.fingerprint) <
            std::tie(a.severity, b.asset, b.rule, b.field, b.fingerprint);
   });
@@ -56,7 +56,7 @@ void sort_by_severity(std::vector<FindingRecord>& v) {
 
 } // namespace
 
-int64_t total(const SeverityCounts& c) {
+int64_t total(const SeverityCounts &c) {
   int64_t n = 0;
   for (int64_t x : c) {
     n += x;
@@ -79,13 +79,12 @@ std::array<int64_t, 2> nice_axis(int64_t max, int max_lines) {
   }
 }
 
-AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions& opts) {
+AuditReport build_audit_report(const HistoryData &data, const AuditReportOptions &opts) {
   AuditReport r;
   r.run = data.run;
   r.tool_version = opts.tool_version;
-  r.title = opts.title.empty()
-                ? "Audit report — " + (data.run.site_name.empty() ? data.run.site : data.run.site_name)
-                : opts.title;
+  r.title = opts.title.empty() ? "Audit report — " + (data.run.site_name.empty() ? data.run.site : data.run.site_name)
+                               : opts.title;
   // The report's date is the run's unless --now says otherwise, so that the same
   // database and run always give the same bytes.
   r.generated_at = opts.now ? util::format_timestamp(*opts.now) : data.run.started_at;
@@ -95,7 +94,7 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
       r.data_age_days = age;
     }
   }
-  for (const RunRecord& h : data.history) {
+  for (const RunRecord &h : data.history) {
     if (h.id < data.run.id) {
       r.previous_run = h.id;
     }
@@ -103,7 +102,7 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
 
   // Summary: the run's findings by state.
   std::vector<OpenFinding> open;
-  for (const FindingRecord& f : data.findings) {
+  for (const FindingRecord &f : data.findings) {
     if (f.suppressed) {
       ++r.suppressed;
       continue;
@@ -127,8 +126,8 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
 
   r.sources = data.sources;
   std::sort(r.sources.begin(), r.sources.end(),
-            [](const SourceRecord& a, const SourceRecord& b) { return a.name < b.name; });
-  for (const SourceRecord& s : r.sources) {
+            [](const SourceRecord &a, const SourceRecord &b) { return a.name < b.name; });
+  for (const SourceRecord &s : r.sources) {
     ++(s.ok ? r.sources_ok : r.sources_failed);
   }
 
@@ -142,7 +141,7 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
   int64_t peak = 0;
   int64_t churn_peak = 0;
   for (size_t i = first; i < data.history.size(); ++i) {
-    const RunRecord& h = data.history[i];
+    const RunRecord &h = data.history[i];
     TrendPoint p;
     p.run = h.id;
     p.date = h.started_at.substr(0, 10);
@@ -167,7 +166,7 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
   r.churn_axis_step = churn_step;
 
   // Oldest open findings: longest open first, then most severe.
-  std::sort(open.begin(), open.end(), [](const OpenFinding& a, const OpenFinding& b) {
+  std::sort(open.begin(), open.end(), [](const OpenFinding &a, const OpenFinding &b) {
     return std::tie(b.days_open, b.finding.severity, a.finding.asset, a.finding.rule, a.finding.fingerprint) <
            std::tie(a.days_open, a.finding.severity, b.finding.asset, b.finding.rule, b.finding.fingerprint);
   });
@@ -175,35 +174,35 @@ AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions
 
   r.incidents = data.incidents;
   std::sort(r.incidents.begin(), r.incidents.end(),
-            [](const IncidentRecord& a, const IncidentRecord& b) { return a.rank < b.rank; });
+            [](const IncidentRecord &a, const IncidentRecord &b) { return a.rank < b.rank; });
   r.due = data.due;
-  std::sort(r.due.begin(), r.due.end(), [](const DueRecord& a, const DueRecord& b) {
+  std::sort(r.due.begin(), r.due.end(), [](const DueRecord &a, const DueRecord &b) {
     return std::tie(a.days_left, a.asset, a.kind, a.item) < std::tie(b.days_left, b.asset, b.kind, b.item);
   });
-  for (const DueRecord& d : r.due) {
+  for (const DueRecord &d : r.due) {
     r.overdue += d.days_left < 0 ? 1 : 0;
   }
 
   // Who to contact: every team that owns an open finding or an incident's root.
   std::map<std::string, Contact> teams;
-  for (const GroupCount& g : r.by_team) {
+  for (const GroupCount &g : r.by_team) {
     teams[g.name].open = g.counts;
   }
-  for (const IncidentRecord& i : r.incidents) {
+  for (const IncidentRecord &i : r.incidents) {
     ++teams[i.team].incidents;
   }
-  for (const ContactRecord& c : data.contacts) {
+  for (const ContactRecord &c : data.contacts) {
     auto it = teams.find(c.team);
     if (it != teams.end()) {
       it->second.contact = c;
       it->second.on_record = true;
     }
   }
-  for (auto& [team, contact] : teams) {
+  for (auto &[team, contact] : teams) {
     contact.contact.team = team;
     r.contacts.push_back(contact);
   }
-  std::sort(r.contacts.begin(), r.contacts.end(), [](const Contact& a, const Contact& b) {
+  std::sort(r.contacts.begin(), r.contacts.end(), [](const Contact &a, const Contact &b) {
     if ((a.incidents > 0) != (b.incidents > 0)) {
       return a.incidents > 0; // the teams with an incident to handle first
     }

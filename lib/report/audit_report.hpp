@@ -17,7 +17,7 @@ namespace twinctl::report {
 // Counts indexed by int(model::Severity): info, low, medium, high, critical.
 using SeverityCounts = std::array<int64_t, 5>;
 
-int64_t total(const SeverityCounts& c);
+int64_t total(const SeverityCounts &c);
 
 // A row of the `runs` table.
 struct RunRecord {
@@ -105,8 +105,8 @@ struct HistoryData {
 };
 
 struct AuditReportOptions {
-  std::string title;        // empty: "Audit report — <site name>"
-  std::string tool_version; // shown in the footer
+  std::string title;          // empty: "Audit report — <site name>"
+  std::string tool_version;   // shown in the footer
   std::optional<int64_t> now; // --now; default the run's own time (deterministic output)
   size_t max_trend_runs = 90; // the trend chart shows at most the last N runs
 };
@@ -146,7 +146,7 @@ struct AuditReport {
   std::string tool_version;
   std::string generated_at; // --now, else the run's time
   RunRecord run;
-  std::optional<int64_t> previous_run; // the site's run before this one
+  std::optional<int64_t> previous_run;  // the site's run before this one
   std::optional<int64_t> data_age_days; // with --now: days between the run and now, when more than 1
 
   // Summary.
@@ -174,15 +174,15 @@ struct AuditReport {
   int64_t churn_axis_max = 1;   // the same for new and resolved per run (the first run left out)
   int64_t churn_axis_step = 1;
 
-  std::vector<OpenFinding> oldest;          // open findings, longest open first
-  std::vector<FindingRecord> new_findings;  // new or reopened in this run, most severe first
-  std::vector<FindingRecord> resolved;      // resolved by this run, most severe first
-  std::vector<IncidentRecord> incidents;    // by rank
-  std::vector<DueRecord> due;               // soonest (most overdue) first
-  std::vector<Contact> contacts;            // teams with open findings or incidents, most severe first
+  std::vector<OpenFinding> oldest;         // open findings, longest open first
+  std::vector<FindingRecord> new_findings; // new or reopened in this run, most severe first
+  std::vector<FindingRecord> resolved;     // resolved by this run, most severe first
+  std::vector<IncidentRecord> incidents;   // by rank
+  std::vector<DueRecord> due;              // soonest (most overdue) first
+  std::vector<Contact> contacts;           // teams with open findings or incidents, most severe first
 };
 
-AuditReport build_audit_report(const HistoryData& data, const AuditReportOptions& opts);
+AuditReport build_audit_report(const HistoryData &data, const AuditReportOptions &opts);
 
 // The smallest 1/2/5 x 10^n step giving at most `max_lines` grid lines up to a
 // value >= `max`; returns {axis_max, step}. {1, 1} for max <= 0.

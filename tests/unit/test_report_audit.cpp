@@ -17,8 +17,8 @@ using model::Severity;
 
 namespace {
 
-report::FindingRecord finding(const std::string& fp, const std::string& state, Severity s, const std::string& team,
-                              const std::string& since) {
+report::FindingRecord finding(const std::string &fp, const std::string &state, Severity s, const std::string &team,
+                              const std::string &since) {
   report::FindingRecord f;
   f.fingerprint = fp;
   f.state = state;
@@ -55,7 +55,8 @@ report::HistoryData sample() {
   suppressed.suppressed = true;
   d.findings.push_back(suppressed);
   d.incidents = {{2, "ups-1", 3.0, 1, "second", "net"}, {1, "sw-1", 9.5, 4, "first", "net"}};
-  d.due = {{"press-1", "calibration", "oil-temp", "2026-11-10", 7}, {"plc-1", "certificate", "TLS-1", "2026-10-30", -4}};
+  d.due = {{"press-1", "calibration", "oil-temp", "2026-11-10", 7},
+           {"plc-1", "certificate", "TLS-1", "2026-10-30", -4}};
   d.contacts = {{"ops", "Operations", "Ada", "ops@example.com", "#ops", "+1"}, {"other", "", "", "", "", ""}};
   return d;
 }
@@ -158,8 +159,8 @@ TEST_CASE("output::write_report_markdown stays under 1 MiB", "[output][report]")
   report::HistoryData d = sample();
   std::string long_text(5000, '<'); // every byte escapes to 4
   for (int i = 0; i < 5000; ++i) {
-    report::FindingRecord f = finding("x" + std::to_string(i), "new", Severity::high, long_text + std::to_string(i),
-                                      "2026-11-01T02:00:00Z");
+    report::FindingRecord f =
+        finding("x" + std::to_string(i), "new", Severity::high, long_text + std::to_string(i), "2026-11-01T02:00:00Z");
     f.message = long_text;
     f.zone = long_text + std::to_string(i);
     f.line = f.zone;
@@ -197,7 +198,7 @@ INSERT INTO run_sources VALUES (4, 'mqtt', 0, 'refused', NULL);
 )");
   }
   std::unique_ptr<io::Database> handle = history::open_history(path);
-  io::Database& db = *handle;
+  io::Database &db = *handle;
   SECTION("the latest run, with its site's history and when each finding last opened") {
     report::HistoryData d = history::read_history(db, {});
     CHECK(d.run.id == 4);
