@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   register_replay(app, g, rc);
   register_rca(app, g, rc);
   register_graph(app, g, rc);
-  register_completion(app, g, rc);
+  register_report(app, g, rc);
+  register_completion(app, g, rc); // last: it walks the table the others built
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@ packages=(
   python3 python3-jsonschema python3-yaml man-db
   shellcheck nodejs graphviz
   zsh dpkg-dev
+  chromium python3-websocket
 )
 
 missing=()

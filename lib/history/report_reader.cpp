@@ -1,0 +1,221 @@
+#include "lib/history/report_reader.hpp"
+
+#include "lib/util/error.hpp"
+
+#include <filesystem>
+#include <map>
+
+namespace twinctl::history {
+
+namespace {
+
+constexpr const char *k_run_columns =
+    "id, started_at, site, site_name, twin_commit, ref, live, exit_code, incomplete, coverage, assets, "
+    "critical, high, medium, low, info, suppressed";
+
+report::RunRecord run_of(const io::Statement &s) {
+  report::RunRecord r;
+  r.id = s.integer(0);
+  r.started_at = s.text(1);
+  r.site = s.text(2);
+  r.site_name = s.text(3);
+  r.twin_commit = s.optional_text(4);
+  r.ref = s.optional_text(5);
+  r.live = s.text(6);
+  r.exit_code = s.integer(7);
+  r.incomplete = s.integer(8) != 0;
+  if (!s.is_null(9)) {
+    r.coverage = s.real(9);
+  }
+  r.assets = s.integer(10);
+  r.open[size_t(model::Severity::critical)] = s.integer(11);
+  r.open[size_t(model::Severity::high)] = s.integer(12);
+  r.open[size_t(model::Severity::medium)] = s.integer(13);
+  r.open[size_t(model::Severity::low)] = s.integer(14);
+  r.open[size_t(model::Severity::info)] = s.integer(15);
+  r.suppressed = s.integer(16);
+  return r;
+}
+
+// The run the selector names; throws with the range of runs that exist.
+report::RunRecord select_run(io::Database &db, const RunSelector &sel) {
+  io::Statement count = db.prepare(sel.site.empty() ? "SELECT count(*), min(id), max(id) FROM runs"
+                                                    : "SELECT count(*), min(id), max(id) FROM runs WHERE site = ?");
+  if (!sel.site.empty()) {
+    count.bind(1, sel.site);
+  }
+  count.step();
+  if (count.integer(0) == 0) {
+    throw Error(db.path() + ": the history has no runs" + (sel.site.empty() ? "" : " of site '" + sel.site + "'") +
+                " yet (record one with `twinctl audit --history " + db.path() + "`)");
+  }
+  std::string range = "runs " + std::to_string(count.integer(1)) + " to " + std::to_string(count.integer(2));
+  std::string sql = std::string("SELECT ") + k_run_columns + " FROM runs WHERE ";
+  sql += sel.run ? "id = ?" : sel.site.empty() ? "1 ORDER BY id DESC LIMIT 1" : "site = ? ORDER BY id DESC LIMIT 1";
+  io::Statement q = db.prepare(sql);
+  if (sel.run) {
+    q.bind(1, *sel.run);
+  } else if (!sel.site.empty()) {
+    q.bind(1, sel.site);
+  }
+  if (!q.step()) {
+    throw Error(db.path() + ": no run " + std::to_string(*sel.run) + " in the history (it holds " + range + ")");
+  }
+  report::RunRecord run = run_of(q);
+  if (sel.run && !sel.site.empty() && run.site != sel.site) {
+    throw Error(db.path() + ": run " + std::to_string(*sel.run) + " is of site '" + run.site + "', not '" + sel.site +
+                "'");
+  }
+  return run;
+}
+
+model::Severity severity_of(const std::string &text, const std::string &fingerprint, io::Database &db) {
+  std::optional<model::Severity> s = model::parse_severity(text);
+  if (!s) {
+    throw Error(db.path() + ": finding " + fingerprint + " has an unknown severity '" + text + "'");
+  }
+  return *s;
+}
+
+void read_findings(io::Database &db, report::HistoryData &d) {
+  // When each finding last opened: its latest new/reopened sighting up to this run.
+  std::map<std::string, std::string> open_since;
+  io::Statement since = db.prepare("SELECT rf.fingerprint, max(rf.run_id), r.started_at FROM run_findings rf "
+                                   "JOIN runs r ON r.id = rf.run_id WHERE rf.run_id <= ? AND r.site = ? "
+                                   "AND rf.state IN ('new', 'reopened') GROUP BY rf.fingerprint");
+  since.bind(1, d.run.id).bind(2, d.run.site);
+  while (since.step()) {
+    open_since[since.text(0)] = since.text(2);
+  }
+  io::Statement q = db.prepare(
+      "SELECT rf.fingerprint, rf.state, rf.severity, rf.suppressed, f.rule, f.kind, f.asset, f.field, f.message, "
+      "f.zone, f.line, f.team, f.file, f.file_line, f.first_seen_at, f.reopened "
+      "FROM run_findings rf LEFT JOIN findings f ON f.fingerprint = rf.fingerprint "
+      "WHERE rf.run_id = ? ORDER BY rf.fingerprint");
+  q.bind(1, d.run.id);
+  while (q.step()) {
+    report::FindingRecord f;
+    f.fingerprint = q.text(0);
+    f.state = q.text(1);
+    if (f.state != "new" && f.state != "open" && f.state != "reopened" && f.state != "resolved") {
+      throw Error(db.path() + ": run " + std::to_string(d.run.id) + ", finding " + f.fingerprint + ": unknown state '" +
+                  f.state + "'");
+    }
+    f.severity = severity_of(q.text(2), f.fingerprint, db);
+    f.suppressed = q.integer(3) != 0;
+    f.rule = q.text(4);
+    f.kind = q.text(5);
+    f.asset = q.text(6);
+    f.field = q.text(7);
+    f.message = q.text(8);
+    f.zone = q.text(9);
+    f.line = q.text(10);
+    f.team = q.text(11);
+    f.file = q.text(12);
+    f.file_line = q.optional_integer(13);
+    f.first_seen_at = q.text(14);
+    f.reopened = q.integer(15);
+    auto it = open_since.find(f.fingerprint);
+    if (it != open_since.end()) {
+      f.open_since = it->second;
+    }
+    d.findings.push_back(std::move(f));
+  }
+}
+
+void read_history_runs(io::Database &db, report::HistoryData &d) {
+  std::map<int64_t, report::RunRecord *> by_id;
+  io::Statement q =
+      db.prepare(std::string("SELECT ") + k_run_columns + " FROM runs WHERE site = ? AND id <= ? ORDER BY id");
+  q.bind(1, d.run.site).bind(2, d.run.id);
+  while (q.step()) {
+    d.history.push_back(run_of(q));
+  }
+  for (report::RunRecord &r : d.history) {
+    by_id[r.id] = &r;
+  }
+  io::Statement states = db.prepare("SELECT rf.run_id, rf.state, count(*) FROM run_findings rf JOIN runs r ON "
+                                    "r.id = rf.run_id WHERE r.site = ? AND rf.run_id <= ? AND rf.suppressed = 0 "
+                                    "GROUP BY rf.run_id, rf.state");
+  states.bind(1, d.run.site).bind(2, d.run.id);
+  while (states.step()) {
+    auto it = by_id.find(states.integer(0));
+    if (it == by_id.end()) {
+      continue;
+    }
+    std::string state = states.text(1);
+    int64_t n = states.integer(2);
+    if (state == "new") {
+      it->second->new_count = n;
+    } else if (state == "reopened") {
+      it->second->reopened_count = n;
+    } else if (state == "resolved") {
+      it->second->resolved_count = n;
+    }
+  }
+  d.run = d.history.back();
+}
+
+} // namespace
+
+std::unique_ptr<io::Database> open_history(const std::string &path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw Error(path + ": no such history database (record one with `twinctl audit --history " + path + "`)");
+  }
+  auto handle = std::make_unique<io::Database>(path, io::Database::Mode::read_only);
+  io::Database &db = *handle;
+  io::Statement version = db.prepare("PRAGMA user_version");
+  version.step();
+  int64_t v = version.integer(0);
+  if (v > k_schema_version) {
+    throw Error(path + ": the history database has schema version " + std::to_string(v) +
+                ", written by a newer twinctl; this twinctl reads version " + std::to_string(k_schema_version) +
+                " (upgrade twinctl)");
+  }
+  io::Statement tables =
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                 "('runs', 'run_sources', 'findings', 'run_findings', 'incidents', 'due', 'contacts')");
+  tables.step();
+  if (v < k_schema_version || tables.integer(0) != 7) {
+    throw Error(path + ": not a twinctl history database (schema version " + std::to_string(v) + ", expected " +
+                std::to_string(k_schema_version) + ")");
+  }
+  return handle;
+}
+
+report::HistoryData read_history(io::Database &db, const RunSelector &selector) {
+  report::HistoryData d;
+  d.run = select_run(db, selector);
+  read_history_runs(db, d);
+  read_findings(db, d);
+
+  io::Statement sources = db.prepare("SELECT name, ok, error, items FROM run_sources WHERE run_id = ? ORDER BY name");
+  sources.bind(1, d.run.id);
+  while (sources.step()) {
+    d.sources.push_back({sources.text(0), sources.integer(1) != 0, sources.text(2), sources.optional_integer(3)});
+  }
+  io::Statement incidents =
+      db.prepare("SELECT rank, root, score, affected, explanation, team FROM incidents WHERE run_id = ? ORDER BY rank");
+  incidents.bind(1, d.run.id);
+  while (incidents.step()) {
+    d.incidents.push_back({incidents.integer(0), incidents.text(1), incidents.real(2), incidents.integer(3),
+                           incidents.text(4), incidents.text(5)});
+  }
+  io::Statement due = db.prepare("SELECT asset, kind, item, due_on, days_left FROM due WHERE run_id = ? "
+                                 "ORDER BY days_left, asset, kind, item");
+  due.bind(1, d.run.id);
+  while (due.step()) {
+    d.due.push_back({due.text(0), due.text(1), due.text(2), due.text(3), due.integer(4)});
+  }
+  io::Statement contacts =
+      db.prepare("SELECT team, name, lead, email, chat, oncall FROM contacts WHERE run_id = ? ORDER BY team");
+  contacts.bind(1, d.run.id);
+  while (contacts.step()) {
+    d.contacts.push_back(
+        {contacts.text(0), contacts.text(1), contacts.text(2), contacts.text(3), contacts.text(4), contacts.text(5)});
+  }
+  return d;
+}
+
+} // namespace twinctl::history

@@ -1,0 +1,29 @@
+// Formatters of the audit report (`twinctl report`): one file per format, each
+// renders a report::AuditReport and computes nothing.
+#pragma once
+
+#include "lib/report/audit_report.hpp"
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace twinctl::output {
+
+// One self-contained HTML page: inline CSS and SVG, no script, no external
+// resource (a Content-Security-Policy forbids them), prints on white paper.
+void write_report_html(std::ostream &out, const report::AuditReport &r);
+
+// Markdown for a GitHub job summary: tables, lists cut with "… and N more",
+// always under 1 MiB.
+void write_report_markdown(std::ostream &out, const report::AuditReport &r);
+
+// Text for HTML/SVG text and attribute values: & < > " ' as entities.
+std::string html_escape(std::string_view s);
+
+// The SVG charts of the HTML report (report_chart.cpp): the open findings per
+// severity over the runs as stacked areas, and the new and resolved findings per run.
+std::string trend_chart_svg(const report::AuditReport &r);
+std::string churn_chart_svg(const report::AuditReport &r);
+
+} // namespace twinctl::output
