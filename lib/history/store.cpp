@@ -76,6 +76,17 @@ std::unique_ptr<io::Database> open_for_audit(const std::string& path) {
     // Two first audits at once: the second waits, then finds the tables made.
     io::Transaction tx(*db);
     check_version(*db, true);
+    // Version-1 databases made before findings.site and findings.opened_at were added get them
+    // first (the schema indexes site).
+    for (const char* column : {"site", "opened_at"}) {
+      io::Statement has = db->prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'findings'), "
+                                      "(SELECT count(*) FROM pragma_table_info('findings') WHERE name = ?)");
+      has.bind(1, std::string_view(column));
+      has.step();
+      if (has.integer(0) == 1 && has.integer(1) == 0) {
+        db->exec(std::string("ALTER TABLE findings ADD COLUMN ") + column + " TEXT NOT NULL DEFAULT ''");
+      }
+    }
     db->exec(k_schema_sql);
     tx.commit();
     return db;

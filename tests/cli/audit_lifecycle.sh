@@ -90,7 +90,7 @@ grep -q "Resolved since run 2" "$WORK/run3.txt" || fail "table lacks 'Resolved s
 grep -q "$X_ASSET" <(sed -n '/Resolved since run 2/,$p' "$WORK/run3.txt") || fail "table does not list $X_ASSET as resolved"
 grep -q "### Resolved since run 2" "$WORK/run3.md" || fail "markdown lacks the resolved section"
 grep -q "open 5d" "$WORK/run3.md" || fail "markdown lacks 'open 5d'"
-grep -q "::notice title=twinctl history::" "$WORK/run3.gh" || fail "github output lacks the history notice"
+grep -q "::notice title=twinctl history::.*%0Aresolved: [A-Z0-9]* $X_ASSET $X_FIELD" "$WORK/run3.gh" || fail "github output lacks the resolved finding"
 
 # Run 4: Y fixed too, but a source failed (exit 3): Y is carried, not resolved.
 snap "$WORK/s1.json" "$WORK/s2.json" fix "$Y_ASSET" "$Y_FIELD" "$Y_VALUE" fail
