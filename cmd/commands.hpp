@@ -38,6 +38,8 @@ std::string help_footer(const std::string& examples);
 
 void register_validate(CLI::App& root, GlobalOptions& g, int& rc);
 void register_drift(CLI::App& root, GlobalOptions& g, int& rc);
+void register_audit(CLI::App& root, GlobalOptions& g, int& rc);
+void register_history(CLI::App& root, GlobalOptions& g, int& rc);
 void register_simulate(CLI::App& root, GlobalOptions& g, int& rc);
 void register_snapshot(CLI::App& root, GlobalOptions& g, int& rc);
 void register_replay(CLI::App& root, GlobalOptions& g, int& rc);

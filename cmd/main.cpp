@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   int rc = k_exit_ok;
   register_validate(app, g, rc);
   register_drift(app, g, rc);
+  register_audit(app, g, rc);
+  register_history(app, g, rc);
   register_simulate(app, g, rc);
   register_snapshot(app, g, rc);
   register_replay(app, g, rc);

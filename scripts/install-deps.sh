@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev openssl libsqlite3-dev
   python3 python3-jsonschema python3-yaml man-db
   shellcheck nodejs graphviz
-  zsh dpkg-dev
+  zsh dpkg-dev sqlite3 systemd
   chromium python3-websocket
 )
 

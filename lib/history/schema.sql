@@ -54,10 +54,17 @@ CREATE TABLE IF NOT EXISTS findings (
   last_seen_at   TEXT NOT NULL,
   resolved_run   INTEGER,            -- the first run that no longer saw it; NULL while open
   resolved_at    TEXT,
-  reopened       INTEGER NOT NULL DEFAULT 0 -- times it came back after being resolved
+  reopened       INTEGER NOT NULL DEFAULT 0, -- times it came back after being resolved
+  -- Added by the audit branch: the site the finding belongs to (a run resolves
+  -- only its own site's findings, and prune keeps working after old runs are
+  -- gone), and when the current episode began (the run that saw it new or
+  -- reopened): "open for N days" and time to resolve count from here.
+  site           TEXT NOT NULL DEFAULT '',
+  opened_at      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS findings_open ON findings(resolved_run);
 CREATE INDEX IF NOT EXISTS findings_asset ON findings(asset);
+CREATE INDEX IF NOT EXISTS findings_site ON findings(site);
 
 -- What each run said of each finding. state: new | open | reopened (seen by this
 -- run) or resolved (seen by the previous run, not by this one).

@@ -4,6 +4,7 @@
 
 #include "lib/model/location.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ struct Finding {
   std::string suppression_ticket;
   std::string suppression_expires;
   std::string baseline_state; // "", new, unchanged
+
+  // History (audit with a history database; see lib/history/lifecycle.hpp).
+  std::string history_state;  // "", new, open, reopened
+  std::string opened_at;      // when its current episode began (RFC 3339)
+  int64_t open_days = 0;      // whole days since opened_at
 };
 
 // The stable identity of a finding: 16 hex digits of FNV-1a over

@@ -127,7 +127,8 @@ void write_github(std::ostream& out, const report::Report& r) {
     }
     const model::Rule* rule = model::find_rule(f.rule);
     std::string title = f.rule + " " + (rule ? rule->name : std::string()) + " · " + f.asset;
-    std::string msg = "[" + std::string(model::to_string(f.severity)) + "] " + f.message;
+    std::string msg = "[" + std::string(model::to_string(f.severity)) +
+                      (f.history_state.empty() ? "" : ", " + history_tag(f)) + "] " + f.message;
     if (!f.remediation.empty()) {
       msg += "\n" + f.remediation;
     }
@@ -179,6 +180,20 @@ void write_github(std::ostream& out, const report::Report& r) {
   } else {
     out << " Gate: " << (r.gate_failed ? "FAILED" : "passed") << " (fail-on " << model::to_string(*r.fail_on)
         << ").\n";
+  }
+  std::string history = history_line(r);
+  if (!history.empty()) {
+    // One notice: the counts, then the resolved findings (the first 20; the job summary has all).
+    const std::vector<report::ResolvedFinding>& resolved = r.audit->history->resolved;
+    for (size_t i = 0; i < resolved.size() && i < 20; ++i) {
+      const report::ResolvedFinding& f = resolved[i];
+      history += "\nresolved: " + f.rule + " " + f.asset + (f.field.empty() ? "" : " " + f.field) + " — " + f.message +
+                 " (open " + std::to_string(f.open_days) + "d)";
+    }
+    if (resolved.size() > 20) {
+      history += "\n" + std::to_string(resolved.size() - 20) + " more resolved";
+    }
+    out << "::notice title=twinctl history::" << escape_data(history) << "\n";
   }
 }
 

@@ -33,6 +33,13 @@ public:
     }
     field("field", f.field);
     field("fingerprint", f.fingerprint);
+    if (!f.history_state.empty()) {
+      open("history");
+      raw("open_days", std::to_string(f.open_days), 8);
+      field("opened_at", f.opened_at, 8);
+      field("state", f.history_state, 8);
+      close();
+    }
     nullable("intended", f.intended);
     nullable("intended_normalized", f.intended_norm);
     field("kind", f.kind);
@@ -141,6 +148,65 @@ private:
   int m_depth = 0;
 };
 
+nlohmann::json history_json(const report::HistorySummary& h) {
+  nlohmann::json resolved = nlohmann::json::array();
+  for (const report::ResolvedFinding& f : h.resolved) {
+    resolved.push_back({{"fingerprint", f.fingerprint},
+                        {"rule", f.rule},
+                        {"severity", f.severity},
+                        {"asset", f.asset},
+                        {"field", f.field},
+                        {"message", f.message},
+                        {"opened_at", f.opened_at},
+                        {"open_days", f.open_days}});
+  }
+  return {{"db", h.db},
+          {"run_id", h.run_id},
+          {"previous_run", h.previous_run ? nlohmann::json(h.previous_run) : nlohmann::json()},
+          {"new", h.new_count},
+          {"open", h.open_count},
+          {"reopened", h.reopened_count},
+          {"carried", h.carried},
+          {"resolved", std::move(resolved)}};
+}
+
+nlohmann::json audit_json(const report::Audit& a) {
+  nlohmann::json incidents = nlohmann::json::array();
+  for (const report::AuditIncident& i : a.incidents) {
+    incidents.push_back({{"id", i.id},
+                         {"rank", i.rank},
+                         {"roots", i.roots},
+                         {"score", i.score},
+                         {"affected", i.affected},
+                         {"explanation", i.explanation},
+                         {"team", i.team}});
+  }
+  nlohmann::json due = nlohmann::json::array();
+  for (const report::DueItem& d : a.due) {
+    due.push_back({{"asset", d.asset},
+                   {"kind", d.kind},
+                   {"item", d.item},
+                   {"due_on", d.due_on},
+                   {"days_left", d.days_left}});
+  }
+  nlohmann::json contacts = nlohmann::json::array();
+  for (const model::Team& t : a.contacts) {
+    contacts.push_back({{"team", t.id},
+                        {"name", t.name},
+                        {"lead", t.lead},
+                        {"email", t.email},
+                        {"chat", t.chat},
+                        {"oncall", t.oncall}});
+  }
+  return {{"failed", a.failed},
+          {"alerting", a.alerting},
+          {"incidents", std::move(incidents)},
+          {"isolated", a.isolated},
+          {"due", std::move(due)},
+          {"contacts", std::move(contacts)},
+          {"history", a.history ? history_json(*a.history) : nlohmann::json()}};
+}
+
 // The document without its findings (an empty array in their place).
 nlohmann::json header_json(const report::Report& r) {
   nlohmann::json by_sev = nlohmann::json::object();
@@ -196,6 +262,9 @@ nlohmann::json header_json(const report::Report& r) {
       {"errors", std::move(errors)},
       {"findings", nlohmann::json::array()}, // written by FindingWriter
   };
+  if (r.audit) {
+    j["audit"] = audit_json(*r.audit);
+  }
   if (r.has_baseline) {
     nlohmann::json absent = nlohmann::json::array();
     for (const report::BaselineEntry& b : r.baseline_absent) {

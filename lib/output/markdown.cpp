@@ -69,8 +69,12 @@ const char* k_finding_header =
 // A finding as a table row; one without values (a policy finding) shows its message.
 std::string finding_row(const report::Report& r, const model::Finding& f) {
   std::string change = f.intended.empty() && f.live.empty() ? cell(f.message) : cell(f.intended) + " → " + cell(f.live);
-  return "| " + std::string(model::to_string(f.severity)) + " | " + md(f.rule) + " | " + cell(f.asset) + " | " +
-         cell(f.field) + " | " + change + " | " + where(r, f.loc) + " |\n";
+  std::string sev = model::to_string(f.severity);
+  if (!f.history_state.empty()) {
+    sev += " · " + history_tag(f);
+  }
+  return "| " + sev + " | " + md(f.rule) + " | " + cell(f.asset) + " | " + cell(f.field) + " | " + change + " | " +
+         where(r, f.loc) + " |\n";
 }
 
 std::string plural(size_t n, const char* one, const char* many) {
@@ -241,6 +245,9 @@ void write_markdown(std::ostream& out, const report::Report& r) {
     tail += "\n</details>\n\n";
   }
 
+  if (r.audit) {
+    tail = audit_markdown(r, k_side_cap) + tail; // incidents, due, resolved: read before the collapsed lists
+  }
   if (gating.empty()) {
     s += r.findings.empty() ? "No findings.\n\n" : "No gating findings.\n\n";
   } else {

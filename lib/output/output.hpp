@@ -34,6 +34,14 @@ struct SarifOptions {
 // SARIF 2.1.0 for GitHub code scanning (DESIGN.md §6).
 nlohmann::json to_sarif(const report::Report& r, const SarifOptions& opts);
 void write_sarif(std::ostream& out, const report::Report& r, const SarifOptions& opts);
+// The audit sections (incidents, due, resolved since the previous run, contacts)
+// after the findings of the table, and in the Markdown summary (at most `budget` bytes).
+void write_audit_table(std::ostream& out, const report::Report& r, const RenderOptions& opts);
+std::string audit_markdown(const report::Report& r, size_t budget);
+// "new", "open 12d", "reopened" for a finding with history; "" without.
+std::string history_tag(const model::Finding& f);
+// "History (run 7): 2 new, 5 open, 1 reopened, 3 resolved since run 6." ("" without history).
+std::string history_line(const report::Report& r);
 // A GitHub job summary in Markdown, under 1 MiB.
 void write_markdown(std::ostream& out, const report::Report& r);
 // GitHub workflow commands (::error file=…,line=…::), at most 10 per level, then a count.

@@ -105,6 +105,9 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
       if (f->baseline_state == "unchanged") {
         out << " " << dim << "(in baseline)" << reset;
       }
+      if (!f->history_state.empty()) {
+        out << " " << (f->history_state == "open" ? dim : bold) << "[" << history_tag(*f) << "]" << reset;
+      }
       out << "\n";
       std::string where = f->loc.known() ? f->loc.str() : "";
       if (f->commit.known()) {
@@ -146,6 +149,9 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
     for (const model::Unobserved& u : r.unobserved) {
       out << "  " << pad(u.asset, 28) << " " << dim << "source " << u.sources << reset << "\n";
     }
+  }
+  if (r.audit) {
+    write_audit_table(out, r, opts);
   }
   out << "\n" << summary_counts(r) << ". ";
   if (r.incomplete) {

@@ -30,6 +30,59 @@ struct BaselineEntry {
 
 using Unobserved = model::Unobserved;
 
+// Audit (command `audit`): incidents, what falls due, whom to call, and the
+// finding history. Filled by lib/report/audit.cpp and lib/history.
+struct AuditIncident {
+  std::string id;                 // INC-1 ... as rca numbers them
+  int rank = 0;                   // 1 = most likely root first
+  std::vector<std::string> roots; // chosen roots, best first
+  double score = 0;               // the best root's log-likelihood ratio
+  size_t affected = 0;            // failed or alerting assets it explains
+  std::string explanation;        // the steps of reasoning, joined
+  std::string team;               // the best root's owning team
+};
+
+struct DueItem {
+  std::string asset;
+  std::string kind;   // certificate | calibration
+  std::string item;   // certificate id or sensor id
+  std::string due_on; // YYYY-MM-DD
+  int64_t days_left = 0; // negative when overdue
+};
+
+// A finding the previous run of the site saw and this run does not.
+struct ResolvedFinding {
+  std::string fingerprint;
+  std::string rule;
+  std::string severity;
+  std::string asset;
+  std::string field;
+  std::string message;
+  std::string opened_at; // when its last episode began
+  int64_t open_days = 0; // how long it was open
+};
+
+struct HistorySummary {
+  std::string db;       // path of the history database
+  int64_t run_id = 0;   // this run's id
+  int64_t previous_run = 0; // the site's previous run; 0 when this is its first
+  size_t new_count = 0;
+  size_t open_count = 0;
+  size_t reopened_count = 0;
+  std::vector<ResolvedFinding> resolved; // sorted by severity, asset, rule, field
+  size_t carried = 0; // open findings this incomplete run could not check: kept open, not resolved
+};
+
+struct Audit {
+  size_t failed = 0;   // assets live state shows failed
+  size_t alerting = 0; // assets with an open alert
+  std::vector<AuditIncident> incidents;
+  std::vector<std::string> isolated; // failed with no upstream cause
+  std::vector<DueItem> due;          // by due date, asset, item
+  std::vector<model::Team> contacts; // the twin's teams
+  std::optional<HistorySummary> history; // nullopt with --no-history
+};
+
 struct Report {
   std::string command; // validate | drift | audit
   std::string tool_version;
@@ -69,6 +122,8 @@ struct Report {
   std::array<size_t, 5> by_severity{}; // gating (unsuppressed, not in baseline) findings, by Severity
   size_t suppressed = 0;
   size_t baselined = 0;
+
+  std::optional<Audit> audit; // command audit only
 };
 
 // Fills the twin fields of a report.

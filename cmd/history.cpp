@@ -1,0 +1,96 @@
+// twinctl history: read (and prune) the history database that audit writes.
+#include "cmd/common.hpp"
+
+#include "lib/history/query.hpp"
+#include "lib/history/store.hpp"
+#include "lib/output/history_output.hpp"
+#include "lib/util/error.hpp"
+
+#include <memory>
+
+namespace twinctl::cmd {
+
+namespace {
+
+struct HistoryArgs {
+  std::string db = ".twinctl/history.db";
+  int64_t run = 0;
+  history::FindingFilter filter;
+  int64_t keep = 0;
+};
+
+int run_history(const std::string& what, const HistoryArgs& a, const GlobalOptions& g) {
+  std::unique_ptr<io::Database> db = history::open_existing(a.db, what == "prune");
+  history::HistoryView v;
+  v.command = what;
+  v.db = a.db;
+  if (what == "list") {
+    v.runs = history::list_runs(*db);
+  } else if (what == "show") {
+    v.run = history::show_run(*db, a.run);
+  } else if (what == "findings") {
+    v.findings = history::list_findings(*db, a.filter);
+  } else if (what == "prune") {
+    v.pruned = history::prune(*db, a.keep);
+  } else {
+    v.stats = history::stats(*db);
+  }
+  write_each_output(g, "table", [&v](const std::string& fmt, std::ostream& out) {
+    if (fmt == "json") {
+      output::write_history_json(out, v);
+    } else {
+      output::write_history_table(out, v);
+    }
+  });
+  return k_exit_ok;
+}
+
+} // namespace
+
+void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
+  auto a = std::make_shared<HistoryArgs>();
+  CLI::App* sub = root.add_subcommand("history", "Read the audit history: runs, findings, time to resolve");
+  sub->description(
+      "Read the history database that `twinctl audit` records into (default .twinctl/history.db, relative to the "
+      "current directory, as audit uses it). `list` shows the runs, newest first; `show RUN` what one run saw "
+      "(each finding new, open or reopened, and those it resolved), its sources, incidents and due items; "
+      "`findings` the lifecycle of every finding (first seen, last seen, resolved, times reopened); `prune` keeps "
+      "the newest N runs of each site; `stats` the mean time to resolve by severity and by team (from when a "
+      "finding's last episode opened to the run that no longer saw it).");
+  sub->add_option("--history", a->db, "The history database")->group("History");
+  add_output_option(*sub, g, {"table", "json"});
+  sub->require_subcommand(1);
+  auto leaf = [&](const char* name, const char* help) {
+    CLI::App* c = sub->add_subcommand(name, help);
+    c->fallthrough();
+    c->callback([a, &g, &rc, name] { rc = run_history(name, *a, g); });
+    return c;
+  };
+  leaf("list", "The runs, newest first");
+  leaf("show", "One run: its findings (new, open, reopened, resolved), sources, incidents, due items")
+      ->add_option("RUN", a->run, "Run id (from history list)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  CLI::App* findings = leaf("findings", "Every finding's lifecycle");
+  findings->add_flag("--open", a->filter.open_only, "Only findings still open");
+  findings->add_option("--asset", a->filter.asset, "Only findings of this asset");
+  findings->add_option("--severity", a->filter.severity, "Only findings of this severity")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}));
+  findings->add_option("--site", a->filter.site, "Only findings of this site");
+  leaf("prune", "Delete old runs: keep the newest N of each site")
+      ->add_option("--keep", a->keep, "Runs to keep per site")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  leaf("stats", "Mean time to resolve by severity and by team");
+  sub->footer(help_footer("  twinctl history list\n"
+                          "  twinctl history --history /var/lib/twinctl/plant-a.db show 42 -o json\n"
+                          "  twinctl history findings --open --severity high\n"
+                          "  twinctl history findings --asset press-07 -o json=press-07.json\n"
+                          "  twinctl history prune --keep 90\n"
+                          "  twinctl history stats\n"
+                          "\n"
+                          "  history exits 0 or 2: a missing database, one that is not a twinctl history\n"
+                          "  database, or one written by a newer twinctl is an error (2).\n"));
+}
+
+} // namespace twinctl::cmd
