@@ -1,6 +1,7 @@
 // twinctl snapshot: capture the live state of one or more sources into one
 // twinctl-live/v1 file, to audit offline and reproduce a run.
 #include "cmd/common.hpp"
+#include "lib/io/files.hpp"
 
 #include "lib/live/snapshot_writer.hpp"
 #include "lib/live/sources.hpp"
@@ -26,26 +27,14 @@ struct SnapshotOptions {
   bool allow_partial = false;
 };
 
-// Writes through a temporary file and a rename, so a reader never sees half a snapshot.
-void write_file(const std::string& path, const std::string& data) {
+// "-" is standard output; a file is written through a temporary file and a rename (so a reader
+// never sees half a snapshot), a device or FIFO in place (io::write_file).
+void write_output(const std::string& path, const std::string& data) {
   if (path == "-") {
     std::cout << data << std::flush;
     return;
   }
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << data;
-    if (!f.flush()) {
-      throw Error(path + ": cannot write");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error(path + ": cannot write: " + ec.message());
-  }
+  io::write_file(path, data);
 }
 
 int run_snapshot(SnapshotOptions& o, const GlobalOptions& g) {
@@ -73,7 +62,7 @@ int run_snapshot(SnapshotOptions& o, const GlobalOptions& g) {
   // Render: the file first, so a failed source is recorded in it.
   std::ostringstream buf;
   live::write_snapshot(buf, snap);
-  write_file(o.output, buf.str());
+  write_output(o.output, buf.str());
   size_t failed = 0;
   for (const model::LiveSource& s : snap.sources) {
     if (!s.ok) {

@@ -40,4 +40,14 @@ fw = [f for f in d["findings"] if f["rule"] == "TWIN103" and f["asset"] == "pres
 assert fw["intended"] == "4.12.3" and fw["live"] == "V4.12.1" and fw["live_normalized"] == "4.12.1"
 assert fw["location"]["line"] > 1 and fw["fingerprint"]
 PY
+# snapshot -o to a FIFO or device writes in place: it must never rename a file over it (as it once
+# did over /dev/null).
+mkfifo "$WORK/pipe"
+cat "$WORK/pipe" >"$WORK/from-pipe" &
+reader=$!
+run snapshot --twin factory --live live/snapshot.json --now 2026-05-04T10:00:00Z --allow-partial -o "$WORK/pipe"
+wait "$reader"
+expect_rc 0 "snapshot -o FIFO"
+[ -p "$WORK/pipe" ] || fail "snapshot replaced the FIFO with a file"
+grep -q '"twinctl-live/v1"' "$WORK/from-pipe" || fail "the reader of the FIFO got no snapshot"
 finish
