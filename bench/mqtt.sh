@@ -30,18 +30,19 @@ start=$(date +%s.%N)
 "$build/bench_mqtt_load" 127.0.0.1 "$port" bench "$count"
 echo "loaded $count retained messages in $(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $start}") s"
 
-best() { # best-of-3 wall seconds and peak RSS (MB) of a command
+best() { # best-of-3 wall seconds and peak RSS (MB) of a command; its CPU seconds (user+sys) in $work/cpu
   local b="" m=""
   for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >"$work/out" 2>/dev/null || true
-    read -r s k < <(tail -1 "$work/t")
-    if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; m=$((k / 1024)); fi
+    /usr/bin/time -f "%e %M %U %S" -o "$work/t" "$@" >"$work/out" 2>/dev/null || true
+    read -r s k u y < <(tail -1 "$work/t")
+    if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; m=$((k / 1024)); awk "BEGIN{print $u + $y}" >"$work/cpu"; fi
   done
   echo "$b $m"
 }
 
 url="mqtt://127.0.0.1:$port/bench/+/state?profile=plain-json&settle_seconds=$settle&timeout_seconds=300"
 read -r sub sub_mb < <(best timeout 300 mosquitto_sub -h 127.0.0.1 -p "$port" -t 'bench/+/state' -C "$count")
+sub_cpu=$(cat "$work/cpu")
 # live_read prints 100k observations afterwards: take the time it reports for read_live itself.
 twin=""
 for _ in 1 2 3; do
@@ -54,9 +55,13 @@ mkdir -p "$work/twin/assets"
 printf 'apiVersion: twinctl/v1\nkind: Twin\nid: bench\nname: bench\n' >"$work/twin/twin.yaml"
 printf 'apiVersion: twinctl/v1\nkind: Asset\nid: dev-0\nname: d\nclass: machine\nexpected: {status: running}\n' \
   >"$work/twin/assets/dev-0.yaml"
+# CPU (user+sys) of collecting and decoding alone: `twinctl snapshot` to /dev/null (writing included).
+read -r snap snap_mb < <(best "$build/twinctl" snapshot --twin "$work/twin" --live "$url" -o /dev/null)
+snap_cpu=$(cat "$work/cpu")
 read -r drift drift_mb < <(best "$build/twinctl" drift --twin "$work/twin" --live "$url" --fail-on none -o json=/dev/null)
 
 printf '| messages | mosquitto_sub -C s (MB) | twinctl collect+decode s (MB), settle %s s | ratio | ratio without the settle wait | drift, whole command s (MB) |\n' "$settle"
 printf '|---|---|---|---|---|---|\n'
 printf '| %s | %s (%s) | %s (%s) | %.2f | %.2f | %s (%s) |\n' "$count" "$sub" "$sub_mb" "$twin" "$twin_mb" \
   "$(awk "BEGIN{print $twin/$sub}")" "$(awk "BEGIN{print ($twin-$settle)/$sub}")" "$drift" "$drift_mb"
+echo "CPU (user+sys) of the best runs: mosquitto_sub $sub_cpu s; twinctl snapshot $snap_cpu s (wall $snap s, $snap_mb MB)"

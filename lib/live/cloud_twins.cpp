@@ -2,6 +2,8 @@
 // generic HTTP items, and read_live_page (one page of an HTTP source).
 #include "lib/live/readers.hpp"
 
+#include "lib/live/fast_json.hpp"
+
 #include "lib/util/strings.hpp"
 
 namespace twinctl::live {
@@ -202,6 +204,15 @@ using namespace detail;
 // ---------------------------------------------------------------------------
 Page read_live_page(const std::string& where, std::string text, const model::Twin& twin, const AssetMatcher& matcher,
                     const std::string& source_name, const PageFormat& format) {
+  if (format.adapter == "ditto") {
+    // The common case takes the fast reader; anything unusual comes here for its error.
+    Doc none = Doc::in_memory();
+    Ctx fast{none, matcher, twin.find_source(source_name), source_name, source_name, {}};
+    Mapping m = mapping_for(fast, "ditto", true);
+    if (std::optional<std::string> cursor = FastParser().ditto_page(text, format.items, format.cursor, fast, m)) {
+      return {std::move(fast.observations), std::move(*cursor)};
+    }
+  }
   Doc doc(where, std::move(text));
   doc.parse();
   const json& root = doc.root();

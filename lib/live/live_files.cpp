@@ -1,5 +1,6 @@
 #include "lib/live/live_files.hpp"
 
+#include "lib/live/fast_json.hpp"
 #include "lib/live/live_v1_fast.hpp"
 #include "lib/live/mqtt_capture.hpp"
 #include "lib/live/readers.hpp"
@@ -60,6 +61,17 @@ std::string_view format_name(std::string_view adapter) {
   return "an MQTT capture";
 }
 
+model::LiveSource live_source(const std::string& name, const std::string& adapter, const std::string& path,
+                              size_t items) {
+  model::LiveSource src;
+  src.name = name;
+  src.adapter = adapter;
+  src.endpoint = path;
+  src.ok = true;
+  src.items = items;
+  return src;
+}
+
 } // namespace
 
 model::LiveSnapshot read_live_file(const std::string& path, const model::Twin& twin,
@@ -83,6 +95,24 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
     text.reserve(text.size() + 64); // simdjson's padding
     if (std::optional<model::LiveSnapshot> snap = read_v1_fast(text)) {
       return std::move(*snap);
+    }
+  }
+  std::string stem = std::filesystem::path(path).stem().string();
+  const model::Source* source = source_name_hint.empty() ? nullptr : twin.find_source(source_name_hint);
+  std::string name = source_name_hint.empty() ? stem : source_name_hint;
+  // A Ditto search page (what `snapshot` fetches and users export) takes the
+  // fast reader; anything it does not accept comes here with its error.
+  if (FastParser fast; !source || compatible(source->adapter, "ditto")) {
+    if (std::optional<std::string> items = fast.ditto_file_items(text)) {
+      Doc none = Doc::in_memory();
+      Ctx c{none, matcher, source, name, stem, {}};
+      Mapping m = mapping_for(c, "ditto", true);
+      if (fast.ditto_page(text, *items, "", c, m)) {
+        model::LiveSnapshot snap;
+        snap.sources.push_back(live_source(name, "ditto", path, c.observations.size()));
+        snap.observations = std::move(c.observations);
+        return snap;
+      }
     }
   }
   Doc doc(path, std::move(text));
@@ -130,13 +160,7 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
     doc.fail({}, k_unknown_format);
   }
 
-  std::string stem = std::filesystem::path(path).stem().string();
-  Ctx c{doc,
-        matcher,
-        source_name_hint.empty() ? nullptr : twin.find_source(source_name_hint),
-        source_name_hint.empty() ? stem : source_name_hint,
-        stem,
-        {}};
+  Ctx c{doc, matcher, source, name, stem, {}};
   if (list && adapter.empty() && !list->empty()) {
     doc.fail(at(list_where, "0"), std::string("unknown device entry: expected a Ditto thing (thingId), an Azure "
                                               "twin (deviceId) or an AWS shadow (thingName)"));
@@ -179,13 +203,7 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
   }
 
   model::LiveSnapshot snap;
-  model::LiveSource src;
-  src.name = c.name;
-  src.adapter = adapter;
-  src.endpoint = path;
-  src.ok = true;
-  src.items = c.observations.size();
-  snap.sources.push_back(std::move(src));
+  snap.sources.push_back(live_source(c.name, adapter, path, c.observations.size()));
   snap.observations = std::move(c.observations);
   return snap;
 }

@@ -77,6 +77,7 @@ public:
   MqttDecoder& operator=(const MqttDecoder&) = delete;
 
   void add(const io::MqttMessage& message);
+  void add(io::MqttMessage&& message); // the same, without copying the message
   model::LiveSnapshot finish();
 
 private:

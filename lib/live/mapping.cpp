@@ -193,20 +193,30 @@ std::optional<double> number_of(const json& v) {
   return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
 }
 
-std::optional<int64_t> time_of(const json& v) {
-  std::optional<int64_t> t;
-  if (v.is_string()) {
-    t = util::parse_timestamp(v.get_ref<const std::string&>());
-  } else if (auto d = number_of(v)) {
-    double s = std::fabs(*d) >= 1e11 ? *d / 1000 : *d;
-    if (s >= double(k_min_time) && s <= double(k_max_time)) {
-      t = static_cast<int64_t>(std::floor(s));
-    }
-  }
+std::optional<int64_t> time_of_text(std::string_view s) {
+  std::optional<int64_t> t = util::parse_timestamp(s);
   if (t && (*t < k_min_time || *t > k_max_time)) {
     return std::nullopt;
   }
   return t;
+}
+
+std::optional<int64_t> time_of_number(double d) {
+  double s = std::fabs(d) >= 1e11 ? d / 1000 : d;
+  if (s >= double(k_min_time) && s <= double(k_max_time)) {
+    return static_cast<int64_t>(std::floor(s));
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> time_of(const json& v) {
+  if (v.is_string()) {
+    return time_of_text(v.get_ref<const std::string&>());
+  }
+  if (auto d = number_of(v)) {
+    return time_of_number(*d);
+  }
+  return std::nullopt;
 }
 
 void latest(std::optional<int64_t>& acc, std::optional<int64_t> t) {
@@ -228,7 +238,11 @@ std::optional<bool> online_of(const json& v) {
   if (!v.is_string()) {
     return std::nullopt;
   }
-  std::string s = util::to_lower(util::trim(v.get_ref<const std::string&>()));
+  return online_of_text(v.get_ref<const std::string&>());
+}
+
+std::optional<bool> online_of_text(std::string_view text) {
+  std::string s = util::to_lower(util::trim(text));
   static const std::set<std::string, std::less<>> k_up = {"online", "true", "connected", "ready", "up", "1", "yes"};
   static const std::set<std::string, std::less<>> k_down = {"offline", "false", "disconnected", "lost", "down",
                                                             "0",       "no"};

@@ -42,10 +42,13 @@ constexpr int64_t k_max_time = 253402300799; // 9999-12-31T23:59:59Z
 // RFC 3339 text, or epoch seconds (milliseconds when >= 1e11, as Sparkplug
 // and most JavaScript-born APIs send); nullopt when neither.
 std::optional<int64_t> time_of(const json& v);
+std::optional<int64_t> time_of_text(std::string_view s);
+std::optional<int64_t> time_of_number(double d);
 // acc = the later of acc and t.
 void latest(std::optional<int64_t>& acc, std::optional<int64_t> t);
 // true/false, 1/0, "online"/"offline" and the like; nullopt when none.
 std::optional<bool> online_of(const json& v);
+std::optional<bool> online_of_text(std::string_view s);
 std::string format_time(std::optional<int64_t> t);
 
 // What a reader maps documents with, and collects observations into.

@@ -140,8 +140,10 @@ std::string AssetMatcher::match_sparkplug(std::string_view ref) const {
 }
 
 TopicMatch AssetMatcher::match_topic(std::string_view topic, const std::vector<std::string>& filters) const {
-  if (auto it = m_mqtt_topic.find(std::string(topic)); it != m_mqtt_topic.end()) {
-    return {it->second, std::string(topic)};
+  if (!m_mqtt_topic.empty()) {
+    if (auto it = m_mqtt_topic.find(std::string(topic)); it != m_mqtt_topic.end()) {
+      return {it->second, std::string(topic)};
+    }
   }
   // Bound prefixes ("a/b/#" also matches "a/b"): probe the topic and each
   // ancestor, deepest first (a topic has few levels).

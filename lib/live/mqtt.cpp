@@ -182,7 +182,7 @@ model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, c
   s.connect.user = cred.user;
   s.connect.password = cred.password;
   MqttDecoder decoder({spec.name, s.endpoint, s.profile, s.connect.filters, {}}, twin, matcher);
-  io::MqttCollected got = io::mqtt_collect(s.connect, [&](io::MqttMessage&& m) { decoder.add(m); });
+  io::MqttCollected got = io::mqtt_collect(s.connect, [&](io::MqttMessage&& m) { decoder.add(std::move(m)); });
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   model::LiveSnapshot snap;
   if (!got.error.empty()) {

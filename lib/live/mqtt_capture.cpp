@@ -44,8 +44,8 @@ std::string CaptureReader::read(const json& root) {
 // payload must be UTF-8 text (Sparkplug: protobuf): a malformed one fails
 // the read, naming its topic.
 // They come one at a time, as they arrive, so parsing overlaps the wait for the network.
-void CaptureReader::add_received(const io::MqttMessage& r) {
-  if (auto msg = received_message(r)) {
+void CaptureReader::add_received(io::MqttMessage&& r) {
+  if (auto msg = received_message(std::move(r))) {
     m_received.push_back(std::move(*msg));
   }
 }
@@ -75,7 +75,7 @@ std::optional<CaptureReader::Message> CaptureReader::message(const json& message
     m_c.doc.fail(where, "a captured message must be an object, not " + describe(m));
   }
   Message msg;
-  msg.where = where;
+  msg.where_in_file = where;
   msg.topic = required_string(m_c.doc, m, where, "topic");
   msg.levels = topic_levels(msg.topic);
   const json* enc = member(m_c.doc, m, where, "payload_encoding", Kind::string);
@@ -121,23 +121,21 @@ std::optional<CaptureReader::Message> CaptureReader::message(const json& message
   return msg;
 }
 
-std::optional<CaptureReader::Message> CaptureReader::received_message(const io::MqttMessage& r) {
+std::optional<CaptureReader::Message> CaptureReader::received_message(io::MqttMessage&& r) {
   if (r.payload.empty()) {
     return std::nullopt; // an empty retained message clears the topic
   }
   Message msg;
-  msg.topic = r.topic;
-  msg.levels = topic_levels(r.topic);
-  msg.where = {"topic '" + r.topic + "'"};
+  msg.topic = std::move(r.topic);
+  msg.levels = topic_levels(msg.topic);
   msg.received = r.received;
   msg.profile = profile_of(msg.levels);
-  Path pwhere = at(msg.where, "payload");
   if (msg.profile == "sparkplug" && is_sparkplug_protobuf(msg.levels)) {
-    msg.parsed = sparkplug_payload(r.payload, pwhere);
+    msg.parsed = sparkplug_payload(r.payload, at(msg.where(), "payload"));
     return msg;
   }
   if (!util::is_utf8(r.payload)) {
-    m_c.doc.fail(msg.where, "the payload is not UTF-8 text");
+    m_c.doc.fail(msg.where(), "the payload is not UTF-8 text");
   }
   if (msg.profile == "sparkplug" && r.payload.size() < 16) {
     std::string t = util::trim(r.payload);
@@ -148,19 +146,24 @@ std::optional<CaptureReader::Message> CaptureReader::received_message(const io::
   }
   size_t first = r.payload.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && (r.payload[first] == '{' || r.payload[first] == '[')) {
+    if (msg.profile == "plain-json" && r.payload[first] == '{') {
+      if ((msg.fast = m_fast.plain_json(r.payload, mapping("plain-json")))) {
+        return msg;
+      }
+    }
     if (too_deep_at(r.payload, k_max_depth) != std::string_view::npos) {
-      m_c.doc.fail(msg.where,
+      m_c.doc.fail(msg.where(),
                    "malformed JSON payload: nested deeper than " + std::to_string(k_max_depth) + " levels");
     }
     json parsed = json::parse(r.payload, nullptr, false);
     if (parsed.is_discarded()) {
-      m_c.doc.fail(msg.where, "malformed JSON payload");
+      m_c.doc.fail(msg.where(), "malformed JSON payload");
     }
     msg.parsed = std::move(parsed);
     return msg;
   }
   msg.is_text = true;
-  msg.text = r.payload;
+  msg.text = std::move(r.payload);
   return msg;
 }
 
@@ -376,12 +379,14 @@ MqttDecoder::MqttDecoder(const MqttCollection& settings, const model::Twin& twin
 
 MqttDecoder::~MqttDecoder() = default;
 
-void MqttDecoder::add(const io::MqttMessage& message) {
+void MqttDecoder::add(const io::MqttMessage& message) { add(io::MqttMessage(message)); }
+
+void MqttDecoder::add(io::MqttMessage&& message) {
   if (!m_impl->src.ok) {
     return;
   }
   try {
-    m_impl->reader.add_received(message);
+    m_impl->reader.add_received(std::move(message));
   } catch (const Error& e) {
     m_impl->src.ok = false; // fail closed: one malformed payload fails the source, naming its topic
     m_impl->src.error = e.what();

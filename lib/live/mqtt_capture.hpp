@@ -5,6 +5,7 @@
 #pragma once
 
 #include "lib/io/mqtt.hpp"
+#include "lib/live/fast_json.hpp"
 #include "lib/live/mapping.hpp"
 
 #include <map>
@@ -36,7 +37,7 @@ public:
   // payload must be UTF-8 text (Sparkplug: protobuf): a malformed one fails
   // the read, naming its topic.
   // They come one at a time, as they arrive, so parsing overlaps the wait for the network.
-  void add_received(const io::MqttMessage& r);
+  void add_received(io::MqttMessage&& r);
   // Maps the received messages; returns the adapter name the source gets.
   std::string finish_received();
 
@@ -47,10 +48,13 @@ private:
     std::string profile;
     const json* payload = nullptr; // JSON payloads
     std::optional<json> parsed;    // utf8 payloads that hold JSON
+    std::optional<FastPayload> fast; // a received plain-json object, mapped by the fast path
     std::string text;              // utf8 payloads
     bool is_text = false;
     std::optional<int64_t> received;
-    Path where;
+    Path where_in_file; // a capture file's message: its path; a received one: empty
+    // Where the message is, for errors: a capture's path, else "topic 'T'" (made when needed).
+    Path where() const { return where_in_file.empty() ? Path{"topic '" + topic + "'"} : where_in_file; }
     const json& body() const { return parsed ? *parsed : *payload; }
   };
 
@@ -64,7 +68,7 @@ private:
 
   std::string process(const std::vector<Message>& list);
   std::optional<Message> message(const json& messages, size_t i, const Path& where);
-  std::optional<Message> received_message(const io::MqttMessage& r);
+  std::optional<Message> received_message(io::MqttMessage&& r);
   static void order_sparkplug(std::vector<Message>& list);
   static bool is_sparkplug_protobuf(const std::vector<std::string>& l);
   json sparkplug_payload(std::string_view bytes, const Path& where) const;
@@ -78,6 +82,7 @@ private:
   void dispatch(const Message& msg);
   static std::string last_level_lower(const Message& msg);
   void plain_json(const Message& msg);
+  void plain_json_fast(const Message& msg, Device& d, const HaTopic* ha);
   void tasmota(const Message& msg);
   void shelly(const Message& msg);
   void homie(const Message& msg);
@@ -96,6 +101,7 @@ private:
   std::map<std::string, std::string> m_aliases;                // "group/node#alias" -> metric name
   std::map<std::string, std::set<std::string>> m_node_devices; // "group/node" -> device keys
   std::vector<Message> m_received;                             // messages from a broker
+  FastParser m_fast;
 };
 
 } // namespace twinctl::live::detail

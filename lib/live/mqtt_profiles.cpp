@@ -98,6 +98,10 @@ void CaptureReader::plain_json(const Message& msg) {
   if (auto h = m_ha.find(msg.topic); h != m_ha.end()) {
     ha = &h->second;
   }
+  if (msg.fast) {
+    plain_json_fast(msg, d, ha);
+    return;
+  }
   json scalar;
   const json* body = nullptr;
   if (msg.is_text) {
@@ -160,6 +164,30 @@ void CaptureReader::plain_json(const Message& msg) {
     return std::string();
   };
   add_metrics(*body, "", "", "", r, d.obs);
+}
+
+// plain_json() of an object payload the fast path mapped.
+void CaptureReader::plain_json_fast(const Message& msg, Device& d, const HaTopic* ha) {
+  const FastPayload& p = *msg.fast;
+  for (const auto& [key, value] : p.fields) {
+    d.obs.fields[key] = value;
+  }
+  if (p.online) {
+    d.obs.online = p.online;
+  }
+  latest(d.time, p.time);
+  std::string ts = format_time(p.time ? p.time : msg.received);
+  for (const auto& [name, value] : p.metrics) {
+    model::Metric& m = d.obs.metrics[name];
+    m.value = value;
+    m.ts = ts;
+    m.unit.clear();
+    if (ha) {
+      if (auto u = ha->units.find(name); u != ha->units.end()) {
+        m.unit = u->second;
+      }
+    }
+  }
 }
 
 void CaptureReader::tasmota(const Message& msg) {
@@ -264,7 +292,7 @@ void CaptureReader::aws_shadow(const Message& msg) {
   }
   std::string tail = msg.levels[msg.levels.size() - 2] + "/" + msg.levels.back();
   const json* doc = nullptr;
-  Path where = at(msg.where, "payload");
+  Path where = at(msg.where(), "payload");
   if (tail == "get/accepted") {
     doc = &msg.body();
   } else if (tail == "update/documents" && msg.body().is_object() && msg.body().contains("current")) {
@@ -290,7 +318,7 @@ void CaptureReader::sparkplug(const Message& msg) {
   if (l.size() < 3 || l[0] != "spBv1.0") {
     return;
   }
-  Path pwhere = at(msg.where, "payload");
+  Path pwhere = at(msg.where(), "payload");
   if (msg.is_text || !msg.body().is_object()) {
     m_c.doc.fail(pwhere, "a Sparkplug payload must be an object");
   }
@@ -394,6 +422,7 @@ void CaptureReader::sparkplug(const Message& msg) {
 }
 
 std::string CaptureReader::finish() {
+  m_c.observations.reserve(m_c.observations.size() + m_devices.size());
   for (auto& [key, d] : m_devices) {
     if (!d.attrs.empty()) {
       Applied a = apply_mapping(d.attrs, mapping(d.attrs_profile), d.obs);

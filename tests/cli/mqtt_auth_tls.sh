@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Live MQTT: anonymous, password from the environment, wrong password (exit 3), TLS with and
-# without the CA; the password never appears in any output; twinctl never publishes.
+# without the CA, mutual TLS, the IPv6 loopback, all through the command line; the password
+# never appears in any output; twinctl never publishes.
 source "$(dirname "$0")/lib.sh"
 source "$SRC/tests/support/mqtt.sh"
 broker_start
@@ -67,20 +68,44 @@ run drift --twin twin --live "mqtt://reader:wrong-$MQTT_PASSWORD@127.0.0.1:$AUTH
 expect_rc 3 "wrong password in the URL"
 ! grep -qF -- "$MQTT_PASSWORD" "$WORK/out" "$WORK/err" || fail "the wrong password appears in the output"
 
-# TLS: verified against the test CA; without it the broker's certificate is not trusted.
-live_read --ca-file "$WORK/broker/ca.crt" "mqtts://127.0.0.1:$TLS_PORT/plant/+/state?profile=plain-json&$Q"
+# TLS through the command line's --ca-file: verified against the test CA; without it the broker's
+# certificate is not trusted.
+items() { jq -r '[.sources[].items] | add' "$WORK/$1"; }
+TLS_URL="mqtts://127.0.0.1:$TLS_PORT/plant/+/state?profile=plain-json&$Q"
+run snapshot --twin twin --live "$TLS_URL" --ca-file broker/ca.crt -o tls.json --now $NOW
 expect_rc 0 "TLS with the CA"
-expect_out '"items":2'
-live_read --ca-file "$WORK/broker/ca.crt" "mqtts://localhost:$TLS_PORT/plant/+/state?profile=plain-json&$Q"
+[ "$(items tls.json)" = 2 ] || fail "TLS: $(items tls.json) items, expected 2"
+run snapshot --twin twin --live "mqtts://localhost:$TLS_PORT/plant/+/state?profile=plain-json&$Q" \
+  --ca-file broker/ca.crt -o tls-name.json --now $NOW
 expect_rc 0 "TLS with the CA, by host name"
 run drift --twin twin --live tls --now $NOW
 expect_rc 3 "TLS without the CA"
 expect_out "TLS handshake failed"
 expect_out "certificate verify failed"
-live_read --insecure "mqtts://127.0.0.1:$TLS_PORT/plant/+/state?profile=plain-json&$Q"
+run snapshot --twin twin --live "$TLS_URL" --insecure -o insecure.json --now $NOW
 expect_rc 0 "TLS, insecure"
-live_read "mqtt://127.0.0.1:$TLS_PORT/plant/+/state?profile=plain-json&settle_seconds=0.3&timeout_seconds=3"
-expect_rc 1 "plain MQTT to a TLS listener fails"
+expect_err "insecure"
+run snapshot --twin twin --live "mqtt://127.0.0.1:$TLS_PORT/plant/+/state?profile=plain-json&settle_seconds=0.3&timeout_seconds=3" \
+  -o plain.json --now $NOW
+expect_rc 3 "plain MQTT to a TLS listener fails"
+
+# Mutual TLS: the listener requires a client certificate signed by the CA (--cert --key).
+MTLS_URL="mqtts://127.0.0.1:$MTLS_PORT/plant/+/state?profile=plain-json&$Q"
+run snapshot --twin twin --live "$MTLS_URL" --ca-file broker/ca.crt --cert broker/client.crt --key broker/client.key \
+  -o mtls.json --now $NOW
+expect_rc 0 "mutual TLS with the client certificate"
+[ "$(items mtls.json)" = 2 ] || fail "mutual TLS: $(items mtls.json) items, expected 2"
+run snapshot --twin twin --live "$MTLS_URL" --ca-file broker/ca.crt -o mtls-nocert.json --now $NOW
+expect_rc 3 "mutual TLS without a client certificate"
+jq -e '.sources[0].ok == false' "$WORK/mtls-nocert.json" >/dev/null || fail "no client certificate: source not failed"
+run drift --twin twin --live "$MTLS_URL" --ca-file broker/ca.crt --cert broker/client.crt --key broker/client.key \
+  --now $NOW
+expect_rc 0 "drift over mutual TLS"
+
+# The IPv6 loopback.
+run snapshot --twin twin --live "mqtt://[::1]:$V6_PORT/plant/+/state?profile=plain-json&$Q" -o v6.json --now $NOW
+expect_rc 0 "mqtt://[::1]"
+[ "$(items v6.json)" = 2 ] || fail "IPv6: $(items v6.json) items, expected 2"
 
 # Read-only: the broker's log shows twinctl's clients subscribing and never publishing.
 grep -qF "Received SUBSCRIBE from twinctl-ro-anon" "$BROKER_LOG" || fail "the broker log does not show the subscription"

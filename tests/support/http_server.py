@@ -13,7 +13,7 @@ Things come from --things FILE (a Ditto page or list), --from-snapshot FILE
 (the observations of one source of a twinctl-live/v1 file, back into Ditto
 things), or --generate N (synthetic, for the benchmark).
 """
-import argparse, base64, json, ssl, sys, threading, time
+import argparse, base64, json, socket, ssl, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit, urlencode
 
@@ -228,6 +228,8 @@ def main():
     p.add_argument("--bearer", help="TOKEN")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
+    p.add_argument("--tls-client-ca", help="require a client certificate signed by this CA (mutual TLS)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (::1 for IPv6 loopback)")
     p.add_argument("--fault", default="", help="500, 503xN, 429, 429-long, slow, truncated, truncated-json, wrong-json, not-json")
     p.add_argument("--fault-page", type=int, default=0, help="only this page (1-based); 0 = every page")
     p.add_argument("--slow", type=float, default=5.0)
@@ -242,11 +244,16 @@ def main():
     else:
         things = generate(a.generate)
     Handler.state = State(a, things)
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    if ":" in a.host:
+        ThreadingHTTPServer.address_family = socket.AF_INET6
+    srv = ThreadingHTTPServer((a.host, a.port), Handler)
     srv.daemon_threads = True
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        if a.tls_client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(a.tls_client_ca)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print(srv.server_address[1], flush=True)
     srv.serve_forever()

@@ -6,6 +6,9 @@
 #                      PORT       anonymous
 #                      AUTH_PORT  user "reader", password $MQTT_PASSWORD (mosquitto_passwd)
 #                      TLS_PORT   TLS with a certificate for 127.0.0.1 signed by $WORK/broker/ca.crt
+#                      MTLS_PORT  the same, and a client certificate signed by that CA required
+#                                 ($WORK/broker/client.crt, client.key)
+#                      V6_PORT    anonymous, on the IPv6 loopback ::1
 #                    and BROKER_LOG (log_type all: every packet of every client).
 #   pub TOPIC MSG    publishes a retained message (QoS 1) to the anonymous listener
 #   pub_file TOPIC F the same with a file's bytes as payload
@@ -29,10 +32,10 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-wait_port() { # PORT: until something accepts connections on it (10 s at most)
+wait_port() { # PORT [HOST]: until something accepts connections on it (10 s at most)
   local i
   for i in $(seq 200); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    if (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; then
       return 0
     fi
     sleep 0.05
@@ -50,6 +53,10 @@ mqtt_certs() { # DIR: a test CA and a server certificate for 127.0.0.1 and local
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$d/san.ext"
   openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
     -extfile "$d/san.ext" -out "$d/server.crt" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=twinctl-reader \
+    -keyout "$d/client.key" -out "$d/client.csr" 2>/dev/null
+  openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+    -out "$d/client.crt" 2>/dev/null
 }
 
 broker_start() {
@@ -60,6 +67,8 @@ broker_start() {
   PORT=$(free_port)
   AUTH_PORT=$(free_port)
   TLS_PORT=$(free_port)
+  MTLS_PORT=$(free_port)
+  V6_PORT=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])')
   BROKER_LOG=$d/broker.log
   {
     [ "$(id -u)" -eq 0 ] && echo "user root"
@@ -78,11 +87,20 @@ allow_anonymous true
 cafile $d/ca.crt
 certfile $d/server.crt
 keyfile $d/server.key
+listener $MTLS_PORT 127.0.0.1
+allow_anonymous true
+cafile $d/ca.crt
+certfile $d/server.crt
+keyfile $d/server.key
+require_certificate true
+listener $V6_PORT ::1
+allow_anonymous true
 CONF
   } >"$d/mosquitto.conf"
   mosquitto -c "$d/mosquitto.conf" 2>"$d/stderr" &
   MQTT_PIDS+=($!)
-  wait_port "$PORT" && wait_port "$AUTH_PORT" && wait_port "$TLS_PORT" || {
+  wait_port "$PORT" && wait_port "$AUTH_PORT" && wait_port "$TLS_PORT" && wait_port "$MTLS_PORT" &&
+    wait_port "$V6_PORT" ::1 || {
     cat "$d/stderr" >&2
     return 1
   }
