@@ -8,6 +8,7 @@
 #include "lib/graph/graph.hpp"
 #include "lib/graph/impact.hpp"
 #include "lib/graph/propagate.hpp"
+#include "lib/output/graph_output.hpp"
 #include "lib/rca/rca.hpp"
 
 #include <algorithm>
@@ -91,9 +92,27 @@ int main(int argc, char** argv) {
   NodeId main_feed = *g.find("pwr-site-main");
   graph::Propagation p;
   double sim = best_of(5, [&] { p = prop.run({main_feed}, {}); });
-  double sim_report = best_of(1, [&] { graph::describe_failure(g, p, {"pwr-site-main"}, {}); });
+  graph::FailureReport report;
+  double sim_report = best_of(3, [&] { report = graph::describe_failure(g, p, {"pwr-site-main"}, {}); });
   std::printf("simulate failure pwr-site-main     %.1f ms propagation (%zu assets down), %.1f ms with the report\n",
               sim * 1e3, p.failed.size(), (sim + sim_report) * 1e3);
+  // Writing it: every affected asset with its path, as the command does (to a stream that discards).
+  struct Discard : std::streambuf {
+    int overflow(int c) override { return c; }
+    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+  } discard;
+  std::ostream null_out(&discard);
+  double write_table = best_of(1, [&] { output::write_failure_table(null_out, report); });
+  double write_json = best_of(1, [&] { output::write_failure_json(null_out, report); });
+  std::printf("  writing it: table %.2f s, JSON %.2f s\n", write_table, write_json);
+  // A cell PLC: a failure the size people usually ask about.
+  std::vector<NodeId> plc_list = by_prefix(g, "plc-");
+  NodeId cell_plc = plc_list[plc_list.size() / 2];
+  graph::Propagation small;
+  double sim_small = best_of(20, [&] { small = prop.run({cell_plc}, {}); });
+  double rep_small = best_of(20, [&] { graph::describe_failure(g, small, {"plc"}, {}); });
+  std::printf("simulate failure %s        %.3f ms propagation (%zu down), %.3f ms report\n",
+              g.asset(cell_plc).id.c_str(), sim_small * 1e3, small.failed.size(), rep_small * 1e3);
 
   // One incident: a cell PLC fails; everything it takes down is observed failed, the rest healthy.
   std::vector<NodeId> plcs = by_prefix(g, "plc-");

@@ -557,8 +557,23 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       inc.ranked.push_back(describe(others[i][k].first, others[i][k].second));
     }
     if (inc.roots.size() == 1) {
-      // One root: the contenders are weighed again by sampling, and the best is the root.
-      rerank(inc.ranked, inc.ranked.size());
+      // One root: the candidates that explain every failure of the incident are
+      // weighed again by sampling, in the places they hold; the best is the root.
+      std::vector<size_t> at;
+      std::vector<Candidate> complete;
+      for (size_t k = 0; k < inc.ranked.size(); ++k) {
+        const auto& ex = inc.ranked[k].explains;
+        if (std::all_of(inc.failures.begin(), inc.failures.end(), [&ex](NodeId f) {
+              return std::any_of(ex.begin(), ex.end(), [f](const Explained& x) { return x.node == f; });
+            })) {
+          at.push_back(k);
+          complete.push_back(std::move(inc.ranked[k]));
+        }
+      }
+      rerank(complete, complete.size());
+      for (size_t k = 0; k < at.size(); ++k) {
+        inc.ranked[at[k]] = std::move(complete[k]);
+      }
       inc.roots = {inc.ranked.front().node};
     }
     softmax_shares(inc.ranked);
