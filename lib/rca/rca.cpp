@@ -33,7 +33,7 @@ constexpr float k_shared = 0.3f;
 constexpr size_t k_samples = 256;
 constexpr uint64_t k_sample_seed = 0x5CA1AB1E00000000ULL;
 constexpr size_t k_contenders = 8;
-constexpr size_t k_sample_max_footprint = 512;
+constexpr size_t k_sample_max_footprint = 64;
 
 struct Likelihood {
   double if_failed;
@@ -570,7 +570,9 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
           complete.push_back(std::move(inc.ranked[k]));
         }
       }
-      rerank(complete, complete.size());
+      if (complete.size() > 1) {
+        rerank(complete, complete.size());
+      }
       for (size_t k = 0; k < at.size(); ++k) {
         inc.ranked[at[k]] = std::move(complete[k]);
       }
