@@ -33,7 +33,7 @@ constexpr float k_shared = 0.3f;
 constexpr size_t k_samples = 256;
 constexpr uint64_t k_sample_seed = 0x5CA1AB1E00000000ULL;
 constexpr size_t k_contenders = 8;
-constexpr size_t k_sample_max_footprint = 512;
+constexpr size_t k_sample_max_footprint = 64;
 
 struct Likelihood {
   double if_failed;
@@ -135,29 +135,36 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
 // Power comes only from feeders that are dead (propagate.hpp), so the chance
 // of being dead is kept apart in m_fd.
 float Analyzer::failure_chance(NodeId v, uint32_t hop) {
-  double ok = 1;
-  double dist[8];
+  // One pass over the feeders (a historian or MES has hundreds), a
+  // distribution per relationship type: P(k feeders of that type down),
+  // k <= tol, plus "more" in dist[t][tol + 1].
+  double dist[graph::k_edge_types][8] = {};
+  size_t tol[graph::k_edge_types];
   for (size_t t = 0; t < graph::k_edge_types; ++t) {
+    tol[t] = std::min<size_t>(m_g.tolerance[v][t], 6);
+    dist[t][0] = 1;
+  }
+  for (size_t e = m_g.in.begin(v); e < m_g.in.end(v); ++e) {
+    NodeId u = m_g.in.targets[e];
+    if (m_stamp[u] != m_gen || m_hop[u] >= hop) {
+      continue;
+    }
+    size_t t = static_cast<size_t>(m_g.in.types[e]);
     bool powers = t == static_cast<size_t>(EdgeType::powers);
-    size_t tol = std::min<size_t>(m_g.tolerance[v][t], 6);
-    std::fill(std::begin(dist), std::end(dist), 0.0);
-    dist[0] = 1; // P(k feeders of this type down), k <= tol, plus "more" in dist[tol + 1]
-    for (size_t e = m_g.in.begin(v); e < m_g.in.end(v); ++e) {
-      NodeId u = m_g.in.targets[e];
-      if (static_cast<size_t>(m_g.in.types[e]) != t || m_stamp[u] != m_gen || m_hop[u] >= hop) {
-        continue;
-      }
-      double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]);
-      for (size_t k = tol + 1; k > 0; --k) {
-        dist[k] = dist[k] * (k == tol + 1 ? 1.0 : 1 - q) + dist[k - 1] * q;
-      }
-      dist[0] *= 1 - q;
+    double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]);
+    double* d = dist[t];
+    for (size_t k = tol[t] + 1; k > 0; --k) {
+      d[k] = d[k] * (k == tol[t] + 1 ? 1.0 : 1 - q) + d[k - 1] * q;
     }
+    d[0] *= 1 - q;
+  }
+  double ok = 1;
+  for (size_t t = 0; t < graph::k_edge_types; ++t) {
     double up = 0;
-    for (size_t k = 0; k <= tol; ++k) {
-      up += dist[k];
+    for (size_t k = 0; k <= tol[t]; ++k) {
+      up += dist[t][k];
     }
-    if (powers) {
+    if (t == static_cast<size_t>(EdgeType::powers)) {
       m_fd[v] = static_cast<float>(1 - up);
     }
     ok *= up;
@@ -557,8 +564,25 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       inc.ranked.push_back(describe(others[i][k].first, others[i][k].second));
     }
     if (inc.roots.size() == 1) {
-      // One root: the contenders are weighed again by sampling, and the best is the root.
-      rerank(inc.ranked, inc.ranked.size());
+      // One root: the candidates that explain every failure of the incident are
+      // weighed again by sampling, in the places they hold; the best is the root.
+      std::vector<size_t> at;
+      std::vector<Candidate> complete;
+      for (size_t k = 0; k < inc.ranked.size(); ++k) {
+        const auto& ex = inc.ranked[k].explains;
+        if (std::all_of(inc.failures.begin(), inc.failures.end(), [&ex](NodeId f) {
+              return std::any_of(ex.begin(), ex.end(), [f](const Explained& x) { return x.node == f; });
+            })) {
+          at.push_back(k);
+          complete.push_back(std::move(inc.ranked[k]));
+        }
+      }
+      if (complete.size() > 1) {
+        rerank(complete, complete.size());
+      }
+      for (size_t k = 0; k < at.size(); ++k) {
+        inc.ranked[at[k]] = std::move(complete[k]);
+      }
       inc.roots = {inc.ranked.front().node};
     }
     softmax_shares(inc.ranked);

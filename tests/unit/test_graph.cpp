@@ -6,6 +6,7 @@
 #include "lib/graph/view.hpp"
 #include "lib/util/error.hpp"
 
+#include <algorithm>
 #include <set>
 
 using namespace twinctl;
@@ -158,6 +159,29 @@ TEST_CASE("graph::Propagator::run", "[graph]") {
     CHECK(n1 > 60);
     CHECK(n1 < 140);
     CHECK(fail(g, {"root"}, {-1, 0.0, 7}).failed.size() == 1);
+  }
+
+  SECTION("a wide level comes out in id order; sample() fails the same set as run()") {
+    TwinBuilder b;
+    b.asset("root", "power");
+    for (int i = 0; i < 300; ++i) {
+      std::string id = "m" + std::to_string(1000 + (i * 7919) % 300); // declared out of order
+      b.asset(id).rel("root", "POWERS", id);
+    }
+    model::Twin t = b.build();
+    graph::AssetGraph g = graph::build_graph(t);
+    graph::Propagation p = fail(g, {"root"});
+    REQUIRE(p.failed.size() == 301);
+    CHECK(std::is_sorted(p.failed.begin() + 1, p.failed.end()));
+    CHECK(p.parent_index[300] == 0);
+    graph::Propagator prop(g);
+    for (uint64_t seed : {1, 2, 3}) {
+      graph::Propagation full = prop.run({node(g, "root")}, {-1, 0.5, seed});
+      std::vector<graph::NodeId> drawn = prop.sample(node(g, "root"), {-1, 0.5, seed});
+      std::sort(drawn.begin(), drawn.end());
+      std::sort(full.failed.begin(), full.failed.end());
+      CHECK(drawn == full.failed);
+    }
   }
 }
 

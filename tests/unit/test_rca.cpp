@@ -150,6 +150,20 @@ TEST_CASE("rca::Analyzer::analyse", "[rca]") {
     CHECK(r.isolated.size() == 2);
   }
 
+  SECTION("the abnormal assets indexed once give the same analysis") {
+    auto ev = evidence(g, Evidence::quiet,
+                       {{"sw", Evidence::alerting}, {"m1", Evidence::alerting}, {"p1", Evidence::alerting}});
+    std::vector<graph::NodeId> abnormal = rca::abnormal_nodes(ev);
+    REQUIRE(abnormal.size() == 3);
+    rca::RcaResult indexed = a.analyse(ev, abnormal, {node(g, "m2")}, {});
+    rca::RcaResult scanned = a.analyse(ev, {node(g, "m2")}, {});
+    REQUIRE(indexed.incidents.size() == 1);
+    REQUIRE(scanned.incidents.size() == 1);
+    CHECK(top(g, indexed.incidents[0]) == "sw");
+    CHECK(indexed.incidents[0].failures == scanned.incidents[0].failures);
+    CHECK(indexed.abnormal == 4); // the focus asset counts as failed
+  }
+
   SECTION("cycles: a ring of failed switches has one incident") {
     TwinBuilder b;
     for (const char* id : {"s1", "s2", "s3"}) {
