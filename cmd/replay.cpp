@@ -3,6 +3,8 @@
 // (lib/sensors, one reading at a time) -> render (lib/output/replay).
 #include "cmd/commands.hpp"
 #include "cmd/common.hpp"
+#include "cmd/pacer.hpp"
+#include "cmd/publish.hpp"
 #include "lib/io/files.hpp"
 #include "lib/io/line_reader.hpp"
 #include "lib/output/replay.hpp"
@@ -16,7 +18,6 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 #include <unistd.h>
 
 namespace twinctl::cmd {
@@ -34,6 +35,7 @@ struct ReplayArgs {
   std::string speed = "max";
   bool strict = false;
   std::string fail_on = "critical";
+  PublishArgs publish;
 };
 
 // An output target: stdout or a file opened once and streamed to.
@@ -74,44 +76,6 @@ sensors::Format format_of(const std::string& arg, const std::string& path, std::
   return i != std::string_view::npos && first_line[i] == '{' ? sensors::Format::jsonl : sensors::Format::csv;
 }
 
-// Paces the stream to N x real time, and shows progress on a TTY.
-class Pacer {
-public:
-  Pacer(double speed, bool progress) : m_speed(speed), m_progress(progress) {}
-  void tick(int64_t ts_ms, uint64_t readings) {
-    if (m_speed > 0) {
-      if (m_t0 == INT64_MIN) {
-        m_t0 = ts_ms;
-        m_w0 = Clock::now();
-      }
-      const auto due = m_w0 + std::chrono::microseconds(static_cast<int64_t>(double(ts_ms - m_t0) * 1000 / m_speed));
-      if (due > Clock::now()) {
-        std::this_thread::sleep_until(due);
-      }
-    }
-    if (m_progress && (readings & 0xffff) == 0) {
-      const auto now = Clock::now();
-      if (now - m_last > std::chrono::milliseconds(500)) {
-        const double s = std::chrono::duration<double>(now - m_start).count();
-        std::fprintf(stderr, "\rreplay: %llu readings, %.2f M/s, at %s   ", static_cast<unsigned long long>(readings),
-                     double(readings) / s / 1e6, sensors::format_time_ms(ts_ms).c_str());
-        m_last = now;
-      }
-    }
-  }
-  void done() {
-    if (m_progress) {
-      std::fprintf(stderr, "\r\033[K");
-    }
-  }
-
-private:
-  double m_speed;
-  bool m_progress;
-  int64_t m_t0 = INT64_MIN;
-  Clock::time_point m_w0{}, m_start = Clock::now(), m_last = Clock::now();
-};
-
 std::vector<std::pair<std::string, std::string>> output_specs(const GlobalOptions& g) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& spec : g.outputs.empty() ? std::vector<std::string>{"table"} : g.outputs) {
@@ -121,27 +85,28 @@ std::vector<std::pair<std::string, std::string>> output_specs(const GlobalOption
   return out;
 }
 
-double parse_speed(const std::string& s) {
-  if (s == "max") {
-    return 0;
-  }
-  try {
-    size_t used = 0;
-    const double v = std::stod(s, &used);
-    if (used == s.size() && v > 0) {
-      return v;
+// The twin's DetectorPolicy, then --set (which overrides it): each twin
+// setting's error names its file and line.
+void apply_detector_settings(sensors::DetectorConfig& config, const model::Twin* twin,
+                             const std::vector<std::string>& settings) {
+  if (twin) {
+    for (const model::DetectorSetting& s : twin->detector_policy.settings) {
+      try {
+        sensors::apply_setting(config, s.sensor_type ? std::optional<std::string_view>(*s.sensor_type) : std::nullopt,
+                               s.key, s.value);
+      } catch (const Error& e) {
+        throw Error(s.loc.str() + ": " + e.what());
+      }
     }
-  } catch (const std::exception&) {
   }
-  throw Error("--speed '" + s + "': expected max or a factor such as 10 (10 x real time)");
+  for (const std::string& s : settings) {
+    sensors::apply_setting(config, s);
+  }
 }
 
 int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   // Load: options, the twin when named, output targets (before reading data).
   sensors::ReplayOptions opts;
-  for (const std::string& s : a.settings) {
-    sensors::apply_setting(opts.detectors, s);
-  }
   const auto fail_on = sensors::parse_severity(a.fail_on);
   const double speed = parse_speed(a.speed);
   std::optional<loaders::LoadResult> loaded;
@@ -152,6 +117,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
       return k_exit_error;
     }
   }
+  apply_detector_settings(opts.detectors, loaded ? &loaded->twin : nullptr, a.settings);
   Target alerts_target, aggregates_target;
   std::vector<std::pair<std::string, std::string>> summaries;
   for (const auto& [fmt, path] : output_specs(g)) {
@@ -169,10 +135,19 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     summaries.emplace_back("table", ""); // the table, unless stdout already carries a stream
   }
 
+  // Connect before reading: a broker that cannot be reached is exit 2 at once.
+  std::unique_ptr<SensorPublisher> publisher;
+  if (!a.publish.url.empty()) {
+    publisher = std::make_unique<SensorPublisher>(a.publish);
+  }
+
   // Compute: every file, line by line, through one engine.
   auto alert_sink = [&](const model::Alert& al) {
     if (alerts_target.out) {
       output::write_alert_jsonl(*alerts_target.out, al);
+    }
+    if (publisher) {
+      publisher->alert(al);
     }
   };
   auto aggregate_sink = [&](const sensors::Aggregate& ag) {
@@ -189,7 +164,11 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   report.fail_on = a.fail_on;
   uint64_t bad_lines = 0;
   const auto start = Clock::now();
-  Pacer pacer(speed, !g.quiet && ::isatty(STDERR_FILENO));
+  Pacer pacer(speed, !g.quiet && ::isatty(STDERR_FILENO), "replay");
+  std::string payload;
+  if (publisher) {
+    pacer.on_idle([&] { publisher->idle(); });
+  }
   for (const std::string& file : a.files) {
     io::LineReader reader(file);
     const std::string name = file == "-" ? "<stdin>" : file;
@@ -222,12 +201,21 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
         }
         continue;
       }
-      engine.add(r, line_no);
+      // Paced, then published, then judged: a reading goes out before the alerts it raises.
       pacer.tick(r.ts_ms, line_no);
+      if (publisher) {
+        payload.clear();
+        output::append_reading_json(payload, r);
+        publisher->reading(r.machine, r.sensor, payload);
+      }
+      engine.add(r, line_no);
     }
   }
   engine.finish();
   pacer.done();
+  if (publisher) {
+    publisher->close();
+  }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   report.summary = engine.summary();
   report.summary.bad_lines = bad_lines;
@@ -264,6 +252,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     const auto& s = report.summary;
     std::cerr << "twinctl: replayed " << s.readings << " readings in " << report.seconds << " s ("
               << (report.seconds > 0 ? double(s.readings) / report.seconds / 1e6 : 0) << " M/s)\n";
+    if (publisher) {
+      std::cerr << "twinctl: published " << publisher->published() << " messages to " << publisher->endpoint() << "\n";
+    }
   }
   for (size_t sev = size_t(*fail_on); *fail_on != sensors::Severity::none && sev <= 3; ++sev) {
     if (report.summary.alerts_by_severity[sev] > 0) {
@@ -283,7 +274,9 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
       "with hysteresis), range, zscore, ewma, rate, stuck, gap and quality. Alerts are raise/clear events\n"
       "with a cooldown (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
-      "detector, its parameters and defaults.");
+      "detector, its parameters and defaults. Detector settings come from the twin's DetectorPolicy\n"
+      "(policy/detectors.yaml) and --set, which overrides it. --publish sends each reading to\n"
+      "PREFIX/readings/MACHINE/SENSOR and each alert event to PREFIX/alerts/ASSET/SENSOR.");
   sub->add_option("FILE", a->files, "Readings: CSV or JSONL files, '-' for stdin")->required();
   add_twin_options(*sub, a->twin);
   sub->add_option("--format", a->format, "Input format (auto: by extension, else by the first line)")
@@ -295,6 +288,7 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       ->check(CLI::Range(0.001, 1e9))
       ->capture_default_str();
   sub->add_option("--speed", a->speed, "max, or N for N x real time")->capture_default_str();
+  add_publish_options(*sub, a->publish);
   sub->add_flag("--strict", a->strict, "A bad line is an error (exit 2) instead of a warning");
   sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
       ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
@@ -305,7 +299,8 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "  twinctl simulate sensors --twin examples/factory --duration 6h --out /tmp/s && \\\n"
       "    twinctl replay /tmp/s/readings.csv --twin examples/factory -o json=summary.json -o alerts=-\n"
       "  zcat day.jsonl.gz | twinctl replay - --set temperature:zscore.limit=6 --fail-on warning\n"
-      "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"));
+      "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"
+      "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"));
   sub->callback([a, &g, &rc] { rc = run_replay(*a, g); });
 }
 

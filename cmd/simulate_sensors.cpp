@@ -3,6 +3,8 @@
 // and the replay benchmarks.
 #include "cmd/commands.hpp"
 #include "cmd/common.hpp"
+#include "cmd/pacer.hpp"
+#include "cmd/publish.hpp"
 #include "lib/sensors/simulate.hpp"
 #include "lib/util/error.hpp"
 
@@ -12,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <unistd.h>
 
 namespace twinctl::cmd {
 
@@ -25,6 +28,8 @@ struct SensorsArgs {
   std::string start = "2026-05-04T00:00:00Z";
   std::string format = "csv";
   std::string out;
+  PublishArgs publish;
+  std::string speed = "1";
 };
 
 // "90s", "30m", "6h", "2d" or an ISO 8601 duration ("PT6H") -> seconds.
@@ -79,6 +84,55 @@ private:
   std::FILE* m_f;
 };
 
+void write_truth(const std::string& dir, const std::vector<sensors::InjectedFault>& truth) {
+  File t(dir + "/truth.csv");
+  t.write("machineId,sensorType,kind,start,end\n");
+  for (const auto& f : truth) {
+    t.write(f.machine + "," + f.sensor + "," + f.kind + "," + sensors::format_time_ms(f.start_ms) + "," +
+            sensors::format_time_ms(f.end_ms) + "\n");
+  }
+  t.close();
+}
+
+// --publish: the readings as JSON objects (the JSONL format), each at its time
+// (paced to --speed), instead of a file; truth.csv still goes to --out.
+int publish_sensors(SensorsArgs& a, const std::vector<sensors::SensorSpec>& specs, const GlobalOptions& g) {
+  const double speed = parse_speed(a.speed);
+  SensorPublisher publisher(a.publish); // connects first: no broker, exit 2 at once
+  Pacer pacer(speed, !g.quiet && ::isatty(STDERR_FILENO), "simulate");
+  pacer.on_idle([&] { publisher.idle(); });
+  a.sim.format = sensors::Format::jsonl;
+  uint64_t count = 0;
+  sensors::Reading r;
+  auto truth = sensors::simulate_sensors(specs, a.sim, [&](std::string_view chunk) {
+    // Whole lines: the generator hands out chunks that end with a newline.
+    for (size_t pos = 0; pos < chunk.size();) {
+      const size_t nl = chunk.find('\n', pos);
+      const std::string_view line = chunk.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+      pos = nl == std::string_view::npos ? chunk.size() : nl + 1;
+      if (line.empty()) {
+        continue;
+      }
+      if (const char* why = sensors::parse_jsonl_line(line, r)) {
+        throw Error(std::string("simulate sensors: generated a reading it cannot read (") + why + "): a bug");
+      }
+      pacer.tick(r.ts_ms, ++count);
+      publisher.reading(r.machine, r.sensor, line);
+    }
+  });
+  pacer.done();
+  publisher.close();
+  if (!a.out.empty()) {
+    write_truth(a.out, truth);
+  }
+  if (!g.quiet) {
+    std::cerr << "twinctl: simulated " << specs.size() << " sensors for " << a.duration << ": published " << count
+              << " readings to " << publisher.endpoint() << ", " << truth.size() << " injected faults"
+              << (a.out.empty() ? std::string() : " in " + a.out + "/truth.csv") << "\n";
+  }
+  return k_exit_ok;
+}
+
 int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
   a.sim.duration = parse_span(a.duration);
   auto start = sensors::parse_time_ms(a.start);
@@ -98,10 +152,18 @@ int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
     }
     specs = sensors::specs_from_twin(loaded.twin);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(a.out, ec);
-  if (ec) {
-    throw Error(a.out + ": cannot create directory: " + ec.message());
+  if (a.out.empty() && a.publish.url.empty()) {
+    throw Error("--out DIR is required (or --publish URL)");
+  }
+  if (!a.out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(a.out, ec);
+    if (ec) {
+      throw Error(a.out + ": cannot create directory: " + ec.message());
+    }
+  }
+  if (!a.publish.url.empty()) {
+    return publish_sensors(a, specs, g);
   }
   const std::string readings_path = a.out + "/readings." + a.format;
   File readings(readings_path);
@@ -111,13 +173,7 @@ int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
     bytes += chunk.size();
   });
   readings.close();
-  File t(a.out + "/truth.csv");
-  t.write("machineId,sensorType,kind,start,end\n");
-  for (const auto& f : truth) {
-    t.write(f.machine + "," + f.sensor + "," + f.kind + "," + sensors::format_time_ms(f.start_ms) + "," +
-            sensors::format_time_ms(f.end_ms) + "\n");
-  }
-  t.close();
+  write_truth(a.out, truth);
   if (!g.quiet) {
     std::cerr << "twinctl: simulated " << specs.size() << " sensors for " << a.duration << ": " << bytes / 1000000.0
               << " MB in " << readings_path << ", " << truth.size() << " injected faults in " << a.out
@@ -136,7 +192,9 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc) {
       "daily and shift cycles, a slow walk and noise, with one injected fault on a share of the sensors:\n"
       "spike, step, stuck, dropout, drift (past the warning threshold), noise burst, out-of-order and\n"
       "duplicate timestamps, bad quality, NaN. Writes DIR/readings.csv (or .jsonl) and DIR/truth.csv\n"
-      "(machineId,sensorType,kind,start,end). The same options give the same bytes.");
+      "(machineId,sensorType,kind,start,end). The same options give the same bytes. With --publish,\n"
+      "the readings go to an MQTT broker instead, at real-time rate (--speed N for N x), one JSON\n"
+      "object per message on PREFIX/readings/MACHINE/SENSOR.");
   add_twin_options(*sub, a->twin);
   sub->add_option("--sensors", a->sensors, "Synthetic sensors instead of the twin's")->check(CLI::Range(1, 10000000));
   sub->add_option("--duration", a->duration, "Length: 90s, 30m, 6h, 2d or PT6H")->capture_default_str();
@@ -148,12 +206,16 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   sub->add_option("--format", a->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}))->capture_default_str();
-  sub->add_option("--out", a->out, "Output directory (created)")->required();
+  sub->add_option("--out", a->out, "Output directory (created); with --publish only truth.csv is written");
+  add_publish_options(*sub, a->publish);
+  sub->add_option("--speed", a->speed, "With --publish: N for N x real time (default 1), or max")
+      ->capture_default_str();
   sub->footer(help_footer(
       "  twinctl simulate sensors --twin examples/factory --duration 6h --out /tmp/s\n"
       "  twinctl simulate sensors --sensors 1000 --duration 1d --seed 7 --out /tmp/big\n"
       "  twinctl simulate sensors --sensors 50 --fault-rate 0 --format jsonl --out /tmp/clean\n"
-      "  twinctl replay /tmp/s/readings.csv --twin examples/factory -o alerts=/tmp/s/alerts.jsonl\n"));
+      "  twinctl replay /tmp/s/readings.csv --twin examples/factory -o alerts=/tmp/s/alerts.jsonl\n"
+      "  twinctl simulate sensors --twin examples/factory --duration 1h --speed 60 --publish mqtt://localhost/demo\n"));
   sub->callback([a, &g, &rc] { rc = run_simulate_sensors(*a, g); });
 }
 

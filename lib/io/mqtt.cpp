@@ -1,4 +1,6 @@
 #include "lib/io/mqtt.hpp"
+#include "lib/io/mqtt_publish.hpp"
+#include "lib/util/error.hpp"
 
 #include <mosquitto.h>
 
@@ -45,6 +47,57 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+std::string error_text(int rc) {
+  if (rc == MOSQ_ERR_ERRNO) {
+    return std::strerror(errno);
+  }
+  if (rc == MOSQ_ERR_EAI) {
+    return "cannot resolve the host name";
+  }
+  return mosquitto_strerror(rc);
+}
+
+// The text of a failed network loop; `log_error` is libmosquitto's last
+// error log line (OpenSSL's reason for a TLS failure).
+std::string loop_error_text(int rc, bool connected, const std::string& log_error) {
+  std::string text = error_text(rc);
+  if (rc == MOSQ_ERR_TLS) {
+    text = "TLS handshake failed";
+    if (!log_error.empty()) {
+      text += ": " + log_error;
+    }
+  } else if (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NO_CONN) {
+    text = connected ? "the broker closed the connection" : "the connection was closed before the broker answered";
+  }
+  return text;
+}
+
+// Protocol, credentials and TLS of a client (callbacks are the caller's);
+// returns the failure, or "".
+std::string configure_client(mosquitto* m, const MqttConnect& c) {
+  mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  if (!c.user.empty() || !c.password.empty()) {
+    if (mosquitto_username_pw_set(m, c.user.c_str(), c.password.empty() ? nullptr : c.password.c_str()) !=
+        MOSQ_ERR_SUCCESS) {
+      return "invalid username or password (not UTF-8 or too long)";
+    }
+  }
+  if (!c.tls) {
+    return "";
+  }
+  auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+  int rc = mosquitto_tls_set(m, opt(c.ca_file), c.ca_file.empty() ? "/etc/ssl/certs" : nullptr, opt(c.cert_file),
+                             opt(c.key_file), nullptr);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    return "TLS set-up failed (CA, certificate or key file unreadable): " + error_text(rc);
+  }
+  if (c.insecure) {
+    mosquitto_tls_opts_set(m, 0 /* SSL_VERIFY_NONE */, nullptr, nullptr);
+    mosquitto_tls_insecure_set(m, true);
+  }
+  return "";
+}
+
 // The state of one collection; libmosquitto's callbacks fill it.
 class Collector {
 public:
@@ -82,32 +135,12 @@ private:
   }
 
   std::string configure(mosquitto* m) {
-    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
     mosquitto_connect_callback_set(m, &Collector::on_connect);
     mosquitto_subscribe_callback_set(m, &Collector::on_subscribe);
     mosquitto_message_callback_set(m, &Collector::on_message);
     mosquitto_disconnect_callback_set(m, &Collector::on_disconnect);
     mosquitto_log_callback_set(m, &Collector::on_log);
-    if (!m_c.user.empty() || !m_c.password.empty()) {
-      if (mosquitto_username_pw_set(m, m_c.user.c_str(), m_c.password.empty() ? nullptr : m_c.password.c_str()) !=
-          MOSQ_ERR_SUCCESS) {
-        return "invalid username or password (not UTF-8 or too long)";
-      }
-    }
-    if (!m_c.tls) {
-      return "";
-    }
-    auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
-    int rc = mosquitto_tls_set(m, opt(m_c.ca_file), m_c.ca_file.empty() ? "/etc/ssl/certs" : nullptr,
-                               opt(m_c.cert_file), opt(m_c.key_file), nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) {
-      return "TLS set-up failed (CA, certificate or key file unreadable): " + error_text(rc);
-    }
-    if (m_c.insecure) {
-      mosquitto_tls_opts_set(m, 0 /* SSL_VERIFY_NONE */, nullptr, nullptr);
-      mosquitto_tls_insecure_set(m, true);
-    }
-    return "";
+    return configure_client(m, m_c);
   }
 
   // Runs the network loop until the collection ends; returns the failure, or "".
@@ -142,28 +175,7 @@ private:
     return m_error;
   }
 
-  std::string error_text(int rc) const {
-    if (rc == MOSQ_ERR_ERRNO) {
-      return std::strerror(errno);
-    }
-    if (rc == MOSQ_ERR_EAI) {
-      return "cannot resolve the host name";
-    }
-    return mosquitto_strerror(rc);
-  }
-
-  std::string loop_error_text(int rc) const {
-    std::string text = error_text(rc);
-    if (rc == MOSQ_ERR_TLS) {
-      text = "TLS handshake failed";
-      if (!m_log_error.empty()) {
-        text += ": " + m_log_error;
-      }
-    } else if (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NO_CONN) {
-      text = m_connected ? "the broker closed the connection" : "the connection was closed before the broker answered";
-    }
-    return text;
-  }
+  std::string loop_error_text(int rc) const { return io::loop_error_text(rc, m_connected, m_log_error); }
 
   static Collector& self(void* obj) { return *static_cast<Collector*>(obj); }
 
@@ -177,7 +189,7 @@ private:
     for (const std::string& f : c.m_c.filters) {
       int mid = 0;
       if (int e = mosquitto_subscribe(m, &mid, f.c_str(), c.m_c.qos); e != MOSQ_ERR_SUCCESS) {
-        c.m_error = c.m_where + ": cannot subscribe to '" + f + "': " + c.error_text(e);
+        c.m_error = c.m_where + ": cannot subscribe to '" + f + "': " + error_text(e);
         return;
       }
       c.m_pending[mid] = f;
@@ -256,6 +268,157 @@ private:
 };
 
 } // namespace
+
+// Publishing.
+
+namespace {
+
+// Messages handed to libmosquitto but not yet written (QoS 0) or acknowledged
+// (QoS 1, 2) before publish() waits: memory stays bounded on a slow broker.
+constexpr uint64_t k_max_pending = 4096;
+
+} // namespace
+
+struct MqttPublisher::Impl {
+  MqttConnect c;
+  std::string where;
+  Mosquitto m;
+  bool connected = false;
+  bool closing = false;
+  std::string error;
+  std::string log_error;
+  uint64_t sent = 0; // handed to mosquitto_publish
+  uint64_t done = 0; // written (QoS 0) or acknowledged
+  Clock::time_point last_loop = Clock::now();
+
+  static Impl& self(void* obj) { return *static_cast<Impl*>(obj); }
+  static void on_connect(mosquitto*, void* obj, int rc) {
+    Impl& p = self(obj);
+    if (rc != 0) {
+      p.error = p.where + ": the broker refused the connection: " + mosquitto_connack_string(rc);
+      return;
+    }
+    p.connected = true;
+  }
+  static void on_publish(mosquitto*, void* obj, int) { ++self(obj).done; }
+  static void on_disconnect(mosquitto*, void* obj, int rc) {
+    Impl& p = self(obj);
+    if (!p.closing && p.error.empty()) {
+      p.error = p.where + ": " + loop_error_text(rc == 0 ? MOSQ_ERR_CONN_LOST : rc, p.connected, p.log_error);
+    }
+  }
+  static void on_log(mosquitto*, void* obj, int level, const char* text) {
+    if (level == MOSQ_LOG_ERR && text) {
+      self(obj).log_error = text;
+    }
+  }
+
+  // One turn of the network loop; throws when the connection failed.
+  void turn(int timeout_ms) {
+    const int rc = mosquitto_loop(m.get(), timeout_ms, 1);
+    last_loop = Clock::now();
+    if (rc != MOSQ_ERR_SUCCESS && error.empty()) {
+      error = where + ": " + loop_error_text(rc, connected, log_error);
+    }
+    if (!error.empty()) {
+      throw Error(error);
+    }
+  }
+};
+
+MqttPublisher::MqttPublisher(const MqttConnect& c) : m(std::make_unique<Impl>()) {
+  init_library();
+  Impl& p = *m;
+  p.c = c;
+  p.where = c.host + ":" + std::to_string(c.port);
+  p.m.reset(mosquitto_new(c.client_id.empty() ? nullptr : c.client_id.c_str(), true, &p));
+  if (!p.m) {
+    throw Error(std::string("cannot create an MQTT client: ") + std::strerror(errno));
+  }
+  mosquitto_connect_callback_set(p.m.get(), &Impl::on_connect);
+  mosquitto_publish_callback_set(p.m.get(), &Impl::on_publish);
+  mosquitto_disconnect_callback_set(p.m.get(), &Impl::on_disconnect);
+  mosquitto_log_callback_set(p.m.get(), &Impl::on_log);
+  mosquitto_max_inflight_messages_set(p.m.get(), 256);
+  if (std::string e = configure_client(p.m.get(), c); !e.empty()) {
+    throw Error(p.where + ": " + e);
+  }
+  const Clock::time_point deadline = after(Clock::now(), c.connect_timeout);
+  if (int rc = mosquitto_connect_async(p.m.get(), c.host.c_str(), c.port, 60); rc != MOSQ_ERR_SUCCESS) {
+    throw Error(p.where + ": " + loop_error_text(rc, false, p.log_error));
+  }
+  while (!p.connected) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      throw Error(p.where + ": no answer from the broker within " + seconds_text(c.connect_timeout) + " s");
+    }
+    p.turn(int(std::clamp<long long>(left, 1, 200)));
+  }
+}
+
+MqttPublisher::~MqttPublisher() {
+  if (m && m->m && m->connected && !m->closing) {
+    m->closing = true;
+    mosquitto_disconnect(m->m.get()); // an error path: what was not sent is lost
+  }
+}
+
+void MqttPublisher::publish(const std::string& topic, std::string_view payload, int qos) {
+  Impl& p = *m;
+  if (!p.error.empty()) {
+    throw Error(p.error);
+  }
+  const int rc = mosquitto_publish(p.m.get(), nullptr, topic.c_str(), int(payload.size()), payload.data(), qos, false);
+  if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_PAYLOAD_SIZE) {
+    throw Error(p.where + ": cannot publish to '" + topic + "': " + error_text(rc));
+  }
+  if (rc != MOSQ_ERR_SUCCESS) {
+    throw Error(p.where + ": " + (p.error.empty() ? loop_error_text(rc, p.connected, p.log_error) : p.error));
+  }
+  ++p.sent;
+  // Keep-alive and acknowledgements: a turn of the loop every second, and
+  // whenever too many messages wait.
+  if (Clock::now() - p.last_loop > std::chrono::seconds(1)) {
+    p.turn(0);
+  }
+  while (p.sent - p.done > k_max_pending) {
+    p.turn(100);
+  }
+}
+
+void MqttPublisher::idle() {
+  if (Clock::now() - m->last_loop > std::chrono::milliseconds(500)) {
+    m->turn(0);
+  }
+}
+
+void MqttPublisher::close(double timeout) {
+  Impl& p = *m;
+  const Clock::time_point deadline = after(Clock::now(), timeout);
+  while (p.done < p.sent || mosquitto_want_write(p.m.get())) {
+    if (Clock::now() >= deadline) {
+      throw Error(p.where + ": " + std::to_string(p.sent - p.done) + " messages not acknowledged within " +
+                  seconds_text(timeout) + " s");
+    }
+    p.turn(100);
+  }
+  p.closing = true;
+  mosquitto_disconnect(p.m.get());
+  mosquitto_loop(p.m.get(), 0, 1); // writes the DISCONNECT; the connection is gone after it
+}
+
+uint64_t MqttPublisher::published() const { return m->sent; }
+
+std::string mqtt_topic_level(std::string_view text) {
+  const bool utf8 = mosquitto_validate_utf8(text.data(), int(std::min<size_t>(text.size(), 65535))) == MOSQ_ERR_SUCCESS;
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto u = static_cast<unsigned char>(ch);
+    out += (ch == '/' || ch == '+' || ch == '#' || u < 0x20 || u == 0x7f || (u > 0x7f && !utf8)) ? '_' : ch;
+  }
+  return out.empty() ? "_" : out;
+}
 
 MqttCollected mqtt_collect(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink) {
   return Collector(c, sink).run();

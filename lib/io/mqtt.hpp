@@ -1,5 +1,7 @@
-// Reading retained state from an MQTT broker (libmosquitto). Subscribe-only:
-// nothing here publishes (DESIGN.md §4, §10).
+// Reading retained state from an MQTT broker (libmosquitto). The collector is
+// subscribe-only: it never publishes (DESIGN.md §4, §10). Publishing is
+// MqttPublisher (mqtt_publish.hpp, implemented in mqtt.cpp), used only behind
+// an explicit --publish.
 #pragma once
 
 #include <cstdint>

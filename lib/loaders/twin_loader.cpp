@@ -1,6 +1,7 @@
 #include "lib/loaders/twin_loader.hpp"
 
 #include "lib/loaders/yaml.hpp"
+#include "lib/model/detectors.hpp"
 #include "lib/model/rules.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
@@ -8,6 +9,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <atomic>
 #include <set>
 #include <span>
@@ -41,6 +44,7 @@ struct FileResult {
   std::vector<model::Source> sources;
   std::vector<model::ZonePolicy> zone_policies;
   std::vector<model::DriftPolicy> drift_policies;
+  std::vector<model::DetectorPolicy> detector_policies;
   std::vector<model::IgnoreList> ignore_lists;
   std::vector<model::Twin> twins; // only header fields set
   std::vector<Diagnostic> errors;
@@ -654,6 +658,87 @@ void read_drift_policy(const Ctx& ctx, const MapReader& r, FileResult& out) {
   out.drift_policies.push_back(std::move(p));
 }
 
+// One block of detector settings: {cooldown: N, DETECTOR: {PARAM: N, enabled: bool}}.
+// Kept as `replay --set` settings; names and lower bounds from model/detectors.hpp.
+void read_detector_block(const Ctx& ctx, const YamlNode& node, const std::optional<std::string>& type,
+                         const std::string& what, std::vector<model::DetectorSetting>& out) {
+  std::vector<std::string> keys = {"cooldown"};
+  keys.insert(keys.end(), model::k_detector_names.begin(), model::k_detector_names.end());
+  MapReader r(ctx, node, what, keys);
+  if (!r.ok()) {
+    return;
+  }
+  auto number = [&](const MapReader& m, const model::DetectorParamInfo& info) {
+    std::optional<double> v;
+    if (!m.number(info.param, v) || !v) {
+      return;
+    }
+    char buf[32];
+    if (!std::isfinite(*v) || *v < info.min) {
+      auto end = std::to_chars(buf, buf + sizeof buf, info.min).ptr;
+      ctx.error(*m.get(info.param), "'" + std::string(info.param) + "' must be a number >= " +
+                                        std::string(buf, end) + ", not " + m.get(info.param)->value);
+      return;
+    }
+    // The shortest text that reads back as the same double.
+    auto end = std::to_chars(buf, buf + sizeof buf, *v).ptr;
+    out.push_back({type, std::string(info.name), std::string(buf, end), m.loc_of(info.param)});
+  };
+  number(r, model::k_detector_params[0]); // cooldown
+  for (std::string_view d : model::k_detector_names) {
+    const YamlNode* dn = r.get(d);
+    if (!dn) {
+      continue;
+    }
+    std::vector<std::string> params = {"enabled"};
+    for (const model::DetectorParamInfo& info : model::k_detector_params) {
+      if (info.detector == d) {
+        params.emplace_back(info.param);
+      }
+    }
+    MapReader dr(ctx, *dn, what + "." + std::string(d), params);
+    if (!dr.ok()) {
+      continue;
+    }
+    for (const model::DetectorParamInfo& info : model::k_detector_params) {
+      if (info.detector == d) {
+        number(dr, info);
+      }
+    }
+    // After the numbers: rate.max switches the rate detector on, `enabled` has the last word.
+    bool on = true;
+    if (dr.get("enabled") && dr.boolean("enabled", on)) {
+      out.push_back({type, std::string(d), on ? "on" : "off", dr.loc_of("enabled")});
+    }
+  }
+}
+
+void read_detector_policy(const Ctx& ctx, const MapReader& r, FileResult& out) {
+  model::DetectorPolicy p;
+  p.loc = ctx.loc(r.node());
+  if (const YamlNode* d = r.get("defaults")) {
+    read_detector_block(ctx, *d, std::nullopt, "defaults", p.settings);
+  }
+  if (const YamlNode* t = r.get("types"); t && t->is_map()) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i + 1 < t->children.size(); i += 2) {
+      const YamlNode& k = t->children[i];
+      if (!k.is_scalar() || k.value.empty()) {
+        ctx.error(k, "keys of 'types' must be sensor types (non-empty strings)");
+        continue;
+      }
+      if (!seen.insert(k.value).second) {
+        ctx.error(k, "duplicate sensor type '" + k.value + "' in 'types'");
+        continue;
+      }
+      read_detector_block(ctx, t->children[i + 1], k.value, "types." + k.value, p.settings);
+    }
+  } else if (t) {
+    ctx.error(*t, std::string("'types' must be a mapping of sensor type to settings, not ") + t->kind_name());
+  }
+  out.detector_policies.push_back(std::move(p));
+}
+
 void read_ignore_list(const Ctx& ctx, const MapReader& r, FileResult& out) {
   model::IgnoreList l;
   l.loc = ctx.loc(r.node());
@@ -769,6 +854,7 @@ const std::vector<KindReader>& kind_readers() {
       {"Team", with_header({"id", "name", "lead", "email", "chat", "oncall"}), read_team},
       {"ZonePolicy", with_header({"zones", "conduits"}), read_zone_policy},
       {"DriftPolicy", with_header({"overrides", "volatile_fields"}), read_drift_policy},
+      {"DetectorPolicy", with_header({"defaults", "types"}), read_detector_policy},
       {"IgnoreList", with_header({"suppressions"}), read_ignore_list},
       {"Source",
        with_header({"id", "name", "adapter", "endpoint", "topics", "mapping", "status_aliases", "zone_aliases",
@@ -803,7 +889,7 @@ void read_document(const Ctx& ctx, const YamlNode& doc, FileResult& out) {
   }
   if (!kind || !kind->is_scalar()) {
     ctx.error(kind ? *kind : doc, "the document needs a 'kind' (Asset, Space, Team, ZonePolicy, DriftPolicy, "
-                                  "IgnoreList, Source, Twin)");
+                                  "DetectorPolicy, IgnoreList, Source, Twin)");
     return;
   }
   for (const KindReader& k : kind_readers()) {
@@ -948,6 +1034,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   std::vector<model::Twin> headers;
   std::vector<model::ZonePolicy> zone_policies;
   std::vector<model::DriftPolicy> drift_policies;
+  std::vector<model::DetectorPolicy> detector_policies;
   size_t asset_count = 0;
   for (const FileResult& r : results) {
     asset_count += r.assets.size();
@@ -962,6 +1049,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
     append(headers, r.twins);
     append(zone_policies, r.zone_policies);
     append(drift_policies, r.drift_policies);
+    append(detector_policies, r.detector_policies);
     for (model::IgnoreList& l : r.ignore_lists) {
       if (!twin.ignore_list.loc.known()) {
         twin.ignore_list.loc = l.loc;
@@ -1003,6 +1091,14 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
     }
   }
 
+  if (!detector_policies.empty()) {
+    twin.detector_policy = std::move(detector_policies.front());
+    for (size_t i = 1; i < detector_policies.size(); ++i) {
+      out.errors.push_back({detector_policies[i].loc, "more than one DetectorPolicy (the first is at " +
+                                                          twin.detector_policy.loc.str() + ")"});
+    }
+  }
+
   // Step 4: sorted collections with unique ids.
   sort_unique(twin.assets, "asset", out.errors);
   sort_unique(twin.spaces, "space", out.errors);
@@ -1021,7 +1117,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
 std::vector<Diagnostic> load_ignore_file(const TwinFile& file, model::IgnoreList& out) {
   FileResult r = read_file(file);
   auto other = r.assets.size() + r.spaces.size() + r.teams.size() + r.sources.size() + r.zone_policies.size() +
-               r.drift_policies.size() + r.twins.size();
+               r.drift_policies.size() + r.detector_policies.size() + r.twins.size();
   if (other > 0) {
     r.errors.push_back({{file.path, 1, 1}, "an ignore file may only hold IgnoreList documents"});
   }

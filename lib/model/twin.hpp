@@ -150,6 +150,21 @@ struct DriftPolicy {
   SourceLocation loc;
 };
 
+// One detector setting of `replay` from the DetectorPolicy, in the terms of
+// `replay --set`: KEY=VALUE for one sensor type, or for all when none.
+struct DetectorSetting {
+  std::optional<std::string> sensor_type; // none = every sensor type (the policy's defaults)
+  std::string key;                        // DETECTOR.PARAM (see model/detectors.hpp), cooldown, or DETECTOR
+  std::string value;                      // a number, or on|off for a DETECTOR key
+  SourceLocation loc;
+};
+
+// policy/detectors.yaml: the policy's defaults first, then each type's settings.
+struct DetectorPolicy {
+  std::vector<DetectorSetting> settings; // in the order they apply
+  SourceLocation loc;
+};
+
 struct Suppression {
   // Selector: every given part must match. Globs use * and ?.
   std::string asset;
@@ -209,6 +224,7 @@ struct Twin {
   std::vector<Source> sources;
   ZonePolicy zone_policy;
   DriftPolicy drift_policy;
+  DetectorPolicy detector_policy;
   IgnoreList ignore_list;
 
   // Last commit that changed each file, by repo-relative path.

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 namespace twinctl::output {
@@ -70,7 +71,26 @@ std::string totals_line(const ReplayReport& r) {
 
 } // namespace
 
-void write_alert_jsonl(std::ostream& out, const model::Alert& a) {
+void append_reading_json(std::string& out, const sensors::Reading& r) {
+  nlohmann::ordered_json j;
+  j["timestamp"] = sensors::format_time_ms(r.ts_ms);
+  j["machineId"] = r.machine;
+  j["sensorType"] = r.sensor;
+  if (!r.text.empty()) {
+    j["value"] = r.text; // a status word
+  } else if (std::isnan(r.value)) {
+    j["value"] = "NaN";
+  } else if (!std::isfinite(r.value)) {
+    j["value"] = r.value > 0 ? "inf" : "-inf";
+  } else {
+    j["value"] = r.value;
+  }
+  j["unit"] = r.unit;
+  j["quality"] = r.quality == sensors::Quality::bad ? "bad" : r.quality == sensors::Quality::uncertain ? "uncertain" : "good";
+  out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string alert_json(const model::Alert& a) {
   nlohmann::ordered_json j;
   j["ts"] = a.ts;
   j["asset"] = a.asset;
@@ -80,8 +100,10 @@ void write_alert_jsonl(std::ostream& out, const model::Alert& a) {
   j["severity"] = a.severity;
   j["value"] = a.value ? nlohmann::ordered_json(*a.value) : nlohmann::ordered_json(nullptr);
   j["message"] = a.message;
-  out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+void write_alert_jsonl(std::ostream& out, const model::Alert& a) { out << alert_json(a) << '\n'; }
 
 void write_replay_table(std::ostream& out, const ReplayReport& r) {
   std::vector<std::vector<std::string>> rows = {

@@ -24,6 +24,12 @@ struct ReplayReport {
 
 // One alert as one line of JSON: ts, asset, sensor, detector, event, severity, value, message.
 void write_alert_jsonl(std::ostream& out, const model::Alert& a);
+// The same JSON object, without the newline (an MQTT payload).
+std::string alert_json(const model::Alert& a);
+// One reading as a JSON object in the JSONL reading format (timestamp,
+// machineId, sensorType, value, unit, quality), appended to `out`. NaN and
+// infinities are strings ("NaN", "inf"), as is a status word.
+void append_reading_json(std::string& out, const sensors::Reading& r);
 void write_replay_table(std::ostream& out, const ReplayReport& r);
 void write_replay_json(std::ostream& out, const ReplayReport& r);
 void write_replay_markdown(std::ostream& out, const ReplayReport& r);

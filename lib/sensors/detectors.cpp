@@ -1,40 +1,35 @@
 #include "lib/sensors/detectors.hpp"
 
+#include "lib/model/detectors.hpp"
 #include "lib/util/error.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <iterator>
 
 namespace twinctl::sensors {
 
 namespace {
 
-constexpr const char* k_detector_names[k_detector_count] = {"threshold", "range", "zscore", "ewma",
-                                                            "rate",      "stuck", "gap",    "quality"};
-
-struct Param {
-  const char* name; // DETECTOR.PARAM
-  double DetectorParams::*field;
-  double min;
+// The fields of model::k_detector_params, in its order.
+constexpr double DetectorParams::*k_fields[] = {
+    &DetectorParams::cooldown,    &DetectorParams::z_window,   &DetectorParams::z_limit,
+    &DetectorParams::z_min_count, &DetectorParams::ewma_tau,   &DetectorParams::ewma_limit,
+    &DetectorParams::rate_max,    &DetectorParams::stuck_after, &DetectorParams::stuck_min_count,
+    &DetectorParams::gap_factor,  &DetectorParams::gap_min,
 };
+static_assert(std::size(k_fields) == model::k_detector_params.size());
+static_assert(model::k_detector_names.size() == k_detector_count);
 
-constexpr Param k_params[] = {
-    {"cooldown", &DetectorParams::cooldown, 0},
-    {"zscore.window", &DetectorParams::z_window, 1},
-    {"zscore.limit", &DetectorParams::z_limit, 0.1},
-    {"zscore.min-count", &DetectorParams::z_min_count, 2},
-    {"ewma.tau", &DetectorParams::ewma_tau, 0.001},
-    {"ewma.limit", &DetectorParams::ewma_limit, 0.01},
-    {"rate.max", &DetectorParams::rate_max, 0},
-    {"stuck.after", &DetectorParams::stuck_after, 0},
-    {"stuck.min-count", &DetectorParams::stuck_min_count, 2},
-    {"gap.factor", &DetectorParams::gap_factor, 1},
-    {"gap.min", &DetectorParams::gap_min, 0},
-};
+std::string num(double v) {
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, p);
+}
 
 } // namespace
 
-const char* detector_name(Detector d) { return k_detector_names[static_cast<size_t>(d)]; }
+const char* detector_name(Detector d) { return model::k_detector_names[static_cast<size_t>(d)].data(); }
 
 const char* severity_name(Severity s) {
   switch (s) {
@@ -71,53 +66,61 @@ void apply_setting(DetectorConfig& config, std::string_view setting) {
     throw Error("--set '" + what + "': expected [TYPE:]DETECTOR.PARAM=VALUE or [TYPE:]DETECTOR=on|off");
   }
   std::string_view key = setting.substr(0, eq);
-  const std::string_view value = setting.substr(eq + 1);
-  DetectorParams* p = &config.defaults;
+  std::optional<std::string_view> type;
   if (const size_t colon = key.find(':'); colon != std::string_view::npos) {
-    auto [it, added] = config.by_type.try_emplace(std::string(key.substr(0, colon)), config.defaults);
-    p = &it->second;
+    type = key.substr(0, colon);
     key = key.substr(colon + 1);
+  }
+  try {
+    apply_setting(config, type, key, setting.substr(eq + 1));
+  } catch (const Error& e) {
+    throw Error("--set '" + what + "': " + e.what());
+  }
+}
+
+void apply_setting(DetectorConfig& config, std::optional<std::string_view> type, std::string_view key,
+                   std::string_view value) {
+  DetectorParams* p = &config.defaults;
+  if (type) {
+    auto [it, added] = config.by_type.try_emplace(std::string(*type), config.defaults);
+    p = &it->second;
   } else {
     // A default changed after per-type settings would be lost on them: apply it to all.
-    for (auto& [type, params] : config.by_type) {
-      apply_setting(config, type + ":" + what);
+    for (auto& [name, params] : config.by_type) {
+      apply_setting(config, std::string_view(name), key, value);
     }
   }
   for (size_t d = 0; d < k_detector_count; ++d) {
-    if (key == k_detector_names[d]) {
+    if (key == model::k_detector_names[d]) {
       if (value != "on" && value != "off") {
-        throw Error("--set '" + what + "': a detector is switched 'on' or 'off'");
+        throw Error("a detector is switched 'on' or 'off'");
       }
       p->enabled[d] = value == "on";
       if (d == static_cast<size_t>(Detector::rate) && p->enabled[d] && p->rate_max <= 0) {
-        throw Error("--set '" + what + "': set rate.max (units per second) to use the rate detector");
+        throw Error("set rate.max (units per second) to use the rate detector");
       }
       return;
     }
   }
-  for (const Param& param : k_params) {
+  for (size_t i = 0; i < std::size(k_fields); ++i) {
+    const model::DetectorParamInfo& param = model::k_detector_params[i];
     if (key == param.name) {
       double v = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
       if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v) || v < param.min) {
-        throw Error("--set '" + what + "': " + param.name + " must be a number >= " +
-                    std::to_string(param.min));
+        throw Error(std::string(param.name) + " must be a number >= " + num(param.min));
       }
-      p->*param.field = v;
+      p->*k_fields[i] = v;
       if (key == "rate.max") {
         p->enabled[static_cast<size_t>(Detector::rate)] = v > 0;
       }
       return;
     }
   }
-  throw Error("--set '" + what + "': unknown detector or parameter '" + std::string(key) +
-              "' (see man twinctl-replay)");
+  throw Error("unknown detector or parameter '" + std::string(key) + "' (see man twinctl-replay)");
 }
 
-int64_t RollingWindow::advance(int64_t ts) {
-  if (ts >= m_head_start && ts - m_head_start < m_bucket_ms) {
-    return m_head; // the common case: still in the newest bucket, no division
-  }
+int64_t RollingWindow::advance_slow(int64_t ts) {
   const int64_t slot = ts >= 0 ? ts / m_bucket_ms : (ts - m_bucket_ms + 1) / m_bucket_ms;
   if (slot > m_head) {
     // Retire the buckets that fall out of the window (all of them after a long gap).
@@ -139,7 +142,7 @@ int64_t RollingWindow::advance(int64_t ts) {
   return slot;
 }
 
-void RollingWindow::add(int64_t ts, double v) {
+void RollingWindow::add_slow(int64_t ts, double v) {
   const int64_t slot = advance(ts);
   if (slot <= m_head - 10) {
     return;
@@ -161,12 +164,7 @@ void RollingWindow::add(int64_t ts, double v) {
   m_sumsq += d * d;
 }
 
-RollingWindow::Stats RollingWindow::older(int skip) {
-  // Readings only ever join the newest bucket (older ones are dropped before),
-  // so the older buckets change only when the window moves: cache them.
-  if (m_older_head == m_head && m_older_skip == skip) {
-    return m_older;
-  }
+RollingWindow::Stats RollingWindow::older_slow(int skip) {
   double n = 0, sum = 0, sumsq = 0;
   for (int64_t slot = m_head - 9; slot <= m_head - skip; ++slot) {
     const Bucket& b = m_b[static_cast<size_t>((slot % 10 + 10) % 10)];
@@ -185,14 +183,6 @@ RollingWindow::Stats RollingWindow::older(int skip) {
   m_older_head = m_head;
   m_older_skip = skip;
   return st;
-}
-
-double RollingWindow::variance() const {
-  if (m_n < 2) {
-    return 0;
-  }
-  const double var = (m_sumsq - m_sum * m_sum / m_n) / (m_n - 1);
-  return var > 0 ? var : 0;
 }
 
 } // namespace twinctl::sensors

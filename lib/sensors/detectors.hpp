@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,11 @@ struct DetectorConfig {
   const DetectorParams& for_type(std::string_view type) const;
 };
 void apply_setting(DetectorConfig& config, std::string_view setting);
+// The same, parsed: `type` none = all types; `key` DETECTOR.PARAM, cooldown or
+// DETECTOR; `value` a number or on|off. The error message names the problem
+// but not where the setting came from (the caller adds that).
+void apply_setting(DetectorConfig& config, std::optional<std::string_view> type, std::string_view key,
+                   std::string_view value);
 
 // One open/closed alert of one detector on one sensor. The cooldown makes a
 // flapping excursion one alert: the clear waits until the condition has been
@@ -94,21 +100,54 @@ public:
   void reset(int64_t bucket_ms) { *this = RollingWindow(); m_bucket_ms = bucket_ms; }
   // Adds v at ts; readings older than the window are ignored. A gap longer
   // than the window empties it.
-  void add(int64_t ts, double v);
+  void add(int64_t ts, double v) {
+    if (ts >= m_head_start && ts - m_head_start < m_bucket_ms && m_has_origin) {
+      add_to_head(v - m_origin); // the common case: into the newest bucket
+    } else {
+      add_slow(ts, v);
+    }
+  }
   // Moves the window's end to ts, retiring older buckets; returns ts's slot.
-  int64_t advance(int64_t ts);
+  int64_t advance(int64_t ts) {
+    if (ts >= m_head_start && ts - m_head_start < m_bucket_ms) {
+      return m_head; // the common case: still in the newest bucket, no division
+    }
+    return advance_slow(ts);
+  }
   double count() const { return m_n; }
   double mean() const { return m_origin + m_sum / m_n; }
   double stddev() const { return std::sqrt(variance()); }
-  double variance() const;
+  double variance() const {
+    if (m_n < 2) {
+      return 0;
+    }
+    const double var = (m_sumsq - m_sum * m_sum / m_n) / (m_n - 1);
+    return var > 0 ? var : 0;
+  }
   // count, mean and stddev of the window without its `skip` newest buckets:
   // the baseline a recent shift is measured against, not yet moved by it.
   struct Stats {
     double n = 0, mean = 0, sd = 0;
   };
-  Stats older(int skip);
+  Stats older(int skip) {
+    // Readings only ever join the newest bucket (older ones are dropped before),
+    // so the older buckets change only when the window moves: cached.
+    return m_older_head == m_head && m_older_skip == skip ? m_older : older_slow(skip);
+  }
 
 private:
+  void add_slow(int64_t ts, double v);
+  int64_t advance_slow(int64_t ts);
+  Stats older_slow(int skip);
+  void add_to_head(double d) {
+    Bucket& b = m_b[static_cast<size_t>(m_head % 10 + 10) % 10];
+    b.n += 1;
+    b.sum += d;
+    b.sumsq += d * d;
+    m_n += 1;
+    m_sum += d;
+    m_sumsq += d * d;
+  }
   struct Bucket {
     double n = 0, sum = 0, sumsq = 0;
   };

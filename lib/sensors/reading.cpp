@@ -5,9 +5,13 @@
 
 #include "lib/util/time.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace twinctl::sensors {
 
@@ -66,8 +70,40 @@ bool quality_of(std::string_view q, Quality& out) {
   return true;
 }
 
+// Clinger's fast path: a plain decimal ("-12.3450") of at most 15 digits is an
+// integer m < 2^53 over 10^k with k <= 15, both exact in a double, so one
+// correctly rounded division gives exactly what std::from_chars gives.
+// False for anything else (exponents, long mantissas, "NaN"): the caller falls
+// back to std::from_chars.
+[[gnu::always_inline]] inline bool fast_decimal(const char* p, const char* end, double& out) {
+  static constexpr double k_pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool neg = p < end && *p == '-';
+  p += neg;
+  uint64_t m = 0;
+  int digits = 0;
+  for (; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++digits) {
+    m = m * 10 + static_cast<unsigned>(*p - '0');
+  }
+  int frac = 0;
+  if (p < end && *p == '.') {
+    for (++p; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++frac) {
+      m = m * 10 + static_cast<unsigned>(*p - '0');
+    }
+    if (frac == 0) {
+      return false;
+    }
+  }
+  if (p != end || digits + frac == 0 || digits + frac > 15) {
+    return false;
+  }
+  const double v = static_cast<double>(m) / k_pow10[frac];
+  out = neg ? -v : v;
+  return true;
+}
+
 // A number, "NaN", or a status word such as "running": anything else is garbage.
-bool value_of(std::string_view v, Reading& out) {
+[[gnu::always_inline]] inline bool value_of(std::string_view v, Reading& out) {
   out.text = {};
   if (v.empty()) {
     return false;
@@ -76,6 +112,9 @@ bool value_of(std::string_view v, Reading& out) {
   const char* last = v.data() + v.size();
   if (*first == '+') {
     ++first;
+  }
+  if (fast_decimal(first, last, out.value)) {
+    return true;
   }
   auto [p, ec] = std::from_chars(first, last, out.value);
   if (p == last && ec == std::errc()) {
@@ -165,9 +204,35 @@ std::string format_time_ms(int64_t ms) {
 
 namespace {
 
-// parse_time_ms with the hour of the previous timestamp remembered in `r`:
+std::optional<int64_t> parse_time_hour_cached(std::string_view s, Reading& r);
+
+// parse_time_ms with the previous timestamp and its hour remembered in `r`:
 // "YYYY-MM-DDTHH:MM:SS[.fff]Z" whose first 13 bytes match costs a compare.
 std::optional<int64_t> parse_time_cached(std::string_view s, Reading& r) {
+  // The very timestamp of the previous line (every sensor read in the same
+  // second): three 8-byte compares, the last overlapping, cover 16..24 bytes.
+  if (s.size() == r.ts_len && s.size() >= 16 && s.size() <= 24) {
+    uint64_t a0, a1, a2, b0, b1, b2;
+    std::memcpy(&a0, s.data(), 8);
+    std::memcpy(&a1, s.data() + 8, 8);
+    std::memcpy(&a2, s.data() + s.size() - 8, 8);
+    std::memcpy(&b0, r.ts_key, 8);
+    std::memcpy(&b1, r.ts_key + 8, 8);
+    std::memcpy(&b2, r.ts_key + s.size() - 8, 8);
+    if (((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0) {
+      return r.ts_key_ms;
+    }
+  }
+  auto t = parse_time_hour_cached(s, r);
+  if (t && s.size() >= 16 && s.size() <= 24) {
+    std::memcpy(r.ts_key, s.data(), s.size());
+    r.ts_len = s.size();
+    r.ts_key_ms = *t;
+  }
+  return t;
+}
+
+std::optional<int64_t> parse_time_hour_cached(std::string_view s, Reading& r) {
   if (s.size() >= 20 && s.size() <= 24 && s.back() == 'Z' && s[13] == ':' && s[16] == ':' &&
       std::memcmp(s.data(), r.hour_key, 13) == 0) {
     int mi = 0, sec = 0;
@@ -205,32 +270,77 @@ bool is_csv_header(std::string_view line) {
   return line.size() >= 9 && (line.substr(0, 9) == "timestamp" || line.substr(0, 9) == "\"timestam");
 }
 
+namespace {
+
+#if !defined(__SSE2__)
+// The high bit of each byte of w that is a comma, exactly (no false positives,
+// unlike the classic haszero trick: all of them are used).
+static_assert(std::endian::native == std::endian::little, "comma positions assume a little-endian load");
+inline uint64_t comma_bits(uint64_t w) {
+  constexpr uint64_t k_low7 = 0x7F7F7F7F7F7F7F7FULL;
+  const uint64_t x = w ^ 0x2C2C2C2C2C2C2C2CULL; // ',' bytes become zero
+  return ~(((x & k_low7) + k_low7) | x | k_low7);
+}
+#endif
+
+} // namespace
+
 const char* parse_csv_line(std::string_view line, Reading& out) {
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);
   }
-  std::string_view f[6];
-  size_t n = 0;
-  size_t start = 0;
-  // A byte loop: fields are short, and memchr's call costs more than it saves here.
+  // Up to 6 commas (a 6th means too many fields), 16 or 8 bytes at a time.
   const char* p = line.data();
   const size_t size = line.size();
-  while (n < 6) {
-    // An ISO timestamp has no comma in its first 19 bytes: skip them.
-    size_t end = n == 0 && size > 20 && p[4] == '-' ? 19 : start;
-    while (end < size && p[end] != ',') {
-      ++end;
+  size_t comma[6];
+  size_t nc = 0;
+  // An ISO timestamp has no comma in its first 19 bytes: skip them.
+  size_t i = size > 20 && p[4] == '-' ? 19 : 0;
+#if defined(__SSE2__)
+  const __m128i commas = _mm_set1_epi8(',');
+  auto bits16 = [&](size_t at) {
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), commas)));
+  };
+  for (; nc < 6 && i + 16 <= size; i += 16) {
+    for (unsigned bits = bits16(i); bits != 0 && nc < 6; bits &= bits - 1) {
+      comma[nc++] = i + static_cast<size_t>(__builtin_ctz(bits));
     }
-    const bool hit = end < size;
-    f[n++] = line.substr(start, end - start);
-    if (!hit) {
-      break;
-    }
-    start = end + 1;
   }
-  if (n < 4 || start > line.size() || (n == 6 && f[5].end() != line.end())) {
+  if (nc < 6 && i < size && size >= 16) {
+    // The tail: one load of the last 16 bytes, without those before i.
+    const size_t base = size - 16;
+    for (unsigned bits = bits16(base) >> (i - base); bits != 0 && nc < 6; bits &= bits - 1) {
+      comma[nc++] = i + static_cast<size_t>(__builtin_ctz(bits));
+    }
+    i = size;
+  }
+#else
+  for (; nc < 6 && i + 8 <= size; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    for (uint64_t bits = comma_bits(w); bits != 0 && nc < 6; bits &= bits - 1) {
+      comma[nc++] = i + static_cast<size_t>(__builtin_ctzll(bits) >> 3);
+    }
+  }
+#endif
+  for (; nc < 6 && i < size; ++i) {
+    if (p[i] == ',') {
+      comma[nc++] = i;
+    }
+  }
+  if (nc < 3 || nc > 5) {
     return "expected 6 comma-separated fields: timestamp,machineId,sensorType,value,unit,quality";
   }
+  // Field k runs from after comma k-1 to comma k (0 <= from <= to <= size).
+  auto field = [&](size_t k) {
+    const size_t from = k == 0 ? 0 : comma[k - 1] + 1;
+    const size_t to = k < nc ? comma[k] : size;
+    return std::string_view(p + from, to - from);
+  };
+  const std::string_view f[6] = {field(0), field(1), field(2), field(3),
+                                 nc >= 4 ? field(4) : std::string_view{}, nc >= 5 ? field(5) : std::string_view{}};
+  const size_t n = nc + 1;
   auto ts = parse_time_cached(f[0], out);
   if (!ts) {
     return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";

@@ -22,8 +22,12 @@ struct Reading {
   std::string_view text;    // the value as written when it is not a number (status readings)
   std::string_view unit;
   Quality quality = Quality::good;
-  // The parsers' memory of the last timestamp's hour ("YYYY-MM-DDTHH" -> ms):
-  // consecutive lines nearly always share it, so reuse one Reading per stream.
+  // The parsers' memory of the last timestamp (its text -> ms) and of its
+  // hour ("YYYY-MM-DDTHH" -> ms): consecutive lines nearly always share the
+  // hour, often the whole timestamp, so reuse one Reading per stream.
+  char ts_key[32] = {};
+  size_t ts_len = 0;
+  int64_t ts_key_ms = 0;
   char hour_key[13] = {};
   int64_t hour_ms = 0;
 };

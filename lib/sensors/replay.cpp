@@ -63,6 +63,8 @@ struct SensorState {
   int64_t stuck_since = -1;
   uint32_t stuck_n = 0;
   std::array<AlertState, k_detector_count> alerts{};
+  SensorState* next = nullptr; // the sensor that came after this one last time
+  std::string key;              // "machine,sensor": one compare for a CSV line
   double energy_kwh = 0;
   int64_t up_ms = 0, observed_ms = 0;
   int last_status = -1; // -1 unknown, 0 down, 1 up
@@ -77,6 +79,38 @@ struct SensorState {
 
 } // namespace
 
+// True when r is st's sensor. In a CSV line machineId and sensorType are one
+// piece of text, "machine,sensor": a single compare with st.key (the machine
+// lengths being equal, equal bytes mean equal fields).
+// memcmp for the short keys of sensors, without a call: 8-byte compares, the
+// last one overlapping.
+static bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n < 8 || n > 32) {
+    return std::memcmp(a, b, n) == 0;
+  }
+  auto load = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  uint64_t diff = load(a + n - 8) ^ load(b + n - 8);
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    diff |= load(a + i) ^ load(b + i);
+  }
+  return diff == 0;
+}
+
+static bool same_sensor(const SensorState& st, const Reading& r) {
+  if (r.machine.size() != st.s.machine.size()) {
+    return false;
+  }
+  if (r.sensor.data() == r.machine.data() + r.machine.size() + 1) {
+    return st.key.size() == r.machine.size() + 1 + r.sensor.size() &&
+           same_bytes(st.key.data(), r.machine.data(), st.key.size());
+  }
+  return st.s.sensor == r.sensor && st.s.machine == r.machine;
+}
+
 struct Replayer::Impl {
   const model::Twin* twin;
   ReplayOptions opts;
@@ -88,6 +122,20 @@ struct Replayer::Impl {
   std::unordered_map<std::string, const model::Asset*> assets_by_name;
   ReplaySummary sum;
   bool first = true;
+  SensorState* last = nullptr; // the previous reading's sensor
+
+  // The sensor of `r`: readings come round in the same order (one per sensor
+  // per interval), so first try the sensor that followed the previous one
+  // last time; only a miss pays for the hash lookup.
+  SensorState& find(const Reading& r) {
+    SensorState* hint = last ? last->next : nullptr;
+    SensorState& st = hint && same_sensor(*hint, r) ? *hint : intern(r);
+    if (last) {
+      last->next = &st;
+    }
+    last = &st;
+    return st;
+  }
 
   SensorState& intern(const Reading& r);
   SensorState& create(const Reading& r);
@@ -133,6 +181,7 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   st->s.machine = std::string(r.machine);
   st->s.sensor = std::string(r.sensor);
   st->asset_id = st->s.machine;
+  st->key = st->s.machine + "," + st->s.sensor;
   std::string type = st->s.sensor;
   auto a = assets_by_name.find(st->s.machine);
   if (a != assets_by_name.end()) {
@@ -242,7 +291,7 @@ void Replayer::Impl::add(const Reading& r, int line) {
     sum.last_ms = r.ts_ms;
   }
   first = false;
-  SensorState& st = intern(r);
+  SensorState& st = find(r);
   ++st.s.readings;
   if (st.s.readings == 1) {
     st.s.first_ms = r.ts_ms;

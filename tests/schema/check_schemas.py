@@ -37,6 +37,7 @@ KIND_SCHEMAS = {
     "Team": "team.schema.json",
     "ZonePolicy": "zone-policy.schema.json",
     "DriftPolicy": "drift-policy.schema.json",
+    "DetectorPolicy": "detector-policy.schema.json",
     "IgnoreList": "ignore-list.schema.json",
     "Source": "source.schema.json",
 }

@@ -2,7 +2,10 @@
 
 #include "lib/sensors/reading.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
+#include <string>
 
 using namespace twinctl::sensors;
 
@@ -105,5 +108,35 @@ TEST_CASE("sensors::parse_csv_line remembers the hour correctly", "[sensors]") {
     if (want) {
       CHECK(r.ts_ms == *want);
     }
+  }
+}
+
+// The fast paths of parse_csv_line (decimal values, the previous timestamp,
+// 16-byte comma search) give exactly what the general paths give.
+TEST_CASE("sensors::parse_csv_line fast paths agree with std::from_chars and parse_time_ms", "[sensors]") {
+  Reading r;
+  uint64_t x = 88172645463325252ULL; // xorshift: a fixed sequence of values
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const int digits = 1 + int(x % 16), frac = int((x >> 8) % (digits + 1));
+    std::string v = std::to_string((x >> 12) % 10000000000000000ULL).substr(0, size_t(digits));
+    if (frac > 0 && frac < int(v.size())) {
+      v.insert(v.size() - size_t(frac), ".");
+    }
+    if (x & (1ULL << 40)) {
+      v = "-" + v;
+    }
+    const std::string ts = "2026-05-04T09:" + std::to_string(10 + i % 3) + ":0" + std::to_string(i % 7) + "Z";
+    const std::string line = ts + ",machine-with-a-long-name-" + std::to_string(i % 5) + ",s," + v + ",u,good";
+    INFO(line);
+    REQUIRE(parse_csv_line(line, r) == nullptr);
+    double want = 0;
+    std::from_chars(v.data(), v.data() + v.size(), want);
+    CHECK(std::memcmp(&r.value, &want, sizeof want) == 0); // bit for bit, -0 included
+    CHECK(r.ts_ms == *parse_time_ms(ts));
+    CHECK(r.machine == "machine-with-a-long-name-" + std::to_string(i % 5));
+    CHECK(r.unit == "u");
   }
 }
