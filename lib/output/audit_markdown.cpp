@@ -1,5 +1,6 @@
 // The audit sections of the Markdown job summary.
 #include "lib/output/output.hpp"
+#include "lib/output/markdown_text.hpp"
 
 #include <cstdio>
 
@@ -8,24 +9,7 @@ namespace twinctl::output {
 namespace {
 
 // Table cells: pipes and line breaks would break the row.
-std::string cell(const std::string& s) {
-  if (s.empty()) {
-    return "—";
-  }
-  std::string out;
-  for (char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else if (c == '<') {
-      out += "&lt;";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string cell(const std::string& s) { return s.empty() ? "—" : markdown_text(s, LineBreaks::space); }
 
 // Appends rows while they fit in `budget` bytes of `out`.
 template <class Rows> void rows(std::string& out, size_t budget, size_t count, Rows&& row_of) {

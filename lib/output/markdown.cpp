@@ -2,6 +2,7 @@
 // the figures, the gating findings and, collapsed, everything that does not
 // gate. GitHub refuses a step summary over 1 MiB, so every list is cut to fit.
 #include "lib/output/output.hpp"
+#include "lib/output/markdown_text.hpp"
 
 #include <cstdio>
 
@@ -15,43 +16,7 @@ constexpr size_t k_side_cap = 96 * 1024; // each collapsed list; the gating tabl
 
 // Markdown and HTML inside a table cell: entities for <, > and &, a backslash
 // for the characters that start Markdown syntax, <br> for line breaks.
-std::string md(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\\':
-    case '`':
-    case '*':
-    case '_':
-    case '[':
-    case ']':
-    case '~':
-    case '|':
-      out += '\\';
-      out += c;
-      break;
-    case '\r':
-      break;
-    case '\n':
-      out += "<br>";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
+std::string md(const std::string& s) { return markdown_text(s, LineBreaks::html_br); }
 
 // A value that may be empty, in a cell.
 std::string cell(const std::string& s) { return s.empty() ? "—" : md(s); }

@@ -3,6 +3,7 @@
 // 1 MiB, so every list is cut ("… and N more"), long cells are shortened, and a
 // byte budget stops any list that would still not fit.
 #include "lib/output/audit_report_output.hpp"
+#include "lib/output/markdown_text.hpp"
 
 #include <cstdio>
 
@@ -32,43 +33,7 @@ std::string shorten(const std::string &s) {
 
 // Text in a table cell: HTML entities for < > &, backslashes for Markdown syntax,
 // line breaks as spaces.
-std::string md(const std::string &raw) {
-  std::string s = shorten(raw);
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '\\':
-    case '`':
-    case '*':
-    case '_':
-    case '[':
-    case ']':
-    case '~':
-    case '|':
-    case '#':
-      out += '\\';
-      out += c;
-      break;
-    case '\r':
-    case '\n':
-      out += ' ';
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
+std::string md(const std::string &raw) { return markdown_text(shorten(raw), LineBreaks::space); }
 
 std::string cell(const std::string &s) { return s.empty() ? "—" : md(s); }
 

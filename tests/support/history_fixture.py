@@ -215,11 +215,13 @@ def main():
             db.executemany("INSERT INTO run_findings VALUES (?,?,?,?,?)", rows)
             for fp in sorted(seen | set(f for f in state[site] if f not in seen)):
                 p, life = pool[fp], state[site][fp]
-                db.execute("INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                # site and opened_at: the columns `audit` added to version 1 (opened_at approximated
+                # by the first sighting; the report counts days open from run_findings).
+                db.execute("INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (fp, p["rule"], p["kind"], p["sev"], p["asset"], p["field"], p["msg"], p["zone"],
                             p["line"], p["team"], p["file"], p["file_line"], life["first_run"], life["first_at"],
                             life["last_run"], life["last_at"], life["resolved_run"], life["resolved_at"],
-                            life["reopened"]))
+                            life["reopened"], site, life["first_at"]))
             if site == "plant-a" and night % 4 != 2:
                 incidents = [(1, "sw-l2-ctl", 41.7, 6, "switch sw-l2-ctl down: plc-l2-01, hmi-l2-01, drv-l2-01, "
                               "robot-l2-01..03 lost their network path at the same time", "ot-network")]

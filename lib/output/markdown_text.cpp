@@ -1,0 +1,43 @@
+#include "lib/output/markdown_text.hpp"
+
+namespace twinctl::output {
+
+std::string markdown_text(std::string_view s, LineBreaks breaks) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (char c : s) {
+    switch (c) {
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '~':
+    case '|':
+    case '#':
+      out += '\\';
+      out += c;
+      break;
+    case '\r':
+      break;
+    case '\n':
+      out += breaks == LineBreaks::html_br ? "<br>" : " ";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+} // namespace twinctl::output
