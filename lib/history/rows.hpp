@@ -2,6 +2,8 @@
 // formatters (lib/output/history_*.cpp) can render them.
 #pragma once
 
+#include "lib/report/audit_report.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,19 +52,9 @@ struct SourceRow {
   int64_t items = 0;
 };
 
-struct IncidentRow {
-  int64_t rank = 0;
-  std::string root;
-  double score = 0;
-  int64_t affected = 0;
-  std::string explanation;
-  std::string team;
-};
-
-struct DueRow {
-  std::string asset, kind, item, due_on;
-  int64_t days_left = 0;
-};
+// The same rows the report reads (lib/report/audit_report.hpp): one type per table.
+using IncidentRow = report::IncidentRecord;
+using DueRow = report::DueRecord;
 
 struct RunDetail {
   RunRow run;

@@ -1,4 +1,5 @@
 #include "lib/live/fast_json.hpp"
+#include "lib/live/simdjson_bail.hpp"
 
 #include "lib/util/time.hpp"
 
@@ -16,19 +17,6 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
-
-// Thrown inside this file only: "let the general reader decide".
-struct NotCommon {};
-
-[[noreturn]] void bail() { throw NotCommon{}; }
-
-template <class T> T ok(simdjson::simdjson_result<T> r) {
-  T v;
-  if (std::move(r).get(v) != simdjson::SUCCESS) {
-    bail();
-  }
-  return v;
-}
 
 // What the general reader would read differently or reject: duplicate keys
 // (nlohmann keeps the last, simdjson finds the first), keys with '/' or '~'

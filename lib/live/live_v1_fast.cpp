@@ -1,4 +1,5 @@
 #include "lib/live/live_v1_fast.hpp"
+#include "lib/live/simdjson_bail.hpp"
 
 #include "lib/io/files.hpp"
 #include "lib/util/error.hpp"
@@ -20,18 +21,9 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-// Thrown inside this file only, caught by read_v1_fast: "let the general reader decide".
-struct NotCommon {};
-
-[[noreturn]] void bail() { throw NotCommon{}; }
-
-template <class T> T ok(simdjson::simdjson_result<T> r) {
-  T v;
-  if (std::move(r).get(v) != simdjson::SUCCESS) {
-    bail();
-  }
-  return v;
-}
+using detail::bail;
+using detail::NotCommon;
+using detail::ok;
 
 // The members of `obj` by the position of their key in `keys`; unknown or
 // duplicate keys bail.
