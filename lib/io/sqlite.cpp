@@ -4,7 +4,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <string_view>
+#include <thread>
 
 namespace twinctl::io {
 
@@ -29,8 +33,37 @@ Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : pa
   sqlite3_busy_timeout(db_, busy_timeout_ms);
   exec("PRAGMA foreign_keys = ON");
   if (mode == Mode::read_write_create) {
-    exec("PRAGMA journal_mode = WAL");
+    enable_wal(busy_timeout_ms);
     exec("PRAGMA synchronous = NORMAL");
+  }
+}
+
+// WAL is a property of the file, so only the first open of a new database converts it. The
+// conversion needs exclusive access and SQLite does not call the busy handler for it: when two
+// audits create the database at once, one gets "database is locked" at once. So read the mode
+// first, and retry the conversion with backoff within the busy timeout; another process having
+// converted it meanwhile is success.
+void Database::enable_wal(int busy_timeout_ms) {
+  auto mode_is_wal = [&](const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_step(stmt);
+    bool wal = rc == SQLITE_ROW &&
+               std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "wal";
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+      fail("cannot set the journal mode");
+    return wal;
+  };
+  auto start = std::chrono::steady_clock::now();
+  for (int delay_ms = 1;; delay_ms = std::min(delay_ms * 2, 100)) {
+    if (mode_is_wal("PRAGMA journal_mode") || mode_is_wal("PRAGMA journal_mode = WAL"))
+      return;
+    if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(busy_timeout_ms))
+      throw Error(path_ + ": database is locked (could not switch it to WAL journaling within " +
+                  std::to_string(busy_timeout_ms / 1000) + " s)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   }
 }
 

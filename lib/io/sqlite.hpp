@@ -35,6 +35,8 @@ public:
   [[noreturn]] void fail(std::string_view what) const;
 
 private:
+  void enable_wal(int busy_timeout_ms);
+
   sqlite3* db_ = nullptr;
   std::string path_;
 };
