@@ -171,8 +171,28 @@ private:
       if (rc != MOSQ_ERR_SUCCESS && m_error.empty()) {
         m_error = m_where + ": " + loop_error_text(rc);
       }
+      drain(m);
     }
     return m_error;
+  }
+
+  // mosquitto_loop reads one packet after a select(). While messages keep coming
+  // (100k retained topics arrive back to back), read on without the select: a
+  // read of an empty socket returns at once, and a partial packet ends the burst.
+  // A bounded burst keeps the deadlines above checked.
+  void drain(mosquitto* m) {
+    for (int i = 0; i < 256 && m_error.empty(); ++i) {
+      size_t before = m_count;
+      if (int rc = mosquitto_loop_read(m, 1); rc != MOSQ_ERR_SUCCESS) {
+        if (m_error.empty()) {
+          m_error = m_where + ": " + loop_error_text(rc);
+        }
+        return;
+      }
+      if (m_count == before) {
+        return;
+      }
+    }
   }
 
   std::string loop_error_text(int rc) const { return io::loop_error_text(rc, m_connected, m_log_error); }
@@ -217,6 +237,7 @@ private:
 
   static void on_message(mosquitto*, void* obj, const mosquitto_message* msg) {
     Collector& c = self(obj);
+    ++c.m_count;
     size_t size = msg->payloadlen > 0 ? size_t(msg->payloadlen) : 0;
     c.m_bytes += size + std::strlen(msg->topic);
     if (c.m_bytes > k_max_bytes) {
@@ -263,6 +284,7 @@ private:
   std::map<int, std::string> m_pending; // subscription mid -> filter
   std::vector<MqttMessage> m_messages;
   size_t m_bytes = 0;
+  size_t m_count = 0; // messages received
   std::string m_error;
   std::string m_log_error; // libmosquitto's last error log line (OpenSSL's reason)
 };

@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -29,21 +30,21 @@ void check_common(element e, size_t depth) {
       bail();
     }
     object obj = ok(e.get_object());
-    std::vector<std::string_view> keys;
+    std::array<std::string_view, 64> keys;
+    size_t n = 0;
     for (auto field : obj) {
       if (field.key.find_first_of("/~") != std::string_view::npos) {
         bail();
       }
-      for (std::string_view k : keys) {
-        if (k == field.key) {
+      for (size_t i = 0; i < n; ++i) {
+        if (keys[i] == field.key) {
           bail();
         }
       }
-      if (keys.size() < 64) {
-        keys.push_back(field.key);
-      } else {
+      if (n == keys.size()) {
         bail(); // a big object: not the common case, and the duplicate check would be quadratic
       }
+      keys[n++] = field.key;
       check_common(field.value, depth + 1);
     }
     return;
@@ -75,18 +76,22 @@ std::optional<element> resolve_fast(element root, std::string_view pointer) {
   }
   element cur = root;
   size_t pos = 1;
-  std::string token;
+  std::string unescaped;
   while (true) {
     size_t slash = pointer.find('/', pos);
     std::string_view raw = pointer.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-    token.clear();
-    for (size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        token += raw[i];
+    std::string_view token = raw; // unescaped only when it has to be
+    if (raw.find('~') != std::string_view::npos) {
+      unescaped.clear();
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+          unescaped += raw[i + 1] == '0' ? '~' : '/';
+          ++i;
+        } else {
+          unescaped += raw[i];
+        }
       }
+      token = unescaped;
     }
     if (cur.type() == element_type::OBJECT) {
       element next;

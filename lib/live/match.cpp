@@ -1,5 +1,7 @@
 #include "lib/live/match.hpp"
 
+#include <array>
+
 namespace twinctl::live {
 
 namespace {
@@ -12,19 +14,41 @@ void bind(std::unordered_map<std::string, std::string>& index, const std::string
   }
 }
 
-std::vector<std::string_view> levels_of(std::string_view topic) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t slash = topic.find('/', start);
-    if (slash == std::string_view::npos) {
-      out.push_back(topic.substr(start));
-      return out;
+// A topic's levels, without allocating for the usual few (this runs for every
+// message of a 100k-topic collection).
+class Levels {
+public:
+  explicit Levels(std::string_view topic) {
+    size_t start = 0;
+    while (true) {
+      size_t slash = topic.find('/', start);
+      push(topic.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+      if (slash == std::string_view::npos) {
+        return;
+      }
+      start = slash + 1;
     }
-    out.push_back(topic.substr(start, slash - start));
-    start = slash + 1;
   }
-}
+  size_t size() const { return m_size; }
+  std::string_view operator[](size_t i) const { return m_size <= k_inline ? m_inline[i] : m_more[i]; }
+
+private:
+  static constexpr size_t k_inline = 16;
+  void push(std::string_view level) {
+    if (m_size == k_inline) {
+      m_more.assign(m_inline.begin(), m_inline.end());
+    }
+    if (m_size < k_inline) {
+      m_inline[m_size] = level;
+    } else {
+      m_more.push_back(level);
+    }
+    ++m_size;
+  }
+  std::array<std::string_view, k_inline> m_inline;
+  std::vector<std::string_view> m_more;
+  size_t m_size = 0;
+};
 
 // The topic through level `level` (0-based).
 std::string_view prefix_through(std::string_view topic, size_t level) {
@@ -49,8 +73,8 @@ bool topic_matches(std::string_view filter, std::string_view topic, size_t* plus
   if (!topic.empty() && topic[0] == '$' && !filter.empty() && (filter[0] == '+' || filter[0] == '#')) {
     return false;
   }
-  std::vector<std::string_view> f = levels_of(filter);
-  std::vector<std::string_view> t = levels_of(topic);
+  Levels f(filter);
+  Levels t(topic);
   size_t first_plus = std::string_view::npos;
   for (size_t i = 0; i < f.size(); ++i) {
     if (f[i] == "#") {
@@ -155,7 +179,7 @@ TopicMatch AssetMatcher::match_topic(std::string_view topic, const std::vector<s
       }
     }
   }
-  std::vector<std::string_view> levels = levels_of(topic);
+  Levels levels(topic);
   for (const std::string& filter : filters) {
     size_t plus = std::string_view::npos;
     if (topic_matches(filter, topic, &plus) && plus != std::string_view::npos) {

@@ -24,6 +24,14 @@ CaptureReader::CaptureReader(Ctx& c, std::string forced, std::vector<std::string
   if (c.source && m_filters.empty()) {
     m_filters = c.source->topics;
   }
+  // Can a subscribed filter bring a homeassistant/.../config topic?
+  m_streaming = !m_filters.empty();
+  for (const std::string& f : m_filters) {
+    std::string_view first = std::string_view(f).substr(0, f.find('/'));
+    if (first == "homeassistant" || first == "+" || first == "#") {
+      m_streaming = false;
+    }
+  }
 }
 
 // Returns the adapter name the source gets.
@@ -46,6 +54,11 @@ std::string CaptureReader::read(const json& root) {
 // They come one at a time, as they arrive, so parsing overlaps the wait for the network.
 void CaptureReader::add_received(io::MqttMessage&& r) {
   if (auto msg = received_message(std::move(r))) {
+    if (m_streaming && msg->profile != "sparkplug" && msg->profile != "homeassistant") {
+      dispatch(*msg);
+      return;
+    }
+    m_streaming = false; // from here on, in order, at finish
     m_received.push_back(std::move(*msg));
   }
 }

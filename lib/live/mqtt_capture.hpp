@@ -36,7 +36,8 @@ public:
   // file's utf8 payloads, a payload that looks like JSON must be JSON, and a
   // payload must be UTF-8 text (Sparkplug: protobuf): a malformed one fails
   // the read, naming its topic.
-  // They come one at a time, as they arrive, so parsing overlaps the wait for the network.
+  // They come one at a time, as they arrive, so parsing (and, where the order allows it,
+  // mapping) overlaps the wait for the network.
   void add_received(io::MqttMessage&& r);
   // Maps the received messages; returns the adapter name the source gets.
   std::string finish_received();
@@ -61,7 +62,7 @@ private:
   struct Device {
     model::Observation obs;
     std::optional<int64_t> time;
-    json attrs = json::object(); // Homie topics / Sparkplug metrics by name, for the mapping
+    json attrs;                  // Homie topics / Sparkplug metrics by name, for the mapping (null until one)
     std::string attrs_profile;   // whose mapping reads attrs
     std::string profile;
   };
@@ -95,12 +96,18 @@ private:
   std::string m_forced;
   std::vector<std::string> m_filters;
   std::map<std::string, Mapping> m_mappings;
-  std::map<std::string, Device> m_devices; // "a<US>asset" | "r<US>ref": matched first, each sorted
+  // "a<US>asset" | "r<US>ref"; finish() emits them sorted by key: matched first, each sorted.
+  std::unordered_map<std::string, Device> m_devices;
   std::set<std::string> m_profiles;
   std::unordered_map<std::string, HaTopic> m_ha;
   std::map<std::string, std::string> m_aliases;                // "group/node#alias" -> metric name
   std::map<std::string, std::set<std::string>> m_node_devices; // "group/node" -> device keys
-  std::vector<Message> m_received;                             // messages from a broker
+  std::vector<Message> m_received;                             // messages from a broker, kept for finish
+  // Received messages are mapped as they arrive, in arrival order, while that is what finish
+  // would do: no Home Assistant discovery can arrive (it is mapped before everything else),
+  // and no Sparkplug message has (they are applied in payload-timestamp order). Then no
+  // message is kept: 100k retained topics cost their devices, not their messages.
+  bool m_streaming = false;
   FastParser m_fast;
 };
 

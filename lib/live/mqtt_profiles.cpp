@@ -7,12 +7,17 @@
 #include "lib/util/time.hpp"
 #include "lib/util/values.hpp"
 
+#include <algorithm>
+
 namespace twinctl::live::detail {
 
 namespace {
 
 // Sets root[tokens...] = value when no leaf or non-object is in the way.
 void set_path(json& root, const std::vector<std::string>& tokens, json value) {
+  if (root.is_null()) {
+    root = json::object();
+  }
   json* cur = &root;
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (!cur->is_object()) {
@@ -422,8 +427,15 @@ void CaptureReader::sparkplug(const Message& msg) {
 }
 
 std::string CaptureReader::finish() {
-  m_c.observations.reserve(m_c.observations.size() + m_devices.size());
+  std::vector<std::pair<const std::string*, Device*>> sorted;
+  sorted.reserve(m_devices.size());
   for (auto& [key, d] : m_devices) {
+    sorted.emplace_back(&key, &d);
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  m_c.observations.reserve(m_c.observations.size() + m_devices.size());
+  for (auto [key, device] : sorted) {
+    Device& d = *device;
     if (!d.attrs.empty()) {
       Applied a = apply_mapping(d.attrs, mapping(d.attrs_profile), d.obs);
       latest(d.time, a.time);

@@ -170,6 +170,49 @@ TEST_CASE("live::read_mqtt_messages", "[live]") {
     CHECK(by_ref(s, "line2/edge-l2-1/plc-l2-01")->online == false);
     CHECK(by_ref(s, "line2/edge-l2-1")->online == false);
   }
+  SECTION("messages mapped as they arrive give the snapshot of mapping them all at the end") {
+    // With these filters no Home Assistant discovery can arrive, so the decoder maps each message
+    // as it comes until the first Sparkplug one; a homeassistant/# filter that matches nothing
+    // here makes it keep every message for the end instead. Both must agree, in every field.
+    pb::Payload ddata;
+    ddata.set_timestamp(1746340001200);
+    add_metric(ddata, "Status/State", pb::String)->set_string_value("fault");
+    c.profile = "";
+    c.messages = {msg("plant/press-07/state", R"({"status":"idle","firmware":"4.2.0","temp":70})"),
+                  msg("tele/press-07/STATE", R"({"POWER":"ON","Wifi":{"RSSI":60}})"),
+                  msg("plant/rogue-1/state", R"({"status":"running","observed_at":"2026-05-04T09:41:07Z"})"),
+                  msg("spBv1.0/line2/DDATA/edge-l2-1/plc-l2-01", encode(ddata)),
+                  msg("plant/press-07/state", R"({"status":"running","temp":71.5})"),
+                  msg("plant/plc-l2-01/state", R"({"status":"running"})")};
+    c.filters = {"plant/+/state", "tele/+/STATE", "spBv1.0/#"};
+    model::LiveSnapshot streamed = live::read_mqtt_messages(c, twin, matcher);
+    c.filters.push_back("homeassistant/#");
+    model::LiveSnapshot kept = live::read_mqtt_messages(c, twin, matcher);
+    REQUIRE(streamed.sources[0].ok);
+    REQUIRE(kept.sources[0].ok);
+    CHECK(streamed.sources[0].adapter == kept.sources[0].adapter);
+    REQUIRE(streamed.observations.size() == kept.observations.size());
+    for (size_t i = 0; i < kept.observations.size(); ++i) {
+      const model::Observation& a = streamed.observations[i];
+      const model::Observation& b = kept.observations[i];
+      INFO(b.ref);
+      CHECK(a.asset == b.asset);
+      CHECK(a.ref == b.ref);
+      CHECK(a.online == b.online);
+      CHECK(a.observed_at == b.observed_at);
+      CHECK(a.fields == b.fields);
+      CHECK(a.desired == b.desired);
+      REQUIRE(a.metrics.size() == b.metrics.size());
+      for (const auto& [name, m] : b.metrics) {
+        CHECK(a.metrics.at(name).value == m.value);
+        CHECK(a.metrics.at(name).ts == m.ts);
+      }
+    }
+    const model::Observation* press = by_ref(streamed, "plant/press-07");
+    REQUIRE(press);
+    CHECK(press->fields.at("status") == "running"); // the later message wins
+    CHECK(press->metrics.at("temp").value == 71.5);
+  }
   SECTION("a Sparkplug payload that is not protobuf fails the source") {
     c.profile = "sparkplug";
     c.messages = {msg("spBv1.0/line2/DDATA/edge-l2-1/plc-l2-01", "{\"not\": \"protobuf\"}")};
