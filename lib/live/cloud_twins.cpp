@@ -209,7 +209,8 @@ Page read_live_page(const std::string& where, std::string text, const model::Twi
     Doc none = Doc::in_memory();
     Ctx fast{none, matcher, twin.find_source(source_name), source_name, source_name, {}};
     Mapping m = mapping_for(fast, "ditto", true);
-    if (std::optional<std::string> cursor = FastParser().ditto_page(text, format.items, format.cursor, fast, m)) {
+    thread_local FastParser parser; // pages are decoded on worker threads; its buffers are reused
+    if (std::optional<std::string> cursor = parser.ditto_page(text, format.items, format.cursor, fast, m)) {
       return {std::move(fast.observations), std::move(*cursor)};
     }
   }

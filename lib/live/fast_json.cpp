@@ -407,9 +407,20 @@ std::optional<std::string> FastParser::ditto_page(std::string_view text, const s
   if (!g_fast_json) {
     return std::nullopt;
   }
+  // The parse is kept from ditto_file_items to here (same text); not beyond: the next text may
+  // have the same address and size.
+  struct Forget {
+    Impl& impl;
+    ~Forget() { impl.text = nullptr; }
+  } forget{*m_impl};
   try {
     element root = m_impl->parse(text);
-    std::optional<element> list = items.empty() ? std::optional<element>(root) : resolve_fast(root, items);
+    // As the general reader: no list pointer means the page itself, or its "items" (Ditto's search page).
+    std::string_view at = items;
+    if (at.empty() && root.type() == element_type::OBJECT) {
+      at = "/items";
+    }
+    std::optional<element> list = at.empty() ? std::optional<element>(root) : resolve_fast(root, at);
     if (!list || list->type() != element_type::ARRAY) {
       return std::nullopt;
     }

@@ -42,7 +42,7 @@ public:
   // A payload that is a JSON object, mapped with `m` (the plain-json mapping).
   std::optional<FastPayload> plain_json(std::string_view payload, const Mapping& m);
 
-  // A Ditto page: the things of the list at `items` ("" = the root) mapped
+  // A Ditto page: the things of the list at `items` ("" = the root, or its "items") mapped
   // into c.observations, and the cursor at `cursor` ("" = none). nullopt (and
   // c.observations untouched) when anything is unusual.
   std::optional<std::string> ditto_page(std::string_view text, const std::string& items, const std::string& cursor,

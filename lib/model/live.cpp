@@ -10,6 +10,11 @@ void LiveSnapshot::merge(LiveSnapshot other) {
     taken_at = other.taken_at;
   }
   std::move(other.sources.begin(), other.sources.end(), std::back_inserter(sources));
+  if (observations.empty()) {
+    observations = std::move(other.observations); // the usual one source: no element moves
+    return;
+  }
+  observations.reserve(observations.size() + other.observations.size());
   std::move(other.observations.begin(), other.observations.end(), std::back_inserter(observations));
 }
 

@@ -3,6 +3,7 @@
 // plain-JSON MQTT payloads.
 #include "lib/live/fast_json.hpp"
 #include "lib/live/live_files.hpp"
+#include "lib/live/mapping.hpp"
 #include "lib/live/match.hpp"
 #include "lib/live/snapshot_writer.hpp"
 #include "lib/util/error.hpp"
@@ -131,6 +132,18 @@ TEST_CASE("live fast path: Ditto pages over HTTP give what the general reader gi
   // A list at the root, without a cursor.
   auto [root_fast, root_general] = both(page(std::string("[") + k_things[0] + "," + k_things[1] + "]"));
   CHECK(root_fast == root_general);
+
+  // The fast path takes a common search page itself, with the Ditto preset's format (no items
+  // pointer): it once handed every HTTP page to the general reader, twice the CPU, unseen.
+  using namespace live::detail;
+  Doc none = Doc::in_memory();
+  Ctx ctx{none, matcher, nullptr, "ditto", "ditto", {}};
+  Mapping m = mapping_for(ctx, "ditto", true);
+  std::string text = std::string(R"({"items": [)") + k_things[1] + R"(], "cursor": "c200"})";
+  std::optional<std::string> cursor = FastParser().ditto_page(text, f.items, f.cursor, ctx, m);
+  REQUIRE(cursor);
+  CHECK(*cursor == "c200");
+  CHECK(ctx.observations.size() == 1);
 }
 
 TEST_CASE("live fast path: Ditto page files give what the general reader gives", "[live]") {
