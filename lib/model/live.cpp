@@ -14,7 +14,6 @@ void LiveSnapshot::merge(LiveSnapshot other) {
     observations = std::move(other.observations); // the usual one source: no element moves
     return;
   }
-  observations.reserve(observations.size() + other.observations.size());
   std::move(other.observations.begin(), other.observations.end(), std::back_inserter(observations));
 }
 
