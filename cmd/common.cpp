@@ -234,6 +234,10 @@ void add_live_options(CLI::App& sub, live::LiveOptions& o) {
   sub.add_option("--key", o.key_file, "Key of the client certificate (PEM)")->check(CLI::ExistingFile)->group(group);
   sub.add_flag("--insecure", o.insecure, "Do NOT verify TLS certificates (loud warning; never in production)")
       ->group(group);
+  sub.add_flag("--aws-shadow-get", o.aws_shadow_get,
+               "MQTT aws-shadow: publish an empty message to each thing's $aws/things/T/shadow/get and collect the "
+               "answers (the one write twinctl makes to a source)")
+      ->group(group);
 }
 
 void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g) {

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string_view>
 
 namespace twinctl::io {
 
@@ -154,7 +156,7 @@ private:
                seconds_text(std::min(m_c.connect_timeout, m_c.timeout)) + " s";
       }
       if (m_subscribed && now >= after(m_last_retained, m_c.settle)) {
-        return "";
+        return unanswered();
       }
       if (now >= deadline) {
         return m_where +
@@ -197,6 +199,40 @@ private:
 
   std::string loop_error_text(int rc) const { return io::loop_error_text(rc, m_connected, m_log_error); }
 
+  // Publishes the requests (empty, not retained) once everything is subscribed.
+  void send_requests(mosquitto* m) {
+    for (const std::string& topic : m_c.requests) {
+      if (int e = mosquitto_publish(m, nullptr, topic.c_str(), 0, nullptr, m_c.qos, false); e != MOSQ_ERR_SUCCESS) {
+        m_error = m_where + ": cannot publish the request to '" + topic + "': " + error_text(e);
+        return;
+      }
+      m_unanswered.insert(topic);
+    }
+  }
+
+  // A request's answer (TOPIC/accepted or TOPIC/rejected) counts it answered.
+  bool answers_request(std::string_view topic) {
+    for (std::string_view suffix : {"/accepted", "/rejected"}) {
+      if (topic.size() > suffix.size() && topic.substr(topic.size() - suffix.size()) == suffix) {
+        if (auto it = m_unanswered.find(std::string(topic.substr(0, topic.size() - suffix.size())));
+            it != m_unanswered.end()) {
+          m_unanswered.erase(it);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  std::string unanswered() const {
+    if (m_unanswered.empty()) {
+      return "";
+    }
+    return m_where + ": " + std::to_string(m_unanswered.size()) + " of " + std::to_string(m_c.requests.size()) +
+           " requests got no answer within " + seconds_text(m_c.settle) + " s (first: '" + *m_unanswered.begin() +
+           "'); is the shadow service reachable through this broker?";
+  }
+
   static Collector& self(void* obj) { return *static_cast<Collector*>(obj); }
 
   static void on_connect(mosquitto* m, void* obj, int rc) {
@@ -216,7 +252,7 @@ private:
     }
   }
 
-  static void on_subscribe(mosquitto*, void* obj, int mid, int count, const int* granted) {
+  static void on_subscribe(mosquitto* m, void* obj, int mid, int count, const int* granted) {
     Collector& c = self(obj);
     auto it = c.m_pending.find(mid);
     if (it == c.m_pending.end()) {
@@ -232,6 +268,7 @@ private:
     if (c.m_pending.empty()) {
       c.m_subscribed = true;
       c.m_last_retained = Clock::now();
+      c.send_requests(m);
     }
   }
 
@@ -250,6 +287,9 @@ private:
     if (msg->retain) {
       c.m_last_retained = Clock::now();
     } else {
+      if (!c.m_unanswered.empty() && c.answers_request(msg->topic)) {
+        c.m_last_retained = Clock::now();
+      }
       out.received =
           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     }
@@ -282,6 +322,7 @@ private:
   bool m_subscribed = false;
   bool m_closing = false;
   std::map<int, std::string> m_pending; // subscription mid -> filter
+  std::set<std::string> m_unanswered;   // requests published, not yet answered
   std::vector<MqttMessage> m_messages;
   size_t m_bytes = 0;
   size_t m_count = 0; // messages received

@@ -1,5 +1,7 @@
 // Reading retained state from an MQTT broker (libmosquitto). The collector is
-// subscribe-only: it never publishes (DESIGN.md §4, §10). Publishing is
+// subscribe-only: it never publishes (DESIGN.md §4, §10), except the requests a
+// caller names in MqttConnect::requests (the AWS shadow `get`, behind an explicit
+// flag). Publishing is
 // MqttPublisher (mqtt_publish.hpp, implemented in mqtt.cpp), used only behind
 // an explicit --publish.
 #pragma once
@@ -37,6 +39,12 @@ struct MqttConnect {
   double connect_timeout = 10; // seconds to the broker's CONNACK
   double timeout = 60;         // seconds for the whole collection
   double settle = 2;           // seconds without a retained message that end it
+  // Topics to publish an empty, non-retained message to once every filter is
+  // subscribed (AWS IoT's `$aws/things/T/shadow/get`). Each must be answered on
+  // TOPIC/accepted or TOPIC/rejected (the filters must cover those); answers
+  // prolong the collection as retained messages do, and a request still
+  // unanswered when it settles fails the collection.
+  std::vector<std::string> requests;
 };
 
 struct MqttCollected {
@@ -52,7 +60,7 @@ struct MqttCollected {
 // cannot be resolved, reached or verified, refuses the connection or a
 // subscription, closes the connection, does not answer within
 // `connect_timeout`, or is still sending retained messages at `timeout`.
-// Never throws, never publishes.
+// Never throws; publishes nothing but `requests`.
 // With a `sink`, each message goes to it as it arrives (in the network loop's
 // thread) instead of into MqttCollected::messages.
 MqttCollected mqtt_collect(const MqttConnect& c, const std::function<void(MqttMessage&&)>& sink = nullptr);

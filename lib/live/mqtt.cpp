@@ -7,6 +7,7 @@
 #include "lib/util/url.hpp"
 #include "lib/util/values.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -20,8 +21,8 @@ namespace {
 const std::set<std::string, std::less<>> k_profiles = {"plain-json", "sparkplug", "aws-shadow",
                                                        "tasmota",    "homie",     "shelly"};
 // Settings a Source's `options` (or the URL's query) may hold.
-const std::set<std::string, std::less<>> k_option_keys = {"settle_seconds", "timeout_seconds",
-                                                          "connect_timeout_seconds", "client_id", "qos"};
+const std::set<std::string, std::less<>> k_option_keys = {
+    "settle_seconds", "timeout_seconds", "connect_timeout_seconds", "client_id", "qos", "shadow_get"};
 
 // MQTT URLs have no fragment: a '#' after the host is the multi-level wildcard
 // of the topic filter ("mqtt://host/plant/#?profile=tasmota").
@@ -99,7 +100,33 @@ struct Settings {
   io::MqttConnect connect;
   std::string profile;  // empty = by topic
   std::string endpoint; // without credentials
+  bool shadow_get = false;
 };
+
+// The things whose shadows an aws-shadow `get` asks for: the assets bound with `live: {aws: THING}`,
+// else (no asset has such a binding) every asset by its id.
+std::vector<std::string> shadow_get_topics(const model::Twin& twin) {
+  std::vector<std::string> things;
+  for (const model::Asset& a : twin.assets) {
+    if (auto it = a.live.find("aws"); it != a.live.end() && !it->second.empty()) {
+      things.push_back(it->second);
+    }
+  }
+  if (things.empty()) {
+    for (const model::Asset& a : twin.assets) {
+      things.push_back(a.id);
+    }
+  }
+  std::sort(things.begin(), things.end());
+  things.erase(std::unique(things.begin(), things.end()), things.end());
+  std::vector<std::string> topics;
+  for (const std::string& t : things) {
+    if (io::mqtt_filter_valid(t) && t.find_first_of("+#") == std::string::npos) {
+      topics.push_back("$aws/things/" + t + "/shadow/get");
+    }
+  }
+  return topics;
+}
 
 Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
   util::Url url = util::parse_url(escape_hash(spec.endpoint));
@@ -135,9 +162,27 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
   c.host = url.host;
   c.tls = url.scheme == "mqtts";
   c.port = url.port ? url.port : (c.tls ? 8883 : 1883);
+  std::string where;
+  std::string shadow_get = lookup(origins, "shadow_get", &where);
+  if (!shadow_get.empty() && shadow_get != "true" && shadow_get != "false") {
+    throw Error(where + ": shadow_get must be true or false, not '" + shadow_get + "'");
+  }
+  s.shadow_get = options.aws_shadow_get || shadow_get == "true";
+  if (s.shadow_get && s.profile != "aws-shadow") {
+    throw Error("--live " + s.endpoint + ": the AWS shadow get request needs the aws-shadow profile (?profile=aws-shadow)");
+  }
   c.filters = spec.source && !spec.source->topics.empty() ? spec.source->topics
-              : url.path.empty()                          ? std::vector<std::string>{"#"}
-                                                          : std::vector<std::string>{url.path};
+              : !url.path.empty()                         ? std::vector<std::string>{url.path}
+              : s.shadow_get                              ? std::vector<std::string>{}
+                                                          : std::vector<std::string>{"#"};
+  if (s.shadow_get) {
+    // Where the answers come; the user's filters may hold other shadow topics (update/documents).
+    for (const char* answers : {"$aws/things/+/shadow/get/accepted", "$aws/things/+/shadow/get/rejected"}) {
+      if (std::find(c.filters.begin(), c.filters.end(), answers) == c.filters.end()) {
+        c.filters.push_back(answers);
+      }
+    }
+  }
   for (const std::string& f : c.filters) {
     if (!io::mqtt_filter_valid(f)) {
       throw Error("--live " + s.endpoint + ": invalid MQTT topic filter '" + f +
@@ -148,7 +193,6 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
   c.settle = seconds(origins, "settle_seconds", options.settle, defaults.settle);
   c.timeout = seconds(origins, "timeout_seconds", options.timeout, defaults.timeout);
   c.connect_timeout = seconds(origins, "connect_timeout_seconds", options.connect_timeout, defaults.connect_timeout);
-  std::string where;
   std::string qos = lookup(origins, "qos", &where);
   if (!qos.empty() && qos != "0" && qos != "1" && qos != "2") {
     throw Error(where + ": qos must be 0, 1 or 2, not '" + qos + "'");
@@ -178,6 +222,9 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
 model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, const AssetMatcher& matcher,
                               const LiveOptions& options) {
   Settings s = settings_for(spec, options); // the user's mistakes throw: exit 2
+  if (s.shadow_get) {
+    s.connect.requests = shadow_get_topics(twin);
+  }
   Credentials cred = credentials_for(spec);
   s.connect.user = cred.user;
   s.connect.password = cred.password;
@@ -196,7 +243,8 @@ model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, c
   } else {
     snap = decoder.finish();
   }
-  snap.taken_at = util::format_timestamp(now.count());
+  // As HTTP reads: --now stamps the read (reproducible runs), else the clock.
+  snap.taken_at = util::format_timestamp(options.taken_at ? *options.taken_at : int64_t(now.count()));
   return snap;
 }
 

@@ -34,6 +34,10 @@ struct LiveOptions {
   std::string cert_file;       // client certificate (PEM), MQTT/HTTP mutual TLS
   std::string key_file;        // its key
   bool insecure = false;       // skip TLS verification: explicit and loud
+  // MQTT aws-shadow: publish an empty message to each thing's $aws/things/T/shadow/get and
+  // collect the answers (the one write twinctl makes to a source; also a Source's or URL's
+  // shadow_get=true).
+  bool aws_shadow_get = false;
   bool progress = false;       // progress on stderr (set when stderr is a TTY)
   // Flags the user gave ("timeout", "connect-timeout", "retries"): a twin
   // Source's options do not override those.
