@@ -1,5 +1,7 @@
 #include "lib/rca/rca.hpp"
 
+#include "lib/rca/likelihood.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +12,9 @@
 
 namespace twinctl::rca {
 
+using detail::Likelihood;
+using detail::likelihood;
+
 namespace {
 
 constexpr double k_neg_inf = -std::numeric_limits<double>::infinity();
@@ -19,51 +24,13 @@ constexpr float k_min_chance = 0.005f;
 constexpr double k_window = 25;
 // Abnormal assets remembered per candidate, to match it to incidents.
 constexpr size_t k_reached_cap = 16;
-// No observation is impossible: noise-free settings still leave a trace of doubt.
-constexpr double k_floor = 1e-4;
 // Feeders counted in the second sweep: those less than two hops beyond the
 // asset's own (farther ones are mostly the asset's own dependents in a cycle).
 constexpr uint32_t k_refine_extra_hops = 2;
 // A root another root takes down at least this likely shares its incident.
 constexpr float k_shared = 0.3f;
-// Sampled likelihood: outcomes drawn per contender, their seeds (apart from
-// any seed a user or benchmark propagates with), contenders per ranking, and
-// the footprint beyond which a candidate keeps its per-asset score (sampling
-// costs K times the footprint).
-constexpr size_t k_samples = 256;
-constexpr uint64_t k_sample_seed = 0x5CA1AB1E00000000ULL;
-constexpr size_t k_contenders = 8;
-constexpr size_t k_sample_max_footprint = 64;
-
-struct Likelihood {
-  double if_failed;
-  double if_ok;
-};
-
-// How likely each kind of observation is when the asset failed, and when it did not.
-Likelihood likelihood(Evidence e, const RcaOptions& o) {
-  switch (e) {
-  case Evidence::healthy:
-    return {0.05, 0.99};
-  case Evidence::quiet:
-    return {std::max(o.p_miss, k_floor), std::max(1 - o.p_fa, k_floor)};
-  case Evidence::alerting:
-    return {std::max(1 - o.p_miss, k_floor), std::max(o.p_fa, k_floor)};
-  case Evidence::failed:
-    return {0.99, 0.001};
-  case Evidence::unknown:
-    break;
-  }
-  return {1, 1};
-}
 
 } // namespace
-
-struct Analyzer::Scored {
-  NodeId node = graph::k_no_node;
-  double score = 0;
-  std::vector<NodeId> reached; // abnormal assets it reaches, at most k_reached_cap
-};
 
 bool abnormal(Evidence e) { return e == Evidence::alerting || e == Evidence::failed; }
 
@@ -252,53 +219,6 @@ double Analyzer::refine(NodeId c, std::vector<Reach>* reach) {
     }
   }
   return score;
-}
-
-// The log-likelihood ratio of c as the only root, estimated by running the
-// forward model (simulate failure's propagation, each edge carrying with
-// p_prop) k_samples times with fixed seeds: log of the mean, over outcomes, of
-// the product of P(observation | failed) / P(observation | fine) over the
-// assets that failed. Candidates share the seeds, so they are compared on the
-// same draws. `fallback` (the per-asset score) when the footprint is large.
-double Analyzer::sampled(NodeId c, double fallback) {
-  graph::PropagationOptions po;
-  po.max_depth = m_opts.max_depth;
-  po.probability = m_opts.p_prop;
-  std::vector<double> s(k_samples, 0.0);
-  for (size_t k = 0; k < k_samples; ++k) {
-    po.seed = k_sample_seed + k;
-    const std::vector<NodeId>& failed = m_sampler.sample(c, po);
-    if (failed.size() > k_sample_max_footprint) {
-      return fallback;
-    }
-    for (NodeId v : failed) {
-      Likelihood l = likelihood(ev(v), m_opts);
-      s[k] += std::log(l.if_failed / l.if_ok);
-    }
-    if (m_opts.p_prop >= 1) { // every draw is the same
-      s.resize(1);
-      break;
-    }
-  }
-  double top = *std::max_element(s.begin(), s.end());
-  double sum = 0;
-  for (double x : s) {
-    sum += std::exp(x - top);
-  }
-  return top + std::log(sum / static_cast<double>(s.size()));
-}
-
-// The first n candidates scored again by sampling and put in that order (best
-// first, then by node); the others stay behind them.
-void Analyzer::rerank(std::vector<Candidate>& ranked, size_t n) {
-  n = std::min(n, ranked.size());
-  for (size_t i = 0; i < n; ++i) {
-    ranked[i].score = sampled(ranked[i].node, ranked[i].score);
-  }
-  std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n),
-                   [](const Candidate& a, const Candidate& b) {
-                     return a.score != b.score ? a.score > b.score : a.node < b.node;
-                   });
 }
 
 // Every asset upstream of `from` (within max_depth), and `from` itself. The
@@ -615,21 +535,6 @@ RcaResult Analyzer::analyse(const std::vector<Evidence>& evidence, const std::ve
   group_incidents(r, roots, scored, focus);
   m_ev = nullptr;
   return r;
-}
-
-std::vector<Candidate> Analyzer::rank(const std::vector<Evidence>& evidence, const RcaOptions& opts) {
-  begin(evidence, abnormal_nodes(evidence), {}, opts);
-  std::vector<Scored> scored = score_all(candidates_of(m_abnormal_nodes));
-  std::vector<Candidate> out;
-  out.reserve(scored.size());
-  for (const Scored& s : scored) {
-    Candidate c;
-    c.node = s.node;
-    c.score = s.score;
-    out.push_back(std::move(c));
-  }
-  rerank(out, std::max(k_contenders, m_opts.top));
-  return out;
 }
 
 } // namespace twinctl::rca

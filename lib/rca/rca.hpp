@@ -21,6 +21,7 @@
 #include "lib/graph/propagate.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace twinctl::rca {
@@ -103,7 +104,11 @@ public:
   std::vector<Candidate> rank(const std::vector<Evidence>& evidence, const RcaOptions& opts);
 
 private:
-  struct Scored;
+  struct Scored {
+    NodeId node = graph::k_no_node;
+    double score = 0;            // per-asset score
+    std::vector<NodeId> reached; // abnormal assets it reaches (the first few)
+  };
   struct Reach {
     NodeId node;
     float f;
@@ -112,7 +117,8 @@ private:
   double refine(NodeId c, std::vector<Reach>* reach);
   float failure_chance(NodeId v, uint32_t hop);
   double llr(NodeId v, double f_before, double f_after) const;
-  double sampled(NodeId c, double fallback);
+  std::optional<double> sampled(NodeId c);
+  double sample_bound(NodeId c);
   void rerank(std::vector<Candidate>& ranked, size_t n);
   void begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal,
              const std::vector<NodeId>& focus, const RcaOptions& opts);
@@ -144,6 +150,7 @@ private:
   std::vector<float> m_fcur; // failure chance under the roots chosen so far
   std::vector<NodeId> m_fcur_touched;
   graph::Propagator m_sampler;
+  std::vector<double> m_draw_score; // sampled(): the score of each draw
 };
 
 } // namespace twinctl::rca
