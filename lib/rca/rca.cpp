@@ -62,7 +62,8 @@ const char* to_string(Evidence e) {
 
 Analyzer::Analyzer(const AssetGraph& g)
     : m_g(g), m_forced(g.nodes(), 0), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_fd(g.nodes(), 0),
-      m_parent(g.nodes(), graph::k_no_node), m_via(g.nodes(), EdgeType::powers), m_fcur(g.nodes(), 0), m_sampler(g) {}
+      m_parent(g.nodes(), graph::k_no_node), m_via(g.nodes(), EdgeType::powers), m_head(g.nodes(), k_no_link),
+      m_fcur(g.nodes(), 0), m_sampler(g) {}
 
 void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal_in,
                      const std::vector<NodeId>& focus, const RcaOptions& opts) {
@@ -89,6 +90,9 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
     std::sort(m_abnormal_nodes.begin(), m_abnormal_nodes.end());
   }
   m_abnormal_total = m_abnormal_nodes.size();
+  for (Evidence e : {Evidence::unknown, Evidence::healthy, Evidence::quiet, Evidence::alerting, Evidence::failed}) {
+    m_log_ratio[static_cast<size_t>(e)] = detail::log_ratio(e, opts);
+  }
   // The most one abnormal asset can add to a score: bounds what is left to gain.
   m_best_gain = 0;
   for (Evidence e : {Evidence::alerting, Evidence::failed}) {
@@ -99,24 +103,26 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
 
 // The chance that v fails given the chances of its feeders reached before it
 // (lower hop): per relationship type, more feeders down than it tolerates.
+// The feeders are those the walk reached (its links into v), not v's whole
+// in-list: an MES or historian has hundreds of feeders, and reading them all
+// on every visit made one incident cost what the busiest asset holds.
 // Power comes only from feeders that are dead (propagate.hpp), so the chance
 // of being dead is kept apart in m_fd.
 float Analyzer::failure_chance(NodeId v, uint32_t hop) {
-  // One pass over the feeders (a historian or MES has hundreds), a
-  // distribution per relationship type: P(k feeders of that type down),
-  // k <= tol, plus "more" in dist[t][tol + 1].
+  // One pass over the feeders reached, a distribution per relationship
+  // type: P(k feeders of that type down), k <= tol, plus "more" in dist[t][tol + 1].
   double dist[graph::k_edge_types][8] = {};
   size_t tol[graph::k_edge_types];
   for (size_t t = 0; t < graph::k_edge_types; ++t) {
     tol[t] = std::min<size_t>(m_g.tolerance[v][t], 6);
     dist[t][0] = 1;
   }
-  for (size_t e = m_g.in.begin(v); e < m_g.in.end(v); ++e) {
-    NodeId u = m_g.in.targets[e];
-    if (m_stamp[u] != m_gen || m_hop[u] >= hop) {
+  for (uint32_t l = m_head[v]; l != k_no_link; l = m_links[l].next) {
+    NodeId u = m_links[l].from;
+    if (m_hop[u] >= hop) {
       continue;
     }
-    size_t t = static_cast<size_t>(m_g.in.types[e]);
+    size_t t = m_links[l].type;
     bool powers = t == static_cast<size_t>(EdgeType::powers);
     double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]);
     double* d = dist[t];
@@ -159,9 +165,11 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
   }
   m_queue.clear();
   m_queue.push_back(c);
+  m_links.clear();
   m_stamp[c] = m_gen;
   m_hop[c] = 0;
   m_parent[c] = graph::k_no_node;
+  m_head[c] = k_no_link;
   double score = 0;
   size_t abnormal_seen = 0;
   for (size_t qi = 0; qi < m_queue.size(); ++qi) {
@@ -182,18 +190,23 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
         score + static_cast<double>(m_abnormal_total - abnormal_seen) * m_best_gain < threshold) {
       return k_neg_inf;
     }
-    if (m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth)) {
-      continue;
-    }
+    // Beyond max_depth v reaches nothing new, but still weighs on what the walk holds.
+    bool deep = m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth);
     for (size_t e = m_g.out.begin(v); e < m_g.out.end(v); ++e) {
       NodeId w = m_g.out.targets[e];
       if (m_stamp[w] != m_gen) {
+        if (deep) {
+          continue;
+        }
         m_stamp[w] = m_gen;
         m_hop[w] = m_hop[v] + 1;
         m_parent[w] = v;
         m_via[w] = m_g.out.types[e];
+        m_head[w] = k_no_link;
         m_queue.push_back(w);
       }
+      m_links.push_back({v, static_cast<uint32_t>(m_g.out.types[e]), m_head[w]});
+      m_head[w] = static_cast<uint32_t>(m_links.size() - 1);
     }
   }
   return refine(c, reach);

@@ -147,10 +147,21 @@ private:
   std::vector<NodeId> m_parent;
   std::vector<EdgeType> m_via;
   std::vector<NodeId> m_queue;
+  // The walk's edges, as a list per node of the reached feeders pointing at it
+  // (evaluate() adds them, failure_chance() reads them).
+  struct Link {
+    NodeId from;
+    uint32_t type; // EdgeType
+    uint32_t next; // index in m_links, k_no_link at the end
+  };
+  static constexpr uint32_t k_no_link = 0xFFFFFFFFu;
+  std::vector<uint32_t> m_head; // first link into a node of the walk
+  std::vector<Link> m_links;
   std::vector<float> m_fcur; // failure chance under the roots chosen so far
   std::vector<NodeId> m_fcur_touched;
   graph::Propagator m_sampler;
   std::vector<double> m_draw_score; // sampled(): the score of each draw
+  double m_log_ratio[5] = {};        // detail::log_ratio of each kind of Evidence, for these options
 };
 
 } // namespace twinctl::rca

@@ -50,7 +50,7 @@ std::optional<double> Analyzer::sampled(NodeId c) {
     }
     double s = 0;
     for (NodeId v : failed) {
-      s += detail::log_ratio(ev(v), m_opts);
+      s += m_log_ratio[static_cast<size_t>(ev(v))];
     }
     m_draw_score[k] = s;
   }
@@ -74,7 +74,7 @@ double Analyzer::sample_bound(NodeId c) {
   m_queue.assign(1, c);
   m_stamp[c] = m_gen;
   m_hop[c] = 0;
-  double bound = detail::log_ratio(ev(c), m_opts);
+  double bound = m_log_ratio[static_cast<size_t>(ev(c))];
   for (size_t qi = 0; qi < m_queue.size(); ++qi) {
     NodeId v = m_queue[qi];
     if (m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth)) {
@@ -91,7 +91,7 @@ double Analyzer::sample_bound(NodeId c) {
       if (m_queue.size() > k_sample_max_footprint) {
         return k_inf;
       }
-      bound += std::max(0.0, detail::log_ratio(ev(w), m_opts));
+      bound += std::max(0.0, m_log_ratio[static_cast<size_t>(ev(w))]);
     }
   }
   return bound;
