@@ -92,6 +92,7 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
   m_abnormal_total = m_abnormal_nodes.size();
   for (Evidence e : {Evidence::unknown, Evidence::healthy, Evidence::quiet, Evidence::alerting, Evidence::failed}) {
     m_log_ratio[static_cast<size_t>(e)] = detail::log_ratio(e, opts);
+    m_log_ok[static_cast<size_t>(e)] = std::log(likelihood(e, opts).if_ok);
   }
   // The most one abnormal asset can add to a score: bounds what is left to gain.
   m_best_gain = 0;
@@ -146,12 +147,14 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) {
 }
 
 double Analyzer::llr(NodeId v, double f_before, double f_after) const {
-  Likelihood l = likelihood(ev(v), m_opts);
+  Evidence e = ev(v);
+  Likelihood l = likelihood(e, m_opts);
   if (l.if_failed == l.if_ok) {
     return 0;
   }
+  // With no root chosen yet (every candidate's own score) the second term is log(if_ok).
   return std::log(f_after * l.if_failed + (1 - f_after) * l.if_ok) -
-         std::log(f_before * l.if_failed + (1 - f_before) * l.if_ok);
+         (f_before == 0 ? m_log_ok[static_cast<size_t>(e)] : std::log(f_before * l.if_failed + (1 - f_before) * l.if_ok));
 }
 
 // What one more root at c gains over the roots chosen so far (all of it when
@@ -273,16 +276,18 @@ std::vector<Analyzer::Scored> Analyzer::score_all(const std::vector<NodeId>& can
   std::vector<Scored> scored;
   double best = k_neg_inf;
   std::vector<Reach> reach;
+  m_reached.clear();
   for (NodeId c : cands) {
     reach.clear();
     double s = evaluate(c, best - k_window, &reach);
     if (s == k_neg_inf) {
       continue;
     }
-    Scored x{c, s, {}};
+    Scored x{c, s, static_cast<uint32_t>(m_reached.size()), 0};
     for (const Reach& r : reach) {
-      if (abnormal(ev(r.node)) && x.reached.size() < k_reached_cap) {
-        x.reached.push_back(r.node);
+      if (abnormal(ev(r.node)) && x.reached_n < k_reached_cap) {
+        m_reached.push_back(r.node);
+        ++x.reached_n;
       }
     }
     best = std::max(best, s);
@@ -454,12 +459,15 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
     incident_of_node[node] = inc;
   }
   // Ranked candidates: the roots, then the best others that reach the incident.
-  std::unordered_map<NodeId, double> score_of;
+  std::vector<std::pair<NodeId, double>> score_of; // by node
+  score_of.reserve(scored.size());
   std::vector<std::vector<std::pair<NodeId, double>>> others(incidents.size());
+  std::vector<size_t> seen;
   for (const Scored& s : scored) {
-    score_of[s.node] = s.score;
-    std::vector<size_t> seen;
-    for (NodeId n : s.reached) {
+    score_of.push_back({s.node, s.score});
+    seen.clear();
+    for (uint32_t j = s.reached_at; j < s.reached_at + s.reached_n; ++j) {
+      NodeId n = m_reached[j];
       auto it = incident_of_node.find(n);
       if (it == incident_of_node.end() || std::count(seen.begin(), seen.end(), it->second)) {
         continue;
@@ -472,6 +480,7 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       }
     }
   }
+  std::sort(score_of.begin(), score_of.end());
   auto wanted = [&focus](const std::vector<NodeId>& nodes) {
     if (focus.empty()) {
       return true;
@@ -491,7 +500,8 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       continue;
     }
     for (NodeId root : inc.roots) {
-      inc.ranked.push_back(describe(root, score_of[root]));
+      auto at = std::lower_bound(score_of.begin(), score_of.end(), std::pair<NodeId, double>{root, k_neg_inf});
+      inc.ranked.push_back(describe(root, at != score_of.end() && at->first == root ? at->second : 0));
     }
     for (size_t k = 0; k < others[i].size() && inc.ranked.size() < std::max(m_opts.top, inc.roots.size()); ++k) {
       inc.ranked.push_back(describe(others[i][k].first, others[i][k].second));

@@ -107,7 +107,8 @@ private:
   struct Scored {
     NodeId node = graph::k_no_node;
     double score = 0;            // per-asset score
-    std::vector<NodeId> reached; // abnormal assets it reaches (the first few)
+    uint32_t reached_at = 0;     // the abnormal assets it reaches (the first few):
+    uint32_t reached_n = 0;      // m_reached[reached_at, reached_at + reached_n)
   };
   struct Reach {
     NodeId node;
@@ -162,6 +163,8 @@ private:
   graph::Propagator m_sampler;
   std::vector<double> m_draw_score; // sampled(): the score of each draw
   double m_log_ratio[5] = {};        // detail::log_ratio of each kind of Evidence, for these options
+  double m_log_ok[5] = {};           // log P(observation | fine) of each kind of Evidence
+  std::vector<NodeId> m_reached;     // score_all(): the abnormal assets each candidate reaches
 };
 
 } // namespace twinctl::rca
