@@ -43,7 +43,8 @@ void Propagator::reset() {
 }
 
 void Propagator::touch(NodeId n) {
-  if (m_state[n] == k_up && m_down[n] == std::array<uint16_t, k_edge_types>{0, 0, 0}) {
+  const std::array<uint16_t, k_edge_types>& d = m_down[n]; // by element: operator== calls memcmp
+  if (m_state[n] == k_up && d[0] == 0 && d[1] == 0 && d[2] == 0) {
     m_touched.push_back(n);
   }
 }
