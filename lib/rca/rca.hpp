@@ -14,7 +14,9 @@
 // it costs (root_penalty). The contenders of an incident (and of `rank`) are
 // then scored again by sampling the forward model itself: failures that
 // travel together (a branch that did not fail keeps its whole subtree up) are
-// what the per-asset score cannot see. Pure and deterministic (fixed seeds).
+// what the per-asset score cannot see (sampling.cpp; `rank` samples every
+// candidate an upper bound cannot rule out of its top). Pure and
+// deterministic (fixed seeds).
 #pragma once
 
 #include "lib/graph/graph.hpp"
