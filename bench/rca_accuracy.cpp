@@ -14,6 +14,9 @@
 //
 //   rca_accuracy [--perfect] [CASES] [SIZE...]   (defaults: 500 cases, sizes 20 50 200)
 // --perfect: only the noise-free setting; exit 1 unless AC@1 is 1.00 (a ctest).
+// TWINCTL_RCA_ORACLE=K (environment): also rank every asset that can fail
+// others by a K-draw estimate of the model's likelihood ratio (a near-exact
+// posterior), print its AC@k, and print each case the engine misses (stderr).
 #include "bench/bench_twin.hpp"
 #include "lib/graph/graph.hpp"
 #include "lib/graph/propagate.hpp"
