@@ -28,7 +28,9 @@ bool carries_keyed(size_t edge, double probability, uint64_t key) {
 
 } // namespace
 
-bool edge_carries(size_t edge, double probability, uint64_t seed) { return carries_keyed(edge, probability, mix(seed)); }
+bool edge_carries(size_t edge, double probability, uint64_t seed) {
+  return carries_keyed(edge, probability, mix(seed));
+}
 
 Propagator::Propagator(const AssetGraph& g)
     : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0), m_index(g.nodes(), 0),

@@ -153,8 +153,9 @@ double Analyzer::llr(NodeId v, double f_before, double f_after) const {
     return 0;
   }
   // With no root chosen yet (every candidate's own score) the second term is log(if_ok).
-  return std::log(f_after * l.if_failed + (1 - f_after) * l.if_ok) -
-         (f_before == 0 ? m_log_ok[static_cast<size_t>(e)] : std::log(f_before * l.if_failed + (1 - f_before) * l.if_ok));
+  double before = f_before == 0 ? m_log_ok[static_cast<size_t>(e)]
+                                 : std::log(f_before * l.if_failed + (1 - f_before) * l.if_ok);
+  return std::log(f_after * l.if_failed + (1 - f_after) * l.if_ok) - before;
 }
 
 // What one more root at c gains over the roots chosen so far (all of it when
