@@ -3,9 +3,12 @@
 // commands call it. Also writes the graph and the walk's start assets for
 // bench/upstream_networkx.py, which times the same upstream walk in networkx.
 //
-//   graph_perf [ASSETS] [OUT_DIR] [--no-write]  (defaults: 1000000 /tmp/twinctl-graph-bench)
+//   graph_perf [ASSETS] [OUT_DIR] [--no-write|--incident-only]  (defaults: 1000000 /tmp/twinctl-graph-bench)
 // Phases after loading are timed in thread CPU time (best of several runs);
-// --no-write skips writing the site-wide failure as a table and as JSON.
+// --no-write skips writing the site-wide failure as a table and as JSON;
+// --incident-only times only the one-incident RCA, then runs it 2,000 times
+// more inside incident_loop() (for a profiler: perf, or callgrind with
+// --toggle-collect='*incident_loop*').
 #include "bench/bench_twin.hpp"
 #include "lib/graph/graph.hpp"
 #include "lib/graph/impact.hpp"
@@ -82,12 +85,24 @@ std::vector<NodeId> by_prefix(const graph::AssetGraph& g, const std::string& pre
   return out;
 }
 
+// The one-incident RCA, `runs` times (a separate function for profilers).
+[[gnu::noinline]] size_t incident_loop(rca::Analyzer& analyzer, const std::vector<rca::Evidence>& ev,
+                                       const std::vector<NodeId>& abnormal, int runs) {
+  size_t roots = 0;
+  for (int i = 0; i < runs; ++i) {
+    roots += analyzer.analyse(ev, abnormal, {}, {}).incidents.size();
+  }
+  return roots;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   size_t assets = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000000;
   std::string out = argc > 2 ? argv[2] : "/tmp/twinctl-graph-bench";
-  bool write = !(argc > 3 && std::string(argv[3]) == "--no-write");
+  std::string mode = argc > 3 ? argv[3] : "";
+  bool write = mode != "--no-write" && mode != "--incident-only";
+  bool incident_only = mode == "--incident-only";
   std::printf("assets %zu\n", assets);
 
   auto t0 = Clock::now();
@@ -99,25 +114,27 @@ int main(int argc, char** argv) {
   std::printf("generate + load twin (in memory)  %.2f s\nbuild graph                        %.3f s (%zu nodes, %zu edges, %.1f%% of loading)\n",
               load, build, g.nodes(), g.edges(), 100 * build / load);
 
-  // simulate failure of the site's main power feed.
   graph::Propagator prop(g);
-  NodeId main_feed = *g.find("pwr-site-main");
-  graph::Propagation p;
-  double sim = best_of(5, [&] { p = prop.run({main_feed}, {}); });
-  graph::FailureReport report;
-  double sim_report = best_of(3, [&] { report = graph::describe_failure(g, p, {"pwr-site-main"}, {}); });
-  std::printf("simulate failure pwr-site-main     %.1f ms propagation (%zu assets down), %.1f ms with the report\n",
-              sim * 1e3, p.failed.size(), (sim + sim_report) * 1e3);
-  // Writing it: every affected asset with its path, as the command does (to a stream that discards).
-  struct Discard : std::streambuf {
-    int overflow(int c) override { return c; }
-    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
-  } discard;
-  std::ostream null_out(&discard);
-  if (write) {
-    double write_table = best_of(1, [&] { output::write_failure_table(null_out, report); });
-    double write_json = best_of(1, [&] { output::write_failure_json(null_out, report); });
-    std::printf("  writing it: table %.2f s, JSON %.2f s\n", write_table, write_json);
+  std::vector<NodeId> plcs = by_prefix(g, "plc-");
+  if (!incident_only) {
+    // simulate failure of the site's main power feed.
+    NodeId main_feed = *g.find("pwr-site-main");
+    graph::Propagation p;
+    double sim = best_of(5, [&] { p = prop.run({main_feed}, {}); });
+    graph::FailureReport report;
+    double sim_report = best_of(3, [&] { report = graph::describe_failure(g, p, {"pwr-site-main"}, {}); });
+    std::printf("simulate failure pwr-site-main     %.1f ms propagation (%zu assets down), %.1f ms with the report\n",
+                sim * 1e3, p.failed.size(), (sim + sim_report) * 1e3);
+    // Writing it: every affected asset with its path, as the command does (to a stream that discards).
+    struct Discard : std::streambuf {
+      int overflow(int c) override { return c; }
+      std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+    } discard;
+    std::ostream null_out(&discard);
+    if (write) {
+      double write_table = best_of(1, [&] { output::write_failure_table(null_out, report); });
+      double write_json = best_of(1, [&] { output::write_failure_json(null_out, report); });
+      std::printf("  writing it: table %.2f s, JSON %.2f s\n", write_table, write_json);
   }
   // A cell PLC: a failure the size people usually ask about.
   std::vector<NodeId> plc_list = by_prefix(g, "plc-");
@@ -127,9 +144,9 @@ int main(int argc, char** argv) {
   double rep_small = best_of(20, [&] { graph::describe_failure(g, small, {"plc"}, {}); });
   std::printf("simulate failure %s        %.4f ms propagation (%zu down), %.4f ms report\n",
               g.asset(cell_plc).id.c_str(), sim_small * 1e3, small.failed.size(), rep_small * 1e3);
+  }
 
   // One incident: a cell PLC fails; everything it takes down is observed failed, the rest healthy.
-  std::vector<NodeId> plcs = by_prefix(g, "plc-");
   std::vector<rca::Evidence> ev(g.nodes(), rca::Evidence::healthy);
   NodeId plc = plcs[plcs.size() / 2];
   graph::Propagation one = prop.run({plc}, {});
@@ -144,6 +161,12 @@ int main(int argc, char** argv) {
   double inc = best_of(20, [&] { r = analyzer.analyse(ev, ev_abnormal, {}, {}); });
   std::printf("rca, one incident (%zu failed)     %.3f ms; root %s\n", one.failed.size() - 1, inc * 1e3,
               r.incidents.empty() ? "-" : g.asset(r.incidents[0].roots[0]).id.c_str());
+  if (incident_only) {
+    double t = thread_cpu();
+    size_t found = incident_loop(analyzer, ev, ev_abnormal, 2000);
+    std::printf("  2,000 more: %.3f ms each (%zu incidents)\n", (thread_cpu() - t) / 2000 * 1e3, found);
+    return 0;
+  }
 
   // rca --all over >= 10,000 failed assets: independent roots (line switches
   // and cell PLCs, alternately) until 10,000 are down.

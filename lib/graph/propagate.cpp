@@ -17,23 +17,24 @@ uint64_t mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-} // namespace
-
-bool edge_carries(size_t edge, double probability, uint64_t seed) {
+// edge_carries with the seed's half of the hash done once per run.
+bool carries_keyed(size_t edge, double probability, uint64_t key) {
   if (probability >= 1.0) {
     return true;
   }
-  double u = static_cast<double>(mix(mix(seed) ^ edge) >> 11) * 0x1.0p-53;
+  double u = static_cast<double>(mix(key ^ edge) >> 11) * 0x1.0p-53;
   return u < probability;
+}
+
+} // namespace
+
+bool edge_carries(size_t edge, double probability, uint64_t seed) {
+  return carries_keyed(edge, probability, mix(seed));
 }
 
 Propagator::Propagator(const AssetGraph& g)
     : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0), m_index(g.nodes(), 0),
       m_parent(g.nodes(), k_no_node), m_via(g.nodes(), EdgeType::powers), m_bits((g.nodes() + 63) / 64, 0) {}
-
-bool Propagator::carries(size_t edge, const PropagationOptions& opts) const {
-  return edge_carries(edge, opts.probability, opts.seed);
-}
 
 void Propagator::reset() {
   for (NodeId n : m_touched) {
@@ -44,7 +45,8 @@ void Propagator::reset() {
 }
 
 void Propagator::touch(NodeId n) {
-  if (m_state[n] == k_up && m_down[n] == std::array<uint16_t, k_edge_types>{0, 0, 0}) {
+  const std::array<uint16_t, k_edge_types>& d = m_down[n]; // by element: operator== calls memcmp
+  if (m_state[n] == k_up && d[0] == 0 && d[1] == 0 && d[2] == 0) {
     m_touched.push_back(n);
   }
 }
@@ -75,14 +77,20 @@ void Propagator::sort_level(std::vector<NodeId>& level) {
 }
 
 const std::vector<NodeId>& Propagator::sample(NodeId seed, const PropagationOptions& opts) {
-  spread({seed}, opts, nullptr);
+  m_level.assign(1, seed);
+  spread(opts, nullptr);
   return m_failed;
 }
 
 // The propagation itself. With `p`, levels are taken in id order and every
 // failure is recorded with its hop and parent; without, only m_failed is
-// filled (the same set: the order within a level changes no outcome).
-void Propagator::spread(std::vector<NodeId> level, const PropagationOptions& opts, Propagation* p) {
+// filled (the same set: the order within a level changes no outcome). The
+// seeds are in m_level; the level vectors are kept from run to run, so
+// drawing many outcomes allocates nothing.
+void Propagator::spread(const PropagationOptions& opts, Propagation* p) {
+  std::vector<NodeId>& level = m_level;
+  std::vector<NodeId>& next = m_next;
+  const uint64_t key = mix(opts.seed);
   reset();
   m_failed.clear();
   auto add = [&](NodeId v, uint32_t hop, NodeId parent, EdgeType via) {
@@ -107,7 +115,6 @@ void Propagator::spread(std::vector<NodeId> level, const PropagationOptions& opt
   // edges, and the parent is the feeder whose failure tipped the node over. A
   // node in a level with an earlier hop lost its network first and its power
   // now: it is expanded a second time, along POWERS only.
-  std::vector<NodeId> next;
   for (uint32_t hop = 0; !level.empty(); ++hop) {
     if (opts.max_depth >= 0 && hop >= static_cast<uint32_t>(opts.max_depth)) {
       break;
@@ -122,7 +129,7 @@ void Propagator::spread(std::vector<NodeId> level, const PropagationOptions& opt
         // Power only leaves an asset that lost it (or failed itself); a lost
         // network or data link makes an asset unreachable, not unpowered.
         if ((powers && m_state[u] != k_dead) || (powers_only && !powers) || m_state[v] == k_dead ||
-            (!powers && m_state[v] != k_up) || !carries(e, opts)) {
+            (!powers && m_state[v] != k_up) || !carries_keyed(e, opts.probability, key)) {
           continue;
         }
         size_t t = static_cast<size_t>(type);
@@ -155,10 +162,10 @@ void Propagator::spread(std::vector<NodeId> level, const PropagationOptions& opt
 
 Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationOptions& opts) {
   Propagation p;
-  std::vector<NodeId> level = seeds;
-  std::sort(level.begin(), level.end());
-  level.erase(std::unique(level.begin(), level.end()), level.end());
-  spread(std::move(level), opts, &p);
+  m_level = seeds;
+  std::sort(m_level.begin(), m_level.end());
+  m_level.erase(std::unique(m_level.begin(), m_level.end()), m_level.end());
+  spread(opts, &p);
   // Survivors: touched by a failed feeder, kept up by redundancy.
   for (NodeId n : m_touched) {
     if (m_state[n] != k_up) {

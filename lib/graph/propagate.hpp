@@ -56,11 +56,10 @@ public:
 
 private:
   enum State : uint8_t { k_up = 0, k_cut = 1, k_dead = 2 }; // cut: lost network or data, still powered
-  bool carries(size_t edge, const PropagationOptions& opts) const;
   void reset();
   void touch(NodeId n);
   void sort_level(std::vector<NodeId>& level);
-  void spread(std::vector<NodeId> level, const PropagationOptions& opts, Propagation* p);
+  void spread(const PropagationOptions& opts, Propagation* p);
 
   const AssetGraph& m_g;
   std::vector<std::array<uint16_t, k_edge_types>> m_down; // failed feeders per type
@@ -72,6 +71,8 @@ private:
   std::vector<uint64_t> m_bits;    // scratch bitmap, all zero between uses
   std::vector<NodeId> m_touched;
   std::vector<NodeId> m_failed; // sample()'s result
+  std::vector<NodeId> m_level;  // spread(): the seeds, then the level being expanded
+  std::vector<NodeId> m_next;   // spread(): the level after it
 };
 
 // True when edge `edge` (an index into g.out) carries failures under (probability, seed).

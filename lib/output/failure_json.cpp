@@ -19,9 +19,25 @@ nlohmann::json team_json(const graph::TeamImpact& t) {
   return j;
 }
 
-} // namespace
+nlohmann::json affected_json(const graph::FailureReport& r, size_t i) {
+  const model::Asset& a = r.asset(r.affected[i]);
+  nlohmann::json x;
+  x["asset"] = a.id;
+  x["name"] = a.name;
+  x["class"] = a.asset_class;
+  x["criticality"] = a.criticality;
+  x["space"] = a.located_in;
+  x["team"] = a.owned_by;
+  x["hop"] = r.affected[i].hop;
+  x["path"] = r.path_ids(i);
+  x["via"] = r.path_via(i);
+  x["power_kw"] = a.power_kw ? nlohmann::json(*a.power_kw) : nlohmann::json();
+  return x;
+}
 
-nlohmann::json failure_json(const graph::FailureReport& r) {
+// The document; `with_affected` false leaves "affected" an empty array (the
+// writer streams it).
+nlohmann::json document(const graph::FailureReport& r, bool with_affected) {
   nlohmann::json j;
   j["schema_version"] = 1;
   j["kind"] = "failure-simulation";
@@ -43,20 +59,8 @@ nlohmann::json failure_json(const graph::FailureReport& r) {
   }
   s["survivors"] = r.survivors.size();
   nlohmann::json& affected = j["affected"] = nlohmann::json::array();
-  for (size_t i = 0; i < r.affected.size(); ++i) {
-    const model::Asset& a = r.asset(r.affected[i]);
-    nlohmann::json x;
-    x["asset"] = a.id;
-    x["name"] = a.name;
-    x["class"] = a.asset_class;
-    x["criticality"] = a.criticality;
-    x["space"] = a.located_in;
-    x["team"] = a.owned_by;
-    x["hop"] = r.affected[i].hop;
-    x["path"] = r.path_ids(i);
-    x["via"] = r.path_via(i);
-    x["power_kw"] = a.power_kw ? nlohmann::json(*a.power_kw) : nlohmann::json();
-    affected.push_back(std::move(x));
+  for (size_t i = 0; with_affected && i < r.affected.size(); ++i) {
+    affected.push_back(affected_json(r, i));
   }
   nlohmann::json& spaces = j["spaces"] = nlohmann::json::array();
   for (const graph::SpaceImpact& sp : r.spaces) {
@@ -77,6 +81,36 @@ nlohmann::json failure_json(const graph::FailureReport& r) {
   return j;
 }
 
-void write_failure_json(std::ostream& out, const graph::FailureReport& r) { out << failure_json(r).dump(2) << "\n"; }
+} // namespace
+
+nlohmann::json failure_json(const graph::FailureReport& r) { return document(r, true); }
+
+// The same text as failure_json(r).dump(2), but the affected assets (a million
+// when a site feed fails) are written one at a time instead of as one DOM and
+// one string of the whole document.
+void write_failure_json(std::ostream& out, const graph::FailureReport& r) {
+  nlohmann::detail::serializer<nlohmann::json> s(nlohmann::detail::output_adapter<char>(out), ' ',
+                                                 nlohmann::json::error_handler_t::strict);
+  nlohmann::json doc = document(r, false);
+  out << "{";
+  bool first = true;
+  for (const auto& [key, value] : doc.items()) {
+    out << (first ? "\n  " : ",\n  ");
+    first = false;
+    s.dump(nlohmann::json(key), false, false, 0);
+    out << ": ";
+    if (key != "affected" || r.affected.empty()) {
+      s.dump(value, true, false, 2, 2);
+      continue;
+    }
+    out << "[";
+    for (size_t i = 0; i < r.affected.size(); ++i) {
+      out << (i ? ",\n    " : "\n    ");
+      s.dump(affected_json(r, i), true, false, 2, 4);
+    }
+    out << "\n  ]";
+  }
+  out << "\n}\n";
+}
 
 } // namespace twinctl::output

@@ -1,5 +1,7 @@
 #include "lib/rca/rca.hpp"
 
+#include "lib/rca/likelihood.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +12,9 @@
 
 namespace twinctl::rca {
 
+using detail::Likelihood;
+using detail::likelihood;
+
 namespace {
 
 constexpr double k_neg_inf = -std::numeric_limits<double>::infinity();
@@ -19,51 +24,13 @@ constexpr float k_min_chance = 0.005f;
 constexpr double k_window = 25;
 // Abnormal assets remembered per candidate, to match it to incidents.
 constexpr size_t k_reached_cap = 16;
-// No observation is impossible: noise-free settings still leave a trace of doubt.
-constexpr double k_floor = 1e-4;
 // Feeders counted in the second sweep: those less than two hops beyond the
 // asset's own (farther ones are mostly the asset's own dependents in a cycle).
 constexpr uint32_t k_refine_extra_hops = 2;
 // A root another root takes down at least this likely shares its incident.
 constexpr float k_shared = 0.3f;
-// Sampled likelihood: outcomes drawn per contender, their seeds (apart from
-// any seed a user or benchmark propagates with), contenders per ranking, and
-// the footprint beyond which a candidate keeps its per-asset score (sampling
-// costs K times the footprint).
-constexpr size_t k_samples = 256;
-constexpr uint64_t k_sample_seed = 0x5CA1AB1E00000000ULL;
-constexpr size_t k_contenders = 8;
-constexpr size_t k_sample_max_footprint = 64;
-
-struct Likelihood {
-  double if_failed;
-  double if_ok;
-};
-
-// How likely each kind of observation is when the asset failed, and when it did not.
-Likelihood likelihood(Evidence e, const RcaOptions& o) {
-  switch (e) {
-  case Evidence::healthy:
-    return {0.05, 0.99};
-  case Evidence::quiet:
-    return {std::max(o.p_miss, k_floor), std::max(1 - o.p_fa, k_floor)};
-  case Evidence::alerting:
-    return {std::max(1 - o.p_miss, k_floor), std::max(o.p_fa, k_floor)};
-  case Evidence::failed:
-    return {0.99, 0.001};
-  case Evidence::unknown:
-    break;
-  }
-  return {1, 1};
-}
 
 } // namespace
-
-struct Analyzer::Scored {
-  NodeId node = graph::k_no_node;
-  double score = 0;
-  std::vector<NodeId> reached; // abnormal assets it reaches, at most k_reached_cap
-};
 
 bool abnormal(Evidence e) { return e == Evidence::alerting || e == Evidence::failed; }
 
@@ -95,7 +62,8 @@ const char* to_string(Evidence e) {
 
 Analyzer::Analyzer(const AssetGraph& g)
     : m_g(g), m_forced(g.nodes(), 0), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_fd(g.nodes(), 0),
-      m_parent(g.nodes(), graph::k_no_node), m_via(g.nodes(), EdgeType::powers), m_fcur(g.nodes(), 0), m_sampler(g) {}
+      m_parent(g.nodes(), graph::k_no_node), m_via(g.nodes(), EdgeType::powers), m_head(g.nodes(), k_no_link),
+      m_fcur(g.nodes(), 0), m_sampler(g) {}
 
 void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal_in,
                      const std::vector<NodeId>& focus, const RcaOptions& opts) {
@@ -122,6 +90,10 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
     std::sort(m_abnormal_nodes.begin(), m_abnormal_nodes.end());
   }
   m_abnormal_total = m_abnormal_nodes.size();
+  for (Evidence e : {Evidence::unknown, Evidence::healthy, Evidence::quiet, Evidence::alerting, Evidence::failed}) {
+    m_log_ratio[static_cast<size_t>(e)] = detail::log_ratio(e, opts);
+    m_log_ok[static_cast<size_t>(e)] = std::log(likelihood(e, opts).if_ok);
+  }
   // The most one abnormal asset can add to a score: bounds what is left to gain.
   m_best_gain = 0;
   for (Evidence e : {Evidence::alerting, Evidence::failed}) {
@@ -132,24 +104,26 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
 
 // The chance that v fails given the chances of its feeders reached before it
 // (lower hop): per relationship type, more feeders down than it tolerates.
+// The feeders are those the walk reached (its links into v), not v's whole
+// in-list: an MES or historian has hundreds of feeders, and reading them all
+// on every visit made one incident cost what the busiest asset holds.
 // Power comes only from feeders that are dead (propagate.hpp), so the chance
 // of being dead is kept apart in m_fd.
 float Analyzer::failure_chance(NodeId v, uint32_t hop) {
-  // One pass over the feeders (a historian or MES has hundreds), a
-  // distribution per relationship type: P(k feeders of that type down),
-  // k <= tol, plus "more" in dist[t][tol + 1].
+  // One pass over the feeders reached, a distribution per relationship
+  // type: P(k feeders of that type down), k <= tol, plus "more" in dist[t][tol + 1].
   double dist[graph::k_edge_types][8] = {};
   size_t tol[graph::k_edge_types];
   for (size_t t = 0; t < graph::k_edge_types; ++t) {
     tol[t] = std::min<size_t>(m_g.tolerance[v][t], 6);
     dist[t][0] = 1;
   }
-  for (size_t e = m_g.in.begin(v); e < m_g.in.end(v); ++e) {
-    NodeId u = m_g.in.targets[e];
-    if (m_stamp[u] != m_gen || m_hop[u] >= hop) {
+  for (uint32_t l = m_head[v]; l != k_no_link; l = m_links[l].next) {
+    NodeId u = m_links[l].from;
+    if (m_hop[u] >= hop) {
       continue;
     }
-    size_t t = static_cast<size_t>(m_g.in.types[e]);
+    size_t t = m_links[l].type;
     bool powers = t == static_cast<size_t>(EdgeType::powers);
     double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]);
     double* d = dist[t];
@@ -173,12 +147,15 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) {
 }
 
 double Analyzer::llr(NodeId v, double f_before, double f_after) const {
-  Likelihood l = likelihood(ev(v), m_opts);
+  Evidence e = ev(v);
+  Likelihood l = likelihood(e, m_opts);
   if (l.if_failed == l.if_ok) {
     return 0;
   }
-  return std::log(f_after * l.if_failed + (1 - f_after) * l.if_ok) -
-         std::log(f_before * l.if_failed + (1 - f_before) * l.if_ok);
+  // With no root chosen yet (every candidate's own score) the second term is log(if_ok).
+  double before = f_before == 0 ? m_log_ok[static_cast<size_t>(e)]
+                                 : std::log(f_before * l.if_failed + (1 - f_before) * l.if_ok);
+  return std::log(f_after * l.if_failed + (1 - f_after) * l.if_ok) - before;
 }
 
 // What one more root at c gains over the roots chosen so far (all of it when
@@ -192,9 +169,11 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
   }
   m_queue.clear();
   m_queue.push_back(c);
+  m_links.clear();
   m_stamp[c] = m_gen;
   m_hop[c] = 0;
   m_parent[c] = graph::k_no_node;
+  m_head[c] = k_no_link;
   double score = 0;
   size_t abnormal_seen = 0;
   for (size_t qi = 0; qi < m_queue.size(); ++qi) {
@@ -215,18 +194,23 @@ double Analyzer::evaluate(NodeId c, double threshold, std::vector<Reach>* reach)
         score + static_cast<double>(m_abnormal_total - abnormal_seen) * m_best_gain < threshold) {
       return k_neg_inf;
     }
-    if (m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth)) {
-      continue;
-    }
+    // Beyond max_depth v reaches nothing new, but still weighs on what the walk holds.
+    bool deep = m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth);
     for (size_t e = m_g.out.begin(v); e < m_g.out.end(v); ++e) {
       NodeId w = m_g.out.targets[e];
       if (m_stamp[w] != m_gen) {
+        if (deep) {
+          continue;
+        }
         m_stamp[w] = m_gen;
         m_hop[w] = m_hop[v] + 1;
         m_parent[w] = v;
         m_via[w] = m_g.out.types[e];
+        m_head[w] = k_no_link;
         m_queue.push_back(w);
       }
+      m_links.push_back({v, static_cast<uint32_t>(m_g.out.types[e]), m_head[w]});
+      m_head[w] = static_cast<uint32_t>(m_links.size() - 1);
     }
   }
   return refine(c, reach);
@@ -252,53 +236,6 @@ double Analyzer::refine(NodeId c, std::vector<Reach>* reach) {
     }
   }
   return score;
-}
-
-// The log-likelihood ratio of c as the only root, estimated by running the
-// forward model (simulate failure's propagation, each edge carrying with
-// p_prop) k_samples times with fixed seeds: log of the mean, over outcomes, of
-// the product of P(observation | failed) / P(observation | fine) over the
-// assets that failed. Candidates share the seeds, so they are compared on the
-// same draws. `fallback` (the per-asset score) when the footprint is large.
-double Analyzer::sampled(NodeId c, double fallback) {
-  graph::PropagationOptions po;
-  po.max_depth = m_opts.max_depth;
-  po.probability = m_opts.p_prop;
-  std::vector<double> s(k_samples, 0.0);
-  for (size_t k = 0; k < k_samples; ++k) {
-    po.seed = k_sample_seed + k;
-    const std::vector<NodeId>& failed = m_sampler.sample(c, po);
-    if (failed.size() > k_sample_max_footprint) {
-      return fallback;
-    }
-    for (NodeId v : failed) {
-      Likelihood l = likelihood(ev(v), m_opts);
-      s[k] += std::log(l.if_failed / l.if_ok);
-    }
-    if (m_opts.p_prop >= 1) { // every draw is the same
-      s.resize(1);
-      break;
-    }
-  }
-  double top = *std::max_element(s.begin(), s.end());
-  double sum = 0;
-  for (double x : s) {
-    sum += std::exp(x - top);
-  }
-  return top + std::log(sum / static_cast<double>(s.size()));
-}
-
-// The first n candidates scored again by sampling and put in that order (best
-// first, then by node); the others stay behind them.
-void Analyzer::rerank(std::vector<Candidate>& ranked, size_t n) {
-  n = std::min(n, ranked.size());
-  for (size_t i = 0; i < n; ++i) {
-    ranked[i].score = sampled(ranked[i].node, ranked[i].score);
-  }
-  std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n),
-                   [](const Candidate& a, const Candidate& b) {
-                     return a.score != b.score ? a.score > b.score : a.node < b.node;
-                   });
 }
 
 // Every asset upstream of `from` (within max_depth), and `from` itself. The
@@ -340,16 +277,18 @@ std::vector<Analyzer::Scored> Analyzer::score_all(const std::vector<NodeId>& can
   std::vector<Scored> scored;
   double best = k_neg_inf;
   std::vector<Reach> reach;
+  m_reached.clear();
   for (NodeId c : cands) {
     reach.clear();
     double s = evaluate(c, best - k_window, &reach);
     if (s == k_neg_inf) {
       continue;
     }
-    Scored x{c, s, {}};
+    Scored x{c, s, static_cast<uint32_t>(m_reached.size()), 0};
     for (const Reach& r : reach) {
-      if (abnormal(ev(r.node)) && x.reached.size() < k_reached_cap) {
-        x.reached.push_back(r.node);
+      if (abnormal(ev(r.node)) && x.reached_n < k_reached_cap) {
+        m_reached.push_back(r.node);
+        ++x.reached_n;
       }
     }
     best = std::max(best, s);
@@ -521,12 +460,15 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
     incident_of_node[node] = inc;
   }
   // Ranked candidates: the roots, then the best others that reach the incident.
-  std::unordered_map<NodeId, double> score_of;
+  std::vector<std::pair<NodeId, double>> score_of; // by node
+  score_of.reserve(scored.size());
   std::vector<std::vector<std::pair<NodeId, double>>> others(incidents.size());
+  std::vector<size_t> seen;
   for (const Scored& s : scored) {
-    score_of[s.node] = s.score;
-    std::vector<size_t> seen;
-    for (NodeId n : s.reached) {
+    score_of.push_back({s.node, s.score});
+    seen.clear();
+    for (uint32_t j = s.reached_at; j < s.reached_at + s.reached_n; ++j) {
+      NodeId n = m_reached[j];
       auto it = incident_of_node.find(n);
       if (it == incident_of_node.end() || std::count(seen.begin(), seen.end(), it->second)) {
         continue;
@@ -539,6 +481,7 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       }
     }
   }
+  std::sort(score_of.begin(), score_of.end());
   auto wanted = [&focus](const std::vector<NodeId>& nodes) {
     if (focus.empty()) {
       return true;
@@ -558,7 +501,8 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
       continue;
     }
     for (NodeId root : inc.roots) {
-      inc.ranked.push_back(describe(root, score_of[root]));
+      auto at = std::lower_bound(score_of.begin(), score_of.end(), std::pair<NodeId, double>{root, k_neg_inf});
+      inc.ranked.push_back(describe(root, at != score_of.end() && at->first == root ? at->second : 0));
     }
     for (size_t k = 0; k < others[i].size() && inc.ranked.size() < std::max(m_opts.top, inc.roots.size()); ++k) {
       inc.ranked.push_back(describe(others[i][k].first, others[i][k].second));
@@ -615,21 +559,6 @@ RcaResult Analyzer::analyse(const std::vector<Evidence>& evidence, const std::ve
   group_incidents(r, roots, scored, focus);
   m_ev = nullptr;
   return r;
-}
-
-std::vector<Candidate> Analyzer::rank(const std::vector<Evidence>& evidence, const RcaOptions& opts) {
-  begin(evidence, abnormal_nodes(evidence), {}, opts);
-  std::vector<Scored> scored = score_all(candidates_of(m_abnormal_nodes));
-  std::vector<Candidate> out;
-  out.reserve(scored.size());
-  for (const Scored& s : scored) {
-    Candidate c;
-    c.node = s.node;
-    c.score = s.score;
-    out.push_back(std::move(c));
-  }
-  rerank(out, std::max(k_contenders, m_opts.top));
-  return out;
 }
 
 } // namespace twinctl::rca

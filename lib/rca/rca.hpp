@@ -14,13 +14,16 @@
 // it costs (root_penalty). The contenders of an incident (and of `rank`) are
 // then scored again by sampling the forward model itself: failures that
 // travel together (a branch that did not fail keeps its whole subtree up) are
-// what the per-asset score cannot see. Pure and deterministic (fixed seeds).
+// what the per-asset score cannot see (sampling.cpp; `rank` samples every
+// candidate an upper bound cannot rule out of its top). Pure and
+// deterministic (fixed seeds).
 #pragma once
 
 #include "lib/graph/graph.hpp"
 #include "lib/graph/propagate.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace twinctl::rca {
@@ -103,7 +106,12 @@ public:
   std::vector<Candidate> rank(const std::vector<Evidence>& evidence, const RcaOptions& opts);
 
 private:
-  struct Scored;
+  struct Scored {
+    NodeId node = graph::k_no_node;
+    double score = 0;            // per-asset score
+    uint32_t reached_at = 0;     // the abnormal assets it reaches (the first few):
+    uint32_t reached_n = 0;      // m_reached[reached_at, reached_at + reached_n)
+  };
   struct Reach {
     NodeId node;
     float f;
@@ -112,7 +120,8 @@ private:
   double refine(NodeId c, std::vector<Reach>* reach);
   float failure_chance(NodeId v, uint32_t hop);
   double llr(NodeId v, double f_before, double f_after) const;
-  double sampled(NodeId c, double fallback);
+  std::optional<double> sampled(NodeId c);
+  double sample_bound(NodeId c);
   void rerank(std::vector<Candidate>& ranked, size_t n);
   void begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal,
              const std::vector<NodeId>& focus, const RcaOptions& opts);
@@ -141,9 +150,23 @@ private:
   std::vector<NodeId> m_parent;
   std::vector<EdgeType> m_via;
   std::vector<NodeId> m_queue;
+  // The walk's edges, as a list per node of the reached feeders pointing at it
+  // (evaluate() adds them, failure_chance() reads them).
+  struct Link {
+    NodeId from;
+    uint32_t type; // EdgeType
+    uint32_t next; // index in m_links, k_no_link at the end
+  };
+  static constexpr uint32_t k_no_link = 0xFFFFFFFFu;
+  std::vector<uint32_t> m_head; // first link into a node of the walk
+  std::vector<Link> m_links;
   std::vector<float> m_fcur; // failure chance under the roots chosen so far
   std::vector<NodeId> m_fcur_touched;
   graph::Propagator m_sampler;
+  std::vector<double> m_draw_score; // sampled(): the score of each draw
+  double m_log_ratio[5] = {};        // detail::log_ratio of each kind of Evidence, for these options
+  double m_log_ok[5] = {};           // log P(observation | fine) of each kind of Evidence
+  std::vector<NodeId> m_reached;     // score_all(): the abnormal assets each candidate reaches
 };
 
 } // namespace twinctl::rca

@@ -4,10 +4,12 @@
 #include "lib/graph/impact.hpp"
 #include "lib/graph/propagate.hpp"
 #include "lib/graph/view.hpp"
+#include "lib/output/graph_output.hpp"
 #include "lib/util/error.hpp"
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 using namespace twinctl;
 using test::node;
@@ -211,6 +213,17 @@ TEST_CASE("graph::describe_failure", "[graph]") {
     REQUIRE(r.teams.size() == 1);
     CHECK(r.teams[0].contacts().oncall == "+1-555-0100");
     CHECK(r.teams[0].assets == 2);
+  }
+  SECTION("JSON: the affected assets are streamed, and the text is the document's dump(2)") {
+    graph::Propagator p(g);
+    graph::FailureReport r = graph::describe_failure(g, p.run({node(g, "feed")}, {}), {"feed"}, {});
+    std::ostringstream out;
+    output::write_failure_json(out, r);
+    CHECK(out.str() == output::failure_json(r).dump(2) + "\n");
+    nlohmann::json doc = nlohmann::json::parse(out.str());
+    REQUIRE(doc["affected"].size() == 2);
+    CHECK(doc["affected"][1]["path"] == nlohmann::json{"feed", "press"});
+    CHECK(doc["affected"][1]["power_kw"] == 22);
   }
   SECTION("a space fails every asset in it") {
     CHECK(failed_ids(g, fail(g, {"cell-1"})) == std::set<std::string>{"press", "sensor"});
