@@ -1,6 +1,7 @@
 #include "lib/live/snapshot_writer.hpp"
 
 #include "lib/util/error.hpp"
+#include "lib/util/json_stream.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -76,34 +77,39 @@ void write_snapshot(std::ostream& out, const model::LiveSnapshot& snap) {
     }
     js.push_back(std::move(j));
   }
-  json& jo = doc["observations"] = json::array();
-  json unmatched = json::array();
-  for (const model::Observation* o : obs) {
-    if (o->asset.empty()) {
-      // The schema keeps unmanaged devices apart, with fewer properties.
-      unmatched.push_back({{"source", o->source},
-                           {"ref", o->ref},
-                           {"fields", fields_json(o->fields)},
-                           {"observed_at", nullable(o->observed_at)}});
-      continue;
-    }
+  // Observations are written one at a time (100k devices are not one DOM); the schema keeps
+  // unmanaged devices apart, with fewer properties.
+  auto unmatched_begin = std::stable_partition(obs.begin(), obs.end(), [](const auto* o) { return !o->asset.empty(); });
+  std::vector<const model::Observation*> unmatched(unmatched_begin, obs.end());
+  obs.erase(unmatched_begin, obs.end());
+  doc["observations"] = json::array();
+  if (!unmatched.empty()) {
+    doc["unmatched"] = json::array();
+  }
+  auto observation = [&](util::JsonElementOut& w, size_t i) {
+    const model::Observation* o = obs[i];
     json metrics = json::object();
     for (const auto& [name, m] : o->metrics) {
       metrics[name] = metric_json(m);
     }
-    jo.push_back({{"asset", o->asset},
-                  {"source", o->source},
-                  {"ref", o->ref},
-                  {"observed_at", nullable(o->observed_at)},
-                  {"online", o->online ? json(*o->online) : json(nullptr)},
-                  {"fields", fields_json(o->fields)},
-                  {"metrics", std::move(metrics)}});
-  }
-  if (!unmatched.empty()) {
-    doc["unmatched"] = std::move(unmatched);
-  }
+    w.value({{"asset", o->asset},
+             {"source", o->source},
+             {"ref", o->ref},
+             {"observed_at", nullable(o->observed_at)},
+             {"online", o->online ? json(*o->online) : json(nullptr)},
+             {"fields", fields_json(o->fields)},
+             {"metrics", std::move(metrics)}});
+  };
+  auto unmanaged = [&](util::JsonElementOut& w, size_t i) {
+    const model::Observation* o = unmatched[i];
+    w.value({{"source", o->source},
+             {"ref", o->ref},
+             {"fields", fields_json(o->fields)},
+             {"observed_at", nullable(o->observed_at)}});
+  };
   // Invalid UTF-8 in a value must not throw here: it is replaced (U+FFFD).
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  util::write_json_streamed(out, doc,
+                            {{"observations", obs.size(), observation}, {"unmatched", unmatched.size(), unmanaged}});
 }
 
 } // namespace twinctl::live

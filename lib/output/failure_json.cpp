@@ -1,5 +1,6 @@
 // `simulate failure` as JSON (schemas/failure.schema.json).
 #include "lib/output/graph_output.hpp"
+#include "lib/util/json_stream.hpp"
 
 #include <cmath>
 
@@ -89,28 +90,9 @@ nlohmann::json failure_json(const graph::FailureReport& r) { return document(r, 
 // when a site feed fails) are written one at a time instead of as one DOM and
 // one string of the whole document.
 void write_failure_json(std::ostream& out, const graph::FailureReport& r) {
-  nlohmann::detail::serializer<nlohmann::json> s(nlohmann::detail::output_adapter<char>(out), ' ',
-                                                 nlohmann::json::error_handler_t::strict);
-  nlohmann::json doc = document(r, false);
-  out << "{";
-  bool first = true;
-  for (const auto& [key, value] : doc.items()) {
-    out << (first ? "\n  " : ",\n  ");
-    first = false;
-    s.dump(nlohmann::json(key), false, false, 0);
-    out << ": ";
-    if (key != "affected" || r.affected.empty()) {
-      s.dump(value, true, false, 2, 2);
-      continue;
-    }
-    out << "[";
-    for (size_t i = 0; i < r.affected.size(); ++i) {
-      out << (i ? ",\n    " : "\n    ");
-      s.dump(affected_json(r, i), true, false, 2, 4);
-    }
-    out << "\n  ]";
-  }
-  out << "\n}\n";
+  util::write_json_streamed(out, document(r, false),
+                            {{"affected", r.affected.size(),
+                              [&](util::JsonElementOut& o, size_t i) { o.value(affected_json(r, i)); }}});
 }
 
 } // namespace twinctl::output

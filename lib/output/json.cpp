@@ -1,4 +1,5 @@
 #include "lib/output/output.hpp"
+#include "lib/util/json_stream.hpp"
 
 #include "lib/util/strings.hpp"
 
@@ -25,8 +26,9 @@ class FindingWriter {
 public:
   explicit FindingWriter(std::string& out) : m_out(out) {}
 
+  // Laid out at an indent of 4, from its '{'.
   void write(const model::Finding& f) {
-    m_out += "    {";
+    m_out += "{";
     field("asset", f.asset);
     if (!f.baseline_state.empty()) {
       field("baseline_state", f.baseline_state);
@@ -294,33 +296,13 @@ void dump_pretty(std::ostream& out, const nlohmann::json& doc) {
 
 void write_json(std::ostream& out, const report::Report& r) {
   // Live values may hold invalid UTF-8: it is replaced rather than failing the whole output.
-  nlohmann::detail::serializer<nlohmann::json> s(nlohmann::detail::output_adapter<char>(out), ' ',
-                                                 nlohmann::json::error_handler_t::replace);
-  nlohmann::json header = header_json(r);
-  out << "{";
-  bool first = true;
-  for (const auto& [key, value] : header.items()) {
-    out << (first ? "\n  " : ",\n  ");
-    first = false;
-    s.dump(nlohmann::json(key), false, false, 0);
-    out << ": ";
-    if (key != "findings" || r.findings.empty()) {
-      s.dump(value, true, false, 2, 2);
-      continue;
-    }
-    out << "[";
-    std::string text;
-    for (size_t i = 0; i < r.findings.size(); ++i) {
-      text += i ? ",\n" : "\n";
-      FindingWriter(text).write(r.findings[i]);
-      if (text.size() > (size_t(1) << 16)) {
-        out << text;
-        text.clear();
-      }
-    }
-    out << text << "\n  ]";
-  }
-  out << "\n}\n";
+  std::string text;
+  util::write_json_streamed(out, header_json(r),
+                            {{"findings", r.findings.size(), [&](util::JsonElementOut& o, size_t i) {
+                                text.clear();
+                                FindingWriter(text).write(r.findings[i]);
+                                o.text(text);
+                              }}});
 }
 
 } // namespace twinctl::output
