@@ -9,9 +9,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <random>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <utility>
 #include <unistd.h>
 
 namespace twinctl::live {
@@ -217,6 +223,85 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
   return s;
 }
 
+// Decodes messages on a thread of its own, fed in batches, so that the network
+// loop only reads: with 100k retained topics arriving back to back, reading and
+// decoding each take a core.
+class DecodeThread {
+public:
+  explicit DecodeThread(MqttDecoder& decoder) : m_decoder(decoder), m_thread([this] { run(); }) {}
+  ~DecodeThread() { join(); }
+  DecodeThread(const DecodeThread&) = delete;
+  DecodeThread& operator=(const DecodeThread&) = delete;
+
+  void push(io::MqttMessage&& m) {
+    m_batch.push_back(std::move(m));
+    if (m_batch.size() >= 256) {
+      flush();
+    }
+  }
+  // Decodes what is left and waits for the thread; rethrows what escaped the decoder (bad_alloc).
+  void finish() {
+    join();
+    if (m_failure) {
+      std::rethrow_exception(std::exchange(m_failure, nullptr));
+    }
+  }
+
+private:
+  void join() {
+    flush();
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_done = true;
+    }
+    m_ready.notify_one();
+    if (m_thread.joinable()) {
+      m_thread.join();
+    }
+  }
+  void flush() {
+    if (m_batch.empty()) {
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_queue.push_back(std::move(m_batch));
+    }
+    m_batch = {};
+    m_ready.notify_one();
+  }
+  void run() {
+    while (true) {
+      std::vector<io::MqttMessage> batch;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_ready.wait(lock, [this] { return !m_queue.empty() || m_done; });
+        if (m_queue.empty()) {
+          return;
+        }
+        batch = std::move(m_queue.front());
+        m_queue.pop_front();
+      }
+      try {
+        for (io::MqttMessage& m : batch) {
+          m_decoder.add(std::move(m)); // a bad payload fails the source, it does not throw
+        }
+      } catch (...) {
+        m_failure = std::current_exception();
+      }
+    }
+  }
+
+  MqttDecoder& m_decoder;
+  std::vector<io::MqttMessage> m_batch; // the network thread's
+  std::mutex m_mutex;
+  std::condition_variable m_ready;
+  std::deque<std::vector<io::MqttMessage>> m_queue;
+  bool m_done = false;
+  std::exception_ptr m_failure;
+  std::thread m_thread; // last: started once the rest is built
+};
+
 } // namespace
 
 model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, const AssetMatcher& matcher,
@@ -229,7 +314,12 @@ model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, c
   s.connect.user = cred.user;
   s.connect.password = cred.password;
   MqttDecoder decoder({spec.name, s.endpoint, s.profile, s.connect.filters, {}}, twin, matcher);
-  io::MqttCollected got = io::mqtt_collect(s.connect, [&](io::MqttMessage&& m) { decoder.add(std::move(m)); });
+  io::MqttCollected got;
+  {
+    DecodeThread decoding(decoder);
+    got = io::mqtt_collect(s.connect, [&](io::MqttMessage&& m) { decoding.push(std::move(m)); });
+    decoding.finish();
+  }
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   model::LiveSnapshot snap;
   if (!got.error.empty()) {
