@@ -80,19 +80,7 @@ std::optional<element> resolve_fast(element root, std::string_view pointer) {
   while (true) {
     size_t slash = pointer.find('/', pos);
     std::string_view raw = pointer.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-    std::string_view token = raw; // unescaped only when it has to be
-    if (raw.find('~') != std::string_view::npos) {
-      unescaped.clear();
-      for (size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-          unescaped += raw[i + 1] == '0' ? '~' : '/';
-          ++i;
-        } else {
-          unescaped += raw[i];
-        }
-      }
-      token = unescaped;
-    }
+    std::string_view token = unescape_token(raw, unescaped);
     if (cur.type() == element_type::OBJECT) {
       element next;
       if (ok(cur.get_object()).at_key(token).get(next) != simdjson::SUCCESS) {

@@ -118,24 +118,33 @@ std::string escape_token(std::string_view s) {
   return out;
 }
 
+std::string_view unescape_token(std::string_view raw, std::string& scratch) {
+  if (raw.find('~') == std::string_view::npos) {
+    return raw;
+  }
+  scratch.clear();
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+      scratch += raw[i + 1] == '0' ? '~' : '/';
+      ++i;
+    } else {
+      scratch += raw[i];
+    }
+  }
+  return scratch;
+}
+
 const json* resolve(const json& root, std::string_view pointer) {
   if (pointer.empty() || pointer[0] != '/') {
     return nullptr;
   }
   const json* cur = &root;
   size_t pos = 1;
+  std::string scratch;
   while (true) {
     size_t slash = pointer.find('/', pos);
     std::string_view raw = pointer.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-    std::string token;
-    for (size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        token += raw[i];
-      }
-    }
+    std::string_view token = unescape_token(raw, scratch);
     if (cur->is_object()) {
       auto it = cur->find(token);
       if (it == cur->end()) {

@@ -28,6 +28,9 @@ extern const std::set<std::string, std::less<>> k_mqtt_profiles; // plain-json, 
 
 // A JSON pointer token: '~' -> "~0", '/' -> "~1".
 std::string escape_token(std::string_view s);
+// A JSON pointer's raw token, unescaped ("~1" -> "/", "~0" -> "~"): `raw` itself when it has no
+// '~', else the text it writes into `scratch`.
+std::string_view unescape_token(std::string_view raw, std::string& scratch);
 // The value at a JSON pointer; nullptr when absent. Never throws.
 const json* resolve(const json& root, std::string_view pointer);
 // Shortest round-trip form: 4.2, 71.3, 1412.
