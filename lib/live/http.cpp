@@ -10,9 +10,12 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <set>
+#include <thread>
 
 namespace twinctl::live {
 
@@ -283,6 +286,64 @@ std::optional<std::string> peek_member(std::string_view text, std::string_view p
   return std::string();
 }
 
+// Decodes pages on k_decoders threads kept for the whole read, in submission order
+// per thread (a thread per page cost a new stack, malloc arena and simdjson parser each
+// time). Tasks still queued when it is destroyed are dropped (their futures break).
+template <class Result> class Workers {
+public:
+  explicit Workers(size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      m_threads.emplace_back([this] { run(); });
+    }
+  }
+  ~Workers() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+      m_tasks.clear();
+    }
+    m_ready.notify_all();
+    for (std::thread& t : m_threads) {
+      t.join();
+    }
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  std::future<Result> submit(std::packaged_task<Result()> task) {
+    std::future<Result> f = task.get_future();
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_tasks.push_back(std::move(task));
+    }
+    m_ready.notify_one();
+    return f;
+  }
+
+private:
+  void run() {
+    while (true) {
+      std::packaged_task<Result()> task;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_ready.wait(lock, [this] { return m_stop || !m_tasks.empty(); });
+        if (m_stop) {
+          return;
+        }
+        task = std::move(m_tasks.front());
+        m_tasks.pop_front();
+      }
+      task(); // an exception goes to the future
+    }
+  }
+
+  std::mutex m_mutex;
+  std::condition_variable m_ready;
+  std::deque<std::packaged_task<Result()>> m_tasks;
+  bool m_stop = false;
+  std::vector<std::thread> m_threads; // last: started once the rest is built
+};
+
 class HttpReader {
 public:
   HttpReader(const SourceSpec& spec, const model::Twin& twin, const AssetMatcher& matcher, const LiveOptions& o)
@@ -417,10 +478,10 @@ private:
       }
       std::optional<std::string> cursor =
           m_s.format.cursor.empty() ? std::optional<std::string>("") : peek_member(r.response.body, m_s.format.cursor);
-      m_pending.emplace_back(std::async(std::launch::async,
-                                        [this, n = m_pages, body = std::move(r.response.body)]() mutable {
-                                          return decode(n, std::move(body));
-                                        }),
+      m_pending.emplace_back(m_workers.submit(std::packaged_task<Decoded()>(
+                                 [this, n = m_pages, body = std::move(r.response.body)]() mutable {
+                                   return decode(n, std::move(body));
+                                 })),
                              cursor);
       size_t items = 0;
       if (!cursor || page_paging) { // the next URL needs the decoded page
@@ -476,6 +537,7 @@ private:
     size_t items = 0;
     std::string cursor;
   } m_last; // the last page decoded
+  Workers<Decoded> m_workers{k_decoders}; // last: joined before the state its tasks read goes
 };
 
 } // namespace
