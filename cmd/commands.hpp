@@ -35,6 +35,8 @@ void add_twin_options(CLI::App& sub, TwinArgs& args);
 
 // The text appended to every command's --help: its examples and the exit codes.
 std::string help_footer(const std::string& examples);
+// For a command that is not a gate: its own EXIT STATUS lines ("  0  ...\n  2  ...\n").
+std::string help_footer(const std::string& examples, const std::string& exit_status);
 
 void register_validate(CLI::App& root, GlobalOptions& g, int& rc);
 void register_drift(CLI::App& root, GlobalOptions& g, int& rc);

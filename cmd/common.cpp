@@ -28,12 +28,16 @@ void add_twin_options(CLI::App& sub, TwinArgs& args) {
 }
 
 std::string help_footer(const std::string& examples) {
-  return "\nEXAMPLES:\n" + examples +
-         "\nEXIT STATUS:\n"
-         "  0  success; no finding at or above --fail-on\n"
-         "  1  the gate failed: findings at or above --fail-on (not suppressed, not in the baseline)\n"
-         "  2  usage, configuration or input error (bad flag, invalid YAML, unknown reference, unreadable file)\n"
-         "  3  incomplete: a live source could not be read; nothing is reported missing because of it\n";
+  return help_footer(examples,
+                     "  0  success; no finding at or above --fail-on\n"
+                     "  1  the gate failed: findings at or above --fail-on (not suppressed, not in the baseline)\n"
+                     "  2  usage, configuration or input error (bad flag, invalid YAML, unknown reference, "
+                     "unreadable file)\n"
+                     "  3  incomplete: a live source could not be read; nothing is reported missing because of it\n");
+}
+
+std::string help_footer(const std::string& examples, const std::string& exit_status) {
+  return "\nEXAMPLES:\n" + examples + "\nEXIT STATUS:\n" + exit_status;
 }
 
 loaders::LoadResult load_twin(const TwinArgs& args) {

@@ -193,7 +193,9 @@ void register_completion(CLI::App& root, GlobalOptions& /*g*/, int& rc) {
                    "`source <(twinctl completion bash)`.");
   sub->add_option("shell", *shell, "bash|zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
   sub->footer(help_footer("  source <(twinctl completion bash)\n"
-                          "  twinctl completion zsh > ~/.zsh/completions/_twinctl\n"));
+                          "  twinctl completion zsh > ~/.zsh/completions/_twinctl\n",
+                          "  0  the script was printed\n"
+                          "  2  usage error: the shell is neither bash nor zsh\n"));
   CLI::App* app = &root;
   sub->callback([shell, app, &rc] {
     std::vector<CommandNode> nodes;

@@ -60,8 +60,19 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->add_option("--history", a->db, "The history database")->group("History");
   add_output_option(*sub, g, {"table", "json"});
   sub->require_subcommand(1);
+  const std::string footer = help_footer("  twinctl history list\n"
+                                         "  twinctl history --history /var/lib/twinctl/plant-a.db show 42 -o json\n"
+                                         "  twinctl history findings --open --severity high\n"
+                                         "  twinctl history findings --asset press-07 -o json=press-07.json\n"
+                                         "  twinctl history prune --keep 90\n"
+                                         "  twinctl history stats\n",
+                                         "  0  success\n"
+                                         "  2  usage error; the database is missing, is not a twinctl history database or was\n"
+                                         "     written by a newer twinctl; the run does not exist\n");
+  sub->footer(footer);
   auto leaf = [&](const char* name, const char* help) {
     CLI::App* c = sub->add_subcommand(name, help);
+    c->footer(footer);
     c->fallthrough();
     c->callback([a, &g, &rc, name] { rc = run_history(name, *a, g); });
     return c;
@@ -82,15 +93,6 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
       ->required()
       ->check(CLI::NonNegativeNumber);
   leaf("stats", "Mean time to resolve by severity and by team");
-  sub->footer(help_footer("  twinctl history list\n"
-                          "  twinctl history --history /var/lib/twinctl/plant-a.db show 42 -o json\n"
-                          "  twinctl history findings --open --severity high\n"
-                          "  twinctl history findings --asset press-07 -o json=press-07.json\n"
-                          "  twinctl history prune --keep 90\n"
-                          "  twinctl history stats\n"
-                          "\n"
-                          "  history exits 0 or 2: a missing database, one that is not a twinctl history\n"
-                          "  database, or one written by a newer twinctl is an error (2).\n"));
 }
 
 } // namespace twinctl::cmd

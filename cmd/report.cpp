@@ -84,10 +84,10 @@ void register_report(CLI::App &root, GlobalOptions &g, int &rc) {
       help_footer("  twinctl report -o html=report.html\n"
                   "  twinctl report --history /var/lib/twinctl/plant-a.db -o html=report.html -o markdown=summary.md\n"
                   "  twinctl report --run 42 --title 'Plant A — weekly review' -o html=week.html\n"
-                  "  twinctl report -o markdown >> \"$GITHUB_STEP_SUMMARY\"\n"
-                  "\n"
-                  "  report is not a gate: 0 means the report was written, whatever it shows. 2: no history database,\n"
-                  "  a history without runs, an unknown run id, or a database written by a newer twinctl.\n"));
+                  "  twinctl report -o markdown >> \"$GITHUB_STEP_SUMMARY\"\n",
+                  "  0  the report was written, whatever it shows (report is not a gate; audit is)\n"
+                  "  2  no history database, a history without runs, an unknown run id, or a database\n"
+                  "     written by a newer twinctl\n"));
   sub->callback([a, &g, &rc] { rc = run_report(*a, g); });
 }
 

@@ -21,7 +21,13 @@ for cmd in "${paths[@]}"; do
   expect_rc 0 "twinctl $cmd --help"
   expect_out "EXAMPLES:"
   expect_out "EXIT STATUS:"
-  expect_out "3  incomplete"
+  expect_out "  0  "
+  expect_out "  2  "
+  # The EXIT STATUS lists what the command can return: 3 where it reads live state, 1 where it gates.
+  case "$cmd" in
+  history* | report | completion) grep -qE '^  [13]  ' <<<"$OUT" && fail "twinctl $cmd --help lists 1 or 3, which it never returns" ;;
+  drift | audit | rca | snapshot) expect_out "3  incomplete" ;;
+  esac
   # Its man page: twinctl-<cmd>-<sub>.1, else the page of its top-level command.
   [ -z "$cmd" ] && page=twinctl.1 || page="twinctl-${cmd// /-}.1"
   [ -f "$SRC/man/$page" ] || page="twinctl-${cmd%% *}.1"
