@@ -67,8 +67,9 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
                                          "  twinctl history prune --keep 90\n"
                                          "  twinctl history stats\n",
                                          "  0  success\n"
-                                         "  2  usage error; the database is missing, is not a twinctl history database or was\n"
-                                         "     written by a newer twinctl; the run does not exist\n");
+                                         "  2  usage error; the database is missing, is not a twinctl\n"
+                                         "     history database or was written by a newer twinctl;\n"
+                                         "     the run does not exist\n");
   sub->footer(footer);
   auto leaf = [&](const char* name, const char* help) {
     CLI::App* c = sub->add_subcommand(name, help);
