@@ -43,7 +43,8 @@ done <"$WORK/requests" &
 MQTT_PIDS+=($!)
 for _ in $(seq 100); do grep -qF "Received SUBSCRIBE from shadow-service" "$BROKER_LOG" && break; sleep 0.05; done
 
-URL="mqtt://127.0.0.1:$PORT/?profile=aws-shadow&settle_seconds=1&timeout_seconds=20&client_id=twinctl-shadow"
+# A 3 s settle: each answer is a new mosquitto_pub process, which a loaded CI machine may take a while to start.
+URL="mqtt://127.0.0.1:$PORT/?profile=aws-shadow&settle_seconds=3&timeout_seconds=20&client_id=twinctl-shadow"
 
 # Without the flag: nothing asked, nothing received, and nothing published.
 run snapshot --twin twin --live "mqtt://127.0.0.1:$PORT/\$aws/things/+/shadow/get/accepted?profile=aws-shadow&settle_seconds=0.5&client_id=twinctl-plain" -o plain.json --now $NOW
@@ -84,7 +85,7 @@ jq -e '[.findings[] | select(.kind == "missing")] | length == 0' <<<"$OUT" >/dev
 # The same through a twin Source option, and the profile it needs.
 mkdir -p "$WORK/twin/sources"
 rm "$WORK/twin/assets/mixer-4.yaml"
-printf 'apiVersion: twinctl/v1\nkind: Source\nid: shadows\nadapter: aws-shadow\nendpoint: mqtt://127.0.0.1:%s\noptions: {shadow_get: "true", settle_seconds: "1"}\n' \
+printf 'apiVersion: twinctl/v1\nkind: Source\nid: shadows\nadapter: aws-shadow\nendpoint: mqtt://127.0.0.1:%s\noptions: {shadow_get: "true", settle_seconds: "3"}\n' \
   "$PORT" >"$WORK/twin/sources/shadows.yaml"
 run snapshot --twin twin --live shadows -o source.json --now $NOW
 expect_rc 0 "Source with shadow_get"
