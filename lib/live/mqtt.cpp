@@ -8,13 +8,14 @@
 #include "lib/util/values.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <filesystem>
-#include <random>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 #include <utility>
@@ -125,11 +126,18 @@ std::vector<std::string> shadow_get_topics(const model::Twin& twin) {
   }
   std::sort(things.begin(), things.end());
   things.erase(std::unique(things.begin(), things.end()), things.end());
+  // AWS thing names are 1-128 of [a-zA-Z0-9:_-]. Skipping another name would leave its asset
+  // unasked, then reported missing: it is the user's error (exit 2) instead.
   std::vector<std::string> topics;
   for (const std::string& t : things) {
-    if (io::mqtt_filter_valid(t) && t.find_first_of("+#") == std::string::npos) {
-      topics.push_back("$aws/things/" + t + "/shadow/get");
+    bool valid = !t.empty() && t.size() <= 128 && std::all_of(t.begin(), t.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '_' || c == '-';
+    });
+    if (!valid) {
+      throw Error("--aws-shadow-get: '" + t + "' is not an AWS thing name (1 to 128 of a-z A-Z 0-9 : _ -); " +
+                  "bind the asset with live: {aws: THING}");
     }
+    topics.push_back("$aws/things/" + t + "/shadow/get");
   }
   return topics;
 }

@@ -93,4 +93,9 @@ jq -e '.sources[0].items == 2' "$WORK/source.json" >/dev/null || fail "Source wi
 run snapshot --twin twin --live "mqtt://127.0.0.1:$PORT/x/+/state?profile=plain-json" --aws-shadow-get -o x.json
 expect_rc 2 "--aws-shadow-get with another profile"
 expect_err "needs the aws-shadow profile"
+# A binding that cannot be a thing name is the user's error, not an asset silently left unasked.
+asset bad-1 'bad/thing' 1.0.0
+run snapshot --twin twin --live "$URL" --aws-shadow-get -o bad.json --now $NOW
+expect_rc 2 "a binding that is not an AWS thing name"
+expect_err "'bad/thing' is not an AWS thing name"
 finish
