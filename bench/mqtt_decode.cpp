@@ -2,8 +2,8 @@
 // COUNT retained plain-JSON state messages, shaped as bench_mqtt_load publishes
 // them, to live::MqttDecoder and reports the CPU time of add() and finish().
 //   bench_mqtt_decode COUNT [--general]   (--general: the nlohmann reader only)
-#include "lib/live/fast_json.hpp"
-#include "lib/live/live_files.hpp"
+#include "lib/live/formats/fast_json.hpp"
+#include "lib/live/formats/live_files.hpp"
 #include "lib/live/match.hpp"
 
 #include <cstdio>

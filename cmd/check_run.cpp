@@ -2,7 +2,7 @@
 
 #include "lib/drift/drift.hpp"
 #include "lib/io/files.hpp"
-#include "lib/live/live_v1_fast.hpp"
+#include "lib/live/formats/live_v1_fast.hpp"
 #include "lib/live/sources.hpp"
 #include "lib/loaders/baseline_reader.hpp"
 #include "lib/validate/validate.hpp"

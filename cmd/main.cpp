@@ -3,7 +3,7 @@
 #include "cmd/commands.hpp"
 #include "lib/io/git.hpp"
 #include "lib/io/versions.hpp"
-#include "lib/live/http_client.hpp"
+#include "lib/live/http/client.hpp"
 #include "lib/util/error.hpp"
 
 #include <CLI/CLI.hpp>

@@ -6,6 +6,8 @@
 // an explicit --publish.
 #pragma once
 
+#include "lib/io/mqtt_message.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,15 +15,6 @@
 #include <vector>
 
 namespace twinctl::io {
-
-// One MQTT message as received from a broker.
-struct MqttMessage {
-  std::string topic;
-  std::string payload; // raw bytes
-  // Epoch seconds of a live message; none for a retained one, whose age is
-  // unknown (it must not make a device look fresh).
-  std::optional<int64_t> received;
-};
 
 struct MqttConnect {
   std::string host;

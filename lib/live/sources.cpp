@@ -1,8 +1,8 @@
 #include "lib/live/sources.hpp"
 
-#include "lib/live/http.hpp"
-#include "lib/live/live_files.hpp"
-#include "lib/live/mqtt.hpp"
+#include "lib/live/http/source.hpp"
+#include "lib/live/formats/live_files.hpp"
+#include "lib/live/mqtt/source.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/url.hpp"
 

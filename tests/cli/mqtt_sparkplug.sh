@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Live MQTT, Sparkplug B: protobuf payloads encoded by the test with the generated classes of
-# lib/live/sparkplug_b.proto, published retained to a real mosquitto. Births make devices
+# lib/live/mqtt/sparkplug_b.proto, published retained to a real mosquitto. Births make devices
 # online, DDEATH/NDEATH offline (by payload timestamp: a broker sends retained messages in
 # its own order), firmware and status come from metrics; a payload that is not protobuf fails
 # the source.

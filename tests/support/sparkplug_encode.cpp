@@ -1,11 +1,11 @@
 // Test helper: encodes a Sparkplug B payload given in the specification's JSON
 // representation (stdin) as protobuf (stdout), with the generated classes of
-// lib/live/sparkplug_b.proto, so tests can publish real Sparkplug traffic:
+// lib/live/mqtt/sparkplug_b.proto, so tests can publish real Sparkplug traffic:
 //   sparkplug_encode < payload.json > payload.bin
 // Keys: timestamp, seq, uuid, metrics[{name, alias, timestamp, dataType, value,
 // is_null, properties: {key: {type, value}}}]. With --garbage it writes bytes
 // that are not a Sparkplug payload.
-#include "lib/live/sparkplug_b.pb.h"
+#include "lib/live/mqtt/sparkplug_b.pb.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
-// The simdjson fast paths (lib/live/fast_json.cpp) against the general
+// The simdjson fast paths (lib/live/formats/fast_json.cpp) against the general
 // readers: the same snapshot, or the same error, for varied Ditto pages and
 // plain-JSON MQTT payloads.
-#include "lib/live/fast_json.hpp"
-#include "lib/live/live_files.hpp"
-#include "lib/live/mapping.hpp"
+#include "lib/live/formats/fast_json.hpp"
+#include "lib/live/formats/live_files.hpp"
+#include "lib/live/formats/mapping.hpp"
 #include "lib/live/match.hpp"
 #include "lib/live/snapshot_writer.hpp"
 #include "lib/util/error.hpp"

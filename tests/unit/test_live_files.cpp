@@ -1,4 +1,4 @@
-#include "lib/live/live_files.hpp"
+#include "lib/live/formats/live_files.hpp"
 #include "lib/live/match.hpp"
 #include "lib/live/snapshot_writer.hpp"
 #include "lib/util/error.hpp"

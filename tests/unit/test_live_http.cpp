@@ -1,5 +1,5 @@
-#include "lib/live/http_client.hpp"
-#include "lib/live/live_files.hpp"
+#include "lib/live/http/client.hpp"
+#include "lib/live/formats/live_files.hpp"
 #include "lib/live/match.hpp"
 #include "lib/live/sources.hpp"
 #include "lib/util/error.hpp"

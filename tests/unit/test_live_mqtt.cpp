@@ -1,10 +1,10 @@
 // MQTT decoding without a broker: Sparkplug B protobuf, collected messages,
 // fail-closed payload errors, and the settings a URL or Source may hold. The
 // broker itself is exercised by tests/cli/mqtt_*.sh against a real mosquitto.
-#include "lib/live/live_files.hpp"
+#include "lib/live/formats/live_files.hpp"
 #include "lib/live/sources.hpp"
-#include "lib/live/sparkplug.hpp"
-#include "lib/live/sparkplug_b.pb.h"
+#include "lib/live/mqtt/sparkplug.hpp"
+#include "lib/live/mqtt/sparkplug_b.pb.h"
 #include "lib/util/error.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
-#include "lib/live/sparkplug.hpp"
+#include "lib/live/mqtt/sparkplug.hpp"
 
-#include "lib/live/sparkplug_b.pb.h"
+#include "lib/live/mqtt/sparkplug_b.pb.h"
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
 

@@ -1,8 +1,8 @@
 // Cloud twins: Eclipse Ditto things, AWS IoT shadows, Azure IoT Hub twins,
 // generic HTTP items, and read_live_page (one page of an HTTP source).
-#include "lib/live/readers.hpp"
+#include "lib/live/formats/readers.hpp"
 
-#include "lib/live/fast_json.hpp"
+#include "lib/live/formats/fast_json.hpp"
 
 #include "lib/util/strings.hpp"
 
@@ -200,7 +200,7 @@ void read_generic_item(Ctx& c, const Mapping& m, const PageFormat& format, const
 using namespace detail;
 
 // ---------------------------------------------------------------------------
-// HTTP pages (lib/live/http.cpp)
+// HTTP pages (lib/live/http/source.cpp)
 // ---------------------------------------------------------------------------
 Page read_live_page(const std::string& where, std::string text, const model::Twin& twin, const AssetMatcher& matcher,
                     const std::string& source_name, const PageFormat& format) {

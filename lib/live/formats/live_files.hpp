@@ -14,7 +14,7 @@
 // twin `Source`'s `mapping` (see the table in mapping.cpp).
 #pragma once
 
-#include "lib/io/mqtt.hpp"
+#include "lib/io/mqtt_message.hpp"
 #include "lib/live/match.hpp"
 #include "lib/model/live.hpp"
 #include "lib/model/twin.hpp"
@@ -89,7 +89,7 @@ private:
 
 namespace twinctl::live {
 
-// One page of an HTTP source (lib/live/http.cpp), decoded with the same
+// One page of an HTTP source (lib/live/http/source.cpp), decoded with the same
 // mappings and matching as the files above.
 struct PageFormat {
   std::string adapter;      // "ditto": the items are Ditto things; "generic": Source mapping, plain-json defaults

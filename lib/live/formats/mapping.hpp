@@ -3,7 +3,7 @@
 // (scalars, numbers, times, online), and numeric leaves -> metrics. Internal to lib/live.
 #pragma once
 
-#include "lib/live/json_doc.hpp"
+#include "lib/live/formats/json_doc.hpp"
 #include "lib/live/match.hpp"
 #include "lib/model/live.hpp"
 #include "lib/model/twin.hpp"

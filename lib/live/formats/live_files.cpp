@@ -1,9 +1,9 @@
-#include "lib/live/live_files.hpp"
+#include "lib/live/formats/live_files.hpp"
 
-#include "lib/live/fast_json.hpp"
-#include "lib/live/live_v1_fast.hpp"
-#include "lib/live/mqtt_capture.hpp"
-#include "lib/live/readers.hpp"
+#include "lib/live/formats/fast_json.hpp"
+#include "lib/live/formats/live_v1_fast.hpp"
+#include "lib/live/mqtt/capture.hpp"
+#include "lib/live/formats/readers.hpp"
 
 #include "lib/io/files.hpp"
 #include "lib/util/error.hpp"

@@ -8,8 +8,8 @@
 // A unit test holds each fast path to its general one. Internal to lib/live.
 #pragma once
 
-#include "lib/live/live_files.hpp"
-#include "lib/live/mapping.hpp"
+#include "lib/live/formats/live_files.hpp"
+#include "lib/live/formats/mapping.hpp"
 
 #include <memory>
 #include <optional>

@@ -3,8 +3,8 @@
 // the document's location. Internal to lib/live.
 #pragma once
 
-#include "lib/live/live_files.hpp"
-#include "lib/live/mapping.hpp"
+#include "lib/live/formats/live_files.hpp"
+#include "lib/live/formats/mapping.hpp"
 
 namespace twinctl::live::detail {
 

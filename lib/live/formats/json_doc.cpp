@@ -1,4 +1,4 @@
-#include "lib/live/json_doc.hpp"
+#include "lib/live/formats/json_doc.hpp"
 
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"

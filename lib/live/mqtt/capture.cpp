@@ -1,7 +1,7 @@
-#include "lib/live/mqtt_capture.hpp"
+#include "lib/live/mqtt/capture.hpp"
 
-#include "lib/live/live_files.hpp"
-#include "lib/live/sparkplug.hpp"
+#include "lib/live/formats/live_files.hpp"
+#include "lib/live/mqtt/sparkplug.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"

@@ -1,4 +1,4 @@
-#include "lib/live/mapping.hpp"
+#include "lib/live/formats/mapping.hpp"
 
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"

@@ -1,5 +1,5 @@
-#include "lib/live/fast_json.hpp"
-#include "lib/live/simdjson_bail.hpp"
+#include "lib/live/formats/fast_json.hpp"
+#include "lib/live/formats/simdjson_bail.hpp"
 
 #include "lib/util/time.hpp"
 

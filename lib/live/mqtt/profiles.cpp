@@ -1,8 +1,8 @@
 // The MQTT profiles of CaptureReader: plain-json, Tasmota, Shelly, Homie,
 // AWS shadow topics and Sparkplug B (its JSON representation).
-#include "lib/live/mqtt_capture.hpp"
+#include "lib/live/mqtt/capture.hpp"
 
-#include "lib/live/readers.hpp"
+#include "lib/live/formats/readers.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
 #include "lib/util/values.hpp"

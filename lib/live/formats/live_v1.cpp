@@ -1,4 +1,4 @@
-#include "lib/live/readers.hpp"
+#include "lib/live/formats/readers.hpp"
 
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"

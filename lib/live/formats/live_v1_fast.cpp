@@ -1,5 +1,5 @@
-#include "lib/live/live_v1_fast.hpp"
-#include "lib/live/simdjson_bail.hpp"
+#include "lib/live/formats/live_v1_fast.hpp"
+#include "lib/live/formats/simdjson_bail.hpp"
 
 #include "lib/io/files.hpp"
 #include "lib/util/error.hpp"

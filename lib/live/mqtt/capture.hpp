@@ -4,9 +4,9 @@
 // Internal to lib/live.
 #pragma once
 
-#include "lib/io/mqtt.hpp"
-#include "lib/live/fast_json.hpp"
-#include "lib/live/mapping.hpp"
+#include "lib/io/mqtt_message.hpp"
+#include "lib/live/formats/fast_json.hpp"
+#include "lib/live/formats/mapping.hpp"
 
 #include <map>
 #include <set>

@@ -1,7 +1,7 @@
-#include "lib/live/http.hpp"
+#include "lib/live/http/source.hpp"
 
-#include "lib/live/http_client.hpp"
-#include "lib/live/live_files.hpp"
+#include "lib/live/http/client.hpp"
+#include "lib/live/formats/live_files.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 #include "lib/util/url.hpp"

@@ -1,7 +1,7 @@
-#include "lib/live/mqtt.hpp"
+#include "lib/live/mqtt/source.hpp"
 
 #include "lib/io/mqtt.hpp"
-#include "lib/live/live_files.hpp"
+#include "lib/live/formats/live_files.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 #include "lib/util/url.hpp"

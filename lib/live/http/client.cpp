@@ -1,4 +1,4 @@
-#include "lib/live/http_client.hpp"
+#include "lib/live/http/client.hpp"
 
 #include "lib/util/strings.hpp"
 

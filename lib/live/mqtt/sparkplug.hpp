@@ -1,4 +1,4 @@
-// Sparkplug B protobuf payloads (lib/live/sparkplug_b.proto) -> the JSON
+// Sparkplug B protobuf payloads (lib/live/mqtt/sparkplug_b.proto) -> the JSON
 // representation the Sparkplug specification uses to show payloads, which the
 // MQTT capture reader (mqtt_capture.cpp) maps to observations. One decoder for
 // live MQTT and for captured base64 payloads.
