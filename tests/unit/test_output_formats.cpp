@@ -383,7 +383,7 @@ TEST_CASE("output::to_sarif", "[output]") {
     twinctl::test::TempDir dir;
     std::ostringstream s;
     output::write_sarif(s, r, {});
-    std::string schema = source_dir() + "/../shared/schemas-external/sarif-schema-2.1.0.json";
+    std::string schema = source_dir() + "/tests/schema/sarif-schema-2.1.0.json";
     python_validate(dir, schema, s.str(), "rich.sarif");
 
     output::SarifOptions opts;
