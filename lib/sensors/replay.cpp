@@ -127,17 +127,18 @@ struct Replayer::Impl {
   // The sensor of `r`: readings come round in the same order (one per sensor
   // per interval), so first try the sensor that followed the previous one
   // last time; only a miss pays for the hash lookup.
-  SensorState& find(const Reading& r) {
+  // Null when r's sensor is new and max_sensors are already tracked.
+  SensorState* find(const Reading& r) {
     SensorState* hint = last ? last->next : nullptr;
-    SensorState& st = hint && same_sensor(*hint, r) ? *hint : intern(r);
-    if (last) {
-      last->next = &st;
+    SensorState* st = hint && same_sensor(*hint, r) ? hint : intern(r);
+    if (last && st) {
+      last->next = st;
     }
-    last = &st;
+    last = st;
     return st;
   }
 
-  SensorState& intern(const Reading& r);
+  SensorState* intern(const Reading& r);
   SensorState& create(const Reading& r);
   void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
             int line);
@@ -213,7 +214,7 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   return *states.back();
 }
 
-SensorState& Replayer::Impl::intern(const Reading& r) {
+SensorState* Replayer::Impl::intern(const Reading& r) {
   const uint64_t h = hash_key(r.machine, r.sensor);
   size_t mask = slots.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -222,8 +223,11 @@ SensorState& Replayer::Impl::intern(const Reading& r) {
     }
     SensorState& st = *states[slots[i] - 1];
     if (slot_hash[i] == h && st.s.machine == r.machine && st.s.sensor == r.sensor) {
-      return st;
+      return &st;
     }
+  }
+  if (states.size() >= opts.max_sensors) {
+    return nullptr;
   }
   SensorState& st = create(r);
   if (states.size() * 2 > slots.size()) {
@@ -251,7 +255,7 @@ SensorState& Replayer::Impl::intern(const Reading& r) {
   }
   slots[i] = static_cast<uint32_t>(states.size());
   slot_hash[i] = h;
-  return st;
+  return &st;
 }
 
 void Replayer::Impl::emit(SensorState& st, Detector d, Transition t, int64_t ts, double value,
@@ -291,7 +295,12 @@ void Replayer::Impl::add(const Reading& r, int line) {
     sum.last_ms = r.ts_ms;
   }
   first = false;
-  SensorState& st = find(r);
+  SensorState* found = find(r);
+  if (!found) {
+    ++sum.over_cap_readings;
+    return;
+  }
+  SensorState& st = *found;
   ++st.s.readings;
   if (st.s.readings == 1) {
     st.s.first_ms = r.ts_ms;
@@ -299,7 +308,9 @@ void Replayer::Impl::add(const Reading& r, int line) {
   // Out-of-order and duplicate readings are counted and dropped: feeding them
   // to time-based state would move it backwards.
   if (st.last_ts != INT64_MIN && r.ts_ms <= st.last_ts) {
-    ++(r.ts_ms == st.last_ts ? st.s.duplicates : st.s.out_of_order);
+    const bool dup = r.ts_ms == st.last_ts;
+    ++(dup ? st.s.duplicates : st.s.out_of_order);
+    ++(dup ? sum.duplicates : sum.out_of_order);
     return;
   }
   const DetectorParams& p = *st.p;

@@ -20,6 +20,10 @@ namespace twinctl::sensors {
 struct ReplayOptions {
   DetectorConfig detectors;
   double window = 0; // seconds of the per-sensor aggregates; 0 = none
+  // Distinct (machine, sensor) pairs judged; readings of further sensors are
+  // counted (ReplaySummary::over_cap_readings) and skipped, so a feed of
+  // random ids cannot exhaust memory (each sensor holds ~2 KB of state).
+  size_t max_sensors = 100000;
 };
 
 // min/mean/max/count of one sensor over one tumbling window.
@@ -54,6 +58,8 @@ struct AssetSummary {
 struct ReplaySummary {
   uint64_t readings = 0; // parsed readings
   uint64_t bad_lines = 0;
+  uint64_t out_of_order = 0, duplicates = 0; // dropped, over all sensors
+  uint64_t over_cap_readings = 0;            // readings of sensors past max_sensors, skipped
   int64_t first_ms = 0, last_ms = 0;
   std::array<uint64_t, 4> alerts_by_severity{}; // raises, indexed by Severity
   std::vector<SensorSummary> sensors;           // sorted by machine, sensor

@@ -281,3 +281,31 @@ TEST_CASE("sensors::Replayer energy and availability", "[sensors]") {
   CHECK(s.assets[0].co2_kg.value() == Approx(10.0));
   CHECK(s.assets[0].availability.value() == Approx(0.5));
 }
+
+TEST_CASE("sensors::Replayer bounds its state: --max-sensors", "[sensors]") {
+  ReplayOptions o;
+  o.max_sensors = 3;
+  Harness h(nullptr, o);
+  for (int s = 0; s < 10; ++s) {
+    for (int i = 0; i < 100; ++i) {
+      h.add(s * 100 + i, 1.0 * i, "s" + std::to_string(i % 10)); // 10 distinct sensors, 3 kept
+    }
+  }
+  h.engine.finish();
+  const ReplaySummary sum = h.engine.summary();
+  CHECK(sum.sensors.size() == 3);
+  CHECK(sum.readings == 1000);
+  CHECK(sum.over_cap_readings == 700);
+}
+
+TEST_CASE("sensors::Replayer counts dropped readings over all sensors", "[sensors]") {
+  Harness h;
+  for (int i = 100; i > 0; --i) {
+    h.add(i, 1.0 * i); // newest first: all but the first are older than the one before
+  }
+  h.add(100, 1.0);
+  h.engine.finish();
+  const ReplaySummary sum = h.engine.summary();
+  CHECK(sum.out_of_order == 99);
+  CHECK(sum.duplicates == 1);
+}
