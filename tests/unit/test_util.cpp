@@ -2,6 +2,8 @@
 
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
+#include "lib/util/url.hpp"
+#include "lib/util/error.hpp"
 #include "lib/util/values.hpp"
 
 using namespace twinctl::util;
@@ -112,5 +114,41 @@ TEST_CASE("util::strings", "[util]") {
     CHECK_FALSE(is_valid_id("Press-07"));
     CHECK_FALSE(is_valid_id("-press"));
     CHECK_FALSE(is_valid_id(""));
+  }
+}
+
+TEST_CASE("util::redact_url and split_credentials: any character in a password", "[util]") {
+  SECTION("redact_url hides everything up to the last '@'") {
+    CHECK(redact_url("http://ops:secret@host:8080/api?x=1") == "http://***@host:8080/api?x=1");
+    CHECK(redact_url("http://ops:pa/ss@host/") == "http://***@host/");
+    CHECK(redact_url("http://ops:pa?s#s@host/") == "http://***@host/");
+    CHECK(redact_url("mqtt://ops:p@ss w'rd\"@host/plant/#") == "mqtt://***@host/plant/#");
+    CHECK(redact_url("https://host/path") == "https://host/path");
+    CHECK(redact_url("/srv/plant.git") == "/srv/plant.git");
+  }
+  SECTION("split_credentials takes user and password out, percent-decoded") {
+    UrlCredentials c = split_credentials("https://alice:p%2Fw%40rd@git.example.com/plant.git");
+    CHECK(c.url == "https://git.example.com/plant.git");
+    CHECK(c.user == "alice");
+    CHECK(c.password == "p/w@rd");
+    CHECK(split_credentials("https://alice:p@w rd@host/x").password == "p@w rd");
+    CHECK(split_credentials("https://host/plant.git").url == "https://host/plant.git");
+    CHECK(split_credentials("https://[::1]:8443/a@b").url == "https://[::1]:8443/a@b");
+  }
+  SECTION("an unencoded '/', '?' or '#' in a password is an error that shows none of it") {
+    for (const char* url : {"http://ops:Zq7/Kx3@host/", "http://ops:Zq7?Kx3@host/", "http://ops:Zq7#Kx3@host/"}) {
+      std::string what;
+      try {
+        parse_url(url);
+      } catch (const twinctl::Error& e) {
+        what = e.what();
+      }
+      INFO(url);
+      CHECK_THAT(what, Catch::Contains("must be percent-encoded"));
+      CHECK_THAT(what, !Catch::Contains("Zq7") && !Catch::Contains("Kx3"));
+    }
+    // A password made of digits before the '/' parses as a port: printing it is still redacted.
+    Url u = parse_url("http://ops:123/Kx3@host/");
+    CHECK(u.redacted() == "http://***@host/");
   }
 }
