@@ -7,6 +7,7 @@
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 #include "lib/validate/validate.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -88,9 +89,9 @@ int64_t resolve_now(const std::string& now_arg) {
 void print_errors(const std::vector<model::Diagnostic>& errors) {
   for (const model::Diagnostic& d : errors) {
     if (d.loc.known()) {
-      std::cerr << d.loc.str() << ": error: " << d.message << "\n";
+      std::cerr << util::visible(d.loc.str()) << ": error: " << util::visible(d.message) << "\n";
     } else {
-      std::cerr << "twinctl: error: " << d.message << "\n";
+      std::cerr << "twinctl: error: " << util::visible(d.message) << "\n";
     }
   }
   if (!errors.empty()) {
@@ -252,7 +253,7 @@ void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g) {
   o.progress = !g.quiet && ::isatty(STDERR_FILENO);
   if (o.progress) {
     o.on_progress = [](const std::string& line, bool done) {
-      std::cerr << "\r\033[K" << line << (done ? "\n" : "") << std::flush;
+      std::cerr << "\r\033[K" << util::visible(line) << (done ? "\n" : "") << std::flush;
     };
   }
 }

@@ -5,6 +5,7 @@
 #include "lib/io/versions.hpp"
 #include "lib/live/http/client.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -163,13 +164,13 @@ int main(int argc, char** argv) {
     // CLI11's own codes (100-127) mean usage errors: map them to 2.
     return checked_stdout(app.exit(e) == 0 ? k_exit_ok : k_exit_error, stdout_buffer);
   } catch (const twinctl::Error& e) {
-    std::cerr << "twinctl: error: " << e.what() << "\n";
+    std::cerr << "twinctl: error: " << twinctl::util::visible(e.what()) << "\n";
     return k_exit_error;
   } catch (const std::bad_alloc&) {
     std::cerr << "twinctl: error: out of memory\n";
     return k_exit_error;
   } catch (const std::exception& e) {
-    std::cerr << "twinctl: internal error: " << e.what() << "\n";
+    std::cerr << "twinctl: internal error: " << twinctl::util::visible(e.what()) << "\n";
     return k_exit_error;
   }
   return checked_stdout(rc, stdout_buffer);

@@ -107,6 +107,26 @@ TEST_CASE("util::strings", "[util]") {
     CHECK(is_utf8("Pr\xc3\xa4sse"));
     CHECK_FALSE(is_utf8("Pr\xe4sse"));
     CHECK_FALSE(is_utf8("\xc3"));
+    CHECK(is_utf8("\xe2\x82\xac \xf0\x9f\x8f\xad \xed\x9f\xbf \xf4\x8f\xbf\xbf")); // U+20AC, U+1F3ED, U+D7FF, U+10FFFF
+    // RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF.
+    CHECK_FALSE(is_utf8("\xc0\xaf"));         // '/' in two bytes
+    CHECK_FALSE(is_utf8("\xe0\x80\xaf"));     // '/' in three bytes
+    CHECK_FALSE(is_utf8("\xf0\x80\x80\xaf")); // '/' in four bytes
+    CHECK_FALSE(is_utf8("\xed\xa0\x80"));     // U+D800, a surrogate
+    CHECK_FALSE(is_utf8("\xed\xbf\xbf"));     // U+DFFF
+    CHECK_FALSE(is_utf8("\xf4\x90\x80\x80")); // U+110000
+    CHECK_FALSE(is_utf8("\xe2\x82"));         // truncated
+  }
+  SECTION("visible: control characters and line breaks shown, everything else kept") {
+    CHECK(visible("press-07 Pr\xc3\xa4sse \xe2\x82\xac") == "press-07 Pr\xc3\xa4sse \xe2\x82\xac");
+    CHECK(visible("a\nGate: PASSED") == "a\\nGate: PASSED");
+    CHECK(visible("\x1b]0;owned\x07\x1b[2J\r\t") == "\\x1b]0;owned\\x07\\x1b[2J\\r\\t");
+    CHECK(visible(std::string("a\0b", 3)) == "a\\x00b");
+    CHECK(visible("\x7f") == "\\x7f");
+    CHECK(visible("\xc2\x9b" "31m") == "\\u009b31m");              // C1 CSI
+    CHECK(visible("abc\xe2\x80\xae" "exe.yaml") == "abc\\u202eexe.yaml"); // right-to-left override
+    CHECK(visible("line\xe2\x80\xa8sep") == "line\\u2028sep");
+    CHECK(visible("Pr\xe4sse \xed\xa0\x80") == "Pr\\xe4sse \\xed\\xa0\\x80"); // not UTF-8: byte by byte
   }
   SECTION("is_valid_id") {
     CHECK(is_valid_id("press-07"));
