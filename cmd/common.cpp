@@ -18,7 +18,12 @@
 
 namespace twinctl::cmd {
 
-void add_twin_options(CLI::App& sub, TwinArgs& args) {
+void add_twin_options(CLI::App& sub, TwinArgs& args, bool strict_flag) {
+  if (strict_flag) {
+    sub.add_flag("--strict", args.strict,
+                 "Entries of the twin that are not read (a symlink to a directory, a FIFO) are errors, not warnings")
+        ->group("Intended state");
+  }
   sub.add_option("--repo", args.repo,
                  "Git repository: a path (working tree or bare) or a URL to clone into the cache")
       ->group("Intended state");
@@ -48,6 +53,20 @@ loaders::LoadResult load_twin(const TwinArgs& args) {
   req.twin = args.twin;
   req.cwd = std::filesystem::current_path().string();
   loaders::LoadResult result = loaders::read_twin(req);
+  if (args.strict) {
+    for (model::Diagnostic& d : result.skipped) {
+      result.errors.push_back(std::move(d));
+    }
+    result.skipped.clear();
+  }
+  for (const model::Diagnostic& d : result.skipped) {
+    std::cerr << util::visible(d.loc.str()) << ": warning: skipped: " << util::visible(d.message) << "\n";
+  }
+  if (!result.skipped.empty()) {
+    std::cerr << "twinctl: " << result.skipped.size()
+              << (result.skipped.size() == 1 ? " entry" : " entries")
+              << " of the twin skipped (not read); --strict makes them errors\n";
+  }
   if (result.errors.empty()) {
     // References only make sense once every file parsed.
     result.errors = validate::check_structure(result.twin);

@@ -215,6 +215,7 @@ LoadResult read_from_worktree(const TwinRequest& req) {
 
   std::vector<TwinFile> files;
   std::vector<std::string> paths;
+  std::vector<model::Diagnostic> skipped;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   if (ec) {
     throw Error(root.string() + ": " + ec.message());
@@ -227,6 +228,12 @@ LoadResult read_from_worktree(const TwinRequest& req) {
     std::string name = p.filename().string();
     if (!name.empty() && name[0] == '.') {
       it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink(ec) && it->is_directory(ec)) {
+      // Not followed (the iterator does not, and a linked directory could leave the
+      // repository or loop); said, so a twin half-read is not mistaken for all of it.
+      skipped.push_back({{rel(p), 0, 0}, "a symlink to a directory: not followed, its files are not read"});
       continue;
     }
     if (!is_yaml_name(name)) {
@@ -244,6 +251,9 @@ LoadResult read_from_worktree(const TwinRequest& req) {
         f.error = "symlink does not point at a file";
       }
     } else if (!it->is_regular_file(ec)) {
+      if (!it->is_directory(ec)) { // reading a FIFO would wait for a writer forever
+        skipped.push_back({{f.path, 0, 0}, "not a regular file (a FIFO, socket or device): not read"});
+      }
       continue;
     }
     if (f.error.empty()) {
@@ -258,6 +268,7 @@ LoadResult read_from_worktree(const TwinRequest& req) {
     files.push_back(std::move(f));
   }
   LoadResult result = load_twin_files(std::move(files), rel(root), req.threads);
+  result.skipped = std::move(skipped);
   if (repo) {
     try {
       result.twin.commit = repo->resolve_commit("HEAD");
