@@ -6,6 +6,7 @@
 #include "lib/live/sources.hpp"
 #include "lib/loaders/baseline_reader.hpp"
 #include "lib/validate/validate.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 #include <future>
@@ -109,7 +110,8 @@ int finish_checks(const GlobalOptions& g, const report::Report& r, bool allow_pa
   if (r.incomplete) {
     for (const model::LiveSource& s : r.sources) {
       if (!s.ok) {
-        std::cerr << "twinctl: warning: source " << s.name << " could not be read: " << s.error << "\n";
+        std::cerr << "twinctl: warning: source " << util::visible(s.name)
+                  << " could not be read: " << util::visible(s.error) << "\n";
       }
     }
     if (!allow_partial) {

@@ -29,7 +29,7 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
       "the last commit of its file. Suppressions (policy/ignore.yaml, --ignore) and a baseline take findings "
       "out of the gate but not out of sight. A source that cannot be read makes its assets unobserved, "
       "never missing, and the run exits 3.");
-  add_twin_options(*sub, o->twin);
+  add_twin_options(*sub, o->twin, true);
   add_check_options(*sub, *o, true);
   add_output_option(*sub, g, {"table", "json", "sarif", "markdown", "github", "junit", "baseline"});
   sub->add_option("--sarif-category", g.sarif_category,

@@ -48,7 +48,7 @@ void register_validate(CLI::App& root, GlobalOptions& g, int& rc) {
       "ids, references, value types, POWERS/FEEDS_DATA cycles, the zone policy (TWIN301, TWIN302), "
       "certificate and calibration expiry (TWIN201, TWIN202) and expired suppressions (TWIN901). "
       "Errors print as path:line:column and exit 2; policy findings gate with --fail-on.");
-  add_twin_options(*sub, o->twin);
+  add_twin_options(*sub, o->twin, true);
   sub->add_option("--fail-on", o->fail_on, "Exit 1 on findings at or above: critical|high|medium|low|info|none")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}));
   sub->add_option("--now", o->now, "Evaluate expiry at this time (RFC 3339 or YYYY-MM-DD), for reproducible runs");

@@ -1,4 +1,5 @@
 #include "lib/output/output.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 
@@ -60,9 +61,12 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   const char* dim = opts.color ? "\x1b[2m" : "";
   const char* reset = opts.color ? "\x1b[0m" : "";
 
-  out << bold << r.site << reset;
+  // Every text from the twin or a live source goes through util::visible: no
+  // control character reaches the terminal, no line break forges a line.
+  using util::visible;
+  out << bold << visible(r.site) << reset;
   if (!r.site_name.empty()) {
-    out << " — " << r.site_name;
+    out << " — " << visible(r.site_name);
   }
   out << " · " << r.asset_count << " assets";
   if (!r.commit.empty()) {
@@ -72,8 +76,8 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   }
   out << "\n";
   for (const report::SourceStatus& s : r.sources) {
-    out << "  source " << s.name << " (" << s.adapter << "): "
-        << (s.ok ? std::to_string(s.items) + " items" : std::string("FAILED: ") + s.error) << "\n";
+    out << "  source " << visible(s.name) << " (" << visible(s.adapter) << "): "
+        << (s.ok ? std::to_string(s.items) + " items" : "FAILED: " + visible(s.error)) << "\n";
   }
   if (r.coverage_percent) {
     char buf[32];
@@ -92,8 +96,8 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (!active.empty()) {
     size_t w_asset = 5, w_field = 5;
     for (const model::Finding* f : active) {
-      w_asset = std::max(w_asset, std::min<size_t>(f->asset.size(), 28));
-      w_field = std::max(w_field, std::min<size_t>(f->field.size(), 32));
+      w_asset = std::max(w_asset, std::min<size_t>(visible(f->asset).size(), 28));
+      w_field = std::max(w_field, std::min<size_t>(visible(f->field).size(), 32));
     }
     out << bold << pad("SEVERITY", 10) << pad("RULE", 9) << pad("ASSET", w_asset + 2) << pad("FIELD", w_field + 2)
         << "MESSAGE" << reset << "\n";
@@ -101,7 +105,8 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
     for (const model::Finding* f : active) {
       std::string sev = model::to_string(f->severity);
       out << (opts.color ? colour_of(f->severity) : "") << pad(sev, 10) << reset << pad(f->rule, 9)
-          << pad(clip(f->asset, 28), w_asset + 2) << pad(clip(f->field, 32), w_field + 2) << f->message;
+          << pad(clip(visible(f->asset), 28), w_asset + 2) << pad(clip(visible(f->field), 32), w_field + 2)
+          << visible(f->message);
       if (f->baseline_state == "unchanged") {
         out << " " << dim << "(in baseline)" << reset;
       }
@@ -115,15 +120,15 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
                  f->commit.date.substr(0, 10);
       }
       if (!where.empty()) {
-        out << indent << dim << where << reset << "\n";
+        out << indent << dim << visible(where) << reset << "\n";
       }
     }
   }
   if (!suppressed.empty()) {
     out << "\n" << bold << "Suppressed" << reset << " (do not fail the gate):\n";
     for (const model::Finding* f : suppressed) {
-      out << "  " << pad(model::to_string(f->severity), 10) << pad(f->rule, 9) << f->asset
-          << (f->field.empty() ? "" : " " + f->field) << " — " << f->suppression_reason;
+      out << "  " << pad(model::to_string(f->severity), 10) << pad(f->rule, 9) << visible(f->asset)
+          << (f->field.empty() ? "" : " " + visible(f->field)) << " — " << visible(f->suppression_reason);
       std::vector<std::string> meta;
       if (!f->suppression_owner.empty()) {
         meta.push_back(f->suppression_owner);
@@ -137,7 +142,7 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
       if (!meta.empty()) {
         out << " (";
         for (size_t i = 0; i < meta.size(); ++i) {
-          out << (i ? ", " : "") << meta[i];
+          out << (i ? ", " : "") << visible(meta[i]);
         }
         out << ")";
       }
@@ -147,7 +152,7 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (!r.unobserved.empty()) {
     out << "\n" << bold << "Unobserved" << reset << " (their source failed; not reported missing):\n";
     for (const model::Unobserved& u : r.unobserved) {
-      out << "  " << pad(u.asset, 28) << " " << dim << "source " << u.sources << reset << "\n";
+      out << "  " << pad(visible(u.asset), 28) << " " << dim << "source " << visible(u.sources) << reset << "\n";
     }
   }
   if (r.audit) {

@@ -551,7 +551,7 @@ TEST_CASE("output::write_github", "[output]") {
     std::string out = s.str();
     INFO(out);
     CHECK(contains(out, "::error file=twins/plant-a/twin.yaml,line=1,title=TWIN107 unmanaged-asset · rogue|<dev>&\"x\"::"
-                        "[critical] Unbekanntes Gerät „rogue“ at 10.20.3.99%0Asecond line with `code` and 100%25 | pipe"));
+                        "[critical] Unbekanntes Gerät „rogue“ at 10.20.3.99\\nsecond line with `code` and 100%25 | pipe"));
     CHECK(contains(out, "::error title=twinctl%3A live source mqtt-line2 failed::"));
     CHECK(contains(out, "could not be read: connection refused <broker:1883>."));
     CHECK(!contains(out, "plc-02")); // suppressed
