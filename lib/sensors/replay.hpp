@@ -7,10 +7,12 @@
 #include "lib/model/alert.hpp"
 #include "lib/model/twin.hpp"
 #include "lib/sensors/detectors.hpp"
+#include "lib/sensors/multivariate.hpp"
 #include "lib/sensors/reading.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,9 @@ struct ReplayOptions {
   // counted (ReplaySummary::over_cap_readings) and skipped, so a feed of
   // random ids cannot exhaust memory (each sensor holds ~2 KB of state).
   size_t max_sensors = 100000;
+  // Multivariate models given (--model, --learn), by asset id; other assets
+  // learn theirs from their first multivariate.learn rows.
+  std::map<std::string, MvModel, std::less<>> mv_models;
 };
 
 // min/mean/max/count of one sensor over one tumbling window.
@@ -81,6 +86,8 @@ public:
   // are emitted, aggregates are flushed. Call once.
   void finish();
   ReplaySummary summary() const;
+  // The fitted multivariate models, by asset (for --model-out and --learn).
+  std::vector<std::pair<std::string, MvModel>> models() const;
 
 private:
   struct Impl;
