@@ -22,7 +22,7 @@ namespace {
 // first failure and its errno, so the check at the end can say why. A standard
 // output that was closed when twinctl started fails every write. Line-buffered
 // on a terminal. Allocated once and never freed: the library flushes std::cout
-// after main returns.
+// after main returns. Not for threads: every formatter writes from the main thread.
 class StdoutBuffer : public std::streambuf {
 public:
   StdoutBuffer(bool closed, bool line_buffered) : m_closed(closed), m_line_buffered(line_buffered) {
