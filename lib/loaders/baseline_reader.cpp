@@ -44,6 +44,9 @@ std::vector<report::BaselineEntry> read_baseline(const std::string& path) {
     e.asset = str(f, "asset");
     e.field = str(f, "field");
     e.message = str(f, "message");
+    if (auto obs = f.find("observed"); obs != f.end() && obs->is_string()) {
+      e.observed = obs->get<std::string>();
+    }
     if (auto loc = f.find("location"); loc != f.end() && loc->is_object()) {
       e.loc.path = str(*loc, "path");
       e.loc.line = loc->value("line", 0);
