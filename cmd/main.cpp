@@ -1,6 +1,7 @@
 // twinctl: the command table, library set-up, and the one place errors become
 // exit codes.
 #include "cmd/commands.hpp"
+#include "cmd/usage.hpp"
 #include "lib/io/git.hpp"
 #include "lib/io/versions.hpp"
 #include "lib/live/http/client.hpp"
@@ -48,12 +49,17 @@ int main(int argc, char** argv) {
   register_graph(app, g, rc);
   register_report(app, g, rc);
   register_completion(app, g, rc); // last: it walks the table the others built
+  setup_usage(app, rc);             // one-line summaries, `twinctl help CMD`
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // CLI11's own codes (100-127) mean usage errors: map them to 2.
-    return app.exit(e) == 0 ? k_exit_ok : k_exit_error;
+    if (e.get_exit_code() == 0) {
+      return app.exit(e); // --help, --version
+    }
+    // CLI11's own codes (100-127) mean usage errors: map them to 2, with our message.
+    std::cerr << usage_error(app, e, argc, argv);
+    return k_exit_error;
   } catch (const twinctl::Error& e) {
     std::cerr << "twinctl: error: " << e.what() << "\n";
     return k_exit_error;
