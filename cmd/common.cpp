@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace twinctl::cmd {
@@ -152,6 +153,24 @@ bool use_color(const GlobalOptions& g) {
   return ::isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
 }
 
+// The columns of the terminal on stdout ($COLUMNS first, as shells set it); 0 when stdout is not one.
+size_t terminal_width() {
+  if (!::isatty(STDOUT_FILENO)) {
+    return 0;
+  }
+  if (const char* env = std::getenv("COLUMNS"); env && *env) {
+    long n = std::strtol(env, nullptr, 10);
+    if (n >= 40 && n <= 1000) {
+      return static_cast<size_t>(n);
+    }
+  }
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) {
+    return ws.ws_col;
+  }
+  return 0;
+}
+
 } // namespace
 
 void write_outputs(const GlobalOptions& g, const report::Report& r) {
@@ -167,7 +186,7 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
     std::ostringstream file_buf;
     std::ostream& buf = to_stdout ? static_cast<std::ostream&>(std::cout) : file_buf;
     if (fmt == "table") {
-      output::write_table(buf, r, {to_stdout && use_color(g)});
+      output::write_table(buf, r, {to_stdout && use_color(g), to_stdout ? terminal_width() : 0});
     } else if (fmt == "json") {
       output::write_json(buf, r);
     } else if (fmt == "sarif") {

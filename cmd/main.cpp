@@ -1,6 +1,7 @@
 // twinctl: the command table, library set-up, and the one place errors become
 // exit codes.
 #include "cmd/commands.hpp"
+#include "cmd/usage.hpp"
 #include "lib/io/git.hpp"
 #include "lib/io/versions.hpp"
 #include "lib/live/http/client.hpp"
@@ -157,12 +158,18 @@ int main(int argc, char** argv) {
   register_graph(app, g, rc);
   register_report(app, g, rc);
   register_completion(app, g, rc); // last: it walks the table the others built
+  setup_usage(app, rc);             // one-line summaries, `twinctl help CMD`
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // CLI11's own codes (100-127) mean usage errors: map them to 2.
-    return checked_stdout(app.exit(e) == 0 ? k_exit_ok : k_exit_error, stdout_buffer);
+    if (e.get_exit_code() == 0) {
+      return checked_stdout(app.exit(e), stdout_buffer); // --help, --version
+    }
+    // CLI11's own codes (100-127) mean usage errors: map them to 2, with our message (which shows the
+    // arguments it quotes escaped: untrusted text is shown, never obeyed).
+    std::cerr << usage_error(app, e, argc, argv);
+    return checked_stdout(k_exit_error, stdout_buffer);
   } catch (const twinctl::Error& e) {
     std::cerr << "twinctl: error: " << twinctl::util::visible(e.what()) << "\n";
     return k_exit_error;

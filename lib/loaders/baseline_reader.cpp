@@ -110,6 +110,9 @@ std::vector<report::BaselineEntry> read_baseline(const std::string& path) {
     e.asset = str(f, "asset");
     e.field = str(f, "field");
     e.message = str(f, "message");
+    if (auto obs = f.find("observed"); obs != f.end() && obs->is_string()) {
+      e.observed = obs->get<std::string>();
+    }
     if (auto loc = f.find("location"); loc != f.end() && !loc->is_null()) {
       if (!loc->is_object()) {
         throw Error(where + "\"location\" must be an object");

@@ -32,11 +32,11 @@ void read_expected(const Ctx& ctx, const YamlNode& node, model::Asset& a) {
     }
   }
   v.clear();
-  if (r.str("firmware", v) && !v.empty()) {
-    if (util::parse_firmware(v)) {
-      put("firmware", v);
+  if (r.str("firmware", v) && r.get("firmware")) {
+    if (v.find_first_not_of(" \t") == std::string::npos) {
+      ctx.error(*r.get("firmware"), "firmware is empty: write the version the device reports, or leave the key out");
     } else {
-      ctx.error(*r.get("firmware"), "'" + v + "' is not a firmware version (like 4.2.1, v2.8-rc1, V4.5 SP1)");
+      put("firmware", v); // any text: vendors write versions their own way (lib/util/firmware.hpp)
     }
   }
   v.clear();
