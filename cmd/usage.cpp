@@ -132,7 +132,7 @@ std::string command_path(const CLI::App* app) {
   return path;
 }
 
-// CLI11's number messages, readable: no 300-digit limits, no six decimals.
+// CLI11's number messages, readable: no 300-digit limits, no six decimals, no 3e+06.
 std::string number_text(const std::string& s) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
@@ -143,7 +143,7 @@ std::string number_text(const std::string& s) {
     return "";
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
   return buf;
 }
 
