@@ -33,9 +33,16 @@ void learn_spread(double x, double& dev, double& q, double rate) {
 
 } // namespace
 
-int AnomalyScore::Season::bin_of(int64_t ts) const {
-  const int64_t in_day = ((ts % k_day_ms) + k_day_ms) % k_day_ms;
-  return static_cast<int>(in_day * bins / k_day_ms);
+int AnomalyScore::Season::bin_of(int64_t ts) {
+  if (ts >= bin_start && ts < bin_end) {
+    return bin; // the common case: no division
+  }
+  const int64_t day = ts >= 0 ? ts / k_day_ms : (ts - k_day_ms + 1) / k_day_ms;
+  const int64_t in_day = ts - day * k_day_ms;
+  bin = static_cast<int>(in_day * bins / k_day_ms);
+  bin_start = day * k_day_ms + (int64_t(bin) * k_day_ms + bins - 1) / bins;
+  bin_end = day * k_day_ms + (int64_t(bin + 1) * k_day_ms + bins - 1) / bins;
+  return bin;
 }
 
 void AnomalyScore::reset_levels() {
@@ -104,29 +111,35 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   const double r = x - m_fast; // outlier: value against its recent level
   const double d = m_fast - m_slow; // shift: recent level against the long-run level
   if (m_n >= k_warm) {
-    const double lim_r = limit_of(m_dev_r, m_q_r), lim_d = limit_of(m_dev_d, m_q_d);
-    const double zr = lim_r > 0 ? std::fabs(r) / lim_r : (r == 0 ? 0 : 1e9);
-    const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : (d == 0 ? 0 : 1e9);
-    out.score = std::max(zr, zd);
-    out.shift = zd > zr;
-    const double centre = profile + (out.shift ? m_slow : m_fast);
-    const double half = limit * (out.shift ? lim_d : lim_r);
-    out.expected_lo = centre - half;
-    out.expected_hi = centre + half;
+    const double lim_r = limit_of(m_dev_r, m_q_r), lim_d = outliers_only ? INFINITY : limit_of(m_dev_d, m_q_d);
+    // Compared without a division: the score itself only for a reading over the limit.
+    if (std::fabs(r) >= limit * lim_r || std::fabs(d) >= limit * lim_d) {
+      const double zr = lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
+      const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
+      out.score = std::max(zr, zd);
+      out.shift = zd > zr;
+      const double centre = profile + (out.shift ? m_slow : m_fast);
+      const double half = limit * (out.shift ? lim_d : lim_r);
+      out.expected_lo = centre - half;
+      out.expected_hi = centre + half;
+    }
   }
   ++m_n;
-  const double rate = std::max(1 / k_spread, 1.0 / m_n);
+  const double rate = m_n < k_spread ? 1.0 / m_n : 1 / k_spread;
   learn_spread(r, m_dev_r, m_q_r, rate);
   learn_spread(d, m_dev_d, m_q_d, rate);
-  m_slow += std::max(1 / k_slow, 1.0 / m_n) * (x - m_slow);
-  m_fast += (x - m_fast) / k_fast;
+  m_slow += (m_n < k_slow ? 1.0 / m_n : 1 / k_slow) * (x - m_slow);
+  m_fast += (x - m_fast) * (1 / k_fast);
   if (m_season && (m_season->state == 0 || !alerting)) {
     Season& s = *m_season;
     const size_t b = size_t(bin);
     if (s.count[b] == 0) {
       s.mean[b] = float(v);
     } else {
-      const double a = 1.0 / std::min<double>(s.count[b] + 1, 20);
+      static constexpr double k_inverse[] = {1,     1,     1 / 2.,  1 / 3.,  1 / 4.,  1 / 5.,  1 / 6.,
+                                             1 / 7., 1 / 8., 1 / 9.,  1 / 10., 1 / 11., 1 / 12., 1 / 13.,
+                                             1 / 14., 1 / 15., 1 / 16., 1 / 17., 1 / 18., 1 / 19., 1 / 20.};
+      const double a = k_inverse[std::min<int>(s.count[b] + 1, 20)];
       s.dev[b] += float(a * (std::fabs(v - s.mean[b]) - s.dev[b]));
       s.mean[b] += float(a * (v - s.mean[b]));
     }

@@ -25,7 +25,7 @@ namespace twinctl::sensors {
 class AnomalyScore {
 public:
   struct Result {
-    double score = 0;           // >= limit: anomalous; 0 while learning
+    double score = 0;           // >= limit: anomalous; 0 under the limit and while learning
     bool shift = false;         // the level-shift part decided the score (else the outlier part)
     double expected_lo = 0, expected_hi = 0; // the range the value (or level) was expected in
   };
@@ -44,7 +44,9 @@ private:
     int64_t start_ms = 0;
     int bins = 0;
     int state = 0; // 0 learning, 1 used, -1 no daily cycle
-    int bin_of(int64_t ts) const;
+    int bin = 0;   // the bin of the last reading, [bin_start, bin_end) in ms
+    int64_t bin_start = 0, bin_end = 0;
+    int bin_of(int64_t ts);
   };
   void decide_season(int64_t ts);
   void reset_levels();

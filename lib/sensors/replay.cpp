@@ -74,6 +74,7 @@ struct SensorState {
   AnomalyScore anomaly;
   uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
   AssetState* asset = nullptr; // the multivariate model of its asset
+  int mv_column = -1;          // this sensor's column in it; -1 = not a column
   int64_t stuck_since = -1;
   uint32_t stuck_n = 0;
   float repeat_rate = 0; // learned share of readings equal to the one before
@@ -166,6 +167,7 @@ struct Replayer::Impl {
   void multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line);
   void add(const Reading& r, int line);
   void numeric(SensorState& st, const Reading& r, int line);
+  void windowed(SensorState& st, const Reading& r, int line, double dt_s);
   void status(SensorState& st, const Reading& r);
   void aggregate(SensorState& st, int64_t ts, double v);
   std::string unit_of(std::string_view u) const;
@@ -233,12 +235,15 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
     auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
     if (added) {
-      it->second = std::make_unique<AssetState>(static_cast<size_t>(st->p->mv_learn));
+      it->second = std::make_unique<AssetState>(
+          opts.learn_whole ? AssetModel::k_max_learn
+                           : static_cast<size_t>(std::min<double>(st->p->mv_learn, double(AssetModel::k_max_learn))));
       if (auto m = opts.mv_models.find(st->asset_id); m != opts.mv_models.end()) {
         it->second->model.set_model(m->second);
       }
     }
     st->asset = it->second.get();
+    st->mv_column = st->asset->model.column(st->s.sensor);
   }
   st->agg.machine = st->s.machine;
   st->agg.sensor = st->s.sensor;
@@ -412,6 +417,62 @@ void Replayer::Impl::status(SensorState& st, const Reading& r) {
   st.last_status = up;
 }
 
+// zscore and ewma (off by default) against the rolling window; the value
+// joins the window clipped to the limit, so one spike does not blind it.
+void Replayer::Impl::windowed(SensorState& st, const Reading& r, int line, double dt_s) {
+  const DetectorParams& p = *st.p;
+  const int64_t cooldown = static_cast<int64_t>(p.cooldown * 1000);
+  const double v = r.value;
+  const int64_t ts = r.ts_ms;
+  auto judge_one = [&](Detector d, Severity cond, auto&& why) {
+    if (!p.enabled[size_t(d)]) {
+      return;
+    }
+    const Transition t = step_alert(st.alerts[size_t(d)], cond, ts, cooldown);
+    if (t != Transition::none) {
+      emit(st, d, t, ts, v, t == Transition::raise ? why() : std::string(), line);
+    }
+  };
+  double x = v;
+  st.window.advance(ts);
+  if (st.window.count() >= p.z_min_count) {
+    const double mean = st.window.mean();
+    const double var = st.window.variance();
+    const double floor = 1e-9 * std::max(1.0, std::fabs(mean));
+    if (var > floor * floor) {
+      // Compared squared: the square root is only taken for the (rare) outlier.
+      const double d = v - mean;
+      const bool out = d * d > p.z_limit * p.z_limit * var;
+      judge_one(Detector::zscore, out ? Severity::warning : Severity::none, [&] {
+        return "value " + num(v) + " is " + num(std::fabs(d) / std::sqrt(var)) +
+               " standard deviations from the mean " + num(mean);
+      });
+      if (out) {
+        const double sd = std::sqrt(var);
+        x = std::clamp(v, mean - p.z_limit * sd, mean + p.z_limit * sd);
+      }
+      if (!st.ewma_ok) {
+        st.ewma = mean; // starts from the first full window, not from one raw value
+        st.ewma_ok = true;
+      }
+      st.ewma += dt_s / (p.ewma_tau + dt_s) * (x - st.ewma);
+      // Against the window without its newest 3 buckets, so a shift does not
+      // move its own baseline (or inflate its stddev) while it is detected.
+      const RollingWindow::Stats base = st.window.older(3);
+      if (p.enabled[size_t(Detector::ewma)] && base.n >= p.z_min_count && base.sd > 0) {
+        const double ez = (st.ewma - base.mean) / base.sd;
+        judge_one(Detector::ewma, std::fabs(ez) > p.ewma_limit ? Severity::info : Severity::none, [&] {
+          return "smoothed value " + num(st.ewma) + " is " + num(std::fabs(ez)) +
+                 " standard deviations from the baseline mean " + num(base.mean);
+        });
+      }
+    }
+  } else {
+    st.ewma_ok = false; // warming up (again, after a gap)
+  }
+  st.window.add(ts, x);
+}
+
 void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   const DetectorParams& p = *st.p;
   const int64_t cooldown = static_cast<int64_t>(p.cooldown * 1000);
@@ -459,46 +520,9 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     });
   }
   const double dt_s = st.last_v_ts == INT64_MIN ? 0 : double(ts - st.last_v_ts) / 1000;
-  // zscore and ewma against the rolling window; the value joins the window
-  // clipped to the limit, so one spike does not blind the detector.
-  double x = v;
-  st.window.advance(ts);
-  if (st.window.count() >= p.z_min_count) {
-    const double mean = st.window.mean();
-    const double var = st.window.variance();
-    const double floor = 1e-9 * std::max(1.0, std::fabs(mean));
-    if (var > floor * floor) {
-      // Compared squared: the square root is only taken for the (rare) outlier.
-      const double d = v - mean;
-      const bool out = d * d > p.z_limit * p.z_limit * var;
-      judge_one(Detector::zscore, out ? Severity::warning : Severity::none, [&] {
-        return "value " + num(v) + " is " + num(std::fabs(d) / std::sqrt(var)) +
-               " standard deviations from the mean " + num(mean);
-      });
-      if (out) {
-        const double sd = std::sqrt(var);
-        x = std::clamp(v, mean - p.z_limit * sd, mean + p.z_limit * sd);
-      }
-      if (!st.ewma_ok) {
-        st.ewma = mean; // starts from the first full window, not from one raw value
-        st.ewma_ok = true;
-      }
-      st.ewma += dt_s / (p.ewma_tau + dt_s) * (x - st.ewma);
-      // Against the window without its newest 3 buckets, so a shift does not
-      // move its own baseline (or inflate its stddev) while it is detected.
-      const RollingWindow::Stats base = st.window.older(3);
-      if (p.enabled[size_t(Detector::ewma)] && base.n >= p.z_min_count && base.sd > 0) {
-        const double ez = (st.ewma - base.mean) / base.sd;
-        judge_one(Detector::ewma, std::fabs(ez) > p.ewma_limit ? Severity::info : Severity::none, [&] {
-          return "smoothed value " + num(st.ewma) + " is " + num(std::fabs(ez)) +
-                 " standard deviations from the baseline mean " + num(base.mean);
-        });
-      }
-    }
-  } else {
-    st.ewma_ok = false; // warming up (again, after a gap)
+  if (p.enabled[size_t(Detector::zscore)] || p.enabled[size_t(Detector::ewma)]) {
+    windowed(st, r, line, dt_s);
   }
-  st.window.add(ts, x);
   if (p.enabled[size_t(Detector::anomaly)]) {
     AlertState& a = st.alerts[size_t(Detector::anomaly)];
     const bool known = st.interval_known();
@@ -518,8 +542,8 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
            line);
     }
   }
-  if (st.asset) {
-    if (auto res = st.asset->model.add(ts, st.s.sensor, v)) {
+  if (st.asset && st.mv_column >= 0) {
+    if (auto res = st.asset->model.add(ts, size_t(st.mv_column), v)) {
       multivariate(st, *res, st.asset->last_row_ms, line);
     }
     st.asset->last_row_ms = ts;
