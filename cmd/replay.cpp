@@ -336,8 +336,11 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->description(
       "Read sensor readings (CSV timestamp,machineId,sensorType,value,unit,quality or JSONL with the same\n"
       "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
-      "with hysteresis), range, zscore, ewma, rate, stuck, gap and quality. Alerts are raise/clear events\n"
-      "with a cooldown (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
+      "with hysteresis), range, anomaly (outliers and level shifts against limits learned from each\n"
+      "sensor, daily cycles learned), multivariate (per asset: PCA T2 and Q, learned from the first 400\n"
+      "rows, --learn FILE or --model FILE), stuck, gap (no data), quality; rate, zscore and ewma are off.\n"
+      "Defaults are in units of each sensor's learned sampling interval. Alerts are raise/clear events\n"
+      "with a pending period and keep-firing (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
       "detector, its parameters and defaults. Detector settings come from the twin's DetectorPolicy\n"
       "(policy/detectors.yaml) and --set, which overrides it. --publish sends each reading to\n"
       "PREFIX/readings/MACHINE/SENSOR and each alert event to PREFIX/alerts/ASSET/SENSOR.");
