@@ -18,7 +18,8 @@ constexpr double k_variance = 0.9;  // components kept: 90 % of the learned vari
 constexpr double k_quantile = 0.99; // limits = 6 x the 99th percentile of the learned rows' T2 and Q
 constexpr double k_margin = 6;
 constexpr double k_adapt = 10;      // rows judged normal teach the model with a time constant of 10 x learn
-constexpr uint64_t k_refit = 200;   // rows between two refits of the components
+constexpr uint64_t k_refit = 50;    // adaptations (of every 4th row) between two refits of the components
+constexpr uint32_t k_adapt_every = 4;
 
 // Eigen-decomposition of the symmetric d x d matrix a (row-major) by cyclic
 // Jacobi rotations: eigenvalues on return in a's diagonal, vectors in v's columns.
@@ -141,7 +142,10 @@ std::optional<AssetModel::Result> AssetModel::close_row() {
     return std::nullopt;
   }
   Result r = judge(m_smooth);
-  if (r.score < 1) {
+  // Every 4th row teaches the model (4 x the rate): consecutive smoothed rows
+  // are nearly the same, and it is the costliest step per row.
+  if (r.score < 1 && ++m_rows_since_adapt >= k_adapt_every) {
+    m_rows_since_adapt = 0;
     adapt(m_smooth);
   }
   return r;
@@ -230,7 +234,7 @@ void AssetModel::fit() {
 void AssetModel::adapt(const std::vector<double>& x) {
   MvModel& m = *m_model;
   const size_t d = m.sensors.size();
-  const double a = 1 / (k_adapt * double(std::max<size_t>(m_learn, 1)));
+  const double a = double(k_adapt_every) / (k_adapt * double(std::max<size_t>(m_learn, 1)));
   for (size_t c = 0; c < d; ++c) {
     m.mean[c] += a * (x[c] - m.mean[c]);
   }

@@ -6,7 +6,7 @@
 // Hotelling's T² (distance inside the model's plane) and Q, the squared
 // prediction error (distance from the plane), each over its learned limit.
 // Rows under the limit keep teaching the model, slowly (a time constant of
-// 10 x the learning rows; the components are refitted every 200 rows), so an
+// 10 x the learning rows, every 4th row; the components are refitted every 200 rows), so an
 // operating point that wanders over the day is followed while a break in
 // how the sensors move together is not. The alert names the sensors that
 // contribute most.
@@ -73,6 +73,7 @@ private:
   std::vector<double> m_rows; // learning rows, row-major
   uint64_t m_learned = 0;
   uint64_t m_adapted = 0; // rows folded into the model since it was fitted
+  uint32_t m_rows_since_adapt = 0;
   std::optional<MvModel> m_model;
 };
 
