@@ -10,6 +10,7 @@
 #include "lib/output/replay.hpp"
 #include "lib/sensors/replay.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -279,7 +280,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
 
   // Render: summaries, then the gate.
   for (const std::string& b : report.bad_line_samples) {
-    std::cerr << "twinctl: warning: " << b << "\n";
+    std::cerr << "twinctl: warning: " << util::visible(b) << "\n";
   }
   if (bad_lines > report.bad_line_samples.size()) {
     std::cerr << "twinctl: warning: " << bad_lines << " bad lines in all (use --strict to make them an error)\n";
