@@ -8,6 +8,7 @@
 #include "lib/report/plan.hpp"
 #include "lib/util/error.hpp"
 #include "lib/validate/validate.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 #include <future>
@@ -167,12 +168,12 @@ CheckRun run_checks(CheckArgs& a, const GlobalOptions& g, const std::string& com
     plan.base_ref = a.base;
     std::vector<model::Finding> before = base_findings(a, run, gate, plan);
     if (!plan.base_note.empty() && !g.quiet) {
-      std::cerr << "twinctl: warning: " << plan.base_note << "; every finding counts as introduced\n";
+      std::cerr << "twinctl: warning: " << util::visible(plan.base_note) << "; every finding counts as introduced\n";
     }
     report::apply_plan(r, before, std::move(plan));
   }
   if (r.baseline_without_values && !g.quiet) {
-    std::cerr << "twinctl: warning: " << a.baseline
+    std::cerr << "twinctl: warning: " << util::visible(a.baseline)
               << " was written before baselines recorded observed values: its findings match by identity alone, "
                  "so a changed value (a firmware downgrade) stays hidden; write it again with -o baseline=FILE\n";
   }
@@ -191,7 +192,8 @@ int finish_checks(const GlobalOptions& g, const report::Report& r, bool allow_pa
   if (r.incomplete) {
     for (const model::LiveSource& s : r.sources) {
       if (!s.ok) {
-        std::cerr << "twinctl: warning: source " << s.name << " could not be read: " << s.error << "\n";
+        std::cerr << "twinctl: warning: source " << util::visible(s.name)
+                  << " could not be read: " << util::visible(s.error) << "\n";
       }
     }
     if (!allow_partial) {

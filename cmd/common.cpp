@@ -7,6 +7,7 @@
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 #include "lib/validate/validate.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -18,7 +19,12 @@
 
 namespace twinctl::cmd {
 
-void add_twin_options(CLI::App& sub, TwinArgs& args) {
+void add_twin_options(CLI::App& sub, TwinArgs& args, bool strict_flag) {
+  if (strict_flag) {
+    sub.add_flag("--strict", args.strict,
+                 "Entries of the twin that are not read (a symlink to a directory, a FIFO) are errors, not warnings")
+        ->group("Intended state");
+  }
   sub.add_option("--repo", args.repo,
                  "Git repository: a path (working tree or bare) or a URL to clone into the cache")
       ->group("Intended state");
@@ -48,6 +54,20 @@ loaders::LoadResult load_twin(const TwinArgs& args) {
   req.twin = args.twin;
   req.cwd = std::filesystem::current_path().string();
   loaders::LoadResult result = loaders::read_twin(req);
+  if (args.strict) {
+    for (model::Diagnostic& d : result.skipped) {
+      result.errors.push_back(std::move(d));
+    }
+    result.skipped.clear();
+  }
+  for (const model::Diagnostic& d : result.skipped) {
+    std::cerr << util::visible(d.loc.str()) << ": warning: skipped: " << util::visible(d.message) << "\n";
+  }
+  if (!result.skipped.empty()) {
+    std::cerr << "twinctl: " << result.skipped.size()
+              << (result.skipped.size() == 1 ? " entry" : " entries")
+              << " of the twin skipped (not read); --strict makes them errors\n";
+  }
   if (result.errors.empty()) {
     // References only make sense once every file parsed.
     result.errors = validate::check_structure(result.twin);
@@ -89,9 +109,9 @@ int64_t resolve_now(const std::string& now_arg) {
 void print_errors(const std::vector<model::Diagnostic>& errors) {
   for (const model::Diagnostic& d : errors) {
     if (d.loc.known()) {
-      std::cerr << d.loc.str() << ": error: " << d.message << "\n";
+      std::cerr << util::visible(d.loc.str()) << ": error: " << util::visible(d.message) << "\n";
     } else {
-      std::cerr << "twinctl: error: " << d.message << "\n";
+      std::cerr << "twinctl: error: " << util::visible(d.message) << "\n";
     }
   }
   if (!errors.empty()) {
@@ -271,7 +291,7 @@ void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g) {
   o.progress = !g.quiet && ::isatty(STDERR_FILENO);
   if (o.progress) {
     o.on_progress = [](const std::string& line, bool done) {
-      std::cerr << "\r\033[K" << line << (done ? "\n" : "") << std::flush;
+      std::cerr << "\r\033[K" << util::visible(line) << (done ? "\n" : "") << std::flush;
     };
   }
 }

@@ -31,7 +31,7 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
       "never missing, and the run exits 3. With --base REV (PR mode), the same checks run on the twin at REV "
       "against the same live state: the report holds the findings the change introduces (they alone gate) "
       "and lists the ones it resolves.");
-  add_twin_options(*sub, o->twin);
+  add_twin_options(*sub, o->twin, true);
   add_check_options(*sub, *o, true);
   add_base_option(*sub, *o);
   add_output_option(*sub, g, {"table", "json", "sarif", "markdown", "github", "junit", "baseline"});

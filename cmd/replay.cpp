@@ -10,6 +10,7 @@
 #include "lib/output/replay.hpp"
 #include "lib/sensors/replay.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -34,6 +35,7 @@ struct ReplayArgs {
   double window = 10;
   std::string speed = "max";
   bool strict = false;
+  size_t max_sensors = 100000;
   std::string fail_on = "critical";
   PublishArgs publish;
 };
@@ -104,9 +106,28 @@ void apply_detector_settings(sensors::DetectorConfig& config, const model::Twin*
   }
 }
 
+// Readings the detectors never saw, beyond what messy data explains: more
+// than 1 % dropped as out of order (a newest-first export loses nearly all),
+// or sensors past --max-sensors. "" when the replay judged what it read.
+std::string lost_readings(const sensors::ReplaySummary& s, size_t max_sensors) {
+  std::string out;
+  const uint64_t seen = s.readings - s.over_cap_readings;
+  if (s.out_of_order > 0 && double(s.out_of_order) > 0.01 * double(seen)) {
+    out = std::to_string(s.out_of_order) + " of " + std::to_string(seen) +
+          " readings were older than their sensor's previous reading and were dropped (is the input sorted by "
+          "time, oldest first?)";
+  }
+  if (s.over_cap_readings > 0) {
+    out += (out.empty() ? "" : "; ") + std::to_string(s.over_cap_readings) + " readings of sensors beyond the first " +
+           std::to_string(max_sensors) + " were skipped (--max-sensors)";
+  }
+  return out;
+}
+
 int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   // Load: options, the twin when named, output targets (before reading data).
   sensors::ReplayOptions opts;
+  opts.max_sensors = a.max_sensors;
   const auto fail_on = sensors::parse_severity(a.fail_on);
   const double speed = parse_speed(a.speed);
   std::optional<loaders::LoadResult> loaded;
@@ -178,6 +199,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     sensors::Reading r;
     while (reader.next(line)) {
       ++line_no;
+      if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+        line.remove_prefix(3); // a UTF-8 byte-order mark, as spreadsheet exports write
+      }
       if (!format) {
         format = format_of(a.format, file, line);
         if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
@@ -222,10 +246,17 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
 
   // Render: summaries, then the gate.
   for (const std::string& b : report.bad_line_samples) {
-    std::cerr << "twinctl: warning: " << b << "\n";
+    std::cerr << "twinctl: warning: " << util::visible(b) << "\n";
   }
   if (bad_lines > report.bad_line_samples.size()) {
     std::cerr << "twinctl: warning: " << bad_lines << " bad lines in all (use --strict to make them an error)\n";
+  }
+  const std::string lost = lost_readings(report.summary, a.max_sensors);
+  if (!lost.empty() && a.strict) {
+    throw Error(lost);
+  }
+  if (!lost.empty()) {
+    std::cerr << "twinctl: warning: " << lost << " (exit 3; --strict makes it an error)\n";
   }
   if (alerts_target.file) {
     alerts_target.file->close();
@@ -258,10 +289,10 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   for (size_t sev = size_t(*fail_on); *fail_on != sensors::Severity::none && sev <= 3; ++sev) {
     if (report.summary.alerts_by_severity[sev] > 0) {
-      return k_exit_gate_failed;
+      return k_exit_gate_failed; // failed on the readings judged, whatever was lost
     }
   }
-  return k_exit_ok;
+  return lost.empty() ? k_exit_ok : k_exit_incomplete;
 }
 
 } // namespace
@@ -289,7 +320,13 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       ->capture_default_str();
   sub->add_option("--speed", a->speed, "max, or N for N x real time")->capture_default_str();
   add_publish_options(*sub, a->publish);
-  sub->add_flag("--strict", a->strict, "A bad line is an error (exit 2) instead of a warning");
+  sub->add_option("--max-sensors", a->max_sensors,
+                  "Distinct sensors judged; readings of further sensors are counted and skipped (exit 3)")
+      ->check(CLI::Range(size_t(1), size_t(100000000)))
+      ->capture_default_str();
+  sub->add_flag("--strict", a->strict,
+                "A bad line, > 1 % readings dropped as out of order or a sensor past --max-sensors is an error "
+                "(exit 2) instead of a warning");
   sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
       ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
       ->capture_default_str();

@@ -28,7 +28,7 @@ void register_validate(CLI::App& root, GlobalOptions& g, int& rc) {
       "certificate and calibration expiry (TWIN201, TWIN202) and expired suppressions (TWIN901). "
       "Errors print as path:line:column and exit 2; policy findings gate with --fail-on. With --base REV, "
       "only the findings the change introduces (against the twin at REV) gate, and the ones it resolves are listed.");
-  add_twin_options(*sub, o->twin);
+  add_twin_options(*sub, o->twin, true);
   sub->add_option("--fail-on", o->fail_on, "Exit 1 on findings at or above: critical|high|medium|low|info|none")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
       ->group("Gate");

@@ -15,6 +15,7 @@
 #include <set>
 #include <span>
 #include <thread>
+#include <new>
 #include <unordered_set>
 
 namespace twinctl::loaders {
@@ -950,6 +951,25 @@ FileResult read_file(const TwinFile& f) {
   return out;
 }
 
+// read_file for a worker thread: nothing may escape it (an exception leaving a
+// std::thread calls std::terminate). Running out of memory on one file is that
+// file's error, exit 2 with its name; the limits of parse_yaml make it unlikely.
+FileResult read_file_guarded(const TwinFile& f) {
+  std::string msg;
+  try {
+    return read_file(f);
+  } catch (const std::bad_alloc&) {
+    msg = "not enough memory to read this file";
+  } catch (const std::exception& e) {
+    msg = std::string("could not read this file: ") + e.what();
+  } catch (...) {
+    msg = "could not read this file";
+  }
+  FileResult out; // small: allocating it after the failed allocation was freed is fine
+  out.errors.push_back({{f.path, 1, 1}, msg});
+  return out;
+}
+
 // Moves `from` onto the end of `to` and frees `from` at once, so the moved-from
 // husks of a large collection (assets) do not live until the end of the load.
 template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
@@ -1014,7 +1034,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
-      results[i] = read_file(files[i]);
+      results[i] = read_file_guarded(files[i]);
       std::string().swap(files[i].content); // free the text as soon as it is parsed
     }
   };

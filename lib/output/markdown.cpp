@@ -16,7 +16,7 @@ constexpr size_t k_side_cap = 96 * 1024; // each collapsed list; the gating tabl
 
 // Markdown and HTML inside a table cell: entities for <, > and &, a backslash
 // for the characters that start Markdown syntax, <br> for line breaks.
-std::string md(const std::string& s) { return markdown_text(s, LineBreaks::html_br); }
+std::string md(const std::string& s) { return markdown_text(s); }
 
 // A value that may be empty, in a cell.
 std::string cell(const std::string& s) { return s.empty() ? "—" : md(s); }

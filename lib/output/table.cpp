@@ -1,4 +1,5 @@
 #include "lib/output/output.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 
@@ -93,9 +94,12 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   const char* dim = opts.color ? "\x1b[2m" : "";
   const char* reset = opts.color ? "\x1b[0m" : "";
 
-  out << bold << r.site << reset;
+  // Every text from the twin or a live source goes through util::visible: no
+  // control character reaches the terminal, no line break forges a line.
+  using util::visible;
+  out << bold << visible(r.site) << reset;
   if (!r.site_name.empty()) {
-    out << " — " << r.site_name;
+    out << " — " << visible(r.site_name);
   }
   out << " · " << r.asset_count << " assets";
   if (!r.commit.empty()) {
@@ -105,8 +109,8 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   }
   out << "\n";
   for (const report::SourceStatus& s : r.sources) {
-    out << "  source " << s.name << " (" << s.adapter << "): "
-        << (s.ok ? std::to_string(s.items) + " items" : std::string("FAILED: ") + s.error) << "\n";
+    out << "  source " << visible(s.name) << " (" << visible(s.adapter) << "): "
+        << (s.ok ? std::to_string(s.items) + " items" : "FAILED: " + visible(s.error)) << "\n";
   }
   if (r.coverage_percent) {
     char buf[32];
@@ -114,7 +118,7 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
     out << "  coverage " << buf << "% of intended assets observed\n";
   }
   if (r.plan) {
-    out << "  " << plan_line(r) << "\n";
+    out << "  " << visible(plan_line(r)) << "\n";
   }
   out << "\n";
 
@@ -130,8 +134,8 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (!active.empty()) {
     size_t w_asset = 5, w_field = 5;
     for (const model::Finding* f : active) {
-      w_asset = std::max(w_asset, std::min<size_t>(f->asset.size(), 28));
-      w_field = std::max(w_field, std::min<size_t>(f->field.size(), 32));
+      w_asset = std::max(w_asset, std::min<size_t>(visible(f->asset).size(), 28));
+      w_field = std::max(w_field, std::min<size_t>(visible(f->field).size(), 32));
     }
     // On a terminal, the columns fit its width: asset and field are clipped as needed, and the
     // message wraps below its column, or starts on a line of its own when fewer than 30 columns are left.
@@ -147,13 +151,14 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
     for (const model::Finding* f : active) {
       std::string sev = model::to_string(f->severity);
       out << (opts.color ? colour_of(f->severity) : "") << pad(sev, 10) << reset << pad(f->rule, 9)
-          << pad(clip(f->asset, std::min<size_t>(28, w_asset)), w_asset + 2)
-          << pad(clip(f->field, std::min<size_t>(32, w_field)), w_field + 2)
-          << (own_line ? "\n" + indent : "") << wrap(f->message, message_width, own_line ? 19 : message_column);
+          << pad(clip(visible(f->asset), std::min<size_t>(28, w_asset)), w_asset + 2)
+          << pad(clip(visible(f->field), std::min<size_t>(32, w_field)), w_field + 2)
+          << (own_line ? "\n" + indent : "")
+          << wrap(visible(f->message), message_width, own_line ? 19 : message_column);
       if (f->baseline_state == "unchanged") {
         out << " " << dim << "(in baseline)" << reset;
       } else if (f->baseline_state == "updated") {
-        out << " " << bold << "(changed since the baseline: was " << f->baseline_observed << ")" << reset;
+        out << " " << bold << "(changed since the baseline: was " << visible(f->baseline_observed) << ")" << reset;
       }
       if (!f->history_state.empty()) {
         out << " " << (f->history_state == "open" ? dim : bold) << "[" << history_tag(*f) << "]" << reset;
@@ -165,15 +170,15 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
                  f->commit.date.substr(0, 10);
       }
       if (!where.empty()) {
-        out << indent << dim << wrap(where, opts.width > 19 + 30 ? opts.width - 19 : 0, 19) << reset << "\n";
+        out << indent << dim << wrap(visible(where), opts.width > 19 + 30 ? opts.width - 19 : 0, 19) << reset << "\n";
       }
     }
   }
   if (!suppressed.empty()) {
     out << "\n" << bold << "Suppressed" << reset << " (do not fail the gate):\n";
     for (const model::Finding* f : suppressed) {
-      out << "  " << pad(model::to_string(f->severity), 10) << pad(f->rule, 9) << f->asset
-          << (f->field.empty() ? "" : " " + f->field) << " — " << f->suppression_reason;
+      out << "  " << pad(model::to_string(f->severity), 10) << pad(f->rule, 9) << visible(f->asset)
+          << (f->field.empty() ? "" : " " + visible(f->field)) << " — " << visible(f->suppression_reason);
       std::vector<std::string> meta;
       if (!f->suppression_owner.empty()) {
         meta.push_back(f->suppression_owner);
@@ -187,7 +192,7 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
       if (!meta.empty()) {
         out << " (";
         for (size_t i = 0; i < meta.size(); ++i) {
-          out << (i ? ", " : "") << meta[i];
+          out << (i ? ", " : "") << visible(meta[i]);
         }
         out << ")";
       }
@@ -197,16 +202,16 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (!r.unobserved.empty()) {
     out << "\n" << bold << "Unobserved" << reset << " (their source failed; not reported missing):\n";
     for (const model::Unobserved& u : r.unobserved) {
-      out << "  " << pad(u.asset, 28) << " " << dim << "source " << u.sources << reset << "\n";
+      out << "  " << pad(visible(u.asset), 28) << " " << dim << "source " << visible(u.sources) << reset << "\n";
     }
   }
   if (r.plan && !r.plan->resolved.empty()) {
     out << "\n" << bold << "Closed by this change:" << reset << "\n";
     for (const model::Finding& f : r.plan->resolved) {
-      out << "  " << pad(model::to_string(f.severity), 10) << pad(f.rule, 9) << f.asset
-          << (f.field.empty() ? "" : " " + f.field) << " — " << finding_change(f);
+      out << "  " << pad(model::to_string(f.severity), 10) << pad(f.rule, 9) << visible(f.asset)
+          << (f.field.empty() ? "" : " " + visible(f.field)) << " — " << visible(finding_change(f));
       if (f.suppressed) {
-        out << " " << dim << "(suppressed by this change: " << f.suppression_reason << ")" << reset;
+        out << " " << dim << "(suppressed by this change: " << visible(f.suppression_reason) << ")" << reset;
       }
       out << "\n";
     }

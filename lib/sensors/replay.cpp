@@ -4,6 +4,9 @@
 // machine. See replay.hpp for the contract.
 #include "lib/sensors/replay.hpp"
 
+#include "lib/sensors/anomaly.hpp"
+#include "lib/sensors/multivariate.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <climits>
@@ -43,6 +46,14 @@ uint64_t hash_key(std::string_view machine, std::string_view sensor) {
   return hash_bytes(sensor, hash_bytes(machine, 0x243F6A8885A308D3ULL));
 }
 
+struct AssetState {
+  explicit AssetState(size_t learn) : model(learn) {}
+  AssetModel model;
+  AlertState alert;
+  uint32_t above = 0;
+  int64_t last_row_ms = INT64_MIN;
+};
+
 struct SensorState {
   SensorSummary s;
   const model::Sensor* twin = nullptr;
@@ -60,8 +71,13 @@ struct SensorState {
   bool ewma_ok = false;
   double interval_ms = 0; // from the twin, else estimated
   bool interval_fixed = false;
+  AnomalyScore anomaly;
+  uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
+  AssetState* asset = nullptr; // the multivariate model of its asset
   int64_t stuck_since = -1;
   uint32_t stuck_n = 0;
+  float repeat_rate = 0; // learned share of readings equal to the one before
+  double rest_value = NAN; // the value of the last long run that ended: an idle level, not a fault
   std::array<AlertState, k_detector_count> alerts{};
   SensorState* next = nullptr; // the sensor that came after this one last time
   std::string key;              // "machine,sensor": one compare for a CSV line
@@ -75,6 +91,9 @@ struct SensorState {
   int64_t gap_ms() const {
     return static_cast<int64_t>(std::max(p->gap_min * 1000, p->gap_factor * interval_ms));
   }
+  // The sampling interval is known: the twin's, or learned from 10 readings.
+  // Nothing that depends on it judges before.
+  bool interval_known() const { return interval_fixed || (s.readings > 10 && interval_ms > 0); }
 };
 
 } // namespace
@@ -120,6 +139,7 @@ struct Replayer::Impl {
   std::vector<uint32_t> slots; // open addressing: index + 1, 0 = empty
   std::vector<uint64_t> slot_hash;
   std::unordered_map<std::string, const model::Asset*> assets_by_name;
+  std::map<std::string, std::unique_ptr<AssetState>, std::less<>> asset_models;
   ReplaySummary sum;
   bool first = true;
   SensorState* last = nullptr; // the previous reading's sensor
@@ -127,20 +147,23 @@ struct Replayer::Impl {
   // The sensor of `r`: readings come round in the same order (one per sensor
   // per interval), so first try the sensor that followed the previous one
   // last time; only a miss pays for the hash lookup.
-  SensorState& find(const Reading& r) {
+  // Null when r's sensor is new and max_sensors are already tracked.
+  SensorState* find(const Reading& r) {
     SensorState* hint = last ? last->next : nullptr;
-    SensorState& st = hint && same_sensor(*hint, r) ? *hint : intern(r);
-    if (last) {
-      last->next = &st;
+    SensorState* st = hint && same_sensor(*hint, r) ? hint : intern(r);
+    if (last && st) {
+      last->next = st;
     }
-    last = &st;
+    last = st;
     return st;
   }
 
-  SensorState& intern(const Reading& r);
+  SensorState* intern(const Reading& r);
   SensorState& create(const Reading& r);
   void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
             int line);
+  void emit_asset(SensorState& st, Transition t, int64_t ts, const AssetModel::Result& r, int line);
+  void multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line);
   void add(const Reading& r, int line);
   void numeric(SensorState& st, const Reading& r, int line);
   void status(SensorState& st, const Reading& r);
@@ -207,13 +230,23 @@ SensorState& Replayer::Impl::create(const Reading& r) {
     st->power_scale = unit == "W" ? 0.001 : unit == "MW" ? 1000 : 1;
   }
   size_window(*st);
+  if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
+    auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
+    if (added) {
+      it->second = std::make_unique<AssetState>(static_cast<size_t>(st->p->mv_learn));
+      if (auto m = opts.mv_models.find(st->asset_id); m != opts.mv_models.end()) {
+        it->second->model.set_model(m->second);
+      }
+    }
+    st->asset = it->second.get();
+  }
   st->agg.machine = st->s.machine;
   st->agg.sensor = st->s.sensor;
   states.push_back(std::move(st));
   return *states.back();
 }
 
-SensorState& Replayer::Impl::intern(const Reading& r) {
+SensorState* Replayer::Impl::intern(const Reading& r) {
   const uint64_t h = hash_key(r.machine, r.sensor);
   size_t mask = slots.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -222,8 +255,11 @@ SensorState& Replayer::Impl::intern(const Reading& r) {
     }
     SensorState& st = *states[slots[i] - 1];
     if (slot_hash[i] == h && st.s.machine == r.machine && st.s.sensor == r.sensor) {
-      return st;
+      return &st;
     }
+  }
+  if (states.size() >= opts.max_sensors) {
+    return nullptr;
   }
   SensorState& st = create(r);
   if (states.size() * 2 > slots.size()) {
@@ -251,7 +287,7 @@ SensorState& Replayer::Impl::intern(const Reading& r) {
   }
   slots[i] = static_cast<uint32_t>(states.size());
   slot_hash[i] = h;
-  return st;
+  return &st;
 }
 
 void Replayer::Impl::emit(SensorState& st, Detector d, Transition t, int64_t ts, double value,
@@ -291,7 +327,12 @@ void Replayer::Impl::add(const Reading& r, int line) {
     sum.last_ms = r.ts_ms;
   }
   first = false;
-  SensorState& st = find(r);
+  SensorState* found = find(r);
+  if (!found) {
+    ++sum.over_cap_readings;
+    return;
+  }
+  SensorState& st = *found;
   ++st.s.readings;
   if (st.s.readings == 1) {
     st.s.first_ms = r.ts_ms;
@@ -299,7 +340,9 @@ void Replayer::Impl::add(const Reading& r, int line) {
   // Out-of-order and duplicate readings are counted and dropped: feeding them
   // to time-based state would move it backwards.
   if (st.last_ts != INT64_MIN && r.ts_ms <= st.last_ts) {
-    ++(r.ts_ms == st.last_ts ? st.s.duplicates : st.s.out_of_order);
+    const bool dup = r.ts_ms == st.last_ts;
+    ++(dup ? st.s.duplicates : st.s.out_of_order);
+    ++(dup ? sum.duplicates : sum.out_of_order);
     return;
   }
   const DetectorParams& p = *st.p;
@@ -307,20 +350,21 @@ void Replayer::Impl::add(const Reading& r, int line) {
   if (st.last_ts != INT64_MIN) {
     const int64_t dt = r.ts_ms - st.last_ts;
     const int64_t gap = st.gap_ms();
-    if (p.enabled[size_t(Detector::gap)] && dt > gap) {
+    if (p.enabled[size_t(Detector::gap)] && dt > gap && st.interval_known()) {
       AlertState& a = st.alerts[size_t(Detector::gap)];
-      if (step_alert(a, Severity::warning, st.last_ts + gap, cooldown) == Transition::raise) {
+      if (step_alert(a, Severity::warning, st.last_ts + gap, 0) == Transition::raise) {
         emit(st, Detector::gap, Transition::raise, st.last_ts + gap, NAN,
-             "no reading for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
+             "no data for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
       }
-    } else if (!st.interval_fixed) {
+    } else if (!st.interval_fixed && (dt <= gap || !st.interval_known())) {
       // Learn the sampling interval from ordinary steps only, never from gaps.
       st.interval_ms = st.interval_ms == 0 ? double(dt) : st.interval_ms + 0.05 * (double(dt) - st.interval_ms);
       if (st.s.readings == 10) {
         size_window(st); // now that the interval is known; the window is barely filled yet
       }
     }
-    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, cooldown) == Transition::clear) {
+    // No data is a state of its own: it ends with the first reading back.
+    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, 0) == Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }
@@ -455,6 +499,31 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     st.ewma_ok = false; // warming up (again, after a gap)
   }
   st.window.add(ts, x);
+  if (p.enabled[size_t(Detector::anomaly)]) {
+    AlertState& a = st.alerts[size_t(Detector::anomaly)];
+    const bool known = st.interval_known();
+    // A sensor whose asset has a fitted multivariate model leaves shifts to it.
+    const bool joint = st.asset && st.asset->model.model() && p.enabled[size_t(Detector::multivariate)];
+    const AnomalyScore::Result res =
+        st.anomaly.add(ts, v, known ? st.interval_ms : 0, a.severity != Severity::none, p.anomaly_limit, joint);
+    const int64_t keep = static_cast<int64_t>(p.anomaly_keep * st.interval_ms);
+    const Transition t = step_pending_alert(a, st.anomaly_above, known && res.score >= p.anomaly_limit,
+                                            Severity::warning, ts, p.anomaly_for, keep);
+    if (t != Transition::none) {
+      emit(st, Detector::anomaly, t, ts, v,
+           t == Transition::raise ? std::string(res.shift ? "level shift" : "outlier") + ": value " + num(v) +
+                                        ", expected " + num(res.expected_lo) + " to " + num(res.expected_hi) +
+                                        " (score " + num(res.score) + ")"
+                                  : std::string(),
+           line);
+    }
+  }
+  if (st.asset) {
+    if (auto res = st.asset->model.add(ts, st.s.sensor, v)) {
+      multivariate(st, *res, st.asset->last_row_ms, line);
+    }
+    st.asset->last_row_ms = ts;
+  }
   if (st.last_v_ts != INT64_MIN && dt_s > 0) {
     const double rate = std::fabs(v - st.last_v) / dt_s;
     judge_one(Detector::rate, rate > p.rate_max ? Severity::warning : Severity::none, [&] {
@@ -465,14 +534,32 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
       st.energy_kwh += st.last_v * st.power_scale * capped / 3.6e6;
     }
   }
-  if (st.last_v_ts != INT64_MIN && v == st.last_v) {
+  const bool repeat = st.last_v_ts != INT64_MIN && v == st.last_v;
+  if (repeat) {
     if (st.stuck_n++ == 0) {
       st.stuck_since = st.last_v_ts;
     }
   } else {
+    if (st.stuck_n + 1 >= p.stuck_min_count) {
+      st.rest_value = st.last_v;
+    }
     st.stuck_n = 0;
   }
-  const bool stuck = st.stuck_n + 1 >= p.stuck_min_count && double(ts - st.stuck_since) >= p.stuck_after * 1000;
+  // Stuck: a value that stopped changing the way this sensor changes. A run
+  // of one value that its learned repeat rate makes a one-in-a-million event,
+  // of at least stuck.min-count readings and stuck.after seconds, judged
+  // after the rate is learned (100 readings): a quantised or idle signal
+  // repeats values normally, and a machine returns to its idle value (the
+  // value of the last long run that ended) without being stuck there.
+  double run_needed = p.stuck_min_count;
+  if (st.repeat_rate > 0) {
+    run_needed = std::max(run_needed, std::log(1e-6) / std::log(std::min(double(st.repeat_rate), 0.9999)));
+  }
+  const bool stuck = st.numeric >= 100 && st.stuck_n + 1 >= run_needed && v != st.rest_value &&
+                     double(ts - st.stuck_since) >= p.stuck_after * 1000;
+  if (st.alerts[size_t(Detector::stuck)].severity == Severity::none && st.last_v_ts != INT64_MIN) {
+    st.repeat_rate += float((repeat ? 1.0 : 0.0) - st.repeat_rate) / float(std::min<uint64_t>(st.numeric + 1, 1000));
+  }
   judge_one(Detector::stuck, stuck ? Severity::warning : Severity::none, [&] {
     return "value " + num(v) + " unchanged for " + num(double(ts - st.stuck_since) / 1000) + " s";
   });
@@ -484,6 +571,55 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   st.last_v_ts = ts;
   if (opts.window > 0) {
     aggregate(st, ts, v);
+  }
+}
+
+// A row of the asset judged by its model: the alert is the asset's (sensor
+// empty), its message names the sensors that contribute most.
+void Replayer::Impl::multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line) {
+  AssetState& as = *st.asset;
+  const DetectorParams& p = *st.p;
+  const int64_t keep = static_cast<int64_t>(p.mv_keep * st.interval_ms);
+  const Transition t =
+      step_pending_alert(as.alert, as.above, r.judged && r.score >= p.mv_limit, Severity::warning, ts, p.mv_for, keep);
+  if (t != Transition::none) {
+    emit_asset(st, t, ts, r, line);
+  }
+}
+
+void Replayer::Impl::emit_asset(SensorState& st, Transition t, int64_t ts, const AssetModel::Result& r, int line) {
+  model::Alert a;
+  a.ts = format_time_ms(ts);
+  a.asset = st.asset_id;
+  a.detector = detector_name(Detector::multivariate);
+  a.event = t == Transition::raise ? "raise" : "clear";
+  a.severity = severity_name(t == Transition::raise ? Severity::warning : Severity::info);
+  a.line = line;
+  if (t == Transition::raise) {
+    const MvModel& m = *st.asset->model.model();
+    a.message = "joint behaviour of " + std::to_string(m.sensors.size()) + " sensors off (T2 " + num(r.t2) +
+                " vs limit " + num(m.t2_limit) + ", Q " + num(r.q) + " vs limit " + num(m.q_limit) + "); most: ";
+    for (size_t i = 0; i < r.top.size(); ++i) {
+      a.message += (i ? ", " : "") + r.top[i].first + " " + num(std::round(r.top[i].second * 100)) + " %";
+    }
+    ++sum.alerts_by_severity[size_t(Severity::warning)];
+    // Counted on its top contributor, so the sensor table shows it.
+    SensorState* top = &st;
+    for (auto& other : states) {
+      if (!r.top.empty() && other->asset == st.asset && other->s.sensor == r.top[0].first) {
+        top = other.get();
+      }
+    }
+    ++top->s.raises[size_t(Detector::multivariate)];
+    ++top->alerts_raised;
+    if (top->s.worst.empty() || top->s.worst == "info") {
+      top->s.worst = "warning";
+    }
+  } else {
+    a.message = "multivariate back to normal";
+  }
+  if (alert_sink) {
+    alert_sink(a);
   }
 }
 
@@ -532,6 +668,20 @@ void Replayer::add(const Reading& r, int line) { m->add(r, line); }
 void Replayer::finish() {
   for (auto& stp : m->states) {
     SensorState& st = *stp;
+    if (st.asset && st.asset->last_row_ms != INT64_MIN) {
+      if (auto res = st.asset->model.finish()) {
+        m->multivariate(st, *res, st.asset->last_row_ms, 0);
+      }
+      if (st.asset->alert.severity != Severity::none && st.asset->alert.false_since >= 0) {
+        AssetModel::Result none;
+        m->emit_asset(st, Transition::clear, st.asset->alert.false_since, none, 0);
+        st.asset->alert = AlertState{};
+      }
+      st.asset->last_row_ms = INT64_MIN; // once per asset
+    }
+  }
+  for (auto& stp : m->states) {
+    SensorState& st = *stp;
     const int64_t cooldown = static_cast<int64_t>(st.p->cooldown * 1000);
     // A sensor silent at the end of the stream: its gap stays open.
     const int64_t gap = st.gap_ms();
@@ -554,6 +704,16 @@ void Replayer::finish() {
       st.agg.count = 0;
     }
   }
+}
+
+std::vector<std::pair<std::string, MvModel>> Replayer::models() const {
+  std::vector<std::pair<std::string, MvModel>> out;
+  for (const auto& [asset, as] : m->asset_models) {
+    if (as->model.model()) {
+      out.emplace_back(asset, *as->model.model());
+    }
+  }
+  return out;
 }
 
 ReplaySummary Replayer::summary() const {

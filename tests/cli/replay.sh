@@ -126,6 +126,63 @@ expect_rc 0 "aggregates"
 grep -qx "window_start,machineId,sensorType,count,min,mean,max" "$WORK/agg.csv" || fail "no aggregates header"
 grep -q "^2026-05-04T00:00:00Z,press-1,hyd-pressure,1,210,210,210$" "$WORK/agg.csv" || fail "aggregates: $(cat "$WORK/agg.csv")"
 
+# --- hostile input and bounds (issue #17) ---------------------------------------
+# A UTF-8 byte-order mark before the CSV header (spreadsheet exports).
+printf '\xef\xbb\xbftimestamp,machineId,sensorType,value,unit,quality\n2026-05-04T00:00:00Z,m,s,1,u,good\n' >"$WORK/bom.csv"
+run replay "$WORK/bom.csv" -o json --strict
+expect_rc 0 "CSV with a BOM"
+expect_out '"readings": 1'
+expect_out '"bad_lines": 0'
+# JSONL escapes are decoded: the same sensor as the plain spelling.
+printf '%s\n' '{"timestamp":"2026-05-04T00:00:00Z","machineId":"press\u002d01","sensorType":"t","value":1}' \
+  '{"timestamp":"2026-05-04T00:00:01Z","machineId":"press-01","sensorType":"t","value":2}' >"$WORK/esc.jsonl"
+run replay "$WORK/esc.jsonl" -o json
+expect_rc 0 "JSONL with escapes"
+expect_out '"asset": "press-01"'
+[ "$(grep -c "\"asset\": \"press" "$WORK/out")" -le 2 ] || fail "press\\u002d01 and press-01 are two sensors"
+# A newest-first file: nearly every reading is dropped as out of order -> exit 3, --strict exit 2.
+{
+  echo "timestamp,machineId,sensorType,value,unit,quality"
+  for i in $(seq 200 -1 1); do printf '2026-05-04T00:%02d:%02dZ,m,s,%d,u,good\n' $((i / 60)) $((i % 60)) "$i"; done
+} >"$WORK/newest-first.csv"
+run replay "$WORK/newest-first.csv" -o json
+expect_rc 3 "newest-first file"
+expect_err "199 of 200 readings were older than"
+expect_out '"out_of_order": 199'
+run replay "$WORK/newest-first.csv" --strict
+expect_rc 2 "newest-first file --strict"
+# --max-sensors: further sensors are counted and skipped, exit 3; the default keeps them all.
+{
+  echo "timestamp,machineId,sensorType,value,unit,quality"
+  for i in $(seq 1 50); do echo "2026-05-04T00:00:00Z,m,s$i,1,u,good"; done
+} >"$WORK/many.csv"
+run replay "$WORK/many.csv" -o json --max-sensors 20
+expect_rc 3 "--max-sensors 20"
+expect_out '"over_sensor_cap": 30'
+expect_err "30 readings of sensors beyond the first 20 were skipped"
+run replay "$WORK/many.csv" -o json --max-sensors 20 --strict
+expect_rc 2 "--max-sensors --strict"
+run replay "$WORK/many.csv" -o json
+expect_rc 0 "50 sensors under the default cap"
+# --speed is bounded: no overflow at 1e-300.
+run replay "$WORK/messy.csv" --speed 1e-300
+expect_rc 2 "--speed 1e-300"
+expect_err "factor from 0.001"
+run replay "$WORK/messy.csv" --speed inf
+expect_rc 2 "--speed inf"
+# simulate sensors: no years past 9999, no silent overwrite.
+run simulate sensors --sensors 1 --duration 3000000d --out "$WORK/far"
+expect_rc 2 "--duration past ten years"
+run simulate sensors --sensors 1 --duration 2d --start 9999-12-31T00:00:00Z --out "$WORK/far"
+expect_rc 2 "readings past 9999"
+expect_err "9999-12-31T23:59:59Z"
+run simulate sensors --sensors 1 --duration 1m --out "$WORK/s" --quiet
+expect_rc 2 "simulate sensors over an existing output"
+expect_err "already exists"
+cmp -s "$WORK/s/readings.csv" "$WORK/s2/readings.csv" || fail "simulate sensors overwrote readings.csv"
+run simulate sensors --sensors 1 --duration 1m --out "$WORK/s" --quiet --force
+expect_rc 0 "simulate sensors --force"
+
 for cmd in replay "simulate sensors"; do
   # shellcheck disable=SC2086
   run $cmd --help

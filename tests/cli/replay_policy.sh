@@ -21,9 +21,10 @@ types:
   temperature:
     quality: {enabled: false}
 EOF
-# Two sensors not in the twin (the type is the sensorType): a bad reading, then 98 s of silence.
+# Two sensors not in the twin (the type is the sensorType): 12 readings a second apart (the gap
+# detector judges once it has learned the interval), a bad one among them, then 88 s of silence.
 {
-  for t in 00 01 02; do
+  for t in 00 01 02 03 04 05 06 07 08 09 10 11; do
     q=good; [ "$t" = 02 ] && q=bad
     echo "2026-05-04T00:00:${t}Z,m1,temperature,20.$t,Cel,$q"
     echo "2026-05-04T00:00:${t}Z,m1,pressure,5.$t,bar,good"

@@ -3,8 +3,8 @@
 
     validate_sarif.py FILE [--schema SCHEMA] [--no-github]
 
-1. Against the official OASIS SARIF 2.1.0 schema (default:
-   ../shared/schemas-external/sarif-schema-2.1.0.json next to the project root).
+1. Against the official OASIS SARIF 2.1.0 schema (default: the copy next to
+   this script, sarif-schema-2.1.0.json; see README.md here for its source).
    That schema is JSON Schema draft-04; the validator class is picked from its
    `$schema` (Draft4Validator), never hard-coded, so the draft-07 copy works too.
 2. Against the rules GitHub code scanning applies on upload (DESIGN.md §6),
@@ -34,8 +34,7 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SCHEMA = os.path.normpath(
-    os.path.join(HERE, "..", "..", "..", "shared", "schemas-external", "sarif-schema-2.1.0.json"))
+DEFAULT_SCHEMA = os.path.join(HERE, "sarif-schema-2.1.0.json")
 MAX_RESULTS = 25000
 MAX_RULES = 25000
 MAX_TAGS = 20

@@ -106,8 +106,8 @@ TEST_CASE("live::read_v1_fast leaves everything unusual to the general reader", 
       {with("\"error\": \"refused\"", "\"error\": \"refused\", \"colour\": 1"), "unknown key 'colour'"},
       {with("\"ref\": \"r1\", ", ""), "missing 'ref'"},
       {rich.substr(0, rich.size() / 2), "invalid JSON"},
-      // Duplicate keys: nlohmann keeps the last one; the fast reader defers.
-      {with("\"ip\": \"10.0.0.7\"", "\"ip\": \"10.0.0.6\", \"ip\": \"10.0.0.7\""), ""},
+      // Duplicate keys: the fast reader defers; the general reader says where.
+      {with("\"ip\": \"10.0.0.7\"", "\"ip\": \"10.0.0.6\", \"ip\": \"10.0.0.7\""), "duplicate key \"ip\""},
   };
   for (const Case& c : cases) {
     INFO(c.text);

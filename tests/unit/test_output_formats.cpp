@@ -413,7 +413,7 @@ TEST_CASE("output::to_sarif", "[output]") {
     twinctl::test::TempDir dir;
     std::ostringstream s;
     output::write_sarif(s, r, {});
-    std::string schema = source_dir() + "/../shared/schemas-external/sarif-schema-2.1.0.json";
+    std::string schema = source_dir() + "/tests/schema/sarif-schema-2.1.0.json";
     python_validate(dir, schema, s.str(), "rich.sarif");
 
     output::SarifOptions opts;
@@ -581,7 +581,7 @@ TEST_CASE("output::write_github", "[output]") {
     std::string out = s.str();
     INFO(out);
     CHECK(contains(out, "::error file=twins/plant-a/twin.yaml,line=1,title=TWIN107 unmanaged-asset · rogue|<dev>&\"x\"::"
-                        "[critical] Unbekanntes Gerät „rogue“ at 10.20.3.99%0Asecond line with `code` and 100%25 | pipe"));
+                        "[critical] Unbekanntes Gerät „rogue“ at 10.20.3.99\\nsecond line with `code` and 100%25 | pipe"));
     CHECK(contains(out, "::error title=twinctl%3A live source mqtt-line2 failed::"));
     CHECK(contains(out, "could not be read: connection refused <broker:1883>."));
     CHECK(!contains(out, "plc-02")); // suppressed

@@ -2,7 +2,9 @@
 
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
+#include "lib/util/error.hpp"
 #include "lib/util/firmware.hpp"
+#include "lib/util/url.hpp"
 #include "lib/util/values.hpp"
 
 using namespace twinctl::util;
@@ -164,6 +166,26 @@ TEST_CASE("util::strings", "[util]") {
     CHECK(is_utf8("Pr\xc3\xa4sse"));
     CHECK_FALSE(is_utf8("Pr\xe4sse"));
     CHECK_FALSE(is_utf8("\xc3"));
+    CHECK(is_utf8("\xe2\x82\xac \xf0\x9f\x8f\xad \xed\x9f\xbf \xf4\x8f\xbf\xbf")); // U+20AC, U+1F3ED, U+D7FF, U+10FFFF
+    // RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF.
+    CHECK_FALSE(is_utf8("\xc0\xaf"));         // '/' in two bytes
+    CHECK_FALSE(is_utf8("\xe0\x80\xaf"));     // '/' in three bytes
+    CHECK_FALSE(is_utf8("\xf0\x80\x80\xaf")); // '/' in four bytes
+    CHECK_FALSE(is_utf8("\xed\xa0\x80"));     // U+D800, a surrogate
+    CHECK_FALSE(is_utf8("\xed\xbf\xbf"));     // U+DFFF
+    CHECK_FALSE(is_utf8("\xf4\x90\x80\x80")); // U+110000
+    CHECK_FALSE(is_utf8("\xe2\x82"));         // truncated
+  }
+  SECTION("visible: control characters and line breaks shown, everything else kept") {
+    CHECK(visible("press-07 Pr\xc3\xa4sse \xe2\x82\xac") == "press-07 Pr\xc3\xa4sse \xe2\x82\xac");
+    CHECK(visible("a\nGate: PASSED") == "a\\nGate: PASSED");
+    CHECK(visible("\x1b]0;owned\x07\x1b[2J\r\t") == "\\x1b]0;owned\\x07\\x1b[2J\\r\\t");
+    CHECK(visible(std::string("a\0b", 3)) == "a\\x00b");
+    CHECK(visible("\x7f") == "\\x7f");
+    CHECK(visible("\xc2\x9b" "31m") == "\\u009b31m");              // C1 CSI
+    CHECK(visible("abc\xe2\x80\xae" "exe.yaml") == "abc\\u202eexe.yaml"); // right-to-left override
+    CHECK(visible("line\xe2\x80\xa8sep") == "line\\u2028sep");
+    CHECK(visible("Pr\xe4sse \xed\xa0\x80") == "Pr\\xe4sse \\xed\\xa0\\x80"); // not UTF-8: byte by byte
   }
   SECTION("is_valid_id") {
     CHECK(is_valid_id("press-07"));
@@ -171,5 +193,41 @@ TEST_CASE("util::strings", "[util]") {
     CHECK_FALSE(is_valid_id("Press-07"));
     CHECK_FALSE(is_valid_id("-press"));
     CHECK_FALSE(is_valid_id(""));
+  }
+}
+
+TEST_CASE("util::redact_url and split_credentials: any character in a password", "[util]") {
+  SECTION("redact_url hides everything up to the last '@'") {
+    CHECK(redact_url("http://ops:secret@host:8080/api?x=1") == "http://***@host:8080/api?x=1");
+    CHECK(redact_url("http://ops:pa/ss@host/") == "http://***@host/");
+    CHECK(redact_url("http://ops:pa?s#s@host/") == "http://***@host/");
+    CHECK(redact_url("mqtt://ops:p@ss w'rd\"@host/plant/#") == "mqtt://***@host/plant/#");
+    CHECK(redact_url("https://host/path") == "https://host/path");
+    CHECK(redact_url("/srv/plant.git") == "/srv/plant.git");
+  }
+  SECTION("split_credentials takes user and password out, percent-decoded") {
+    UrlCredentials c = split_credentials("https://alice:p%2Fw%40rd@git.example.com/plant.git");
+    CHECK(c.url == "https://git.example.com/plant.git");
+    CHECK(c.user == "alice");
+    CHECK(c.password == "p/w@rd");
+    CHECK(split_credentials("https://alice:p@w rd@host/x").password == "p@w rd");
+    CHECK(split_credentials("https://host/plant.git").url == "https://host/plant.git");
+    CHECK(split_credentials("https://[::1]:8443/a@b").url == "https://[::1]:8443/a@b");
+  }
+  SECTION("an unencoded '/', '?' or '#' in a password is an error that shows none of it") {
+    for (const char* url : {"http://ops:Zq7/Kx3@host/", "http://ops:Zq7?Kx3@host/", "http://ops:Zq7#Kx3@host/"}) {
+      std::string what;
+      try {
+        parse_url(url);
+      } catch (const twinctl::Error& e) {
+        what = e.what();
+      }
+      INFO(url);
+      CHECK_THAT(what, Catch::Contains("must be percent-encoded"));
+      CHECK_THAT(what, !Catch::Contains("Zq7") && !Catch::Contains("Kx3"));
+    }
+    // A password made of digits before the '/' parses as a port: printing it is still redacted.
+    Url u = parse_url("http://ops:123/Kx3@host/");
+    CHECK(u.redacted() == "http://***@host/");
   }
 }
