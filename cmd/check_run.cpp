@@ -168,12 +168,12 @@ CheckRun run_checks(CheckArgs& a, const GlobalOptions& g, const std::string& com
     plan.base_ref = a.base;
     std::vector<model::Finding> before = base_findings(a, run, gate, plan);
     if (!plan.base_note.empty() && !g.quiet) {
-      std::cerr << "twinctl: warning: " << plan.base_note << "; every finding counts as introduced\n";
+      std::cerr << "twinctl: warning: " << util::visible(plan.base_note) << "; every finding counts as introduced\n";
     }
     report::apply_plan(r, before, std::move(plan));
   }
   if (r.baseline_without_values && !g.quiet) {
-    std::cerr << "twinctl: warning: " << a.baseline
+    std::cerr << "twinctl: warning: " << util::visible(a.baseline)
               << " was written before baselines recorded observed values: its findings match by identity alone, "
                  "so a changed value (a firmware downgrade) stays hidden; write it again with -o baseline=FILE\n";
   }

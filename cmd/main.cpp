@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
+#include <sstream>
 #include <streambuf>
 #include <unistd.h>
 
@@ -23,7 +24,7 @@ namespace {
 // first failure and its errno, so the check at the end can say why. A standard
 // output that was closed when twinctl started fails every write. Line-buffered
 // on a terminal. Allocated once and never freed: the library flushes std::cout
-// after main returns. Not for threads: every formatter writes from the main thread.
+// after main returns.
 class StdoutBuffer : public std::streambuf {
 public:
   StdoutBuffer(bool closed, bool line_buffered) : m_closed(closed), m_line_buffered(line_buffered) {
@@ -166,9 +167,12 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return checked_stdout(app.exit(e), stdout_buffer); // --help, --version
     }
-    // CLI11's own codes (100-127) mean usage errors: map them to 2, with our message (which shows the
-    // arguments it quotes escaped: untrusted text is shown, never obeyed).
-    std::cerr << usage_error(app, e, argc, argv);
+    // CLI11's own codes (100-127) mean usage errors: map them to 2, with our message
+    // (the words of the command line in it are shown, never obeyed: util::visible per line).
+    std::istringstream lines(usage_error(app, e, argc, argv));
+    for (std::string line; std::getline(lines, line);) {
+      std::cerr << twinctl::util::visible(line) << "\n";
+    }
     return checked_stdout(k_exit_error, stdout_buffer);
   } catch (const twinctl::Error& e) {
     std::cerr << "twinctl: error: " << twinctl::util::visible(e.what()) << "\n";

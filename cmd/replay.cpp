@@ -36,6 +36,7 @@ struct ReplayArgs {
   std::string speed = "max";
   bool strict = false;
   size_t max_sensors = 100000;
+  std::string learn, model_in, model_out; // multivariate models: --learn FILE, --model FILE, --model-out FILE
   std::string fail_on = "critical";
   PublishArgs publish;
 };
@@ -76,6 +77,41 @@ sensors::Format format_of(const std::string& arg, const std::string& path, std::
   }
   const size_t i = first_line.find_first_not_of(" \t");
   return i != std::string_view::npos && first_line[i] == '{' ? sensors::Format::jsonl : sensors::Format::csv;
+}
+
+// Reads FILE ('-' = stdin) line by line: each reading to on_reading(reading,
+// line number), each line that is not one to on_bad("FILE:LINE: reason").
+template <typename OnReading, typename OnBad>
+void for_each_reading(const std::string& file, const std::string& format_arg, OnReading&& on_reading, OnBad&& on_bad) {
+  io::LineReader reader(file);
+  const std::string name = file == "-" ? "<stdin>" : file;
+  std::string_view line;
+  int line_no = 0;
+  std::optional<sensors::Format> format;
+  sensors::Reading r;
+  while (reader.next(line)) {
+    ++line_no;
+    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+      line.remove_prefix(3); // a UTF-8 byte-order mark, as spreadsheet exports write
+    }
+    if (!format) {
+      format = format_of(format_arg, file, line);
+      if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
+        continue;
+      }
+    }
+    if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
+      continue;
+    }
+    const char* why = reader.too_long()                  ? "line longer than 4 MiB"
+                      : *format == sensors::Format::csv ? sensors::parse_csv_line(line, r)
+                                                         : sensors::parse_jsonl_line(line, r);
+    if (why) {
+      on_bad(name + ":" + std::to_string(line_no) + ": " + why);
+      continue;
+    }
+    on_reading(r, line_no);
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> output_specs(const GlobalOptions& g) {
@@ -162,6 +198,38 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     publisher = std::make_unique<SensorPublisher>(a.publish);
   }
 
+  output::ReplayReport report;
+  report.inputs = a.files;
+  report.fail_on = a.fail_on;
+
+  // Learn: multivariate models from --model, then from a known-good recording (--learn).
+  uint64_t bad_lines = 0;
+  auto on_bad = [&](const std::string& where) {
+    ++bad_lines;
+    if (a.strict) {
+      throw Error(where);
+    }
+    if (report.bad_line_samples.size() < 10) {
+      report.bad_line_samples.push_back(where);
+    }
+  };
+  if (!a.model_in.empty()) {
+    for (auto& [asset, m] : sensors::models_from_json(io::read_file(a.model_in, size_t(64) << 20), a.model_in)) {
+      opts.mv_models[asset] = std::move(m);
+    }
+  }
+  if (!a.learn.empty()) {
+    sensors::ReplayOptions learn_opts = opts;
+    learn_opts.learn_whole = true;
+    sensors::Replayer learner(loaded ? &loaded->twin : nullptr, learn_opts, {});
+    for_each_reading(a.learn, a.format, [&](const sensors::Reading& r, int line_no) { learner.add(r, line_no); },
+                     on_bad);
+    learner.finish();
+    for (auto& [asset, m] : learner.models()) {
+      opts.mv_models[asset] = std::move(m);
+    }
+  }
+
   // Compute: every file, line by line, through one engine.
   auto alert_sink = [&](const model::Alert& al) {
     if (alerts_target.out) {
@@ -180,10 +248,6 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   sensors::Replayer engine(loaded ? &loaded->twin : nullptr, opts, alert_sink,
                            aggregates_target.out ? sensors::AggregateSink(aggregate_sink) : sensors::AggregateSink());
-  output::ReplayReport report;
-  report.inputs = a.files;
-  report.fail_on = a.fail_on;
-  uint64_t bad_lines = 0;
   const auto start = Clock::now();
   Pacer pacer(speed, !g.quiet && ::isatty(STDERR_FILENO), "replay");
   std::string payload;
@@ -191,40 +255,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     pacer.on_idle([&] { publisher->idle(); });
   }
   for (const std::string& file : a.files) {
-    io::LineReader reader(file);
-    const std::string name = file == "-" ? "<stdin>" : file;
-    std::string_view line;
-    int line_no = 0;
-    std::optional<sensors::Format> format;
-    sensors::Reading r;
-    while (reader.next(line)) {
-      ++line_no;
-      if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
-        line.remove_prefix(3); // a UTF-8 byte-order mark, as spreadsheet exports write
-      }
-      if (!format) {
-        format = format_of(a.format, file, line);
-        if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
-          continue;
-        }
-      }
-      if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
-        continue;
-      }
-      const char* why = reader.too_long()                  ? "line longer than 4 MiB"
-                        : *format == sensors::Format::csv ? sensors::parse_csv_line(line, r)
-                                                           : sensors::parse_jsonl_line(line, r);
-      if (why) {
-        ++bad_lines;
-        const std::string where = name + ":" + std::to_string(line_no) + ": " + why;
-        if (a.strict) {
-          throw Error(where);
-        }
-        if (report.bad_line_samples.size() < 10) {
-          report.bad_line_samples.push_back(where);
-        }
-        continue;
-      }
+    for_each_reading(file, a.format, [&](const sensors::Reading& r, int line_no) {
       // Paced, then published, then judged: a reading goes out before the alerts it raises.
       pacer.tick(r.ts_ms, line_no);
       if (publisher) {
@@ -233,7 +264,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
         publisher->reading(r.machine, r.sensor, payload);
       }
       engine.add(r, line_no);
-    }
+    }, on_bad);
   }
   engine.finish();
   pacer.done();
@@ -241,6 +272,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     publisher->close();
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!a.model_out.empty()) {
+    io::write_file(a.model_out, sensors::models_to_json(engine.models()));
+  }
   report.summary = engine.summary();
   report.summary.bad_lines = bad_lines;
 
@@ -303,8 +337,11 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->description(
       "Read sensor readings (CSV timestamp,machineId,sensorType,value,unit,quality or JSONL with the same\n"
       "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
-      "with hysteresis), range, zscore, ewma, rate, stuck, gap and quality. Alerts are raise/clear events\n"
-      "with a cooldown (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
+      "with hysteresis), range, anomaly (outliers and level shifts against limits learned from each\n"
+      "sensor, daily cycles learned), multivariate (per asset: PCA T2 and Q, learned from the first 400\n"
+      "rows, --learn FILE or --model FILE), stuck, gap (no data), quality; rate, zscore and ewma are off.\n"
+      "Defaults are in units of each sensor's learned sampling interval. Alerts are raise/clear events\n"
+      "with a pending period and keep-firing (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
       "detector, its parameters and defaults. Detector settings come from the twin's DetectorPolicy\n"
       "(policy/detectors.yaml) and --set, which overrides it. --publish sends each reading to\n"
       "PREFIX/readings/MACHINE/SENSOR and each alert event to PREFIX/alerts/ASSET/SENSOR.");
@@ -320,6 +357,12 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       ->capture_default_str();
   sub->add_option("--speed", a->speed, "max, or N for N x real time")->capture_default_str();
   add_publish_options(*sub, a->publish);
+  sub->add_option("--learn", a->learn,
+                  "A known-good recording (CSV or JSONL) each asset's multivariate model is learned from, instead "
+                  "of the first multivariate.learn rows of FILE");
+  sub->add_option("--model", a->model_in, "Multivariate models to judge with (JSON written by --model-out)");
+  sub->add_option("--model-out", a->model_out,
+                  "Write the multivariate models as learned (JSON, schemas/multivariate-model.schema.json)");
   sub->add_option("--max-sensors", a->max_sensors,
                   "Distinct sensors judged; readings of further sensors are counted and skipped (exit 3)")
       ->check(CLI::Range(size_t(1), size_t(100000000)))
@@ -337,6 +380,7 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "    twinctl replay /tmp/s/readings.csv --twin examples/factory -o json=summary.json -o alerts=-\n"
       "  zcat day.jsonl.gz | twinctl replay - --set temperature:zscore.limit=6 --fail-on warning\n"
       "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"
+      "  twinctl replay good-week.csv --model-out pump.model.json && twinctl replay today.csv --model pump.model.json\n"
       "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"));
   sub->callback([a, &g, &rc] { rc = run_replay(*a, g); });
 }

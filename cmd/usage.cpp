@@ -182,7 +182,7 @@ std::string usage_error(const CLI::App& root, const CLI::ParseError& e, int argc
         w[1] == '.') {
       continue; // short clusters (-qo) are left to CLI11; -5 is a value
     }
-    std::string name = util::visible(w.substr(0, w.find('=')));
+    std::string name = w.substr(0, w.find('='));
     std::vector<std::string> names = option_names(app);
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       continue;
@@ -195,7 +195,7 @@ std::string usage_error(const CLI::App& root, const CLI::ParseError& e, int argc
   std::vector<std::string> subs = subcommand_names(app);
   if (!subs.empty() && app->get_subcommands().empty()) {
     for (int i = next; i < argc; ++i) {
-      std::string w = util::visible(argv[i]);
+      std::string w = argv[i];
       if (w.empty() || w[0] == '-') {
         continue;
       }
@@ -209,8 +209,7 @@ std::string usage_error(const CLI::App& root, const CLI::ParseError& e, int argc
              " (" + util::join(subs, ", ") + ")\nRun '" + help + "' for more.\n";
     }
   }
-  return "twinctl: error: " + (where.empty() ? std::string() : where + ": ") + util::visible(humane(e.what())) +
-         "\nRun '" + help +
+  return "twinctl: error: " + (where.empty() ? std::string() : where + ": ") + humane(e.what()) + "\nRun '" + help +
          "' for more.\n";
 }
 
@@ -232,7 +231,7 @@ void setup_usage(CLI::App& root, int& rc) {
       } catch (const CLI::OptionNotFound&) {
         sub = nullptr;
       }
-      path += (path.empty() ? "" : " ") + util::visible(w);
+      path += (path.empty() ? "" : " ") + util::visible(w); // shown, never obeyed
       if (!sub) {
         std::string guess = util::closest(w, subcommand_names(target));
         std::cerr << "twinctl: error: unknown command '" << path << "'"

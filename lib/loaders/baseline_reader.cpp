@@ -110,7 +110,12 @@ std::vector<report::BaselineEntry> read_baseline(const std::string& path) {
     e.asset = str(f, "asset");
     e.field = str(f, "field");
     e.message = str(f, "message");
-    if (auto obs = f.find("observed"); obs != f.end() && obs->is_string()) {
+    // The observed value (twinctl-baseline/v1 since it keys on values); absent in older
+    // baselines, whose entries then match by fingerprint alone.
+    if (auto obs = f.find("observed"); obs != f.end() && !obs->is_null()) {
+      if (!obs->is_string()) {
+        throw Error(where + "\"observed\" must be a string");
+      }
       e.observed = obs->get<std::string>();
     }
     if (auto loc = f.find("location"); loc != f.end() && !loc->is_null()) {

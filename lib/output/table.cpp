@@ -118,7 +118,7 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
     out << "  coverage " << buf << "% of intended assets observed\n";
   }
   if (r.plan) {
-    out << "  " << plan_line(r) << "\n";
+    out << "  " << visible(plan_line(r)) << "\n";
   }
   out << "\n";
 
@@ -153,11 +153,12 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
       out << (opts.color ? colour_of(f->severity) : "") << pad(sev, 10) << reset << pad(f->rule, 9)
           << pad(clip(visible(f->asset), std::min<size_t>(28, w_asset)), w_asset + 2)
           << pad(clip(visible(f->field), std::min<size_t>(32, w_field)), w_field + 2)
-          << (own_line ? "\n" + indent : "") << wrap(visible(f->message), message_width, own_line ? 19 : message_column);
+          << (own_line ? "\n" + indent : "")
+          << wrap(visible(f->message), message_width, own_line ? 19 : message_column);
       if (f->baseline_state == "unchanged") {
         out << " " << dim << "(in baseline)" << reset;
       } else if (f->baseline_state == "updated") {
-        out << " " << bold << "(changed since the baseline: was " << f->baseline_observed << ")" << reset;
+        out << " " << bold << "(changed since the baseline: was " << visible(f->baseline_observed) << ")" << reset;
       }
       if (!f->history_state.empty()) {
         out << " " << (f->history_state == "open" ? dim : bold) << "[" << history_tag(*f) << "]" << reset;
@@ -207,10 +208,10 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (r.plan && !r.plan->resolved.empty()) {
     out << "\n" << bold << "Closed by this change:" << reset << "\n";
     for (const model::Finding& f : r.plan->resolved) {
-      out << "  " << pad(model::to_string(f.severity), 10) << pad(f.rule, 9) << f.asset
-          << (f.field.empty() ? "" : " " + f.field) << " — " << finding_change(f);
+      out << "  " << pad(model::to_string(f.severity), 10) << pad(f.rule, 9) << visible(f.asset)
+          << (f.field.empty() ? "" : " " + visible(f.field)) << " — " << visible(finding_change(f));
       if (f.suppressed) {
-        out << " " << dim << "(suppressed by this change: " << f.suppression_reason << ")" << reset;
+        out << " " << dim << "(suppressed by this change: " << visible(f.suppression_reason) << ")" << reset;
       }
       out << "\n";
     }

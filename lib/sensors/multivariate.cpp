@@ -18,7 +18,8 @@ constexpr double k_variance = 0.9;  // components kept: 90 % of the learned vari
 constexpr double k_quantile = 0.99; // limits = 6 x the 99th percentile of the learned rows' T2 and Q
 constexpr double k_margin = 6;
 constexpr double k_adapt = 10;      // rows judged normal teach the model with a time constant of 10 x learn
-constexpr uint64_t k_refit = 50;    // rows between two refits of the components
+constexpr uint64_t k_refit = 50;    // adaptations (of every 4th row) between two refits of the components
+constexpr uint32_t k_adapt_every = 4;
 
 // Eigen-decomposition of the symmetric d x d matrix a (row-major) by cyclic
 // Jacobi rotations: eigenvalues on return in a's diagonal, vectors in v's columns.
@@ -83,7 +84,21 @@ void AssetModel::set_model(MvModel m) {
   m_model = std::move(m);
 }
 
-std::optional<AssetModel::Result> AssetModel::add(int64_t ts, std::string_view sensor, double v) {
+int AssetModel::column(std::string_view sensor) {
+  auto it = std::find(m_sensors.begin(), m_sensors.end(), sensor);
+  if (it != m_sensors.end()) {
+    return static_cast<int>(it - m_sensors.begin());
+  }
+  if (m_columns_fixed || m_sensors.size() >= k_max_sensors) {
+    return -1; // the columns are those of the first row (or of the model)
+  }
+  m_sensors.emplace_back(sensor);
+  m_smooth.push_back(0);
+  m_seen.push_back(0);
+  return static_cast<int>(m_sensors.size() - 1);
+}
+
+std::optional<AssetModel::Result> AssetModel::add(int64_t ts, size_t c, double v) {
   std::optional<Result> out;
   if (ts < m_row_ts) {
     return out; // a late reading of another sensor: the row it belonged to is judged
@@ -95,19 +110,8 @@ std::optional<AssetModel::Result> AssetModel::add(int64_t ts, std::string_view s
     m_row_ts = ts;
     m_row_has_values = false;
   }
-  auto it = std::find(m_sensors.begin(), m_sensors.end(), sensor);
-  if (it == m_sensors.end()) {
-    if (m_columns_fixed || m_sensors.size() >= k_max_sensors) {
-      return out; // the columns are those of the first row (or of the model)
-    }
-    m_sensors.emplace_back(sensor);
-    m_smooth.push_back(v);
-    m_seen.push_back(1);
-  } else {
-    const size_t c = size_t(it - m_sensors.begin());
-    m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) / k_smooth : v;
-    m_seen[c] = 1;
-  }
+  m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
+  m_seen[c] = 1;
   m_row_has_values = true;
   return out;
 }
@@ -117,6 +121,9 @@ std::optional<AssetModel::Result> AssetModel::finish() {
   if (m_row_has_values) {
     out = close_row();
     m_row_has_values = false;
+  }
+  if (!m_model && m_learned >= 20) {
+    fit(); // a stream shorter than the learning period: its model, for --model-out and --learn
   }
   return out;
 }
@@ -135,7 +142,10 @@ std::optional<AssetModel::Result> AssetModel::close_row() {
     return std::nullopt;
   }
   Result r = judge(m_smooth);
-  if (r.score < 1) {
+  // Every 4th row teaches the model (4 x the rate): consecutive smoothed rows
+  // are nearly the same, and it is the costliest step per row.
+  if (r.score < 1 && ++m_rows_since_adapt >= k_adapt_every) {
+    m_rows_since_adapt = 0;
     adapt(m_smooth);
   }
   return r;
@@ -224,14 +234,16 @@ void AssetModel::fit() {
 void AssetModel::adapt(const std::vector<double>& x) {
   MvModel& m = *m_model;
   const size_t d = m.sensors.size();
-  const double a = 1 / (k_adapt * double(std::max<size_t>(m_learn, 1)));
+  const double a = double(k_adapt_every) / (k_adapt * double(std::max<size_t>(m_learn, 1)));
   for (size_t c = 0; c < d; ++c) {
     m.mean[c] += a * (x[c] - m.mean[c]);
   }
   for (size_t i = 0; i < d; ++i) {
-    for (size_t j = 0; j < d; ++j) {
+    const double ei = x[i] - m.mean[i];
+    for (size_t j = i; j < d; ++j) { // symmetric: the upper triangle, mirrored
       double& c = m.covariance[i * d + j];
-      c += a * ((x[i] - m.mean[i]) * (x[j] - m.mean[j]) - c);
+      c += a * (ei * (x[j] - m.mean[j]) - c);
+      m.covariance[j * d + i] = c;
     }
   }
   if (++m_adapted % k_refit == 0) {
@@ -242,22 +254,23 @@ void AssetModel::adapt(const std::vector<double>& x) {
 AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
-  double z[k_max_sensors], rec[k_max_sensors] = {}, w[k_max_sensors] = {};
+  double z[k_max_sensors], rec[k_max_sensors], t[k_max_sensors];
   for (size_t c = 0; c < d; ++c) {
     z[c] = (x[c] - m.mean[c]) / m.scale[c];
+    rec[c] = 0;
   }
   Result r;
   r.judged = true;
   for (size_t i = 0; i < k; ++i) {
     const double* p = &m.components[i * d];
-    double t = 0;
+    double ti = 0;
     for (size_t c = 0; c < d; ++c) {
-      t += p[c] * z[c];
+      ti += p[c] * z[c];
     }
-    r.t2 += t * t / m.eigenvalues[i];
+    t[i] = ti;
+    r.t2 += ti * ti / m.eigenvalues[i];
     for (size_t c = 0; c < d; ++c) {
-      rec[c] += p[c] * t;
-      w[c] += p[c] * t / m.eigenvalues[i];
+      rec[c] += p[c] * ti;
     }
   }
   for (size_t c = 0; c < d; ++c) {
@@ -266,17 +279,24 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
   const double st = r.t2 / m.t2_limit, sq = r.q / m.q_limit;
   r.score = std::max(st, sq);
   if (r.score >= 1) { // only an alert needs its contributors
-    std::vector<std::pair<std::string, double>> c(d);
+    std::vector<std::pair<std::string, double>> contrib(d);
     double sum = 0;
-    for (size_t i = 0; i < d; ++i) {
-      // Q: the column's squared residual; T2: its term z_i (V L^-1 t)_i, negative ones ignored.
-      const double v = sq >= st ? (z[i] - rec[i]) * (z[i] - rec[i]) : std::max(z[i] * w[i], 0.0);
-      c[i] = {m.sensors[i], v};
+    for (size_t c = 0; c < d; ++c) {
+      // Q: the column's squared residual; T2: its term z_c (V L^-1 t)_c, negative ones ignored.
+      double v = (z[c] - rec[c]) * (z[c] - rec[c]);
+      if (sq < st) {
+        double w = 0;
+        for (size_t i = 0; i < k; ++i) {
+          w += m.components[i * d + c] * t[i] / m.eigenvalues[i];
+        }
+        v = std::max(z[c] * w, 0.0);
+      }
+      contrib[c] = {m.sensors[c], v};
       sum += v;
     }
-    std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::sort(contrib.begin(), contrib.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     for (size_t i = 0; i < std::min<size_t>(3, d) && sum > 0; ++i) {
-      r.top.emplace_back(c[i].first, c[i].second / sum);
+      r.top.emplace_back(contrib[i].first, contrib[i].second / sum);
     }
   }
   return r;

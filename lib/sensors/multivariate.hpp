@@ -6,7 +6,7 @@
 // Hotelling's T² (distance inside the model's plane) and Q, the squared
 // prediction error (distance from the plane), each over its learned limit.
 // Rows under the limit keep teaching the model, slowly (a time constant of
-// 10 x the learning rows; the components are refitted every 50 rows), so an
+// 10 x the learning rows, every 4th row; the components are refitted every 200 rows), so an
 // operating point that wanders over the day is followed while a break in
 // how the sensors move together is not. The alert names the sensors that
 // contribute most.
@@ -38,6 +38,7 @@ struct MvModel {
 class AssetModel {
 public:
   static constexpr size_t k_max_sensors = 32;
+  static constexpr size_t k_max_learn = 20000; // rows kept to learn from (--learn): 5 MB at 32 sensors
   struct Result {
     bool judged = false;
     double score = 0, t2 = 0, q = 0; // score = max(t2 / t2_limit, q / q_limit)
@@ -46,9 +47,12 @@ public:
   // `learn` rows are collected, then the model is fitted (unless one was given).
   explicit AssetModel(size_t learn) : m_learn(learn) {}
   void set_model(MvModel m);
-  // A reading of one sensor at ts. When ts moves past the asset's previous
+  // The column of a sensor, added while the first row is open (and there is
+  // room); -1 for a sensor that is not a column.
+  int column(std::string_view sensor);
+  // A reading of column c at ts. When ts moves past the asset's previous
   // timestamp, the row of that timestamp is judged: returns its result.
-  std::optional<Result> add(int64_t ts, std::string_view sensor, double v);
+  std::optional<Result> add(int64_t ts, size_t c, double v);
   // The row still open at the end of the stream.
   std::optional<Result> finish();
   const std::optional<MvModel>& model() const { return m_model; }
@@ -69,6 +73,7 @@ private:
   std::vector<double> m_rows; // learning rows, row-major
   uint64_t m_learned = 0;
   uint64_t m_adapted = 0; // rows folded into the model since it was fitted
+  uint32_t m_rows_since_adapt = 0;
   std::optional<MvModel> m_model;
 };
 

@@ -29,6 +29,9 @@ struct ReplayOptions {
   // Multivariate models given (--model, --learn), by asset id; other assets
   // learn theirs from their first multivariate.learn rows.
   std::map<std::string, MvModel, std::less<>> mv_models;
+  // Learning a known-good recording (--learn): every asset learns from its
+  // rows up to AssetModel::k_max_learn, fitted at finish().
+  bool learn_whole = false;
 };
 
 // min/mean/max/count of one sensor over one tumbling window.

@@ -411,3 +411,18 @@ TEST_CASE("sensors::Replayer multivariate: joint behaviour breaks, each sensor i
   CHECK(back[0].second.t2_limit == Approx(models[0].second.t2_limit));
   CHECK_THROWS_WITH(models_from_json("{\"format\": \"x\"}", "m.json"), Catch::Contains("m.json"));
 }
+
+TEST_CASE("sensors::Replayer anomaly learns a weekly cycle at hourly sampling", "[sensors][anomaly]") {
+  // A plant that runs on weekdays (80) and idles at weekends (10), read hourly;
+  // 2026-05-04 is a Monday.
+  auto level = [](int h) { return (h / 24 % 7 < 5 ? 80.0 : 10.0) + noise(h); };
+  Harness h;
+  int i = 0;
+  for (; i < 24 * 7 * 3; ++i) h.add(i * 3600, level(i), "load");
+  const size_t learning = h.alerts.size();
+  for (; i < 24 * 7 * 6; ++i) h.add(i * 3600, level(i), "load");
+  CHECK(h.alerts.size() == learning); // weeks 4 to 6: every weekend is normal
+  for (int k = 0; k < 12; ++k, ++i) h.add(i * 3600, 10 + noise(i), "load"); // idle on a Monday
+  CHECK(h.count("anomaly raise warning") >= 1);
+  CHECK(h.alerts.size() > learning);
+}

@@ -2,9 +2,9 @@
 
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
-#include "lib/util/url.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/firmware.hpp"
+#include "lib/util/url.hpp"
 #include "lib/util/values.hpp"
 
 using namespace twinctl::util;
