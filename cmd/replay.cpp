@@ -338,13 +338,14 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "Read sensor readings (CSV timestamp,machineId,sensorType,value,unit,quality or JSONL with the same\n"
       "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
       "with hysteresis), range, anomaly (outliers and level shifts against limits learned from each\n"
-      "sensor, daily cycles learned), multivariate (per asset: PCA T2 and Q, learned from the first 400\n"
-      "rows, --learn FILE or --model FILE), stuck, gap (no data), quality; rate, zscore and ewma are off.\n"
-      "Defaults are in units of each sensor's learned sampling interval. Alerts are raise/clear events\n"
-      "with a pending period and keep-firing (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
-      "detector, its parameters and defaults. Detector settings come from the twin's DetectorPolicy\n"
-      "(policy/detectors.yaml) and --set, which overrides it. --publish sends each reading to\n"
-      "PREFIX/readings/MACHINE/SENSOR and each alert event to PREFIX/alerts/ASSET/SENSOR.");
+      "sensor; daily and weekly cycles learned), multivariate (per asset: PCA T2 and Q, learned from its\n"
+      "first 400 rows, --learn FILE or --model FILE), stuck, gap (no data) and quality; rate, zscore and\n"
+      "ewma are off. Defaults are in units of each sensor's learned sampling interval. Alerts are\n"
+      "raise/clear events with a pending period and keep-firing (-o alerts=FILE, the input of rca\n"
+      "--alerts). See man twinctl-replay for every detector, its parameters and defaults. Detector\n"
+      "settings come from the twin's DetectorPolicy (policy/detectors.yaml) and --set, which overrides\n"
+      "it. --publish sends each reading to PREFIX/readings/MACHINE/SENSOR and each alert event to\n"
+      "PREFIX/alerts/ASSET/SENSOR.");
   sub->add_option("FILE", a->files, "Readings: CSV or JSONL files, '-' for stdin")->required();
   add_twin_options(*sub, a->twin);
   sub->add_option("--format", a->format, "Input format (auto: by extension, else by the first line)")
@@ -358,18 +359,16 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->add_option("--speed", a->speed, "max, or N for N x real time")->capture_default_str();
   add_publish_options(*sub, a->publish);
   sub->add_option("--learn", a->learn,
-                  "A known-good recording (CSV or JSONL) each asset's multivariate model is learned from, instead "
-                  "of the first multivariate.learn rows of FILE");
+                  "Learn each asset's multivariate model from this known-good recording (CSV or JSONL)");
   sub->add_option("--model", a->model_in, "Multivariate models to judge with (JSON written by --model-out)");
   sub->add_option("--model-out", a->model_out,
-                  "Write the multivariate models as learned (JSON, schemas/multivariate-model.schema.json)");
+                  "Write the multivariate models as learned (JSON, see man twinctl-replay)");
   sub->add_option("--max-sensors", a->max_sensors,
-                  "Distinct sensors judged; readings of further sensors are counted and skipped (exit 3)")
+                  "Distinct sensors judged; readings of more are counted and skipped (exit 3)")
       ->check(CLI::Range(size_t(1), size_t(100000000)))
       ->capture_default_str();
   sub->add_flag("--strict", a->strict,
-                "A bad line, > 1 % readings dropped as out of order or a sensor past --max-sensors is an error "
-                "(exit 2) instead of a warning");
+                "Bad lines, > 1 % out-of-order readings or sensors past --max-sensors are an error (exit 2)");
   sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
       ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
       ->capture_default_str();

@@ -82,6 +82,18 @@ void AssetModel::set_model(MvModel m) {
   m_columns_fixed = true;
   m_rows.clear();
   m_model = std::move(m);
+  prepare();
+}
+
+void AssetModel::prepare() {
+  m_inv_scale.clear();
+  m_inv_eigen.clear();
+  for (double x : m_model->scale) {
+    m_inv_scale.push_back(1 / x);
+  }
+  for (double x : m_model->eigenvalues) {
+    m_inv_eigen.push_back(1 / x);
+  }
 }
 
 int AssetModel::column(std::string_view sensor) {
@@ -217,6 +229,7 @@ void AssetModel::fit() {
   }
   components_of(m);
   m_model = std::move(m);
+  prepare();
   m_model->t2_limit = m_model->q_limit = 1;
   std::vector<double> t2s, qs;
   for (size_t r = 0; r < n; ++r) {
@@ -248,6 +261,7 @@ void AssetModel::adapt(const std::vector<double>& x) {
   }
   if (++m_adapted % k_refit == 0) {
     components_of(m);
+    prepare();
   }
 }
 
@@ -256,7 +270,7 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
   double z[k_max_sensors], rec[k_max_sensors], t[k_max_sensors];
   for (size_t c = 0; c < d; ++c) {
-    z[c] = (x[c] - m.mean[c]) / m.scale[c];
+    z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
     rec[c] = 0;
   }
   Result r;
@@ -268,7 +282,7 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
       ti += p[c] * z[c];
     }
     t[i] = ti;
-    r.t2 += ti * ti / m.eigenvalues[i];
+    r.t2 += ti * ti * m_inv_eigen[i];
     for (size_t c = 0; c < d; ++c) {
       rec[c] += p[c] * ti;
     }

@@ -62,6 +62,7 @@ private:
   std::optional<Result> close_row();
   void fit();
   void adapt(const std::vector<double>& x);
+  void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
   Result judge(const std::vector<double>& x) const;
   size_t m_learn;
   std::vector<std::string> m_sensors;
@@ -75,6 +76,7 @@ private:
   uint64_t m_adapted = 0; // rows folded into the model since it was fitted
   uint32_t m_rows_since_adapt = 0;
   std::optional<MvModel> m_model;
+  std::vector<double> m_inv_scale, m_inv_eigen; // 1 / scale, 1 / eigenvalue: no division per row
 };
 
 // JSON of a set of models keyed by asset (format "twinctl-mv-model/v1").
