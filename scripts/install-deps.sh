@@ -12,7 +12,7 @@ packages=(
   shellcheck nodejs graphviz
   zsh dpkg-dev sqlite3 systemd
   chromium python3-websocket
-  jq
+  clang jq
 )
 
 missing=()
