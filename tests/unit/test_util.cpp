@@ -214,6 +214,16 @@ TEST_CASE("util::redact_url and split_credentials: any character in a password",
     CHECK(split_credentials("https://host/plant.git").url == "https://host/plant.git");
     CHECK(split_credentials("https://[::1]:8443/a@b").url == "https://[::1]:8443/a@b");
   }
+  SECTION("credentials and an '@' after the host are ambiguous: an error, nothing of them kept (fuzz_time_url)") {
+    std::string what;
+    try {
+      split_credentials("https://u:Zq7@Kx3/p@host/plant.git"); // password "Zq7@Kx3/p" or "Zq7"?
+    } catch (const twinctl::Error& e) {
+      what = e.what();
+    }
+    CHECK_THAT(what, Catch::Contains("must be percent-encoded"));
+    CHECK_THAT(what, !Catch::Contains("Zq7") && !Catch::Contains("Kx3"));
+  }
   SECTION("an unencoded '/', '?' or '#' in a password is an error that shows none of it") {
     for (const char* url : {"http://ops:Zq7/Kx3@host/", "http://ops:Zq7?Kx3@host/", "http://ops:Zq7#Kx3@host/"}) {
       std::string what;
