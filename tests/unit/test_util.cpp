@@ -29,7 +29,7 @@ TEST_CASE("util::parse_duration", "[util]") {
   }
 }
 
-TEST_CASE("util::parse_timestamp", "[util]") {
+TEST_CASE("parse_timestamp", "[util]") {
   CHECK(parse_timestamp("1970-01-01T00:00:00Z") == 0);
   CHECK(parse_timestamp("2026-05-04T09:42:00Z") == parse_timestamp("2026-05-04T11:42:00+02:00"));
   CHECK(parse_timestamp("2026-05-04T09:42:00.123Z") == parse_timestamp("2026-05-04T09:42:00Z"));
@@ -240,4 +240,14 @@ TEST_CASE("util::redact_url and split_credentials: any character in a password",
     Url u = parse_url("http://ops:123/Kx3@host/");
     CHECK(u.redacted() == "http://***@host/");
   }
+}
+
+TEST_CASE("days_between counts calendar days, whatever the hour", "[util]") {
+  int64_t due = *parse_date("2026-02-10");
+  // One count for "N days overdue" in the finding and in the audit's due list (82 vs 83 before).
+  CHECK(days_between(due, *parse_timestamp("2026-05-04T00:00:00Z")) == 83);
+  CHECK(days_between(due, *parse_timestamp("2026-05-04T23:59:59Z")) == 83);
+  CHECK(days_between(*parse_timestamp("2026-05-04T10:00:00Z"), due) == -83);
+  CHECK(days_between(due, due + 3600) == 0);
+  CHECK(days_between(*parse_timestamp("1969-12-31T23:00:00Z"), 0) == 1);
 }
