@@ -56,17 +56,16 @@ void AnomalyScore::reset_levels() {
 // After two days: the daily profile is used when it covers the day and its
 // swing (mean distance of the bins from their mean) is more than twice the
 // noise within the bins.
-void AnomalyScore::decide_season(int64_t ts) {
+void AnomalyScore::decide_season() {
   Season& s = *m_season;
-  if (double(ts - s.start_ms) < (s.weekly ? k_week_days : k_season_days) * double(k_day_ms)) {
-    return;
-  }
+  m_decide_ms = INT64_MAX;
   double sum = 0, within = 0;
   int filled = 0;
   for (int b = 0; b < s.bins; ++b) {
-    if (s.count[size_t(b)] > 0) {
-      sum += s.mean[size_t(b)];
-      within += s.dev[size_t(b)];
+    const Bin& x = s.bin_stats[size_t(b)];
+    if (x.count > 0) {
+      sum += x.mean;
+      within += x.dev;
       ++filled;
     }
   }
@@ -76,7 +75,8 @@ void AnomalyScore::decide_season(int64_t ts) {
     const double mean = sum / filled;
     double swing = 0;
     for (int b = 0; b < s.bins; ++b) {
-      swing += s.count[size_t(b)] > 0 ? std::fabs(s.mean[size_t(b)] - mean) : 0;
+      const Bin& x = s.bin_stats[size_t(b)];
+      swing += x.count > 0 ? std::fabs(x.mean - mean) : 0;
     }
     s.state = swing / filled > 2 * within / filled ? 1 : -1;
   }
@@ -95,18 +95,18 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     m_season->per_day = std::clamp(static_cast<int>(double(k_day_ms) / interval_ms), 1, k_max_bins);
     m_season->weekly = interval_ms >= k_weekly_ms; // at most 48 bins a day: 336 a week
     m_season->bins = m_season->per_day * (m_season->weekly ? 7 : 1);
-    m_season->mean.assign(size_t(m_season->bins), 0);
-    m_season->dev.assign(size_t(m_season->bins), 0);
-    m_season->count.assign(size_t(m_season->bins), 0);
+    m_season->bin_stats.assign(size_t(m_season->bins), Bin{});
     m_season->start_ms = ts;
+    m_decide_ms = ts + static_cast<int64_t>((m_season->weekly ? k_week_days : k_season_days) * double(k_day_ms));
   }
-  if (m_season && m_season->state == 0) {
-    decide_season(ts);
+  if (ts >= m_decide_ms) {
+    decide_season();
   }
   double x = v, profile = 0;
   const int bin = m_season ? m_season->bin_of(ts) : 0;
   if (m_season && m_season->state == 1) {
-    profile = m_season->count[size_t(bin)] > 0 ? double(m_season->mean[size_t(bin)]) : v;
+    const Bin& b = m_season->bin_stats[size_t(bin)];
+    profile = b.count > 0 ? double(b.mean) : v;
     x = v - profile;
   }
   Result out;
@@ -140,19 +140,18 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   m_slow += (m_n < k_slow ? 1.0 / m_n : 1 / k_slow) * (x - m_slow);
   m_fast += (x - m_fast) * (1 / k_fast);
   if (m_season && (m_season->state == 0 || !alerting)) {
-    Season& s = *m_season;
-    const size_t b = size_t(bin);
-    if (s.count[b] == 0) {
-      s.mean[b] = float(v);
+    Bin& b = m_season->bin_stats[size_t(bin)];
+    if (b.count == 0) {
+      b.mean = float(v);
     } else {
       static constexpr double k_inverse[] = {1,     1,     1 / 2.,  1 / 3.,  1 / 4.,  1 / 5.,  1 / 6.,
                                              1 / 7., 1 / 8., 1 / 9.,  1 / 10., 1 / 11., 1 / 12., 1 / 13.,
                                              1 / 14., 1 / 15., 1 / 16., 1 / 17., 1 / 18., 1 / 19., 1 / 20.};
-      const double a = k_inverse[std::min<int>(s.count[b] + 1, 20)];
-      s.dev[b] += float(a * (std::fabs(v - s.mean[b]) - s.dev[b]));
-      s.mean[b] += float(a * (v - s.mean[b]));
+      const double a = k_inverse[std::min<int>(b.count + 1, 20)];
+      b.dev += float(a * (std::fabs(v - b.mean) - b.dev));
+      b.mean += float(a * (v - b.mean));
     }
-    s.count[b] = uint16_t(std::min<int>(s.count[b] + 1, 60000));
+    b.count = uint16_t(std::min<int>(b.count + 1, 60000));
   }
   return out;
 }

@@ -17,6 +17,7 @@
 // Score >= 1 is anomalous; `anomaly.limit` scales every limit at once.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,9 +41,12 @@ public:
   Result add(int64_t ts, double v, double interval_ms, bool alerting, double limit, bool outliers_only = false);
 
 private:
+  struct Bin {
+    float mean = 0, dev = 0;
+    uint16_t count = 0;
+  };
   struct Season {
-    std::vector<float> mean, dev;
-    std::vector<uint16_t> count;
+    std::vector<Bin> bin_stats; // a reading touches one cache line of its profile
     int64_t start_ms = 0;
     int bins = 0, per_day = 0; // bins in all, and in one day
     bool weekly = false;       // one profile per day of the week
@@ -51,12 +55,13 @@ private:
     int64_t bin_start = 0, bin_end = 0;
     int bin_of(int64_t ts);
   };
-  void decide_season(int64_t ts);
+  void decide_season();
   void reset_levels();
   double m_fast = 0, m_slow = 0;
   double m_dev_r = 0, m_dev_d = 0; // mean |outlier| and |shift|
   double m_q_r = 0, m_q_d = 0;     // their tracked 99th percentiles
   uint32_t m_n = 0;
+  int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
   std::unique_ptr<Season> m_season;
 };
 

@@ -269,9 +269,10 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
   double z[k_max_sensors], rec[k_max_sensors], t[k_max_sensors];
+  double zz = 0, tt = 0;
   for (size_t c = 0; c < d; ++c) {
     z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
-    rec[c] = 0;
+    zz += z[c] * z[c];
   }
   Result r;
   r.judged = true;
@@ -282,17 +283,21 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
       ti += p[c] * z[c];
     }
     t[i] = ti;
+    tt += ti * ti;
     r.t2 += ti * ti * m_inv_eigen[i];
-    for (size_t c = 0; c < d; ++c) {
-      rec[c] += p[c] * ti;
-    }
   }
-  for (size_t c = 0; c < d; ++c) {
-    r.q += (z[c] - rec[c]) * (z[c] - rec[c]);
-  }
+  // The components are orthonormal: the squared distance from their plane is
+  // |z|^2 - |t|^2, without reconstructing z (that only for an alert's contributors).
+  r.q = std::max(zz - tt, 0.0);
   const double st = r.t2 / m.t2_limit, sq = r.q / m.q_limit;
   r.score = std::max(st, sq);
   if (r.score >= 1) { // only an alert needs its contributors
+    for (size_t c = 0; c < d; ++c) {
+      rec[c] = 0;
+      for (size_t i = 0; i < k; ++i) {
+        rec[c] += m.components[i * d + c] * t[i];
+      }
+    }
     std::vector<std::pair<std::string, double>> contrib(d);
     double sum = 0;
     for (size_t c = 0; c < d; ++c) {

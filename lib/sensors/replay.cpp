@@ -69,12 +69,11 @@ static bool same_bytes(const char* a, const char* b, size_t n) {
 }
 
 static bool same_sensor(const SensorState& st, const Reading& r) {
-  if (r.machine.size() != st.s.machine.size()) {
+  if (r.machine.size() != st.machine_len) {
     return false;
   }
-  if (r.sensor.data() == r.machine.data() + r.machine.size() + 1) {
-    return st.key.size() == r.machine.size() + 1 + r.sensor.size() &&
-           same_bytes(st.key.data(), r.machine.data(), st.key.size());
+  if (st.key_len != 0 && r.sensor.data() == r.machine.data() + r.machine.size() + 1) {
+    return st.key_len == r.machine.size() + 1 + r.sensor.size() && same_bytes(st.key, r.machine.data(), st.key_len);
   }
   return st.s.sensor == r.sensor && st.s.machine == r.machine;
 }
@@ -90,6 +89,14 @@ SensorState* Replayer::Impl::find(const Reading& r) {
     last->next = st;
   }
   last = st;
+  if (st && st->next) {
+    // The state of the sensor that comes next, most likely: fetched while
+    // this reading is judged and the next line parsed.
+    const char* n = reinterpret_cast<const char*>(st->next);
+    for (size_t off = 0; off < sizeof(SensorState); off += 64) {
+      __builtin_prefetch(n + off);
+    }
+  }
   return st;
 }
 
@@ -126,7 +133,12 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   st->s.machine = std::string(r.machine);
   st->s.sensor = std::string(r.sensor);
   st->asset_id = st->s.machine;
-  st->key = st->s.machine + "," + st->s.sensor;
+  st->machine_len = static_cast<uint16_t>(std::min<size_t>(r.machine.size(), UINT16_MAX));
+  const std::string key = st->s.machine + "," + st->s.sensor;
+  if (key.size() <= SensorState::k_key_max && r.machine.size() < UINT16_MAX) {
+    std::memcpy(st->key, key.data(), key.size());
+    st->key_len = static_cast<uint16_t>(key.size());
+  }
   std::string type = st->s.sensor;
   auto a = assets_by_name.find(st->s.machine);
   if (a != assets_by_name.end()) {

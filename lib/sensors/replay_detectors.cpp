@@ -139,7 +139,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
              ", " + num(st.twin->range_max.value_or(INFINITY)) + "]: sensor fault";
     });
   }
-  const double dt_s = st.last_v_ts == INT64_MIN ? 0 : double(ts - st.last_v_ts) / 1000;
+  const double dt_s = st.last_v_ts == INT64_MIN ? 0 : double(ts - st.last_v_ts) * 1e-3;
   if (p.enabled[size_t(Detector::zscore)] || p.enabled[size_t(Detector::ewma)]) {
     windowed(st, r, line, dt_s);
   }
@@ -169,9 +169,10 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     st.asset->last_row_ms = ts;
   }
   if (st.last_v_ts != INT64_MIN && dt_s > 0) {
-    const double rate = std::fabs(v - st.last_v) / dt_s;
-    judge_one(Detector::rate, rate > p.rate_max ? Severity::warning : Severity::none, [&] {
-      return "changes at " + num(rate) + "/s (limit " + num(p.rate_max) + "/s)";
+    // Compared without a division: the rate itself only for the message.
+    const double dv = std::fabs(v - st.last_v);
+    judge_one(Detector::rate, dv > p.rate_max * dt_s ? Severity::warning : Severity::none, [&] {
+      return "changes at " + num(dv / dt_s) + "/s (limit " + num(p.rate_max) + "/s)";
     });
     if (st.power_scale > 0) {
       const double capped = std::min(double(ts - st.last_v_ts), double(st.gap_ms()));
@@ -195,12 +196,15 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   // after the rate is learned (100 readings): a quantised or idle signal
   // repeats values normally, and a machine returns to its idle value (the
   // value of the last long run that ended) without being stuck there.
-  double run_needed = p.stuck_min_count;
-  if (st.repeat_rate > 0) {
-    run_needed = std::max(run_needed, std::log(1e-6) / std::log(std::min(double(st.repeat_rate), 0.9999)));
-  }
-  const bool stuck = st.numeric >= 100 && st.stuck_n + 1 >= run_needed && v != st.rest_value &&
-                     double(ts - st.stuck_since) >= p.stuck_after * 1000;
+  // The run its repeat rate needs (two logarithms) only once the run is long enough otherwise.
+  auto long_enough = [&] {
+    if (st.repeat_rate <= 0) {
+      return true;
+    }
+    return st.stuck_n + 1 >= std::log(1e-6) / std::log(std::min(double(st.repeat_rate), 0.9999));
+  };
+  const bool stuck = st.numeric >= 100 && st.stuck_n + 1 >= p.stuck_min_count && v != st.rest_value &&
+                     double(ts - st.stuck_since) >= p.stuck_after * 1000 && long_enough();
   if (st.alerts[size_t(Detector::stuck)].severity == Severity::none && st.last_v_ts != INT64_MIN) {
     st.repeat_rate += float((repeat ? 1.0 : 0.0) - st.repeat_rate) / float(std::min<uint64_t>(st.numeric + 1, 1000));
   }

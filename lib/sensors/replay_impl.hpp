@@ -29,7 +29,13 @@ struct AssetState {
   int64_t last_row_ms = INT64_MIN;
 };
 
-struct SensorState {
+// One cache line first: what find() compares for every reading.
+struct alignas(64) SensorState {
+  static constexpr size_t k_key_max = 52;
+  SensorState* next = nullptr; // the sensor that came after this one last time
+  uint16_t key_len = 0;        // 0: the key does not fit in `key`; compare the fields
+  uint16_t machine_len = 0;
+  char key[k_key_max] = {};    // "machine,sensor": one compare for a CSV line
   SensorSummary s;
   const model::Sensor* twin = nullptr;
   const DetectorParams* p = nullptr;
@@ -55,8 +61,6 @@ struct SensorState {
   float repeat_rate = 0; // learned share of readings equal to the one before
   double rest_value = NAN; // the value of the last long run that ended: an idle level, not a fault
   std::array<AlertState, k_detector_count> alerts{};
-  SensorState* next = nullptr; // the sensor that came after this one last time
-  std::string key;              // "machine,sensor": one compare for a CSV line
   double energy_kwh = 0;
   int64_t up_ms = 0, observed_ms = 0;
   int last_status = -1; // -1 unknown, 0 down, 1 up
