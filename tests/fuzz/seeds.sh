@@ -50,6 +50,7 @@ mqtt_messages() { # FILE: the JSON payloads as text, the rest as is
 { printf '\x00'; mqtt_messages "$formats/mqtt-retained-snapshot.json"; } | seed fuzz_mqtt
 { printf '\x81'; printf 'plant/press-07/state\0{"status":"running","fw":"4.2.0","ip":"10.20.3.17","temp":3}\0'; } |
   seed fuzz_mqtt
+# shellcheck disable=SC2016 # a literal AWS topic
 { printf '\x06'; printf '$aws/things/press-07/shadow/get/accepted\0'; jq -c . "$formats/aws-shadow-get-accepted.json";
   printf '\0'; } | seed fuzz_mqtt
 encode=$build/tests/twinctl_sparkplug_encode
