@@ -12,6 +12,7 @@
 #include "lib/report/audit.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/url.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -106,7 +107,8 @@ int run_audit(AuditArgs& a, const GlobalOptions& g) {
   }
   if (rca) {
     for (const std::string& id : rca->unknown_alert_assets) {
-      std::cerr << "twinctl: warning: " << a.alerts << ": alert about '" << id << "', which is not in the twin\n";
+      std::cerr << "twinctl: warning: " << a.alerts << ": alert about '" << util::visible(id)
+                << "', which is not in the twin\n";
     }
   }
   return finish_checks(g, run.report, a.check.allow_partial);

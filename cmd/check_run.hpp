@@ -20,6 +20,7 @@ struct CheckArgs {
   std::string baseline;
   std::vector<std::string> ignore;
   bool allow_partial = false;
+  std::string base; // PR mode: the revision whose intended state the change is compared with
 };
 
 struct CheckRun {
@@ -34,7 +35,11 @@ struct CheckRun {
 // --ignore and --now.
 void add_check_options(CLI::App& sub, CheckArgs& a, bool live_required);
 
+// Registers --base REV (PR mode).
+void add_base_option(CLI::App& sub, CheckArgs& a);
+
 // Load and compute. Without --live, only the intended state is checked (no drift, no coverage).
+// With --base, the report holds what the change introduces and resolves (lib/report/plan.hpp).
 CheckRun run_checks(CheckArgs& a, const GlobalOptions& g, const std::string& command);
 
 // The exit code the checks decide: 3 when incomplete (unless allow_partial), 1 when the gate failed, else 0.

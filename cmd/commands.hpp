@@ -29,9 +29,12 @@ struct TwinArgs {
   std::string repo; // path or URL; empty = the working tree
   std::string ref;  // revision; empty = the working tree (or HEAD of a cloned URL)
   std::string twin; // twin root; empty = found by twin.yaml
+  bool strict = false; // skipped entries of the twin are errors
 };
 
-void add_twin_options(CLI::App& sub, TwinArgs& args);
+// --repo, --ref, --twin; with `strict_flag`, also --strict (skipped entries of
+// the twin, such as a symlinked directory or a FIFO, are errors, not warnings).
+void add_twin_options(CLI::App& sub, TwinArgs& args, bool strict_flag = false);
 
 // The text appended to every command's --help: its examples and the exit codes.
 std::string help_footer(const std::string& examples);

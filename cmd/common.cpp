@@ -7,17 +7,24 @@
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 #include "lib/validate/validate.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace twinctl::cmd {
 
-void add_twin_options(CLI::App& sub, TwinArgs& args) {
+void add_twin_options(CLI::App& sub, TwinArgs& args, bool strict_flag) {
+  if (strict_flag) {
+    sub.add_flag("--strict", args.strict,
+                 "Entries of the twin that are not read (a symlink to a directory, a FIFO) are errors, not warnings")
+        ->group("Intended state");
+  }
   sub.add_option("--repo", args.repo,
                  "Git repository: a path (working tree or bare) or a URL to clone into the cache")
       ->group("Intended state");
@@ -47,6 +54,20 @@ loaders::LoadResult load_twin(const TwinArgs& args) {
   req.twin = args.twin;
   req.cwd = std::filesystem::current_path().string();
   loaders::LoadResult result = loaders::read_twin(req);
+  if (args.strict) {
+    for (model::Diagnostic& d : result.skipped) {
+      result.errors.push_back(std::move(d));
+    }
+    result.skipped.clear();
+  }
+  for (const model::Diagnostic& d : result.skipped) {
+    std::cerr << util::visible(d.loc.str()) << ": warning: skipped: " << util::visible(d.message) << "\n";
+  }
+  if (!result.skipped.empty()) {
+    std::cerr << "twinctl: " << result.skipped.size()
+              << (result.skipped.size() == 1 ? " entry" : " entries")
+              << " of the twin skipped (not read); --strict makes them errors\n";
+  }
   if (result.errors.empty()) {
     // References only make sense once every file parsed.
     result.errors = validate::check_structure(result.twin);
@@ -88,9 +109,9 @@ int64_t resolve_now(const std::string& now_arg) {
 void print_errors(const std::vector<model::Diagnostic>& errors) {
   for (const model::Diagnostic& d : errors) {
     if (d.loc.known()) {
-      std::cerr << d.loc.str() << ": error: " << d.message << "\n";
+      std::cerr << util::visible(d.loc.str()) << ": error: " << util::visible(d.message) << "\n";
     } else {
-      std::cerr << "twinctl: error: " << d.message << "\n";
+      std::cerr << "twinctl: error: " << util::visible(d.message) << "\n";
     }
   }
   if (!errors.empty()) {
@@ -132,6 +153,26 @@ bool use_color(const GlobalOptions& g) {
   return ::isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
 }
 
+// The width the table fits: $COLUMNS when set (40 to 1000), also when stdout is a
+// pipe or a file, as the user asked for it; else the terminal's; 0 (no fitting) when
+// stdout is not a terminal, so a table saved or grepped keeps one finding a line.
+size_t terminal_width() {
+  if (const char* env = std::getenv("COLUMNS"); env && *env) {
+    long n = std::strtol(env, nullptr, 10);
+    if (n >= 40 && n <= 1000) {
+      return static_cast<size_t>(n);
+    }
+  }
+  if (!::isatty(STDOUT_FILENO)) {
+    return 0;
+  }
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) {
+    return ws.ws_col;
+  }
+  return 0;
+}
+
 } // namespace
 
 void write_outputs(const GlobalOptions& g, const report::Report& r) {
@@ -147,7 +188,7 @@ void write_outputs(const GlobalOptions& g, const report::Report& r) {
     std::ostringstream file_buf;
     std::ostream& buf = to_stdout ? static_cast<std::ostream&>(std::cout) : file_buf;
     if (fmt == "table") {
-      output::write_table(buf, r, {to_stdout && use_color(g)});
+      output::write_table(buf, r, {to_stdout && use_color(g), to_stdout ? terminal_width() : 0});
     } else if (fmt == "json") {
       output::write_json(buf, r);
     } else if (fmt == "sarif") {
@@ -252,7 +293,7 @@ void prepare_live_options(live::LiveOptions& o, const GlobalOptions& g) {
   o.progress = !g.quiet && ::isatty(STDERR_FILENO);
   if (o.progress) {
     o.on_progress = [](const std::string& line, bool done) {
-      std::cerr << "\r\033[K" << line << (done ? "\n" : "") << std::flush;
+      std::cerr << "\r\033[K" << util::visible(line) << (done ? "\n" : "") << std::flush;
     };
   }
 }

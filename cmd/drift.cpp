@@ -28,9 +28,12 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
       "stale assets, plus the policy findings of validate. Each has a rule id, a severity, the YAML line and "
       "the last commit of its file. Suppressions (policy/ignore.yaml, --ignore) and a baseline take findings "
       "out of the gate but not out of sight. A source that cannot be read makes its assets unobserved, "
-      "never missing, and the run exits 3.");
-  add_twin_options(*sub, o->twin);
+      "never missing, and the run exits 3. With --base REV (PR mode), the same checks run on the twin at REV "
+      "against the same live state: the report holds the findings the change introduces (they alone gate) "
+      "and lists the ones it resolves.");
+  add_twin_options(*sub, o->twin, true);
   add_check_options(*sub, *o, true);
+  add_base_option(*sub, *o);
   add_output_option(*sub, g, {"table", "json", "sarif", "markdown", "github", "junit", "baseline"});
   sub->add_option("--sarif-category", g.sarif_category,
                   "SARIF runAutomationDetails id, to keep one analysis per site or source apart")
@@ -41,6 +44,7 @@ void register_drift(CLI::App& root, GlobalOptions& g, int& rc) {
       "  twinctl drift --live snapshot.json -o baseline=.twinctl/baseline.json --fail-on none\n"
       "  twinctl drift --live snapshot.json --baseline .twinctl/baseline.json --fail-on medium\n"
       "  twinctl drift --ref origin/main --live ditto-export.json --live shadows.json --allow-partial\n"
+      "  twinctl drift --base origin/main --live snapshot.json -o table -o markdown=$GITHUB_STEP_SUMMARY\n"
       "  TWINCTL_DITTO_MAIN_TOKEN=... twinctl drift --live ditto-main --timeout 20 -o sarif=drift.sarif\n"));
   sub->callback([o, &g, &rc] { rc = run_drift(*o, g); });
 }

@@ -16,10 +16,18 @@ struct HistoryArgs {
   std::string db = ".twinctl/history.db";
   int64_t run = 0;
   history::FindingFilter filter;
-  int64_t keep = 0;
+  int64_t keep = -1; // -1: not given
+  bool all = false;
 };
 
 int run_history(const std::string& what, const HistoryArgs& a, const GlobalOptions& g) {
+  // Deleting every run is never what a typo or an unset variable (--keep "$N") meant:
+  // it takes --all, said in so many words.
+  if (what == "prune" && !a.all && a.keep < 1) {
+    throw Error(a.keep == 0 ? "history prune --keep 0 would delete every run of every site and their findings; "
+                              "give --all to do that, or --keep N with N of at least 1"
+                            : "history prune: give --keep N (the newest N runs of each site stay) or --all");
+  }
   std::unique_ptr<io::Database> db = history::open_existing(a.db, what == "prune");
   history::HistoryView v;
   v.command = what;
@@ -31,7 +39,7 @@ int run_history(const std::string& what, const HistoryArgs& a, const GlobalOptio
   } else if (what == "findings") {
     v.findings = history::list_findings(*db, a.filter);
   } else if (what == "prune") {
-    v.pruned = history::prune(*db, a.keep);
+    v.pruned = history::prune(*db, a.all ? 0 : a.keep);
   } else {
     v.stats = history::stats(*db);
   }
@@ -65,6 +73,7 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
                                          "  twinctl history findings --open --severity high\n"
                                          "  twinctl history findings --asset press-07 -o json=press-07.json\n"
                                          "  twinctl history prune --keep 90\n"
+                                         "  twinctl history prune --all   # every run of every site\n"
                                          "  twinctl history stats\n",
                                          "  0  success\n"
                                          "  2  usage error; the database is missing, is not a twinctl\n"
@@ -89,10 +98,10 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
   findings->add_option("--severity", a->filter.severity, "Only findings of this severity")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}));
   findings->add_option("--site", a->filter.site, "Only findings of this site");
-  leaf("prune", "Delete old runs: keep the newest N of each site")
-      ->add_option("--keep", a->keep, "Runs to keep per site")
-      ->required()
-      ->check(CLI::NonNegativeNumber);
+  CLI::App* prune = leaf("prune", "Delete old runs: keep the newest N of each site (or --all)");
+  CLI::Option* keep = prune->add_option("--keep", a->keep, "Runs to keep per site (at least 1)")
+                          ->check(CLI::NonNegativeNumber);
+  prune->add_flag("--all", a->all, "Delete every run of every site (--keep 0 is refused)")->excludes(keep);
   leaf("stats", "Mean time to resolve by severity and by team");
 }
 

@@ -3,6 +3,7 @@
 #include "lib/sensors/reading.hpp"
 #include "lib/util/error.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -15,12 +16,13 @@ double parse_speed(const std::string& s, const std::string& flag) {
   try {
     size_t used = 0;
     const double v = std::stod(s, &used);
-    if (used == s.size() && v > 0) {
+    // Bounded: at 1e-300 x a millisecond of data would be 1e297 s of wall time.
+    if (used == s.size() && v >= k_min_speed && v <= k_max_speed) {
       return v;
     }
   } catch (const std::exception&) {
   }
-  throw Error(flag + " '" + s + "': expected max or a factor such as 10 (10 x real time)");
+  throw Error(flag + " '" + s + "': expected max or a factor from 0.001 to 1000000 such as 10 (10 x real time)");
 }
 
 Pacer::Pacer(double speed, bool progress, std::string label)
@@ -32,7 +34,9 @@ void Pacer::wait_and_show(int64_t ts_ms, uint64_t readings) {
       m_t0 = ts_ms;
       m_w0 = Clock::now();
     }
-    const auto due = m_w0 + std::chrono::microseconds(static_cast<int64_t>(double(ts_ms - m_t0) * 1000 / m_speed));
+    // Clamped to ~30 years: no overflow for any timestamps or speed.
+    const double us = std::clamp(double(ts_ms - m_t0) * 1000 / m_speed, 0.0, 1e15);
+    const auto due = m_w0 + std::chrono::microseconds(static_cast<int64_t>(us));
     // In slices, so the idle hook runs during long waits (gaps in the data).
     for (auto now = Clock::now(); due > now; now = Clock::now()) {
       std::this_thread::sleep_until(std::min(due, now + std::chrono::milliseconds(200)));

@@ -9,8 +9,9 @@
 
 namespace twinctl::cmd {
 
-// "max" -> 0 (no pacing), "N" -> N (N x real time, N > 0). Throws
-// twinctl::Error naming `flag` otherwise.
+inline constexpr double k_min_speed = 0.001, k_max_speed = 1e6;
+// "max" -> 0 (no pacing), "N" -> N (N x real time, k_min_speed <= N <=
+// k_max_speed). Throws twinctl::Error naming `flag` otherwise.
 double parse_speed(const std::string& text, const std::string& flag = "--speed");
 
 class Pacer {

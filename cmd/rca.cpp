@@ -10,6 +10,7 @@
 #include "lib/rca/rca.hpp"
 #include "lib/rca/report.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -74,11 +75,13 @@ int run_rca(const RcaArgs& a, const GlobalOptions& g) {
     }
   });
   for (const std::string& id : r.unknown_alert_assets) {
-    std::cerr << "twinctl: warning: " << a.alerts << ": alert about '" << id << "', which is not in the twin\n";
+    std::cerr << "twinctl: warning: " << a.alerts << ": alert about '" << util::visible(id)
+              << "', which is not in the twin\n";
   }
   if (r.incomplete) {
     for (const model::LiveSource& s : obs.failed_sources) {
-      std::cerr << "twinctl: warning: source " << s.name << " could not be read: " << s.error << "\n";
+      std::cerr << "twinctl: warning: source " << util::visible(s.name)
+                << " could not be read: " << util::visible(s.error) << "\n";
     }
     if (!a.allow_partial) {
       std::cerr << "twinctl: the analysis is incomplete (a live source failed; its assets count as unobserved); "

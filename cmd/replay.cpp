@@ -10,6 +10,7 @@
 #include "lib/output/replay.hpp"
 #include "lib/sensors/replay.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/strings.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -34,6 +35,8 @@ struct ReplayArgs {
   double window = 10;
   std::string speed = "max";
   bool strict = false;
+  size_t max_sensors = 100000;
+  std::string learn, model_in, model_out; // multivariate models: --learn FILE, --model FILE, --model-out FILE
   std::string fail_on = "critical";
   PublishArgs publish;
 };
@@ -76,6 +79,41 @@ sensors::Format format_of(const std::string& arg, const std::string& path, std::
   return i != std::string_view::npos && first_line[i] == '{' ? sensors::Format::jsonl : sensors::Format::csv;
 }
 
+// Reads FILE ('-' = stdin) line by line: each reading to on_reading(reading,
+// line number), each line that is not one to on_bad("FILE:LINE: reason").
+template <typename OnReading, typename OnBad>
+void for_each_reading(const std::string& file, const std::string& format_arg, OnReading&& on_reading, OnBad&& on_bad) {
+  io::LineReader reader(file);
+  const std::string name = file == "-" ? "<stdin>" : file;
+  std::string_view line;
+  int line_no = 0;
+  std::optional<sensors::Format> format;
+  sensors::Reading r;
+  while (reader.next(line)) {
+    ++line_no;
+    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+      line.remove_prefix(3); // a UTF-8 byte-order mark, as spreadsheet exports write
+    }
+    if (!format) {
+      format = format_of(format_arg, file, line);
+      if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
+        continue;
+      }
+    }
+    if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
+      continue;
+    }
+    const char* why = reader.too_long()                  ? "line longer than 4 MiB"
+                      : *format == sensors::Format::csv ? sensors::parse_csv_line(line, r)
+                                                         : sensors::parse_jsonl_line(line, r);
+    if (why) {
+      on_bad(name + ":" + std::to_string(line_no) + ": " + why);
+      continue;
+    }
+    on_reading(r, line_no);
+  }
+}
+
 std::vector<std::pair<std::string, std::string>> output_specs(const GlobalOptions& g) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& spec : g.outputs.empty() ? std::vector<std::string>{"table"} : g.outputs) {
@@ -104,9 +142,28 @@ void apply_detector_settings(sensors::DetectorConfig& config, const model::Twin*
   }
 }
 
+// Readings the detectors never saw, beyond what messy data explains: more
+// than 1 % dropped as out of order (a newest-first export loses nearly all),
+// or sensors past --max-sensors. "" when the replay judged what it read.
+std::string lost_readings(const sensors::ReplaySummary& s, size_t max_sensors) {
+  std::string out;
+  const uint64_t seen = s.readings - s.over_cap_readings;
+  if (s.out_of_order > 0 && double(s.out_of_order) > 0.01 * double(seen)) {
+    out = std::to_string(s.out_of_order) + " of " + std::to_string(seen) +
+          " readings were older than their sensor's previous reading and were dropped (is the input sorted by "
+          "time, oldest first?)";
+  }
+  if (s.over_cap_readings > 0) {
+    out += (out.empty() ? "" : "; ") + std::to_string(s.over_cap_readings) + " readings of sensors beyond the first " +
+           std::to_string(max_sensors) + " were skipped (--max-sensors)";
+  }
+  return out;
+}
+
 int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   // Load: options, the twin when named, output targets (before reading data).
   sensors::ReplayOptions opts;
+  opts.max_sensors = a.max_sensors;
   const auto fail_on = sensors::parse_severity(a.fail_on);
   const double speed = parse_speed(a.speed);
   std::optional<loaders::LoadResult> loaded;
@@ -141,6 +198,38 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     publisher = std::make_unique<SensorPublisher>(a.publish);
   }
 
+  output::ReplayReport report;
+  report.inputs = a.files;
+  report.fail_on = a.fail_on;
+
+  // Learn: multivariate models from --model, then from a known-good recording (--learn).
+  uint64_t bad_lines = 0;
+  auto on_bad = [&](const std::string& where) {
+    ++bad_lines;
+    if (a.strict) {
+      throw Error(where);
+    }
+    if (report.bad_line_samples.size() < 10) {
+      report.bad_line_samples.push_back(where);
+    }
+  };
+  if (!a.model_in.empty()) {
+    for (auto& [asset, m] : sensors::models_from_json(io::read_file(a.model_in, size_t(64) << 20), a.model_in)) {
+      opts.mv_models[asset] = std::move(m);
+    }
+  }
+  if (!a.learn.empty()) {
+    sensors::ReplayOptions learn_opts = opts;
+    learn_opts.learn_whole = true;
+    sensors::Replayer learner(loaded ? &loaded->twin : nullptr, learn_opts, {});
+    for_each_reading(a.learn, a.format, [&](const sensors::Reading& r, int line_no) { learner.add(r, line_no); },
+                     on_bad);
+    learner.finish();
+    for (auto& [asset, m] : learner.models()) {
+      opts.mv_models[asset] = std::move(m);
+    }
+  }
+
   // Compute: every file, line by line, through one engine.
   auto alert_sink = [&](const model::Alert& al) {
     if (alerts_target.out) {
@@ -159,10 +248,6 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   sensors::Replayer engine(loaded ? &loaded->twin : nullptr, opts, alert_sink,
                            aggregates_target.out ? sensors::AggregateSink(aggregate_sink) : sensors::AggregateSink());
-  output::ReplayReport report;
-  report.inputs = a.files;
-  report.fail_on = a.fail_on;
-  uint64_t bad_lines = 0;
   const auto start = Clock::now();
   Pacer pacer(speed, !g.quiet && ::isatty(STDERR_FILENO), "replay");
   std::string payload;
@@ -170,37 +255,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     pacer.on_idle([&] { publisher->idle(); });
   }
   for (const std::string& file : a.files) {
-    io::LineReader reader(file);
-    const std::string name = file == "-" ? "<stdin>" : file;
-    std::string_view line;
-    int line_no = 0;
-    std::optional<sensors::Format> format;
-    sensors::Reading r;
-    while (reader.next(line)) {
-      ++line_no;
-      if (!format) {
-        format = format_of(a.format, file, line);
-        if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
-          continue;
-        }
-      }
-      if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
-        continue;
-      }
-      const char* why = reader.too_long()                  ? "line longer than 4 MiB"
-                        : *format == sensors::Format::csv ? sensors::parse_csv_line(line, r)
-                                                           : sensors::parse_jsonl_line(line, r);
-      if (why) {
-        ++bad_lines;
-        const std::string where = name + ":" + std::to_string(line_no) + ": " + why;
-        if (a.strict) {
-          throw Error(where);
-        }
-        if (report.bad_line_samples.size() < 10) {
-          report.bad_line_samples.push_back(where);
-        }
-        continue;
-      }
+    for_each_reading(file, a.format, [&](const sensors::Reading& r, int line_no) {
       // Paced, then published, then judged: a reading goes out before the alerts it raises.
       pacer.tick(r.ts_ms, line_no);
       if (publisher) {
@@ -209,7 +264,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
         publisher->reading(r.machine, r.sensor, payload);
       }
       engine.add(r, line_no);
-    }
+    }, on_bad);
   }
   engine.finish();
   pacer.done();
@@ -217,15 +272,25 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     publisher->close();
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!a.model_out.empty()) {
+    io::write_file(a.model_out, sensors::models_to_json(engine.models()));
+  }
   report.summary = engine.summary();
   report.summary.bad_lines = bad_lines;
 
   // Render: summaries, then the gate.
   for (const std::string& b : report.bad_line_samples) {
-    std::cerr << "twinctl: warning: " << b << "\n";
+    std::cerr << "twinctl: warning: " << util::visible(b) << "\n";
   }
   if (bad_lines > report.bad_line_samples.size()) {
     std::cerr << "twinctl: warning: " << bad_lines << " bad lines in all (use --strict to make them an error)\n";
+  }
+  const std::string lost = lost_readings(report.summary, a.max_sensors);
+  if (!lost.empty() && a.strict) {
+    throw Error(lost);
+  }
+  if (!lost.empty()) {
+    std::cerr << "twinctl: warning: " << lost << " (exit 3; --strict makes it an error)\n";
   }
   if (alerts_target.file) {
     alerts_target.file->close();
@@ -258,10 +323,10 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   for (size_t sev = size_t(*fail_on); *fail_on != sensors::Severity::none && sev <= 3; ++sev) {
     if (report.summary.alerts_by_severity[sev] > 0) {
-      return k_exit_gate_failed;
+      return k_exit_gate_failed; // failed on the readings judged, whatever was lost
     }
   }
-  return k_exit_ok;
+  return lost.empty() ? k_exit_ok : k_exit_incomplete;
 }
 
 } // namespace
@@ -272,11 +337,15 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->description(
       "Read sensor readings (CSV timestamp,machineId,sensorType,value,unit,quality or JSONL with the same\n"
       "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
-      "with hysteresis), range, zscore, ewma, rate, stuck, gap and quality. Alerts are raise/clear events\n"
-      "with a cooldown (-o alerts=FILE, the input of rca --alerts). See man twinctl-replay for every\n"
-      "detector, its parameters and defaults. Detector settings come from the twin's DetectorPolicy\n"
-      "(policy/detectors.yaml) and --set, which overrides it. --publish sends each reading to\n"
-      "PREFIX/readings/MACHINE/SENSOR and each alert event to PREFIX/alerts/ASSET/SENSOR.");
+      "with hysteresis), range, anomaly (outliers and level shifts against limits learned from each\n"
+      "sensor; daily and weekly cycles learned), multivariate (per asset: PCA T2 and Q, learned from its\n"
+      "first 400 rows, --learn FILE or --model FILE), stuck, gap (no data) and quality; rate, zscore and\n"
+      "ewma are off. Defaults are in units of each sensor's learned sampling interval. Alerts are\n"
+      "raise/clear events with a pending period and keep-firing (-o alerts=FILE, the input of rca\n"
+      "--alerts). See man twinctl-replay for every detector, its parameters and defaults. Detector\n"
+      "settings come from the twin's DetectorPolicy (policy/detectors.yaml) and --set, which overrides\n"
+      "it. --publish sends each reading to PREFIX/readings/MACHINE/SENSOR and each alert event to\n"
+      "PREFIX/alerts/ASSET/SENSOR.");
   sub->add_option("FILE", a->files, "Readings: CSV or JSONL files, '-' for stdin")->required();
   add_twin_options(*sub, a->twin);
   sub->add_option("--format", a->format, "Input format (auto: by extension, else by the first line)")
@@ -289,7 +358,17 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       ->capture_default_str();
   sub->add_option("--speed", a->speed, "max, or N for N x real time")->capture_default_str();
   add_publish_options(*sub, a->publish);
-  sub->add_flag("--strict", a->strict, "A bad line is an error (exit 2) instead of a warning");
+  sub->add_option("--learn", a->learn,
+                  "Learn each asset's multivariate model from this known-good recording (CSV or JSONL)");
+  sub->add_option("--model", a->model_in, "Multivariate models to judge with (JSON written by --model-out)");
+  sub->add_option("--model-out", a->model_out,
+                  "Write the multivariate models as learned (JSON, see man twinctl-replay)");
+  sub->add_option("--max-sensors", a->max_sensors,
+                  "Distinct sensors judged; readings of more are counted and skipped (exit 3)")
+      ->check(CLI::Range(size_t(1), size_t(100000000)))
+      ->capture_default_str();
+  sub->add_flag("--strict", a->strict,
+                "Bad lines, > 1 % out-of-order readings or sensors past --max-sensors are an error (exit 2)");
   sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
       ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
       ->capture_default_str();
@@ -300,6 +379,7 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "    twinctl replay /tmp/s/readings.csv --twin examples/factory -o json=summary.json -o alerts=-\n"
       "  zcat day.jsonl.gz | twinctl replay - --set temperature:zscore.limit=6 --fail-on warning\n"
       "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"
+      "  twinctl replay good-week.csv --model-out pump.model.json && twinctl replay today.csv --model pump.model.json\n"
       "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"));
   sub->callback([a, &g, &rc] { rc = run_replay(*a, g); });
 }

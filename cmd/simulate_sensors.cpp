@@ -30,7 +30,13 @@ struct SensorsArgs {
   std::string out;
   PublishArgs publish;
   std::string speed = "1";
+  bool force = false;
 };
+
+// Bounds of --duration and the last timestamp: a generator run stays within
+// ten years and within the four-digit years of RFC 3339.
+constexpr double k_max_duration_s = 3660.0 * 86400;
+constexpr int64_t k_last_ms = 253402300799000; // 9999-12-31T23:59:59Z
 
 // "90s", "30m", "6h", "2d" or an ISO 8601 duration ("PT6H") -> seconds.
 double parse_span(const std::string& s) {
@@ -133,11 +139,32 @@ int publish_sensors(SensorsArgs& a, const std::vector<sensors::SensorSpec>& spec
   return k_exit_ok;
 }
 
+// DIR/readings.* and DIR/truth.csv are replaced only with --force.
+void refuse_overwrite(const SensorsArgs& a, bool readings) {
+  std::vector<std::string> paths = {a.out + "/truth.csv"};
+  if (readings) {
+    paths.push_back(a.out + "/readings." + a.format);
+  }
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (!a.force && std::filesystem::symlink_status(p, ec).type() != std::filesystem::file_type::not_found) {
+      throw Error(p + ": already exists (use --force to replace it, or another --out)");
+    }
+  }
+}
+
 int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
   a.sim.duration = parse_span(a.duration);
+  if (a.sim.duration > k_max_duration_s) {
+    throw Error("--duration '" + a.duration + "': at most 3660d (ten years)");
+  }
   auto start = sensors::parse_time_ms(a.start);
   if (!start || a.start.size() < 19) {
     throw Error("--start '" + a.start + "': expected an RFC 3339 time such as 2026-05-04T00:00:00Z");
+  }
+  if (*start < 0 || double(*start) + a.sim.duration * 1000 > double(k_last_ms)) {
+    throw Error("--start '" + a.start + "' with --duration '" + a.duration +
+                "': the readings must fall between 1970 and 9999-12-31T23:59:59Z");
   }
   a.sim.start_ms = *start;
   a.sim.format = a.format == "jsonl" ? sensors::Format::jsonl : sensors::Format::csv;
@@ -156,6 +183,7 @@ int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
     throw Error("--out DIR is required (or --publish URL)");
   }
   if (!a.out.empty()) {
+    refuse_overwrite(a, a.publish.url.empty());
     std::error_code ec;
     std::filesystem::create_directories(a.out, ec);
     if (ec) {
@@ -207,6 +235,7 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc) {
       ->capture_default_str();
   sub->add_option("--format", a->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}))->capture_default_str();
   sub->add_option("--out", a->out, "Output directory (created); with --publish only truth.csv is written");
+  sub->add_flag("--force", a->force, "Replace readings and truth.csv already in --out");
   add_publish_options(*sub, a->publish);
   sub->add_option("--speed", a->speed, "With --publish: N for N x real time (default 1), or max")
       ->capture_default_str();

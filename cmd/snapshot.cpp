@@ -7,6 +7,7 @@
 #include "lib/live/sources.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
+#include "lib/util/strings.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -67,7 +68,8 @@ int run_snapshot(SnapshotOptions& o, const GlobalOptions& g) {
   for (const model::LiveSource& s : snap.sources) {
     if (!s.ok) {
       ++failed;
-      std::cerr << "twinctl: warning: source " << s.name << " could not be read: " << s.error << "\n";
+      std::cerr << "twinctl: warning: source " << util::visible(s.name)
+                << " could not be read: " << util::visible(s.error) << "\n";
     }
   }
   if (!g.quiet && o.output != "-") {

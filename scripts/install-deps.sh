@@ -3,6 +3,18 @@
 # A no-op when all packages are present; uses sudo when not root.
 set -euo pipefail
 
+# --build: only what building the binary and its package needs (no test toolchain): the Action's
+# `version: source` and the Ubuntu release build use it.
+build_only=false
+if [ "${1:-}" = --build ]; then
+  build_only=true
+fi
+build_packages=(
+  build-essential cmake ninja-build pkg-config dpkg-dev
+  libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev
+  libmosquitto-dev libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev libsqlite3-dev
+)
+
 packages=(
   build-essential cmake ninja-build pkg-config git
   libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev catch2
@@ -12,8 +24,12 @@ packages=(
   shellcheck nodejs graphviz
   zsh dpkg-dev sqlite3 systemd
   chromium python3-websocket
+  jq
 )
 
+if [ "$build_only" = true ]; then
+  packages=("${build_packages[@]}")
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -21,7 +37,7 @@ for p in "${packages[@]}"; do
   fi
 done
 # npm: some nodejs builds (nodesource) bundle it and conflict with Debian's npm package.
-if ! command -v npm >/dev/null 2>&1; then
+if [ "$build_only" = false ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
 fi
 if [ ${#missing[@]} -eq 0 ]; then

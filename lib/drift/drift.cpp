@@ -3,6 +3,7 @@
 #include "lib/model/rules.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
+#include "lib/util/firmware.hpp"
 #include "lib/util/values.hpp"
 
 #include <algorithm>
@@ -30,32 +31,6 @@ std::string alias_of(const std::string& live, const std::map<std::string, std::s
     }
   }
   return lower;
-}
-
-// Firmware without build metadata (after '+'), as "4.2.1" or "4.2.1-rc1".
-struct Firmware {
-  std::vector<long long> parts;
-  std::string pre; // pre-release / service-pack suffix, lower case
-  std::string text;
-};
-
-std::optional<Firmware> firmware_of(const std::string& raw) {
-  std::string s = util::trim(raw);
-  size_t plus = s.find('+');
-  std::string core = plus == std::string::npos ? s : s.substr(0, plus);
-  auto v = util::parse_firmware(core);
-  if (!v) {
-    return std::nullopt;
-  }
-  Firmware f;
-  f.parts = v->parts;
-  f.pre = util::to_lower(v->suffix);
-  std::vector<std::string> nums;
-  for (long long p : f.parts) {
-    nums.push_back(std::to_string(p));
-  }
-  f.text = util::join(nums, ".") + (f.pre.empty() ? "" : "-" + f.pre);
-  return f;
 }
 
 std::string short_checksum(const std::string& c) {
@@ -87,25 +62,16 @@ Comparison compare_field(const std::string& field, const std::string& intended, 
       c.note = "not an IP address";
     }
   } else if (field == "firmware") {
-    auto a = firmware_of(intended);
-    auto b = firmware_of(live);
-    if (a && b) {
-      c.intended_norm = a->text;
-      c.live_norm = b->text;
-      int cmp = util::compare_firmware({b->parts, ""}, {a->parts, ""});
-      if (cmp < 0) {
-        c.note = "behind";
-      } else if (cmp > 0) {
-        c.note = "ahead";
-      } else if (a->pre != b->pre) {
-        c.note = "different build";
-      }
-      c.equal = cmp == 0 && a->pre == b->pre;
-      return c;
+    util::Firmware a = util::parse_firmware(util::trim(intended));
+    util::Firmware b = util::parse_firmware(util::trim(live));
+    c.intended_norm = a.text;
+    c.live_norm = b.text;
+    util::FirmwareOrder order = util::compare_firmware(b, a);
+    c.equal = order == util::FirmwareOrder::equal;
+    if (order != util::FirmwareOrder::equal && order != util::FirmwareOrder::unordered) {
+      c.note = util::to_string(order); // behind, ahead, different build
     }
-    c.intended_norm = util::trim(intended);
-    c.live_norm = util::trim(live);
-    c.note = b ? "" : "not a version";
+    return c;
   } else if (field == "config_checksum") {
     auto a = util::canonical_checksum(util::trim(intended));
     auto b = util::canonical_checksum(util::trim(live));

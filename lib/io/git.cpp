@@ -48,6 +48,27 @@ GitTree tree_of(const git_commit* c) {
   return GitTree(t);
 }
 
+// libgit2 asks again after a refused answer: offer the credentials once, then fail.
+struct CredentialPayload {
+  const GitRepo::Credentials* credentials;
+  int offered = 0;
+};
+
+int credential_callback(git_credential** out, const char* /*url*/, const char* user_from_url, unsigned int allowed,
+                        void* payload) {
+  auto* p = static_cast<CredentialPayload*>(payload);
+  if (p->credentials->password.empty() || !(allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT)) {
+    return GIT_PASSTHROUGH; // as if there were no callback: libgit2 reports what it needed
+  }
+  if (p->offered++ > 0) {
+    git_error_set_str(GIT_ERROR_NET, "authentication failed: the server refused the user name or password");
+    return GIT_EUSER;
+  }
+  const std::string& user = p->credentials->user;
+  return git_credential_userpass_plaintext_new(out, user.empty() && user_from_url ? user_from_url : user.c_str(),
+                                               p->credentials->password.c_str());
+}
+
 } // namespace
 
 void git_check(int rc, const std::string& what) {
@@ -73,21 +94,27 @@ GitRepo GitRepo::open(const std::string& path) {
   return GitRepo(r);
 }
 
-GitRepo GitRepo::clone_or_fetch(const std::string& url, const std::string& dir) {
+GitRepo GitRepo::clone_or_fetch(const std::string& url, const std::string& dir, const Credentials& credentials) {
   std::error_code ec;
+  CredentialPayload payload{&credentials};
   if (std::filesystem::exists(dir + "/HEAD", ec)) {
     GitRepo repo = open(dir);
+    git_check(git_remote_set_url(repo.get(), "origin", url.c_str()), "setting the remote of the cached clone " + dir);
     git_remote* remote = nullptr;
     git_check(git_remote_lookup(&remote, repo.get(), "origin"), "finding the remote of the cached clone " + dir);
     GitRemote owned(remote);
     git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
     opts.prune = GIT_FETCH_PRUNE;
+    opts.callbacks.credentials = credential_callback;
+    opts.callbacks.payload = &payload;
     git_check(git_remote_fetch(remote, nullptr, &opts, "twinctl fetch"), "fetching " + url);
     return repo;
   }
   std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
   git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
   opts.bare = 1;
+  opts.fetch_opts.callbacks.credentials = credential_callback;
+  opts.fetch_opts.callbacks.payload = &payload;
   git_repository* r = nullptr;
   int rc = git_clone(&r, url.c_str(), dir.c_str(), &opts);
   if (rc < 0) {

@@ -33,8 +33,16 @@ public:
   static std::optional<GitRepo> discover(const std::string& path);
   // Opens the repository at `path` (bare or not); throws when it is not one.
   static GitRepo open(const std::string& path);
-  // Clones `url` into `dir` as a bare mirror, or fetches into it when it exists.
-  static GitRepo clone_or_fetch(const std::string& url, const std::string& dir);
+  // Credentials for clone_or_fetch, handed to libgit2 by a credential callback
+  // (HTTP Basic), so they never reach the URL kept in the clone's config.
+  struct Credentials {
+    std::string user;
+    std::string password; // empty: none offered
+  };
+  // Clones `url` (without credentials) into `dir` as a bare mirror, or fetches
+  // into it when it exists (and sets its origin back to `url`, dropping any
+  // credentials an older twinctl stored in it).
+  static GitRepo clone_or_fetch(const std::string& url, const std::string& dir, const Credentials& credentials = {});
 
   GitRepo(GitRepo&&) noexcept;
   GitRepo& operator=(GitRepo&&) noexcept;

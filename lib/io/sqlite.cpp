@@ -31,10 +31,18 @@ Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : pa
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
-  exec("PRAGMA foreign_keys = ON");
-  if (mode == Mode::read_write_create) {
-    enable_wal(busy_timeout_ms);
-    exec("PRAGMA synchronous = NORMAL");
+  // The destructor does not run for a constructor that throws: close the handle here
+  // (a file that is not a database fails only now, at the first statement).
+  try {
+    exec("PRAGMA foreign_keys = ON");
+    if (mode == Mode::read_write_create) {
+      enable_wal(busy_timeout_ms);
+      exec("PRAGMA synchronous = NORMAL");
+    }
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
   }
 }
 

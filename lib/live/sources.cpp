@@ -90,7 +90,7 @@ model::LiveSnapshot read_live(const std::string& src, const model::Twin& twin, c
     spec.endpoint = s->endpoint;
     spec.source = s;
   } else {
-    throw Error("--live " + util::redact_credentials(src) +
+    throw Error("--live " + util::redact_url(src) +
                 ": no such file, and no source of that name in the twin's sources/");
   }
   return read_spec(spec, twin, matcher, options);

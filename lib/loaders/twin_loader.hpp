@@ -19,6 +19,10 @@ struct TwinFile {
 struct LoadResult {
   model::Twin twin;
   std::vector<model::Diagnostic> errors; // sorted by path, line, column
+  // Entries of the twin directory that were not read (a symlink to a directory,
+  // a FIFO, socket or device named like YAML), in path order: warnings, errors
+  // under --strict.
+  std::vector<model::Diagnostic> skipped;
 };
 
 // Builds the twin from its files. `twin_root` is the repo-relative directory of

@@ -5,8 +5,10 @@
 #include "lib/model/finding.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
+#include "lib/util/url.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -213,6 +215,7 @@ LoadResult read_from_worktree(const TwinRequest& req) {
 
   std::vector<TwinFile> files;
   std::vector<std::string> paths;
+  std::vector<model::Diagnostic> skipped;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   if (ec) {
     throw Error(root.string() + ": " + ec.message());
@@ -225,6 +228,12 @@ LoadResult read_from_worktree(const TwinRequest& req) {
     std::string name = p.filename().string();
     if (!name.empty() && name[0] == '.') {
       it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink(ec) && it->is_directory(ec)) {
+      // Not followed (the iterator does not, and a linked directory could leave the
+      // repository or loop); said, so a twin half-read is not mistaken for all of it.
+      skipped.push_back({{rel(p), 0, 0}, "a symlink to a directory: not followed, its files are not read"});
       continue;
     }
     if (!is_yaml_name(name)) {
@@ -242,6 +251,9 @@ LoadResult read_from_worktree(const TwinRequest& req) {
         f.error = "symlink does not point at a file";
       }
     } else if (!it->is_regular_file(ec)) {
+      if (!it->is_directory(ec)) { // reading a FIFO would wait for a writer forever
+        skipped.push_back({{f.path, 0, 0}, "not a regular file (a FIFO, socket or device): not read"});
+      }
       continue;
     }
     if (f.error.empty()) {
@@ -256,6 +268,7 @@ LoadResult read_from_worktree(const TwinRequest& req) {
     files.push_back(std::move(f));
   }
   LoadResult result = load_twin_files(std::move(files), rel(root), req.threads);
+  result.skipped = std::move(skipped);
   if (repo) {
     try {
       result.twin.commit = repo->resolve_commit("HEAD");
@@ -279,31 +292,30 @@ bool is_remote_url(const std::string& repo) {
   return at != std::string::npos && colon != std::string::npos && at < colon && repo.find('/') > colon;
 }
 
-std::string redact_url(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) {
-    return url;
-  }
-  size_t at = url.find('@', scheme + 3);
-  size_t slash = url.find('/', scheme + 3);
-  if (at == std::string::npos || (slash != std::string::npos && at > slash)) {
-    return url;
-  }
-  return url.substr(0, scheme + 3) + "***@" + url.substr(at + 1);
-}
-
 LoadResult read_twin(const TwinRequest& req) {
   if (is_remote_url(req.repo)) {
-    std::string dir = io::cache_dir() + "/repos/" + model::fingerprint("", req.repo, "", "") + ".git";
+    // Credentials go to libgit2 apart from the URL (from it, or from TWINCTL_GIT_USERNAME /
+    // TWINCTL_GIT_PASSWORD), so neither the clone's config nor the cache's name holds them.
+    util::UrlCredentials split = util::split_credentials(req.repo);
+    io::GitRepo::Credentials credentials{split.user, split.password};
+    if (const char* user = std::getenv("TWINCTL_GIT_USERNAME"); user && credentials.user.empty()) {
+      credentials.user = user;
+    }
+    if (const char* password = std::getenv("TWINCTL_GIT_PASSWORD"); password && credentials.password.empty()) {
+      credentials.password = password;
+    }
+    std::string dir = io::cache_dir() + "/repos/" + model::fingerprint("", split.url, "", "") + ".git";
     try {
-      io::GitRepo repo = io::GitRepo::clone_or_fetch(req.repo, dir);
+      io::GitRepo repo = io::GitRepo::clone_or_fetch(split.url, dir, credentials);
       return read_from_git(repo, repo.remote_rev(req.ref), req.twin, req.threads);
     } catch (const Error& e) {
-      // libgit2 may echo the URL back: never print its credentials.
+      // The URL we gave libgit2 has no credentials; a message of a server or of libgit2
+      // holding them anyway is scrubbed (the last line of defence).
       std::string msg = e.what();
-      size_t pos = msg.find(req.repo);
-      if (pos != std::string::npos) {
-        msg.replace(pos, req.repo.size(), redact_url(req.repo));
+      for (const std::string& secret : {credentials.password, split.password}) {
+        for (size_t p; !secret.empty() && (p = msg.find(secret)) != std::string::npos;) {
+          msg.replace(p, secret.size(), "***");
+        }
       }
       throw Error(msg);
     }

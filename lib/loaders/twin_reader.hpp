@@ -22,8 +22,6 @@ inline constexpr size_t k_max_twin_file_bytes = size_t(64) << 20;
 
 // True when `repo` names a remote to clone rather than a local path.
 bool is_remote_url(const std::string& repo);
-// `url` with any user:password@ removed, for messages.
-std::string redact_url(const std::string& url);
 
 // Reads and builds the twin. Throws twinctl::Error when the twin cannot be
 // found or read at all (no twin.yaml, bad revision, clone failed); problems

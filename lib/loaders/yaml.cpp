@@ -45,13 +45,30 @@ struct Event {
   }
 };
 
-size_t count_nodes(const YamlNode& n) {
-  size_t c = 1;
+// What an alias of a node costs: the nodes and the scalar bytes it copies.
+struct Cost {
+  size_t nodes = 0;
+  size_t bytes = 0;
+};
+
+Cost cost_of(const YamlNode& n) {
+  Cost c{1, n.value.size()};
   for (const YamlNode& k : n.children) {
-    c += count_nodes(k);
+    Cost k_cost = cost_of(k);
+    c.nodes += k_cost.nodes;
+    c.bytes += k_cost.bytes;
   }
   return c;
 }
+
+std::string size_text(size_t bytes) {
+  return bytes % (1 << 20) == 0 ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes) + " bytes";
+}
+
+struct Anchor {
+  YamlNode node;
+  Cost cost; // measured once, when the anchor is defined
+};
 
 [[noreturn]] void fail(const std::string& path, int line, int column, const std::string& msg) {
   throw Error(path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + msg);
@@ -98,8 +115,17 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& path,
 
   std::vector<YamlNode> docs;
   std::vector<YamlNode*> stack; // open collections; pointers stay valid (only the top grows)
-  std::map<std::string, YamlNode> anchors;
+  std::map<std::string, Anchor> anchors;
   size_t alias_nodes = 0;
+  size_t expanded_bytes = 0; // scalar bytes of the file with its aliases expanded
+  auto add_bytes = [&](size_t bytes, int line, int column) {
+    expanded_bytes += bytes;
+    if (expanded_bytes > limits.max_expanded_bytes) {
+      fail(path, line, column,
+           "YAML aliases expand the file to more than " + size_text(limits.max_expanded_bytes) +
+               " (an alias bomb?)");
+    }
+  };
 
   // Adds a finished node to the open collection (or as a document root) and returns it.
   auto attach = [&](YamlNode&& node) -> YamlNode* {
@@ -112,11 +138,12 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& path,
   };
   auto remember = [&](const unsigned char* anchor, const YamlNode& node) {
     if (anchor) {
-      alias_nodes += count_nodes(node);
+      Cost cost = cost_of(node);
+      alias_nodes += cost.nodes;
       if (alias_nodes > limits.max_alias_nodes) {
         fail(path, node.line, node.column, "YAML anchors and aliases expand to too many nodes (an alias bomb?)");
       }
-      anchors[reinterpret_cast<const char*>(anchor)] = node;
+      anchors[reinterpret_cast<const char*>(anchor)] = Anchor{node, cost};
     }
   };
   // Anchors of open collections, remembered when they close.
@@ -151,6 +178,7 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& path,
              "a scalar of " + std::to_string(ev.e.data.scalar.length) + " bytes is larger than the limit of " +
                  std::to_string(limits.max_scalar_bytes));
       }
+      add_bytes(ev.e.data.scalar.length, line, column);
       n.value.assign(reinterpret_cast<const char*>(ev.e.data.scalar.value), ev.e.data.scalar.length);
       n.plain = ev.e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
       bool is_null = n.plain && (n.value.empty() || n.value == "~" || n.value == "null" ||
@@ -195,11 +223,12 @@ std::vector<YamlNode> parse_yaml(std::string_view text, const std::string& path,
       if (it == anchors.end()) {
         fail(path, line, column, "unknown YAML alias '*" + name + "'");
       }
-      alias_nodes += count_nodes(it->second);
+      alias_nodes += it->second.cost.nodes;
       if (alias_nodes > limits.max_alias_nodes) {
         fail(path, line, column, "YAML aliases expand to too many nodes (an alias bomb?)");
       }
-      YamlNode copy = it->second;
+      add_bytes(it->second.cost.bytes, line, column); // before the copy is made
+      YamlNode copy = it->second.node;
       copy.line = line;
       copy.column = column;
       attach(std::move(copy));

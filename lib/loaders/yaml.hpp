@@ -33,6 +33,10 @@ struct YamlLimits {
   size_t max_depth = 64;
   size_t max_scalar_bytes = 1 << 20;
   size_t max_alias_nodes = 100000; // nodes created by expanding aliases, per file
+  // Scalar bytes of a file once its aliases are expanded (its own scalars plus every
+  // copy an alias makes): one anchored 1 MiB scalar aliased 100k times is 100k nodes
+  // but 100 GB. A file within the 64 MiB file limit and without aliases always fits.
+  size_t max_expanded_bytes = size_t{64} << 20;
 };
 
 // Parses every document of `text`. Documents that are empty are kept as null

@@ -10,8 +10,8 @@
 namespace twinctl::model {
 
 // In the order of lib/sensors' Detector enum.
-inline constexpr std::array<std::string_view, 8> k_detector_names = {"threshold", "range", "zscore", "ewma",
-                                                                     "rate",      "stuck", "gap",    "quality"};
+inline constexpr std::array<std::string_view, 10> k_detector_names = {
+    "threshold", "range", "zscore", "ewma", "rate", "stuck", "gap", "quality", "anomaly", "multivariate"};
 
 struct DetectorParamInfo {
   std::string_view detector; // "" for cooldown, which every detector shares
@@ -20,7 +20,7 @@ struct DetectorParamInfo {
   double min;                // the smallest allowed value
 };
 
-inline constexpr std::array<DetectorParamInfo, 11> k_detector_params = {{
+inline constexpr std::array<DetectorParamInfo, 18> k_detector_params = {{
     {"", "cooldown", "cooldown", 0},
     {"zscore", "window", "zscore.window", 1},
     {"zscore", "limit", "zscore.limit", 0.1},
@@ -32,6 +32,13 @@ inline constexpr std::array<DetectorParamInfo, 11> k_detector_params = {{
     {"stuck", "min-count", "stuck.min-count", 2},
     {"gap", "factor", "gap.factor", 1},
     {"gap", "min", "gap.min", 0},
+    {"anomaly", "limit", "anomaly.limit", 0.01},
+    {"anomaly", "for", "anomaly.for", 0},
+    {"anomaly", "keep", "anomaly.keep", 0},
+    {"multivariate", "limit", "multivariate.limit", 0.01},
+    {"multivariate", "learn", "multivariate.learn", 20},
+    {"multivariate", "for", "multivariate.for", 0},
+    {"multivariate", "keep", "multivariate.keep", 0},
 }};
 
 } // namespace twinctl::model

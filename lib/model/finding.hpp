@@ -41,7 +41,8 @@ struct Finding {
   std::string suppression_owner;
   std::string suppression_ticket;
   std::string suppression_expires;
-  std::string baseline_state; // "", new, unchanged
+  std::string baseline_state; // "", new, unchanged, updated (in the baseline with another observed value)
+  std::string baseline_observed; // updated: the observed value the baseline recorded
 
   // History (audit with a history database; see lib/history/lifecycle.hpp).
   std::string history_state;  // "", new, open, reopened

@@ -9,7 +9,7 @@ namespace twinctl::output {
 namespace {
 
 // Table cells: pipes and line breaks would break the row.
-std::string cell(const std::string& s) { return s.empty() ? "—" : markdown_text(s, LineBreaks::space); }
+std::string cell(const std::string& s) { return s.empty() ? "—" : markdown_text(s); }
 
 // Appends rows while they fit in `budget` bytes of `out`.
 template <class Rows> void rows(std::string& out, size_t budget, size_t count, Rows&& row_of) {

@@ -43,6 +43,7 @@ void write_baseline(std::ostream& out, const report::Report& r) {
                         {"asset", f->asset},
                         {"field", f->field},
                         {"message", f->message},
+                        {"observed", report::baseline_value(*f)},
                         {"location", std::move(loc)}});
   }
   nlohmann::json j = {{"format", "twinctl-baseline/v1"},

@@ -5,6 +5,7 @@
 // would itself be one annotation over the limit).
 #include "lib/model/rules.hpp"
 #include "lib/output/output.hpp"
+#include "lib/util/strings.hpp"
 
 namespace twinctl::output {
 
@@ -13,7 +14,9 @@ namespace {
 constexpr size_t k_per_level = 10;
 
 // Escaping of @actions/core (toolkit command.ts): data escapes %, CR and LF;
-// properties also ':' and ','.
+// properties also ':' and ','. Text from the twin or a live source goes through
+// util::visible first, so its control characters and line breaks show as \x1b
+// or \n; the line breaks escape_data turns into %0A are only our own.
 std::string escape_data(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -82,7 +85,7 @@ struct Annotations {
     out << "::" << k_level_names[level];
     std::string sep = " ";
     if (!file.empty()) {
-      out << sep << "file=" << escape_property(file);
+      out << sep << "file=" << escape_property(util::visible(file));
       sep = ",";
       if (line > 0) {
         out << ",line=" << line;
@@ -109,12 +112,13 @@ void write_github(std::ostream& out, const report::Report& r) {
 
   // What makes the run fail outright comes first, so it is never cut.
   for (const model::Diagnostic& d : r.errors) {
-    a.add(k_error, d.loc.path, d.loc.line, d.loc.column, "twinctl error", d.message);
+    a.add(k_error, d.loc.path, d.loc.line, d.loc.column, "twinctl error", util::visible(d.message));
   }
   for (const report::SourceStatus& s : r.sources) {
     if (!s.ok) {
-      a.add(k_error, "", 0, 0, "twinctl: live source " + s.name + " failed",
-            "Live source " + s.name + " (" + s.adapter + ") could not be read: " + s.error +
+      std::string name = util::visible(s.name);
+      a.add(k_error, "", 0, 0, "twinctl: live source " + name + " failed",
+            "Live source " + name + " (" + util::visible(s.adapter) + ") could not be read: " + util::visible(s.error) +
                 ". Its assets are unobserved, not missing; the run is incomplete.");
     }
   }
@@ -126,11 +130,11 @@ void write_github(std::ostream& out, const report::Report& r) {
       continue;
     }
     const model::Rule* rule = model::find_rule(f.rule);
-    std::string title = f.rule + " " + (rule ? rule->name : std::string()) + " · " + f.asset;
+    std::string title = f.rule + " " + (rule ? rule->name : std::string()) + " · " + util::visible(f.asset);
     std::string msg = "[" + std::string(model::to_string(f.severity)) +
-                      (f.history_state.empty() ? "" : ", " + history_tag(f)) + "] " + f.message;
+                      (f.history_state.empty() ? "" : ", " + history_tag(f)) + "] " + util::visible(f.message);
     if (!f.remediation.empty()) {
-      msg += "\n" + f.remediation;
+      msg += "\n" + util::visible(f.remediation);
     }
     // An unmanaged device has no YAML location: it points at twin.yaml, line 1.
     if (f.loc.known()) {
@@ -187,7 +191,8 @@ void write_github(std::ostream& out, const report::Report& r) {
     const std::vector<report::ResolvedFinding>& resolved = r.audit->history->resolved;
     for (size_t i = 0; i < resolved.size() && i < 20; ++i) {
       const report::ResolvedFinding& f = resolved[i];
-      history += "\nresolved: " + f.rule + " " + f.asset + (f.field.empty() ? "" : " " + f.field) + " — " + f.message +
+      history += "\nresolved: " + util::visible(f.rule + " " + f.asset + (f.field.empty() ? "" : " " + f.field) +
+                                                 " — " + f.message) +
                  " (open " + std::to_string(f.open_days) + "d)";
     }
     if (resolved.size() > 20) {

@@ -30,6 +30,9 @@ public:
   void write(const model::Finding& f) {
     m_out += "{";
     field("asset", f.asset);
+    if (f.baseline_state == "updated") {
+      field("baseline_observed", f.baseline_observed);
+    }
     if (!f.baseline_state.empty()) {
       field("baseline_state", f.baseline_state);
     }
@@ -267,6 +270,16 @@ nlohmann::json header_json(const report::Report& r) {
   if (r.audit) {
     j["audit"] = audit_json(*r.audit);
   }
+  if (r.plan) {
+    // PR mode: `findings` are those the change introduces; `resolved` (streamed) those it resolves.
+    j["plan"] = {{"base_ref", r.plan->base_ref},
+                 {"base_commit", r.plan->base_commit.empty() ? nlohmann::json() : nlohmann::json(r.plan->base_commit)},
+                 {"base_note", r.plan->base_note.empty() ? nlohmann::json() : nlohmann::json(r.plan->base_note)},
+                 {"introduced", r.findings.size()},
+                 {"resolved", r.plan->resolved.size()},
+                 {"unchanged", r.plan->unchanged}};
+    j["resolved"] = nlohmann::json::array(); // written by FindingWriter
+  }
   if (r.has_baseline) {
     nlohmann::json absent = nlohmann::json::array();
     for (const report::BaselineEntry& b : r.baseline_absent) {
@@ -297,12 +310,18 @@ void dump_pretty(std::ostream& out, const nlohmann::json& doc) {
 void write_json(std::ostream& out, const report::Report& r) {
   // Live values may hold invalid UTF-8: it is replaced rather than failing the whole output.
   std::string text;
-  util::write_json_streamed(out, header_json(r),
-                            {{"findings", r.findings.size(), [&](util::JsonElementOut& o, size_t i) {
-                                text.clear();
-                                FindingWriter(text).write(r.findings[i]);
-                                o.text(text);
-                              }}});
+  auto writer = [&text](const std::vector<model::Finding>& list) {
+    return [&text, &list](util::JsonElementOut& o, size_t i) {
+      text.clear();
+      FindingWriter(text).write(list[i]);
+      o.text(text);
+    };
+  };
+  std::vector<util::StreamedArray> streamed = {{"findings", r.findings.size(), writer(r.findings)}};
+  if (r.plan) {
+    streamed.push_back({"resolved", r.plan->resolved.size(), writer(r.plan->resolved)});
+  }
+  util::write_json_streamed(out, header_json(r), streamed);
 }
 
 } // namespace twinctl::output

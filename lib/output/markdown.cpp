@@ -16,7 +16,7 @@ constexpr size_t k_side_cap = 96 * 1024; // each collapsed list; the gating tabl
 
 // Markdown and HTML inside a table cell: entities for <, > and &, a backslash
 // for the characters that start Markdown syntax, <br> for line breaks.
-std::string md(const std::string& s) { return markdown_text(s, LineBreaks::html_br); }
+std::string md(const std::string& s) { return markdown_text(s); }
 
 // A value that may be empty, in a cell.
 std::string cell(const std::string& s) { return s.empty() ? "—" : md(s); }
@@ -66,6 +66,10 @@ void append_rows(std::string& out, size_t budget, size_t count, const char* what
 
 std::string headline(const report::Report& r) {
   std::string cmd = r.command.empty() ? "twinctl" : "twinctl " + r.command;
+  if (r.plan) {
+    cmd += " --base " + md(r.plan->base_ref) + ": opens " + plural(r.findings.size(), "finding", "findings") +
+           ", closes " + std::to_string(r.plan->resolved.size());
+  }
   std::string gate = r.fail_on ? std::string("fail-on ") + model::to_string(*r.fail_on) : "report only";
   if (!r.errors.empty()) {
     return "## ❌ " + cmd + ": " + plural(r.errors.size(), "error", "errors") + "\n";
@@ -144,6 +148,9 @@ void write_markdown(std::ostream& out, const report::Report& r) {
   std::string s;
   s += headline(r);
   s += twin_line(r);
+  if (r.plan) {
+    s += md(plan_line(r)) + "\n\n";
+  }
   s += counts(r);
   s += live_state(r);
 
@@ -213,10 +220,32 @@ void write_markdown(std::ostream& out, const report::Report& r) {
   if (r.audit) {
     tail = audit_markdown(r, k_side_cap) + tail; // incidents, due, resolved: read before the collapsed lists
   }
+  if (r.plan) {
+    // PR mode: what the change closes, in full view after what it opens.
+    std::string closed = "### Closed by this change: " + std::to_string(r.plan->resolved.size()) + "\n\n";
+    if (r.plan->resolved.empty()) {
+      closed += "None.\n\n";
+    } else {
+      closed += k_finding_header;
+      append_rows(closed, closed.size() + k_side_cap, r.plan->resolved.size(), "closed findings", [&](size_t i) {
+        const model::Finding& f = r.plan->resolved[i];
+        std::string row = finding_row(r, f);
+        if (f.suppressed) {
+          row.insert(row.size() - 3, " (suppressed by this change: " + md(f.suppression_reason) + ")");
+        }
+        return row;
+      });
+      closed += "\n";
+    }
+    tail = closed + tail;
+  }
   if (gating.empty()) {
-    s += r.findings.empty() ? "No findings.\n\n" : "No gating findings.\n\n";
+    s += r.plan ? "### Opened by this change: 0\n\nNone.\n\n"
+                : r.findings.empty() ? "No findings.\n\n" : "No gating findings.\n\n";
   } else {
-    s += "### " + plural(gating.size(), "finding", "findings") + "\n\n" + k_finding_header;
+    s += (r.plan ? "### Opened by this change: " + std::to_string(gating.size())
+                 : "### " + plural(gating.size(), "finding", "findings")) +
+         "\n\n" + k_finding_header;
     size_t budget = k_limit - k_slack - std::min(tail.size(), k_limit / 2);
     append_rows(s, budget, gating.size(), "findings", [&](size_t i) { return finding_row(r, *gating[i]); });
     s += "\n";

@@ -1,8 +1,11 @@
 #include "lib/output/markdown_text.hpp"
 
+#include "lib/util/strings.hpp"
+
 namespace twinctl::output {
 
-std::string markdown_text(std::string_view s, LineBreaks breaks) {
+std::string markdown_text(std::string_view raw) {
+  std::string s = util::visible(raw);
   std::string out;
   out.reserve(s.size() + 8);
   for (char c : s) {
@@ -27,11 +30,6 @@ std::string markdown_text(std::string_view s, LineBreaks breaks) {
     case '#':
       out += '\\';
       out += c;
-      break;
-    case '\r':
-      break;
-    case '\n':
-      out += breaks == LineBreaks::html_br ? "<br>" : " ";
       break;
     default:
       out += c;

@@ -7,11 +7,10 @@
 
 namespace twinctl::output {
 
-enum class LineBreaks { html_br, space };
-
-// HTML entities for < > &, a backslash before Markdown syntax (\ ` * _ [ ] ~ | #),
-// line breaks as <br> or a space, carriage returns dropped: the text shows as
-// itself and cannot end the cell, the row or the table.
-std::string markdown_text(std::string_view s, LineBreaks breaks);
+// Control characters and line breaks shown escaped by util::visible (\x1b, \n),
+// then HTML entities for < > &, a backslash before Markdown syntax
+// (\ ` * _ [ ] ~ | #): the text shows as itself, cannot end the cell, the row or
+// the table, and sends nothing to a terminal that prints the file.
+std::string markdown_text(std::string_view s);
 
 } // namespace twinctl::output

@@ -11,6 +11,7 @@ namespace twinctl::output {
 
 struct RenderOptions {
   bool color = false; // ANSI colours (the caller decides: TTY, NO_COLOR, --color)
+  size_t width = 0;   // the terminal's columns: long messages wrap to fit (0: no limit, e.g. a pipe)
 };
 
 // Aligned table for people: findings grouped by severity, then a summary line.
@@ -42,6 +43,10 @@ std::string audit_markdown(const report::Report& r, size_t budget);
 std::string history_tag(const model::Finding& f);
 // "History (run 7): 2 new, 5 open, 1 reopened, 3 resolved since run 6." ("" without history).
 std::string history_line(const report::Report& r);
+// PR mode (--base): "This change opens 3 findings and closes 1, against origin/main (commit …)." ("" otherwise).
+std::string plan_line(const report::Report& r);
+// What a finding is about, in a few words: "firmware intended 4.12.3, live 4.12.1", else its message.
+std::string finding_change(const model::Finding& f);
 // A GitHub job summary in Markdown, under 1 MiB.
 void write_markdown(std::ostream& out, const report::Report& r);
 // GitHub workflow commands (::error file=…,line=…::), at most 10 per level, then a count.

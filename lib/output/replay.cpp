@@ -62,8 +62,13 @@ void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows)
 std::string totals_line(const ReplayReport& r) {
   const auto& s = r.summary;
   const auto& a = s.alerts_by_severity;
-  return std::to_string(s.readings) + " readings from " + std::to_string(s.sensors.size()) + " sensors, " +
-         std::to_string(s.bad_lines) + " bad lines; alerts raised: " +
+  std::string dropped;
+  if (s.out_of_order + s.duplicates + s.over_cap_readings > 0) {
+    dropped = " (dropped: " + std::to_string(s.out_of_order) + " out of order, " + std::to_string(s.duplicates) +
+              " duplicates, " + std::to_string(s.over_cap_readings) + " beyond --max-sensors)";
+  }
+  return std::to_string(s.readings) + " readings from " + std::to_string(s.sensors.size()) + " sensors" + dropped +
+         ", " + std::to_string(s.bad_lines) + " bad lines; alerts raised: " +
          std::to_string(a[size_t(sensors::Severity::critical)]) + " critical, " +
          std::to_string(a[size_t(sensors::Severity::warning)]) + " warning, " +
          std::to_string(a[size_t(sensors::Severity::info)]) + " info";
@@ -140,6 +145,9 @@ void write_replay_json(std::ostream& out, const ReplayReport& r) {
   doc["readings"] = s.readings;
   doc["bad_lines"] = s.bad_lines;
   doc["bad_line_samples"] = r.bad_line_samples;
+  doc["dropped"] = {{"out_of_order", s.out_of_order},
+                    {"duplicates", s.duplicates},
+                    {"over_sensor_cap", s.over_cap_readings}};
   doc["first"] = s.readings ? nlohmann::ordered_json(sensors::format_time_ms(s.first_ms)) : nullptr;
   doc["last"] = s.readings ? nlohmann::ordered_json(sensors::format_time_ms(s.last_ms)) : nullptr;
   doc["alerts"] = {{"critical", s.alerts_by_severity[3]},

@@ -33,7 +33,7 @@ std::string shorten(const std::string &s) {
 
 // Text in a table cell: HTML entities for < > &, backslashes for Markdown syntax,
 // line breaks as spaces.
-std::string md(const std::string &raw) { return markdown_text(shorten(raw), LineBreaks::space); }
+std::string md(const std::string &raw) { return markdown_text(shorten(raw)); }
 
 std::string cell(const std::string &s) { return s.empty() ? "—" : md(s); }
 

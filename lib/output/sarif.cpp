@@ -4,8 +4,7 @@
 #include "lib/model/rules.hpp"
 #include "lib/output/output.hpp"
 
-#include <string_view>
-
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -32,9 +31,10 @@ const char* sarif_level(model::Severity s) {
   return "warning";
 }
 
-// GitHub's security-severity score (> 9.0 critical, 7.0-8.9 high, 4.0-6.9
-// medium, 0.1-3.9 low). Info has no security severity: nullptr, and the
-// property is left out (0.0 would mean the same to GitHub, but absent is clearer).
+// GitHub's security-severity score. GitHub translates a rule's score into its
+// own severity: over 9.0 Critical, 7.0-8.9 High, 4.0-6.9 Medium, 0.1-3.9 Low,
+// and reads it from the rule only, never from the result. GitHub has no level
+// below Low, so info is Low too, with the lowest score (sorted last).
 const char* security_severity(model::Severity s) {
   switch (s) {
   case model::Severity::critical:
@@ -46,17 +46,16 @@ const char* security_severity(model::Severity s) {
   case model::Severity::low:
     return "2.0";
   case model::Severity::info:
-    return nullptr;
+    return "0.1";
   }
-  return nullptr;
+  return "5.5";
 }
 
-// GitHub's `problem.severity` for rules that are not security rules: the SARIF
-// level, with "recommendation" where SARIF says "note".
-const char* problem_severity(model::Severity s) {
-  const char* level = sarif_level(s);
-  return std::string_view(level) == "note" ? "recommendation" : level;
-}
+// The severities, most severe first: the order of a rule's variants.
+constexpr model::Severity k_variant_order[] = {model::Severity::critical, model::Severity::high,
+                                               model::Severity::medium, model::Severity::low, model::Severity::info};
+
+size_t variant_of(model::Severity s) { return static_cast<size_t>(model::Severity::critical) - static_cast<size_t>(s); }
 
 // A repo-relative path as a URI reference: percent-encode everything but the
 // unreserved characters and '/', so spaces and non-ASCII names stay valid URIs.
@@ -82,32 +81,39 @@ std::string path_to_uri(const std::string& path) {
   return out;
 }
 
-json rule_descriptor(const model::Rule& rule) {
-  bool security = false;
-  for (const std::string& t : rule.tags) {
-    security = security || t == "security";
+// The descriptor of one variant of a rule: `TWIN103/critical` is rule TWIN103
+// for findings whose effective severity (after the drift policy) is critical.
+// GitHub takes an alert's severity from its rule's security-severity, so one
+// descriptor per severity is the only way for a result's severity to show.
+json rule_descriptor(const model::Rule& rule, model::Severity sev) {
+  std::vector<std::string> tags = rule.tags;
+  // Every twinctl finding can gate, so every rule is a security rule for GitHub
+  // (its alerts have a security severity and are in the Security tab).
+  if (std::find(tags.begin(), tags.end(), "security") == tags.end()) {
+    tags.push_back("security");
   }
+  const char* sev_name = model::to_string(sev);
   std::string markdown = "**" + rule.short_description + "**\n\n" + rule.full_description + "\n\n**What to do:** " +
-                         rule.help + "\n\nDefault severity: `" + model::to_string(rule.default_severity) +
-                         "` (overridable per rule, asset class and criticality in `policy/drift.yaml`). "
+                         rule.help + "\n\nSeverity: `" + sev_name + "` (security severity " + security_severity(sev) +
+                         "). The rule's default is `" + model::to_string(rule.default_severity) +
+                         "`, overridable per rule, asset class and criticality in `policy/drift.yaml`; each severity "
+                         "is its own rule id (`" + rule.id + "/" + sev_name + "`). "
                          "Suppress a known finding in `policy/ignore.yaml` with a reason, an owner and an expiry.";
-  json props = {{"tags", rule.tags}, {"precision", "high"}};
-  // GitHub treats a rule with security-severity as a security rule, "recommended
-  // only for security rules": the others get problem.severity instead.
-  const char* sec = security_severity(rule.default_severity);
-  if (security && sec) {
-    props["security-severity"] = sec;
-  } else {
-    props["problem.severity"] = problem_severity(rule.default_severity);
-  }
+  json props = json::object();
+  props["tags"] = std::move(tags);
+  props["precision"] = "high";
+  props["security-severity"] = security_severity(sev);
+  props["twinctl-rule"] = rule.id;
+  props["twinctl-severity"] = sev_name;
   return {
-      {"id", rule.id},
-      // GitHub shows the name to filter by rule; it must differ from the id.
+      {"id", rule.id + "/" + sev_name},
+      // GitHub shows the name to filter by rule; it must differ from the id. The
+      // variants of a rule share it, so filtering by name shows every severity.
       {"name", rule.name.empty() || rule.name == rule.id ? "twinctl-" + rule.id : rule.name},
       {"shortDescription", {{"text", rule.short_description}}},
       {"fullDescription", {{"text", rule.full_description}}},
       {"help", {{"text", rule.help}, {"markdown", markdown}}},
-      {"defaultConfiguration", {{"level", sarif_level(rule.default_severity)}}},
+      {"defaultConfiguration", {{"level", sarif_level(sev)}}},
       {"properties", std::move(props)},
   };
 }
@@ -184,14 +190,20 @@ std::string plural(size_t n, const char* one, const char* many) {
 } // namespace
 
 json to_sarif(const report::Report& r, const SarifOptions& opts) {
-  // Rules: the whole catalogue, not only the rules used. GitHub expects the rules
-  // of a tool to change only with the tool, not with the results, and a fixed
-  // list keeps ruleIndex stable between runs (13 rules: cheap).
+  // Rules: every severity variant of the whole catalogue, not only the rules
+  // used. GitHub expects the rules of a tool to change only with the tool, not
+  // with the results, and a fixed list keeps ruleIndex stable between runs
+  // (13 rules x 5 severities: cheap, far below GitHub's 25,000).
   json rules = json::array();
-  std::map<std::string, size_t> rule_index;
-  for (const model::Rule& rule : model::rules()) {
+  std::map<std::string, size_t> rule_index; // bare rule id -> index of its critical variant
+  auto add_rule = [&](const model::Rule& rule) {
     rule_index[rule.id] = rules.size();
-    rules.push_back(rule_descriptor(rule));
+    for (model::Severity sev : k_variant_order) {
+      rules.push_back(rule_descriptor(rule, sev));
+    }
+  };
+  for (const model::Rule& rule : model::rules()) {
+    add_rule(rule);
   }
   std::set<std::string> unknown;
   for (const model::Finding& f : r.findings) {
@@ -199,14 +211,8 @@ json to_sarif(const report::Report& r, const SarifOptions& opts) {
       unknown.insert(f.rule);
     }
   }
-  for (const report::BaselineEntry& b : r.baseline_absent) {
-    if (!rule_index.count(b.rule)) {
-      unknown.insert(b.rule);
-    }
-  }
   for (const std::string& id : unknown) {
-    rule_index[id] = rules.size();
-    rules.push_back(rule_descriptor(unknown_rule(id)));
+    add_rule(unknown_rule(id));
   }
 
   // Results: suppressed findings are left out (GitHub ignores `suppressions` and
@@ -224,9 +230,10 @@ json to_sarif(const report::Report& r, const SarifOptions& opts) {
       continue;
     }
     json res = json::object();
-    res["ruleId"] = f.rule;
-    res["ruleIndex"] = rule_index[f.rule];
-    // The finding's own severity (a drift policy may override the rule's default).
+    // The variant of the finding's own severity (a drift policy may override the
+    // rule's default), so GitHub shows the severity twinctl gates on.
+    res["ruleId"] = f.rule + "/" + model::to_string(f.severity);
+    res["ruleIndex"] = rule_index[f.rule] + variant_of(f.severity);
     res["level"] = sarif_level(f.severity);
     res["message"] = text_message(f.message.empty() ? f.rule + " " + f.asset + " " + f.field : f.message);
     json locations = json::array();
@@ -240,10 +247,11 @@ json to_sarif(const report::Report& r, const SarifOptions& opts) {
       res["partialFingerprints"] = std::move(fp);
     }
     if (r.has_baseline) {
-      res["baselineState"] = f.baseline_state == "unchanged" ? "unchanged" : "new";
+      res["baselineState"] = f.baseline_state == "unchanged" || f.baseline_state == "updated" ? f.baseline_state : "new";
     }
     json props = json::object();
     props["severity"] = model::to_string(f.severity);
+    props["rule"] = f.rule;
     set_if(props, "kind", f.kind);
     set_if(props, "asset", f.asset);
     set_if(props, "field", f.field);
@@ -337,6 +345,14 @@ json to_sarif(const report::Report& r, const SarifOptions& opts) {
   }
   if (r.has_baseline) {
     run_props["baselineAbsent"] = std::move(absent);
+  }
+  if (r.plan) {
+    // PR mode: the results are the findings the change introduces, and only
+    // those (uploaded for the pull request, GitHub shows them as its new alerts).
+    run_props["base"] = r.plan->base_ref;
+    set_if(run_props, "baseCommit", r.plan->base_commit);
+    run_props["introduced"] = r.findings.size();
+    run_props["resolved"] = r.plan->resolved.size();
   }
 
   json run = {

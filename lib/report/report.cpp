@@ -5,6 +5,7 @@
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
 
+#include <map>
 #include <set>
 
 namespace twinctl::report {
@@ -102,6 +103,10 @@ void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts) {
   }
   model::sort_findings(r.findings);
   r.fail_on = opts.fail_on;
+  recount(r);
+}
+
+void recount(Report& r) {
   r.by_severity = {};
   r.suppressed = 0;
   r.baselined = 0;
@@ -118,7 +123,7 @@ void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts) {
       continue;
     }
     ++r.by_severity[static_cast<size_t>(f.severity)];
-    if (opts.fail_on && f.severity >= *opts.fail_on) {
+    if (r.fail_on && f.severity >= *r.fail_on) {
       r.gate_failed = true;
     }
   }
@@ -138,15 +143,32 @@ std::optional<model::Severity> parse_fail_on(const std::string& s) {
 
 namespace twinctl::report {
 
+std::string baseline_value(const model::Finding& f) {
+  if (f.kind != "changed") {
+    return "";
+  }
+  return f.live_norm.empty() ? f.live : f.live_norm;
+}
+
 void apply_baseline(Report& r, const std::vector<BaselineEntry>& baseline) {
   r.has_baseline = true;
+  r.baseline_without_values = false;
   std::set<std::string> seen;
-  std::set<std::string> known;
+  std::map<std::string, const BaselineEntry*> known;
   for (const BaselineEntry& e : baseline) {
-    known.insert(e.fingerprint);
+    known.emplace(e.fingerprint, &e);
+    r.baseline_without_values = r.baseline_without_values || !e.observed;
   }
   for (model::Finding& f : r.findings) {
-    f.baseline_state = known.count(f.fingerprint) ? "unchanged" : "new";
+    auto it = known.find(f.fingerprint);
+    if (it == known.end()) {
+      f.baseline_state = "new";
+    } else if (!it->second->observed || *it->second->observed == baseline_value(f)) {
+      f.baseline_state = "unchanged";
+    } else {
+      f.baseline_state = "updated";
+      f.baseline_observed = *it->second->observed;
+    }
     seen.insert(f.fingerprint);
   }
   r.baseline_absent.clear();

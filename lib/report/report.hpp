@@ -18,7 +18,7 @@ namespace twinctl::report {
 
 using SourceStatus = model::LiveSource;
 
-// A finding of the baseline that this run no longer has (SARIF baselineState "absent").
+// A finding of a baseline file; one that this run no longer has is "absent".
 struct BaselineEntry {
   std::string fingerprint;
   std::string rule;
@@ -26,6 +26,10 @@ struct BaselineEntry {
   std::string field;
   std::string message;
   model::SourceLocation loc;
+  // The observed value the finding had when it was baselined (baseline_value);
+  // nullopt in a baseline written before twinctl recorded values: it matches by
+  // identity alone.
+  std::optional<std::string> observed = std::nullopt;
 };
 
 using Unobserved = model::Unobserved;
@@ -83,6 +87,15 @@ struct Audit {
   std::optional<HistorySummary> history; // nullopt with --no-history
 };
 
+// PR mode (--base REF): see lib/report/plan.hpp.
+struct Plan {
+  std::string base_ref;    // as given
+  std::string base_commit; // the commit it resolved to
+  std::string base_note;   // why the base contributes no findings (no twin there, errors); "" normally
+  std::vector<model::Finding> resolved; // gated at the base, gate no more (sorted)
+  size_t unchanged = 0;    // gate on both sides: not this change's doing
+};
+
 struct Report {
   std::string command; // validate | drift | audit
   std::string tool_version;
@@ -114,6 +127,7 @@ struct Report {
 
   // Baseline: set when --baseline was given.
   bool has_baseline = false;
+  bool baseline_without_values = false; // an old baseline: entries match by identity alone
   std::vector<BaselineEntry> baseline_absent;
 
   // The gate.
@@ -124,6 +138,8 @@ struct Report {
   size_t baselined = 0;
 
   std::optional<Audit> audit; // command audit only
+  // PR mode: `findings` are those the change introduces; the plan has the rest.
+  std::optional<Plan> plan;
 };
 
 // Fills the twin fields of a report.
@@ -139,6 +155,10 @@ struct GateOptions {
 // suppressions) and the baseline, sorts the findings, counts them and decides the gate.
 void apply_gate(Report& r, const model::Twin& twin, const GateOptions& opts);
 
+// Counts r.findings (by kind, by severity, suppressed, baselined) and decides
+// the gate with r.fail_on. apply_gate and apply_plan end with it.
+void recount(Report& r);
+
 // "critical|high|medium|low|info|none" -> the fail-on level; nullopt for none.
 // Throws twinctl::Error for anything else.
 std::optional<model::Severity> parse_fail_on(const std::string& s);
@@ -147,8 +167,14 @@ std::optional<model::Severity> parse_fail_on(const std::string& s);
 
 namespace twinctl::report {
 
-// Marks each finding new or unchanged against the baseline, and records the
-// baseline's findings that are gone (absent). apply_gate calls it.
+// What a baseline remembers of a finding besides its identity: the normalised
+// live value of a changed field ("" for the other kinds, whose identity says it
+// all). Baselining firmware 17.0.2 does not hide a later downgrade to 9.0.0.
+std::string baseline_value(const model::Finding& f);
+
+// Marks each finding new, unchanged or updated (same identity, another observed
+// value: it gates again) against the baseline, and records the baseline's
+// findings that are gone (absent). apply_gate calls it.
 void apply_baseline(Report& r, const std::vector<BaselineEntry>& baseline);
 
 } // namespace twinctl::report

@@ -16,7 +16,9 @@ constexpr double DetectorParams::*k_fields[] = {
     &DetectorParams::cooldown,    &DetectorParams::z_window,   &DetectorParams::z_limit,
     &DetectorParams::z_min_count, &DetectorParams::ewma_tau,   &DetectorParams::ewma_limit,
     &DetectorParams::rate_max,    &DetectorParams::stuck_after, &DetectorParams::stuck_min_count,
-    &DetectorParams::gap_factor,  &DetectorParams::gap_min,
+    &DetectorParams::gap_factor,  &DetectorParams::gap_min,    &DetectorParams::anomaly_limit,
+    &DetectorParams::anomaly_for, &DetectorParams::anomaly_keep, &DetectorParams::mv_limit,
+    &DetectorParams::mv_learn,    &DetectorParams::mv_for,      &DetectorParams::mv_keep,
 };
 static_assert(std::size(k_fields) == model::k_detector_params.size());
 static_assert(model::k_detector_names.size() == k_detector_count);

@@ -15,8 +15,8 @@
 
 namespace twinctl::sensors {
 
-enum class Detector : uint8_t { threshold, range, zscore, ewma, rate, stuck, gap, quality };
-inline constexpr size_t k_detector_count = 8;
+enum class Detector : uint8_t { threshold, range, zscore, ewma, rate, stuck, gap, quality, anomaly, multivariate };
+inline constexpr size_t k_detector_count = 10;
 const char* detector_name(Detector d);
 
 enum class Severity : uint8_t { none = 0, info = 1, warning = 2, critical = 3 };
@@ -25,11 +25,15 @@ const char* severity_name(Severity s);
 std::optional<Severity> parse_severity(std::string_view s);
 
 // Every knob of every detector, with the defaults the man page explains.
-// Times are seconds. Defaults were picked on `simulate sensors` data
-// (bench/RESULTS.md): recall >= 0.9 on spikes, steps, stuck values and
-// dropouts with < 1 false alert per sensor-day on clean data.
+// Times are seconds; `for`, `keep` and `learn` count sampling intervals (each
+// sensor's, learned from its first readings), so one set of defaults fits
+// 100 ms to 15 min sampling. Defaults were picked on real recorded series
+// (bench/RESULTS.md: NAB, SKAB) and checked on `simulate sensors` data:
+// recall >= 0.9 on spikes, steps, stuck values and dropouts with < 1 false
+// alert per sensor-day on clean data. zscore and ewma (fixed windows) are
+// off: anomaly replaces them.
 struct DetectorParams {
-  std::array<bool, k_detector_count> enabled = {true, true, true, true, false, true, true, true};
+  std::array<bool, k_detector_count> enabled = {true, true, false, false, false, true, true, true, true, true};
   double cooldown = 300;   // an alert clears only after its condition was false this long
   double z_window = 600;   // rolling window of zscore and ewma (time-based, 10 buckets)
   double z_limit = 5;      // |value - mean| / stddev that raises
@@ -41,6 +45,13 @@ struct DetectorParams {
   double stuck_min_count = 10;
   double gap_factor = 10; // no reading for gap_factor x the sampling interval ...
   double gap_min = 30;    // ... but at least this long
+  double anomaly_limit = 1;  // score that raises (1 = the learned limits; 2 = twice as far)
+  double anomaly_for = 0;    // intervals the score stays >= limit before a raise (pending)
+  double anomaly_keep = 60;  // intervals below the limit before a clear (keep firing)
+  double mv_limit = 1;       // multivariate: score (T2 or Q over its learned limit) that raises
+  double mv_learn = 400;     // rows of the asset learned as normal before judging
+  double mv_for = 5;
+  double mv_keep = 10;
 };
 
 // Sets one parameter from "[TYPE:]DETECTOR.PARAM=VALUE" or "[TYPE:]DETECTOR=on|off",
@@ -70,6 +81,24 @@ enum class Transition : uint8_t { none, raise, clear };
 
 // Feeds one evaluation of the condition at time ts (ms). Returns raise when an
 // alert opens or escalates, clear when it closes.
+inline Transition step_alert(AlertState& a, Severity cond, int64_t ts, int64_t cooldown_ms);
+
+// Grafana's alert rule semantics: the condition must hold for more than
+// `pending` evaluations in a row before a raise (`for`), and be false for
+// keep_ms before a clear (keep firing). `above` counts the evaluations.
+inline Transition step_pending_alert(AlertState& a, uint32_t& above, bool cond, Severity sev, int64_t ts,
+                                     double pending, int64_t keep_ms) {
+  if (cond) {
+    ++above;
+    if (a.severity == Severity::none && double(above) <= pending) {
+      return Transition::none;
+    }
+  } else {
+    above = 0;
+  }
+  return step_alert(a, cond ? sev : Severity::none, ts, keep_ms);
+}
+
 inline Transition step_alert(AlertState& a, Severity cond, int64_t ts, int64_t cooldown_ms) {
   if (cond != Severity::none) {
     a.false_since = -1;

@@ -233,7 +233,9 @@ std::optional<int64_t> parse_time_cached(std::string_view s, Reading& r) {
 }
 
 std::optional<int64_t> parse_time_hour_cached(std::string_view s, Reading& r) {
-  if (s.size() >= 20 && s.size() <= 24 && s.back() == 'Z' && s[13] == ':' && s[16] == ':' &&
+  // hour_key[4] is '-' once a valid hour was stored: before that its zeros
+  // would match a NUL-filled timestamp.
+  if (s.size() >= 20 && s.size() <= 24 && s.back() == 'Z' && s[13] == ':' && s[16] == ':' && r.hour_key[4] == '-' &&
       std::memcmp(s.data(), r.hour_key, 13) == 0) {
     int mi = 0, sec = 0;
     if (digits(s, 14, 2, mi) && digits(s, 17, 2, sec) && mi < 60 && sec < 60) {
@@ -259,7 +261,8 @@ std::optional<int64_t> parse_time_hour_cached(std::string_view s, Reading& r) {
     int mi = 0, sec = 0;
     digits(s, 14, 2, mi);
     digits(s, 17, 2, sec);
-    r.hour_ms = *t - *t % 1000 - (mi * 60 + std::min(sec, 59)) * 1000;
+    const int64_t whole_s = *t - ((*t % 1000) + 1000) % 1000; // floor to the second, before 1970 too
+    r.hour_ms = whole_s - (mi * 60 + std::min(sec, 59)) * 1000;
   }
   return t;
 }
@@ -381,13 +384,20 @@ struct JsonCursor {
     }
     return false;
   }
-  // A string without unescaping (ids and timestamps have no escapes); false when unterminated.
-  bool string(std::string_view& out) {
+  // A string; its escapes are decoded into `buf` (reserved by the caller to
+  // the line's size, so earlier views into it stay valid). False when
+  // unterminated, on a bad escape or a raw control character.
+  bool string(std::string_view& out, std::string& buf) {
     if (!eat('"')) {
       return false;
     }
     const size_t start = i;
+    bool escaped = false;
     while (i < s.size() && s[i] != '"') {
+      if (static_cast<unsigned char>(s[i]) < 0x20) {
+        return false;
+      }
+      escaped = escaped || s[i] == '\\';
       i += s[i] == '\\' ? 2 : 1;
     }
     if (i >= s.size()) {
@@ -395,6 +405,75 @@ struct JsonCursor {
     }
     out = s.substr(start, i - start);
     ++i;
+    return !escaped || unescape(out, buf);
+  }
+  static bool hex4(std::string_view s, size_t at, unsigned& out) {
+    out = 0;
+    if (at + 4 > s.size()) {
+      return false;
+    }
+    for (size_t k = at; k < at + 4; ++k) {
+      const char c = s[k];
+      const unsigned d = c >= '0' && c <= '9' ? unsigned(c - '0')
+                         : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? unsigned((c | 0x20) - 'a' + 10)
+                                                                   : 16u;
+      if (d > 15) {
+        return false;
+      }
+      out = out * 16 + d;
+    }
+    return true;
+  }
+  // Replaces `raw` (the text between the quotes) by its decoded bytes in buf.
+  static bool unescape(std::string_view& raw, std::string& buf) {
+    const size_t from = buf.size();
+    for (size_t k = 0; k < raw.size(); ++k) {
+      if (raw[k] != '\\') {
+        buf.push_back(raw[k]);
+        continue;
+      }
+      if (++k >= raw.size()) {
+        return false;
+      }
+      static constexpr std::string_view k_from = "\"\\/bfnrt", k_to = "\"\\/\b\f\n\r\t";
+      if (const size_t e = k_from.find(raw[k]); e != std::string_view::npos) {
+        buf.push_back(k_to[e]);
+        continue;
+      }
+      unsigned cp = 0;
+      if (raw[k] != 'u' || !hex4(raw, k + 1, cp)) {
+        return false;
+      }
+      k += 4;
+      if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        return false; // a low surrogate without its high half
+      }
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        unsigned lo = 0;
+        if (k + 2 >= raw.size() || raw[k + 1] != '\\' || raw[k + 2] != 'u' || !hex4(raw, k + 3, lo) || lo < 0xDC00 ||
+            lo > 0xDFFF) {
+          return false;
+        }
+        k += 6;
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      }
+      if (cp < 0x80) {
+        buf.push_back(static_cast<char>(cp));
+      } else if (cp < 0x800) {
+        buf.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        buf.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      } else if (cp < 0x10000) {
+        buf.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        buf.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        buf.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      } else {
+        buf.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        buf.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        buf.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        buf.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      }
+    }
+    raw = std::string_view(buf).substr(from);
     return true;
   }
   // A bare token: number, null, true, false.
@@ -413,6 +492,9 @@ struct JsonCursor {
 
 const char* parse_jsonl_line(std::string_view line, Reading& out) {
   JsonCursor c{line};
+  // Decoded strings never grow past the raw line: one reservation keeps every view valid.
+  out.unescaped.clear();
+  out.unescaped.reserve(line.size());
   if (!c.eat('{')) {
     return "not a JSON object";
   }
@@ -421,12 +503,12 @@ const char* parse_jsonl_line(std::string_view line, Reading& out) {
   out.machine = out.sensor = out.unit = {};
   while (!c.eat('}')) {
     std::string_view key, v;
-    if (!c.string(key) || !c.eat(':')) {
+    if (!c.string(key, out.unescaped) || !c.eat(':')) {
       return "malformed JSON object";
     }
     c.ws();
     const bool is_string = c.i < line.size() && line[c.i] == '"';
-    if (!(is_string ? c.string(v) : c.token(v))) {
+    if (!(is_string ? c.string(v, out.unescaped) : c.token(v))) {
       return "malformed JSON value";
     }
     if (key == "timestamp" || key == "ts" || key == "time") {

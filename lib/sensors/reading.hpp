@@ -1,7 +1,8 @@
 // One sensor reading and the line parsers of the two reading formats
 // (DESIGN.md §8): CSV `timestamp,machineId,sensorType,value,unit,quality` and
 // JSONL objects with the same keys. Pure and allocation-free: the string
-// fields of a Reading are views into the parsed line.
+// fields of a Reading are views into the parsed line (or, for JSON strings
+// with escapes, into Reading::unescaped).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,9 @@ struct Reading {
   int64_t ts_key_ms = 0;
   char hour_key[13] = {};
   int64_t hour_ms = 0;
+  // JSONL strings with escapes ("press\u002d01"), decoded: the views above
+  // may point here. Reserved once per line, so it allocates only when lines grow.
+  std::string unescaped;
 };
 
 // ISO 8601 / RFC 3339 ("2026-05-04T09:42:00.250Z", "+02:00" offsets, a space

@@ -2,7 +2,7 @@
 // drop what would corrupt it (out-of-order, duplicates), then run each
 // detector, in the order of DESIGN.md §8, through the shared alert state
 // machine. See replay.hpp for the contract.
-#include "lib/sensors/replay.hpp"
+#include "lib/sensors/replay_impl.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -14,13 +14,15 @@
 
 namespace twinctl::sensors {
 
-namespace {
-
-std::string num(double v) {
+std::string replay_number(double v) {
   char buf[32];
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
   return ec == std::errc() ? std::string(buf, p) : std::string("?");
 }
+
+namespace {
+
+std::string num(double v) { return replay_number(v); }
 
 // Word-at-a-time multiply-xorshift: ids are short, and this runs once per reading.
 uint64_t hash_bytes(std::string_view s, uint64_t h) {
@@ -42,40 +44,6 @@ uint64_t hash_bytes(std::string_view s, uint64_t h) {
 uint64_t hash_key(std::string_view machine, std::string_view sensor) {
   return hash_bytes(sensor, hash_bytes(machine, 0x243F6A8885A308D3ULL));
 }
-
-struct SensorState {
-  SensorSummary s;
-  const model::Sensor* twin = nullptr;
-  const DetectorParams* p = nullptr;
-  std::string asset_id; // the twin's id when matched, else machineId
-  bool is_status = false;
-  double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
-  double sum = 0;
-  uint64_t numeric = 0;
-  int64_t last_ts = INT64_MIN;
-  int64_t last_v_ts = INT64_MIN; // time of last_v
-  double last_v = 0;
-  RollingWindow window;
-  double ewma = 0;
-  bool ewma_ok = false;
-  double interval_ms = 0; // from the twin, else estimated
-  bool interval_fixed = false;
-  int64_t stuck_since = -1;
-  uint32_t stuck_n = 0;
-  std::array<AlertState, k_detector_count> alerts{};
-  SensorState* next = nullptr; // the sensor that came after this one last time
-  std::string key;              // "machine,sensor": one compare for a CSV line
-  double energy_kwh = 0;
-  int64_t up_ms = 0, observed_ms = 0;
-  int last_status = -1; // -1 unknown, 0 down, 1 up
-  int64_t agg_slot = INT64_MIN;
-  Aggregate agg;
-  uint64_t alerts_raised = 0;
-
-  int64_t gap_ms() const {
-    return static_cast<int64_t>(std::max(p->gap_min * 1000, p->gap_factor * interval_ms));
-  }
-};
 
 } // namespace
 
@@ -111,42 +79,19 @@ static bool same_sensor(const SensorState& st, const Reading& r) {
   return st.s.sensor == r.sensor && st.s.machine == r.machine;
 }
 
-struct Replayer::Impl {
-  const model::Twin* twin;
-  ReplayOptions opts;
-  AlertSink alert_sink;
-  AggregateSink aggregate_sink;
-  std::vector<std::unique_ptr<SensorState>> states;
-  std::vector<uint32_t> slots; // open addressing: index + 1, 0 = empty
-  std::vector<uint64_t> slot_hash;
-  std::unordered_map<std::string, const model::Asset*> assets_by_name;
-  ReplaySummary sum;
-  bool first = true;
-  SensorState* last = nullptr; // the previous reading's sensor
-
-  // The sensor of `r`: readings come round in the same order (one per sensor
-  // per interval), so first try the sensor that followed the previous one
-  // last time; only a miss pays for the hash lookup.
-  SensorState& find(const Reading& r) {
-    SensorState* hint = last ? last->next : nullptr;
-    SensorState& st = hint && same_sensor(*hint, r) ? *hint : intern(r);
-    if (last) {
-      last->next = &st;
-    }
-    last = &st;
-    return st;
+// The sensor of `r`: readings come round in the same order (one per sensor
+// per interval), so first try the sensor that followed the previous one
+// last time; only a miss pays for the hash lookup. Null when r's sensor is
+// new and max_sensors are already tracked.
+SensorState* Replayer::Impl::find(const Reading& r) {
+  SensorState* hint = last ? last->next : nullptr;
+  SensorState* st = hint && same_sensor(*hint, r) ? hint : intern(r);
+  if (last && st) {
+    last->next = st;
   }
-
-  SensorState& intern(const Reading& r);
-  SensorState& create(const Reading& r);
-  void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
-            int line);
-  void add(const Reading& r, int line);
-  void numeric(SensorState& st, const Reading& r, int line);
-  void status(SensorState& st, const Reading& r);
-  void aggregate(SensorState& st, int64_t ts, double v);
-  std::string unit_of(std::string_view u) const;
-};
+  last = st;
+  return st;
+}
 
 namespace {
 
@@ -207,13 +152,26 @@ SensorState& Replayer::Impl::create(const Reading& r) {
     st->power_scale = unit == "W" ? 0.001 : unit == "MW" ? 1000 : 1;
   }
   size_window(*st);
+  if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
+    auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
+    if (added) {
+      it->second = std::make_unique<AssetState>(
+          opts.learn_whole ? AssetModel::k_max_learn
+                           : static_cast<size_t>(std::min<double>(st->p->mv_learn, double(AssetModel::k_max_learn))));
+      if (auto m = opts.mv_models.find(st->asset_id); m != opts.mv_models.end()) {
+        it->second->model.set_model(m->second);
+      }
+    }
+    st->asset = it->second.get();
+    st->mv_column = st->asset->model.column(st->s.sensor);
+  }
   st->agg.machine = st->s.machine;
   st->agg.sensor = st->s.sensor;
   states.push_back(std::move(st));
   return *states.back();
 }
 
-SensorState& Replayer::Impl::intern(const Reading& r) {
+SensorState* Replayer::Impl::intern(const Reading& r) {
   const uint64_t h = hash_key(r.machine, r.sensor);
   size_t mask = slots.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -222,8 +180,11 @@ SensorState& Replayer::Impl::intern(const Reading& r) {
     }
     SensorState& st = *states[slots[i] - 1];
     if (slot_hash[i] == h && st.s.machine == r.machine && st.s.sensor == r.sensor) {
-      return st;
+      return &st;
     }
+  }
+  if (states.size() >= opts.max_sensors) {
+    return nullptr;
   }
   SensorState& st = create(r);
   if (states.size() * 2 > slots.size()) {
@@ -251,7 +212,7 @@ SensorState& Replayer::Impl::intern(const Reading& r) {
   }
   slots[i] = static_cast<uint32_t>(states.size());
   slot_hash[i] = h;
-  return st;
+  return &st;
 }
 
 void Replayer::Impl::emit(SensorState& st, Detector d, Transition t, int64_t ts, double value,
@@ -291,7 +252,12 @@ void Replayer::Impl::add(const Reading& r, int line) {
     sum.last_ms = r.ts_ms;
   }
   first = false;
-  SensorState& st = find(r);
+  SensorState* found = find(r);
+  if (!found) {
+    ++sum.over_cap_readings;
+    return;
+  }
+  SensorState& st = *found;
   ++st.s.readings;
   if (st.s.readings == 1) {
     st.s.first_ms = r.ts_ms;
@@ -299,7 +265,9 @@ void Replayer::Impl::add(const Reading& r, int line) {
   // Out-of-order and duplicate readings are counted and dropped: feeding them
   // to time-based state would move it backwards.
   if (st.last_ts != INT64_MIN && r.ts_ms <= st.last_ts) {
-    ++(r.ts_ms == st.last_ts ? st.s.duplicates : st.s.out_of_order);
+    const bool dup = r.ts_ms == st.last_ts;
+    ++(dup ? st.s.duplicates : st.s.out_of_order);
+    ++(dup ? sum.duplicates : sum.out_of_order);
     return;
   }
   const DetectorParams& p = *st.p;
@@ -307,20 +275,21 @@ void Replayer::Impl::add(const Reading& r, int line) {
   if (st.last_ts != INT64_MIN) {
     const int64_t dt = r.ts_ms - st.last_ts;
     const int64_t gap = st.gap_ms();
-    if (p.enabled[size_t(Detector::gap)] && dt > gap) {
+    if (p.enabled[size_t(Detector::gap)] && dt > gap && st.interval_known()) {
       AlertState& a = st.alerts[size_t(Detector::gap)];
-      if (step_alert(a, Severity::warning, st.last_ts + gap, cooldown) == Transition::raise) {
+      if (step_alert(a, Severity::warning, st.last_ts + gap, 0) == Transition::raise) {
         emit(st, Detector::gap, Transition::raise, st.last_ts + gap, NAN,
-             "no reading for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
+             "no data for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
       }
-    } else if (!st.interval_fixed) {
+    } else if (!st.interval_fixed && (dt <= gap || !st.interval_known())) {
       // Learn the sampling interval from ordinary steps only, never from gaps.
       st.interval_ms = st.interval_ms == 0 ? double(dt) : st.interval_ms + 0.05 * (double(dt) - st.interval_ms);
       if (st.s.readings == 10) {
         size_window(st); // now that the interval is known; the window is barely filled yet
       }
     }
-    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, cooldown) == Transition::clear) {
+    // No data is a state of its own: it ends with the first reading back.
+    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, 0) == Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }
@@ -345,167 +314,6 @@ void Replayer::Impl::add(const Reading& r, int line) {
   st.s.last_ms = r.ts_ms;
 }
 
-void Replayer::Impl::status(SensorState& st, const Reading& r) {
-  int up = -1;
-  if (!r.text.empty()) {
-    std::string s(r.text);
-    if (twin) {
-      auto it = twin->defaults.status_aliases.find(s);
-      if (it != twin->defaults.status_aliases.end()) {
-        s = it->second;
-      }
-    }
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    up = (s == "running" || s == "idle") ? 1 : 0;
-  } else if (std::isfinite(r.value)) {
-    up = r.value > 0 ? 1 : 0;
-  }
-  if (st.last_status >= 0 && st.last_ts != INT64_MIN) {
-    const int64_t dt = std::min(r.ts_ms - st.last_ts, st.gap_ms());
-    st.observed_ms += dt;
-    st.up_ms += st.last_status == 1 ? dt : 0;
-  }
-  st.last_status = up;
-}
-
-void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
-  const DetectorParams& p = *st.p;
-  const int64_t cooldown = static_cast<int64_t>(p.cooldown * 1000);
-  const double v = r.value;
-  const int64_t ts = r.ts_ms;
-  auto judge_one = [&](Detector d, Severity cond, auto&& why) {
-    if (!p.enabled[size_t(d)]) {
-      return;
-    }
-    const Transition t = step_alert(st.alerts[size_t(d)], cond, ts, cooldown);
-    if (t != Transition::none) {
-      emit(st, d, t, ts, v, t == Transition::raise ? why() : std::string(), line);
-    }
-  };
-  bool unit_ok = true;
-  if (st.twin && !r.unit.empty() && r.unit != st.twin->unit && unit_of(r.unit) != st.twin->unit) {
-    ++st.s.unit_mismatch;
-    unit_ok = false; // thresholds and ranges are in the twin's unit
-  }
-  if (st.twin && unit_ok) {
-    const model::Thresholds& th = st.twin->thresholds;
-    const AlertState& a = st.alerts[size_t(Detector::threshold)];
-    auto level_at = [&](double h) {
-      if ((th.high_alarm && v >= *th.high_alarm - h) || (th.low_alarm && v <= *th.low_alarm + h)) {
-        return Severity::critical;
-      }
-      if ((th.high_warn && v >= *th.high_warn - h) || (th.low_warn && v <= *th.low_warn + h)) {
-        return Severity::warning;
-      }
-      return Severity::none;
-    };
-    // A raised level holds until the value is back by the hysteresis; it never escalates early.
-    Severity level = level_at(0);
-    if (a.severity > level && level_at(th.hysteresis) >= a.severity) {
-      level = a.severity;
-    }
-    judge_one(Detector::threshold, level, [&] {
-      return "value " + num(v) + " " + st.twin->unit + " beyond the " +
-             (level == Severity::critical ? "alarm" : "warning") + " threshold";
-    });
-    const bool out = (st.twin->range_min && v < *st.twin->range_min) || (st.twin->range_max && v > *st.twin->range_max);
-    judge_one(Detector::range, out ? Severity::warning : Severity::none, [&] {
-      return "value " + num(v) + " outside the sensor range [" + num(st.twin->range_min.value_or(-INFINITY)) +
-             ", " + num(st.twin->range_max.value_or(INFINITY)) + "]: sensor fault";
-    });
-  }
-  const double dt_s = st.last_v_ts == INT64_MIN ? 0 : double(ts - st.last_v_ts) / 1000;
-  // zscore and ewma against the rolling window; the value joins the window
-  // clipped to the limit, so one spike does not blind the detector.
-  double x = v;
-  st.window.advance(ts);
-  if (st.window.count() >= p.z_min_count) {
-    const double mean = st.window.mean();
-    const double var = st.window.variance();
-    const double floor = 1e-9 * std::max(1.0, std::fabs(mean));
-    if (var > floor * floor) {
-      // Compared squared: the square root is only taken for the (rare) outlier.
-      const double d = v - mean;
-      const bool out = d * d > p.z_limit * p.z_limit * var;
-      judge_one(Detector::zscore, out ? Severity::warning : Severity::none, [&] {
-        return "value " + num(v) + " is " + num(std::fabs(d) / std::sqrt(var)) +
-               " standard deviations from the mean " + num(mean);
-      });
-      if (out) {
-        const double sd = std::sqrt(var);
-        x = std::clamp(v, mean - p.z_limit * sd, mean + p.z_limit * sd);
-      }
-      if (!st.ewma_ok) {
-        st.ewma = mean; // starts from the first full window, not from one raw value
-        st.ewma_ok = true;
-      }
-      st.ewma += dt_s / (p.ewma_tau + dt_s) * (x - st.ewma);
-      // Against the window without its newest 3 buckets, so a shift does not
-      // move its own baseline (or inflate its stddev) while it is detected.
-      const RollingWindow::Stats base = st.window.older(3);
-      if (p.enabled[size_t(Detector::ewma)] && base.n >= p.z_min_count && base.sd > 0) {
-        const double ez = (st.ewma - base.mean) / base.sd;
-        judge_one(Detector::ewma, std::fabs(ez) > p.ewma_limit ? Severity::info : Severity::none, [&] {
-          return "smoothed value " + num(st.ewma) + " is " + num(std::fabs(ez)) +
-                 " standard deviations from the baseline mean " + num(base.mean);
-        });
-      }
-    }
-  } else {
-    st.ewma_ok = false; // warming up (again, after a gap)
-  }
-  st.window.add(ts, x);
-  if (st.last_v_ts != INT64_MIN && dt_s > 0) {
-    const double rate = std::fabs(v - st.last_v) / dt_s;
-    judge_one(Detector::rate, rate > p.rate_max ? Severity::warning : Severity::none, [&] {
-      return "changes at " + num(rate) + "/s (limit " + num(p.rate_max) + "/s)";
-    });
-    if (st.power_scale > 0) {
-      const double capped = std::min(double(ts - st.last_v_ts), double(st.gap_ms()));
-      st.energy_kwh += st.last_v * st.power_scale * capped / 3.6e6;
-    }
-  }
-  if (st.last_v_ts != INT64_MIN && v == st.last_v) {
-    if (st.stuck_n++ == 0) {
-      st.stuck_since = st.last_v_ts;
-    }
-  } else {
-    st.stuck_n = 0;
-  }
-  const bool stuck = st.stuck_n + 1 >= p.stuck_min_count && double(ts - st.stuck_since) >= p.stuck_after * 1000;
-  judge_one(Detector::stuck, stuck ? Severity::warning : Severity::none, [&] {
-    return "value " + num(v) + " unchanged for " + num(double(ts - st.stuck_since) / 1000) + " s";
-  });
-  st.s.min = st.numeric == 0 ? v : std::min(st.s.min, v);
-  st.s.max = st.numeric == 0 ? v : std::max(st.s.max, v);
-  st.sum += v;
-  ++st.numeric;
-  st.last_v = v;
-  st.last_v_ts = ts;
-  if (opts.window > 0) {
-    aggregate(st, ts, v);
-  }
-}
-
-void Replayer::Impl::aggregate(SensorState& st, int64_t ts, double v) {
-  const int64_t w = static_cast<int64_t>(opts.window * 1000);
-  const int64_t slot = ts / w;
-  if (slot != st.agg_slot) {
-    if (st.agg.count > 0 && aggregate_sink) {
-      st.agg.mean /= double(st.agg.count);
-      aggregate_sink(st.agg);
-    }
-    st.agg_slot = slot;
-    st.agg.start_ms = slot * w;
-    st.agg.min = st.agg.max = v;
-    st.agg.mean = 0;
-    st.agg.count = 0;
-  }
-  st.agg.min = std::min(st.agg.min, v);
-  st.agg.max = std::max(st.agg.max, v);
-  st.agg.mean += v;
-  ++st.agg.count;
-}
 
 Replayer::Replayer(const model::Twin* twin, ReplayOptions options, AlertSink alerts, AggregateSink aggregates)
     : m(std::make_unique<Impl>()) {
@@ -532,6 +340,20 @@ void Replayer::add(const Reading& r, int line) { m->add(r, line); }
 void Replayer::finish() {
   for (auto& stp : m->states) {
     SensorState& st = *stp;
+    if (st.asset && st.asset->last_row_ms != INT64_MIN) {
+      if (auto res = st.asset->model.finish()) {
+        m->multivariate(st, *res, st.asset->last_row_ms, 0);
+      }
+      if (st.asset->alert.severity != Severity::none && st.asset->alert.false_since >= 0) {
+        AssetModel::Result none;
+        m->emit_asset(st, Transition::clear, st.asset->alert.false_since, none, 0);
+        st.asset->alert = AlertState{};
+      }
+      st.asset->last_row_ms = INT64_MIN; // once per asset
+    }
+  }
+  for (auto& stp : m->states) {
+    SensorState& st = *stp;
     const int64_t cooldown = static_cast<int64_t>(st.p->cooldown * 1000);
     // A sensor silent at the end of the stream: its gap stays open.
     const int64_t gap = st.gap_ms();
@@ -554,6 +376,16 @@ void Replayer::finish() {
       st.agg.count = 0;
     }
   }
+}
+
+std::vector<std::pair<std::string, MvModel>> Replayer::models() const {
+  std::vector<std::pair<std::string, MvModel>> out;
+  for (const auto& [asset, as] : m->asset_models) {
+    if (as->model.model()) {
+      out.emplace_back(asset, *as->model.model());
+    }
+  }
+  return out;
 }
 
 ReplaySummary Replayer::summary() const {

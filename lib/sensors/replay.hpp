@@ -7,10 +7,12 @@
 #include "lib/model/alert.hpp"
 #include "lib/model/twin.hpp"
 #include "lib/sensors/detectors.hpp"
+#include "lib/sensors/multivariate.hpp"
 #include "lib/sensors/reading.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +22,16 @@ namespace twinctl::sensors {
 struct ReplayOptions {
   DetectorConfig detectors;
   double window = 0; // seconds of the per-sensor aggregates; 0 = none
+  // Distinct (machine, sensor) pairs judged; readings of further sensors are
+  // counted (ReplaySummary::over_cap_readings) and skipped, so a feed of
+  // random ids cannot exhaust memory (each sensor holds ~2 KB of state).
+  size_t max_sensors = 100000;
+  // Multivariate models given (--model, --learn), by asset id; other assets
+  // learn theirs from their first multivariate.learn rows.
+  std::map<std::string, MvModel, std::less<>> mv_models;
+  // Learning a known-good recording (--learn): every asset learns from its
+  // rows up to AssetModel::k_max_learn, fitted at finish().
+  bool learn_whole = false;
 };
 
 // min/mean/max/count of one sensor over one tumbling window.
@@ -54,6 +66,8 @@ struct AssetSummary {
 struct ReplaySummary {
   uint64_t readings = 0; // parsed readings
   uint64_t bad_lines = 0;
+  uint64_t out_of_order = 0, duplicates = 0; // dropped, over all sensors
+  uint64_t over_cap_readings = 0;            // readings of sensors past max_sensors, skipped
   int64_t first_ms = 0, last_ms = 0;
   std::array<uint64_t, 4> alerts_by_severity{}; // raises, indexed by Severity
   std::vector<SensorSummary> sensors;           // sorted by machine, sensor
@@ -75,6 +89,8 @@ public:
   // are emitted, aggregates are flushed. Call once.
   void finish();
   ReplaySummary summary() const;
+  // The fitted multivariate models, by asset (for --model-out and --learn).
+  std::vector<std::pair<std::string, MvModel>> models() const;
 
 private:
   struct Impl;

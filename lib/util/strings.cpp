@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace twinctl::util {
 
@@ -116,33 +117,112 @@ std::string line_column(std::string_view text, size_t offset) {
   return std::to_string(line) + ":" + std::to_string(offset - line_start + 1);
 }
 
+size_t utf8_sequence(std::string_view s, size_t i) {
+  if (i >= s.size()) {
+    return 0;
+  }
+  auto at = [&](size_t k) -> unsigned { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  unsigned c = at(0);
+  if (c < 0x80) {
+    return 1;
+  }
+  // The second byte's range excludes overlong forms (E0 80-9F, F0 80-8F), UTF-16
+  // surrogates (ED A0-BF) and code points above U+10FFFF (F4 90-BF), as RFC 3629 says.
+  unsigned lo = 0x80, hi = 0xbf;
+  size_t n = 0;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    lo = c == 0xe0 ? 0xa0 : 0x80;
+    hi = c == 0xed ? 0x9f : 0xbf;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    lo = c == 0xf0 ? 0x90 : 0x80;
+    hi = c == 0xf4 ? 0x8f : 0xbf;
+  } else {
+    return 0;
+  }
+  if (at(1) < lo || at(1) > hi) {
+    return 0;
+  }
+  for (size_t k = 2; k < n; ++k) {
+    if ((at(k) & 0xc0) != 0x80) {
+      return 0;
+    }
+  }
+  return n;
+}
+
 bool is_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = 0;
-    if (c < 0x80) {
-      n = 0;
-    } else if ((c >> 5) == 0x6 && c >= 0xc2) {
-      n = 1;
-    } else if ((c >> 4) == 0xe) {
-      n = 2;
-    } else if ((c >> 3) == 0x1e && c <= 0xf4) {
-      n = 3;
-    } else {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_sequence(s, i);
+    if (n == 0) {
       return false;
     }
-    if (i + n >= s.size() && n > 0) {
-      return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
-        return false;
-      }
-    }
-    i += n + 1;
+    i += n;
   }
   return true;
+}
+
+namespace {
+
+// The code point of a valid sequence of `n` bytes at `p`.
+uint32_t decode_utf8(const unsigned char* p, size_t n) {
+  static const unsigned char k_lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+  uint32_t cp = p[0] & k_lead_mask[n];
+  for (size_t k = 1; k < n; ++k) {
+    cp = (cp << 6) | (p[k] & 0x3fu);
+  }
+  return cp;
+}
+
+// Characters a terminal or a reader could be fooled by: C0 and C1 controls, DEL,
+// the Unicode line and paragraph separators and the bidirectional overrides.
+bool needs_escape(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+} // namespace
+
+std::string visible(std::string_view s) {
+  size_t i = 0;
+  for (size_t n; i < s.size() && (n = utf8_sequence(s, i)) != 0; i += n) {
+    if (needs_escape(decode_utf8(reinterpret_cast<const unsigned char*>(s.data() + i), n))) {
+      break;
+    }
+  }
+  if (i == s.size()) {
+    return std::string(s); // the common case: nothing to escape
+  }
+  static const char k_hex[] = "0123456789abcdef";
+  std::string out(s.substr(0, i));
+  while (i < s.size()) {
+    size_t n = utf8_sequence(s, i);
+    auto byte = static_cast<unsigned char>(s[i]);
+    uint32_t cp = n ? decode_utf8(reinterpret_cast<const unsigned char*>(s.data() + i), n) : byte;
+    if (n && !needs_escape(cp)) {
+      out.append(s.data() + i, n);
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (n == 0 || cp < 0x80) { // a control character, or a byte that is not UTF-8
+      out += "\\x";
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0xf];
+    } else {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        out += k_hex[(cp >> shift) & 0xf];
+      }
+    }
+    i += n ? n : 1;
+  }
+  return out;
 }
 
 } // namespace twinctl::util

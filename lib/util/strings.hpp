@@ -20,7 +20,18 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // "line:column" (1-based, column in bytes) of a byte offset in text; offsets
 // past the end count as the end.
 std::string line_column(std::string_view text, size_t offset);
-// True when s is valid UTF-8.
+// True when s is valid UTF-8 (RFC 3629: no overlong forms, no surrogates,
+// nothing above U+10FFFF).
 bool is_utf8(std::string_view s);
+// The length of the valid UTF-8 sequence that starts at s[i], 0 when none does.
+size_t utf8_sequence(std::string_view s, size_t i);
+// Untrusted text (live data, the twin, server messages) made safe for a human
+// format (table, Markdown, GitHub annotations, stderr): control characters
+// and line breaks are shown escaped (\n, \r, \t, \x1b), as are C1 controls,
+// the Unicode line separators and bidirectional overrides (\u202e) and bytes
+// that are not UTF-8 (\xff), so no text can drive the terminal or forge a
+// line. Everything else is kept. The one function every human formatter uses;
+// JSON, SARIF and HTML keep their own exact escaping.
+std::string visible(std::string_view s);
 
 } // namespace twinctl::util

@@ -2,6 +2,7 @@
 
 #include "lib/util/error.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -38,53 +39,67 @@ std::string percent_decode(const std::string& s, const std::string& shown) {
 
 } // namespace
 
-std::string redact_credentials(const std::string& text) {
-  std::string out;
-  size_t pos = 0;
-  while (true) {
-    size_t scheme_end = text.find("://", pos);
-    if (scheme_end == std::string::npos) {
-      break;
-    }
-    size_t auth = scheme_end + 3;
-    size_t end = text.find_first_of("/?# \t\n\"'", auth);
-    size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
-    out += text.substr(pos, auth - pos);
-    if (at != std::string::npos && at >= auth && (end == std::string::npos || at < end)) {
-      out += "***@";
-      pos = at + 1;
-    } else {
-      pos = auth;
-    }
+std::string redact_url(const std::string& url) {
+  size_t scheme_end = url.find("://");
+  size_t at = url.rfind('@');
+  if (scheme_end == std::string::npos || at == std::string::npos || at < scheme_end + 3) {
+    return url;
   }
-  return out + text.substr(pos);
+  return url.substr(0, scheme_end + 3) + "***" + url.substr(at);
+}
+
+UrlCredentials split_credentials(const std::string& url) {
+  UrlCredentials out{url, "", ""};
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    return out;
+  }
+  size_t start = scheme_end + 3;
+  size_t auth_end = std::min(url.find_first_of("/?#", start), url.size());
+  size_t at = url.rfind('@', auth_end);
+  if (at == std::string::npos || at < start) {
+    // "http://ops:pa/ss@host/": an '@' after the authority, which is no host[:port]
+    // ("ops:pa"). Say so rather than connect to host "ops" or print "bad port 'pa'".
+    size_t colon = url.find(':', url[start] == '[' ? std::min(url.find(']', start), auth_end) : start);
+    bool bad_port = colon < auth_end && url.find_first_not_of("0123456789", colon + 1) < auth_end;
+    if (url.find('@', auth_end) != std::string::npos && (bad_port || colon + 1 == auth_end)) {
+      throw Error("invalid URL " + redact_url(url) +
+                  ": a '/', '?', '#' or '@' in a user name or password must be percent-encoded (%2F, %3F, %23, %40)");
+    }
+    return out;
+  }
+  const std::string shown = redact_url(url);
+  std::string userinfo = url.substr(start, at - start);
+  size_t c = userinfo.find(':');
+  out.user = percent_decode(userinfo.substr(0, c), shown);
+  if (c != std::string::npos) {
+    out.password = percent_decode(userinfo.substr(c + 1), shown);
+  }
+  out.url = url.substr(0, start) + url.substr(at + 1);
+  return out;
 }
 
 Url parse_url(const std::string& text) {
-  const std::string shown = redact_credentials(text);
+  const std::string shown = redact_url(text);
   Url u;
   size_t colon = text.find("://");
   if (colon == std::string::npos || colon == 0) {
     throw Error("invalid URL " + shown + ": expected scheme://host[:port][/path]");
   }
+  // From here on, only the URL without its credentials is looked at.
+  UrlCredentials creds = split_credentials(text);
+  u.user = std::move(creds.user);
+  u.password = std::move(creds.password);
+  const std::string& bare = creds.url;
   for (char c : text.substr(0, colon)) {
     u.scheme += char(std::tolower(static_cast<unsigned char>(c)));
   }
   size_t start = colon + 3;
-  size_t auth_end = text.find_first_of("/?#", start);
-  std::string authority = text.substr(start, auth_end == std::string::npos ? std::string::npos : auth_end - start);
-  std::string rest = auth_end == std::string::npos ? "" : text.substr(auth_end);
+  size_t auth_end = bare.find_first_of("/?#", start);
+  std::string authority = bare.substr(start, auth_end == std::string::npos ? std::string::npos : auth_end - start);
+  std::string rest = auth_end == std::string::npos ? "" : bare.substr(auth_end);
   if (size_t hash = rest.find('#'); hash != std::string::npos) {
     rest.resize(hash);
-  }
-  if (size_t at = authority.rfind('@'); at != std::string::npos) {
-    std::string userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    size_t c = userinfo.find(':');
-    u.user = percent_decode(userinfo.substr(0, c), shown);
-    if (c != std::string::npos) {
-      u.password = percent_decode(userinfo.substr(c + 1), shown);
-    }
   }
   std::string port;
   if (!authority.empty() && authority[0] == '[') {
@@ -112,7 +127,9 @@ Url parse_url(const std::string& text) {
   if (!port.empty()) {
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), u.port);
     if (ec != std::errc() || p != port.data() + port.size() || u.port < 1 || u.port > 65535) {
-      throw Error("invalid URL " + shown + ": bad port '" + port + "'");
+      // The port is not echoed when an '@' is about: it may be part of a password.
+      bool may_be_secret = text.find('@') != std::string::npos;
+      throw Error("invalid URL " + shown + ": bad port" + (may_be_secret ? "" : " '" + port + "'"));
     }
   }
   u.raw_path_query = rest.empty() ? "/" : rest;
@@ -166,6 +183,8 @@ std::string Url::origin() const {
   return scheme + "://" + h + (port ? ":" + std::to_string(port) : "");
 }
 
-std::string Url::redacted() const { return origin() + (raw_path_query == "/" ? "" : raw_path_query); }
+std::string Url::redacted() const {
+  return redact_url(origin() + (raw_path_query == "/" ? "" : raw_path_query));
+}
 
 } // namespace twinctl::util

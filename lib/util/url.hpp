@@ -17,7 +17,7 @@ struct Url {
   std::map<std::string, std::string> query; // percent-decoded
   std::string raw_path_query; // "/path?query" as given (for HTTP requests)
 
-  // The URL without user and password: safe to print.
+  // The URL without user and password, through redact_url: safe to print.
   std::string redacted() const;
   // scheme://host:port (no credentials, no path).
   std::string origin() const;
@@ -28,7 +28,22 @@ struct Url {
 // message never repeats the credentials.
 Url parse_url(const std::string& text);
 
-// `text` with any "scheme://user:password@" credentials replaced by "***@".
-std::string redact_credentials(const std::string& text);
+// The one redaction of every message that can hold a URL (--live, --publish,
+// --repo, sources): `url` with everything between "://" and its last '@'
+// replaced by "***". The last '@', not the first '/' after "://": a password
+// may hold '/', '?', '#', '@', a space or a quote that its user did not
+// percent-encode, and printing a host too few is better than a secret.
+std::string redact_url(const std::string& url);
+
+// A URL with its credentials taken out, for clients that take them apart
+// (libgit2's credential callback): `url` without "user:password@", and the
+// user and password percent-decoded. Throws twinctl::Error (with the URL
+// redacted) when a '/', '?' or '#' in the credentials makes the URL ambiguous.
+struct UrlCredentials {
+  std::string url;
+  std::string user;
+  std::string password;
+};
+UrlCredentials split_credentials(const std::string& url);
 
 } // namespace twinctl::util

@@ -98,62 +98,6 @@ bool ip_in_cidr(std::string_view ip, std::string_view cidr) {
   return true;
 }
 
-std::optional<FirmwareVersion> parse_firmware(std::string_view s) {
-  FirmwareVersion v;
-  size_t i = 0;
-  if (i < s.size() && (s[i] == 'v' || s[i] == 'V')) {
-    ++i;
-  }
-  while (true) {
-    size_t start = i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      ++i;
-    }
-    if (i == start || i - start > 12) {
-      return std::nullopt;
-    }
-    long long n = 0;
-    std::from_chars(s.data() + start, s.data() + i, n);
-    v.parts.push_back(n);
-    if (i < s.size() && s[i] == '.' && i + 1 < s.size() &&
-        std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
-      ++i;
-      continue;
-    }
-    break;
-  }
-  if (i == s.size()) {
-    return v;
-  }
-  char sep = s[i];
-  if (sep != '-' && sep != '+' && sep != '_' && sep != ' ') {
-    return std::nullopt;
-  }
-  std::string_view rest = s.substr(i + 1);
-  if (rest.empty() || rest.size() > 64) {
-    return std::nullopt;
-  }
-  for (char c : rest) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::strchr("._+- ", c) == nullptr) {
-      return std::nullopt;
-    }
-  }
-  v.suffix = std::string(rest);
-  return v;
-}
-
-int compare_firmware(const FirmwareVersion& a, const FirmwareVersion& b) {
-  size_t n = std::max(a.parts.size(), b.parts.size());
-  for (size_t i = 0; i < n; ++i) {
-    long long x = i < a.parts.size() ? a.parts[i] : 0;
-    long long y = i < b.parts.size() ? b.parts[i] : 0;
-    if (x != y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
-}
-
 std::optional<std::string> canonical_checksum(std::string_view s) {
   size_t colon = s.find(':');
   if (colon == std::string_view::npos) {

@@ -19,16 +19,6 @@ bool is_cidr(std::string_view s);
 // True when ip (canonical or not) lies inside the CIDR block.
 bool ip_in_cidr(std::string_view ip, std::string_view cidr);
 
-// A firmware version: numeric parts after an optional v/V, and a suffix.
-struct FirmwareVersion {
-  std::vector<long long> parts;
-  std::string suffix; // after '-', '+', '_' or ' ' ("rc1", "build7", "SP1")
-};
-// nullopt when s is not [v|V]N(.N)*[sep suffix].
-std::optional<FirmwareVersion> parse_firmware(std::string_view s);
-// <0, 0, >0 comparing numeric parts only (missing parts count as 0).
-int compare_firmware(const FirmwareVersion& a, const FirmwareVersion& b);
-
 // "sha256:EFBD…" -> "sha256:efbd…"; nullopt when the algorithm is unknown or
 // the hex has the wrong length.
 std::optional<std::string> canonical_checksum(std::string_view s);

@@ -5,7 +5,7 @@
 #
 #   broken_generated.sh NAME       (env: TWINCTL = the binary)
 #
-# NAME: alias_bomb | huge_scalar | deep_nesting | non_utf8 | symlink_escape | huge_file
+# NAME: alias_bomb | alias_bytes | huge_scalar | deep_nesting | non_utf8 | symlink_escape | huge_file
 set -u
 
 name=${1:?usage: broken_generated.sh NAME}
@@ -76,6 +76,22 @@ alias_bomb)
   } >"$twin/assets/a.yaml"
   check 'assets/a\.yaml:[0-9]+:[0-9]+' 'alias bomb' --twin .
   ;;
+alias_bytes)
+  # Few nodes, many bytes: a 1 MiB scalar with an anchor, aliased 99,000 times
+  # (1.7 MB of YAML, ~99 GB expanded; under the 100k alias node limit). The
+  # virtual memory of the run is capped at 2 GiB so a loader without a byte budget
+  # fails quickly (std::bad_alloc) instead of taking the machine down; the byte
+  # budget stops it at the 65th alias. Not under a sanitizer, which reserves
+  # terabytes of address space.
+  {
+    printf "$header"'name: &big '
+    head -c 1048576 /dev/zero | tr '\0' x
+    printf '\nlive:\n  tags:\n'
+    for _ in $(seq 1 99000); do printf '    - *big\n'; done
+  } >"$twin/assets/a.yaml"
+  if [[ -z ${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}${LSAN_OPTIONS:-} ]]; then ulimit -v 2097152; fi
+  check 'assets/a\.yaml:[0-9]+:[0-9]+' 'aliases expand the file to more than 64 MiB' --twin .
+  ;;
 huge_scalar)
   # A 10 MB plain scalar as the asset's name (line 5, column 7).
   { printf "$header"'name: '; head -c 10485760 /dev/zero | tr '\0' x; printf '\n'; } >"$twin/assets/a.yaml"
@@ -139,7 +155,7 @@ huge_file)
   check 'assets/big\.yaml(:[0-9]+:[0-9]+)?' 'larger than 64 MiB' --twin .
   ;;
 *)
-  echo "usage: broken_generated.sh alias_bomb|huge_scalar|deep_nesting|non_utf8|symlink_escape|huge_file"
+  echo "usage: broken_generated.sh alias_bomb|alias_bytes|huge_scalar|deep_nesting|non_utf8|symlink_escape|huge_file"
   exit 2
   ;;
 esac

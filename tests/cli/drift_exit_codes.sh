@@ -51,6 +51,47 @@ assert [(a["asset"], a["rule"], a["field"]) for a in absent] == [("plc-l1-01", "
 assert absent[0]["location"]["path"].endswith("plc-l1-01.yaml"), absent
 PY
 
+# The baseline keeps the observed value: after baselining press-01's firmware V4.12.1
+# (intended 4.12.3), a downgrade to 9.0.0 is a new finding, not "(in baseline)".
+run drift --twin factory --live ok.json --now $NOW --baseline baseline.json --fail-on medium
+expect_rc 0 "the baselined firmware drift does not gate"
+python3 - "$WORK/baseline.json" <<'PY' || fail "the baseline lacks the observed firmware"
+import json, sys
+entries = [f for f in json.load(open(sys.argv[1]))["findings"] if f["asset"] == "press-01" and f["rule"] == "TWIN103"]
+assert [e["observed"] for e in entries] == ["4.12.1"], entries
+PY
+python3 - "$WORK/ok.json" "$WORK/downgrade.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for o in d["observations"]:
+    if o["asset"] == "press-01":
+        o["fields"]["firmware"] = "9.0.0"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run drift --twin factory --live downgrade.json --now $NOW --baseline baseline.json --fail-on medium -o table -o json="$WORK/down.json"
+expect_rc 1 "a changed value of a baselined finding gates"
+expect_out "changed since the baseline: was 4.12.1"
+python3 - "$SRC/schemas/report.schema.json" "$WORK/down.json" <<'PY' || fail "updated baseline state missing or invalid"
+import json, sys, jsonschema
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, json.load(open(sys.argv[1])))
+fw = [f for f in doc["findings"] if f["asset"] == "press-01" and f["rule"] == "TWIN103"][0]
+assert fw["baseline_state"] == "updated" and fw["baseline_observed"] == "4.12.1", fw
+assert doc["baseline_absent"] == [], doc["baseline_absent"]
+PY
+# A baseline written before observed values (no "observed" keys) still reads: it
+# matches by identity alone, and says so.
+python3 - "$WORK/baseline.json" "$WORK/old-baseline.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["findings"]:
+    del f["observed"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run drift --twin factory --live downgrade.json --now $NOW --baseline old-baseline.json --fail-on medium
+expect_rc 0 "an old baseline matches by identity"
+expect_err "written before baselines recorded observed values"
+
 # --ignore: an extra suppression with a reason takes a finding out of the gate.
 cat >"$WORK/extra-ignore.yaml" <<'YAML'
 apiVersion: twinctl/v1

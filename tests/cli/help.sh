@@ -25,7 +25,7 @@ for cmd in "${paths[@]}"; do
   expect_out "  2  "
   # The EXIT STATUS lists what the command can return: 3 where it reads live state, 1 where it gates.
   case "$cmd" in
-  history* | report | completion) grep -qE '^  [13]  ' <<<"$OUT" && fail "twinctl $cmd --help lists 1 or 3, which it never returns" ;;
+  history* | report | completion | help) grep -qE '^  [13]  ' <<<"$OUT" && fail "twinctl $cmd --help lists 1 or 3, which it never returns" ;;
   drift | audit | rca | snapshot) expect_out "3  incomplete" ;;
   esac
   # Its man page: twinctl-<cmd>-<sub>.1, else the page of its top-level command.

@@ -72,7 +72,7 @@ grep -qF '"ip":"10.20.3.41"' <<<"$l" || fail "homie ip"
 grep -qF '"motor/speed":1450' <<<"$l" || fail "homie metric"
 
 # aws-shadow: a retained get/accepted document.
-pub '$aws/things/press-07/shadow/get/accepted' "$(cat "$SRC/../shared/formats/aws-shadow-get-accepted.json")"
+pub '$aws/things/press-07/shadow/get/accepted' "$(cat "$SRC/tests/data/live-formats/aws-shadow-get-accepted.json")"
 live_read "$B/\$aws/things/+/shadow/get/accepted?profile=aws-shadow&$Q"
 expect_rc 0 "aws-shadow read"
 grep -qF '"firmware":"4.2.0"' <<<"$(line_of press-07)" || fail "aws-shadow firmware"

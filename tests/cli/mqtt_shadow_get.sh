@@ -12,7 +12,7 @@ source "$SRC/tests/support/mqtt.sh"
 broker_start
 RUN_DIR=$WORK
 NOW=2025-05-04T09:50:00Z # 9 min after the shadow documents
-DOC="$SRC/../shared/formats/aws-shadow-get-accepted.json"
+DOC="$SRC/tests/data/live-formats/aws-shadow-get-accepted.json"
 
 mkdir -p "$WORK/twin/assets" "$WORK/shadows"
 printf 'apiVersion: twinctl/v1\nkind: Twin\nid: plant-s\nname: Shadow plant\n' >"$WORK/twin/twin.yaml"

@@ -21,7 +21,7 @@ topics: [spBv1.0/#, \$sparkplug/certificates/#]
 options: {settle_seconds: 0.3, timeout_seconds: 20}
 YAML
 
-# Every message of the shared Sparkplug session, in the order of the capture, but the last
+# Every message of the example Sparkplug session, in the order of the capture, but the last
 # two (NDEATH of another node, DDATA of press-07): STATE as JSON, the rest as protobuf.
 publish_session() { # FIRST LAST (0-based message indices)
   local i topic enc
@@ -36,7 +36,7 @@ publish_session() { # FIRST LAST (0-based message indices)
     fi
   done
 }
-SESSION=$SRC/../shared/formats/sparkplug-session-capture.json
+SESSION=$SRC/tests/data/live-formats/sparkplug-session-capture.json
 [ -f "$SESSION" ] || fail "missing $SESSION"
 publish_session 0 3
 

@@ -126,6 +126,104 @@ expect_rc 0 "aggregates"
 grep -qx "window_start,machineId,sensorType,count,min,mean,max" "$WORK/agg.csv" || fail "no aggregates header"
 grep -q "^2026-05-04T00:00:00Z,press-1,hyd-pressure,1,210,210,210$" "$WORK/agg.csv" || fail "aggregates: $(cat "$WORK/agg.csv")"
 
+# --- hostile input and bounds (issue #17) ---------------------------------------
+# A UTF-8 byte-order mark before the CSV header (spreadsheet exports).
+printf '\xef\xbb\xbftimestamp,machineId,sensorType,value,unit,quality\n2026-05-04T00:00:00Z,m,s,1,u,good\n' >"$WORK/bom.csv"
+run replay "$WORK/bom.csv" -o json --strict
+expect_rc 0 "CSV with a BOM"
+expect_out '"readings": 1'
+expect_out '"bad_lines": 0'
+# JSONL escapes are decoded: the same sensor as the plain spelling.
+printf '%s\n' '{"timestamp":"2026-05-04T00:00:00Z","machineId":"press\u002d01","sensorType":"t","value":1}' \
+  '{"timestamp":"2026-05-04T00:00:01Z","machineId":"press-01","sensorType":"t","value":2}' >"$WORK/esc.jsonl"
+run replay "$WORK/esc.jsonl" -o json
+expect_rc 0 "JSONL with escapes"
+expect_out '"asset": "press-01"'
+[ "$(grep -c "\"asset\": \"press" "$WORK/out")" -le 2 ] || fail "press\\u002d01 and press-01 are two sensors"
+# A newest-first file: nearly every reading is dropped as out of order -> exit 3, --strict exit 2.
+{
+  echo "timestamp,machineId,sensorType,value,unit,quality"
+  for i in $(seq 200 -1 1); do printf '2026-05-04T00:%02d:%02dZ,m,s,%d,u,good\n' $((i / 60)) $((i % 60)) "$i"; done
+} >"$WORK/newest-first.csv"
+run replay "$WORK/newest-first.csv" -o json
+expect_rc 3 "newest-first file"
+expect_err "199 of 200 readings were older than"
+expect_out '"out_of_order": 199'
+run replay "$WORK/newest-first.csv" --strict
+expect_rc 2 "newest-first file --strict"
+# --max-sensors: further sensors are counted and skipped, exit 3; the default keeps them all.
+{
+  echo "timestamp,machineId,sensorType,value,unit,quality"
+  for i in $(seq 1 50); do echo "2026-05-04T00:00:00Z,m,s$i,1,u,good"; done
+} >"$WORK/many.csv"
+run replay "$WORK/many.csv" -o json --max-sensors 20
+expect_rc 3 "--max-sensors 20"
+expect_out '"over_sensor_cap": 30'
+expect_err "30 readings of sensors beyond the first 20 were skipped"
+run replay "$WORK/many.csv" -o json --max-sensors 20 --strict
+expect_rc 2 "--max-sensors --strict"
+run replay "$WORK/many.csv" -o json
+expect_rc 0 "50 sensors under the default cap"
+# --speed is bounded: no overflow at 1e-300.
+run replay "$WORK/messy.csv" --speed 1e-300
+expect_rc 2 "--speed 1e-300"
+expect_err "factor from 0.001"
+run replay "$WORK/messy.csv" --speed inf
+expect_rc 2 "--speed inf"
+# simulate sensors: no years past 9999, no silent overwrite.
+run simulate sensors --sensors 1 --duration 3000000d --out "$WORK/far"
+expect_rc 2 "--duration past ten years"
+run simulate sensors --sensors 1 --duration 2d --start 9999-12-31T00:00:00Z --out "$WORK/far"
+expect_rc 2 "readings past 9999"
+expect_err "9999-12-31T23:59:59Z"
+run simulate sensors --sensors 1 --duration 1m --out "$WORK/s" --quiet
+expect_rc 2 "simulate sensors over an existing output"
+expect_err "already exists"
+cmp -s "$WORK/s/readings.csv" "$WORK/s2/readings.csv" || fail "simulate sensors overwrote readings.csv"
+run simulate sensors --sensors 1 --duration 1m --out "$WORK/s" --quiet --force
+expect_rc 0 "simulate sensors --force"
+
+# --- multivariate models: learned from a known-good file, written, read back ------
+# Three sensors of one machine that move together (b = 2 a, c = a + 5), one row a second; in
+# bad.csv b moves against a while every sensor stays in its range.
+/usr/bin/python3 - "$WORK" <<'PY'
+import math, sys
+w = sys.argv[1]
+def write(path, n, broken_from):
+    with open(path, "w") as f:
+        f.write("timestamp,machineId,sensorType,value,unit,quality\n")
+        for t in range(n):
+            a = 10 * math.sin(t / 30.0) + 0.1 * math.sin(t * 7.3)
+            b = (-2 if t >= broken_from else 2) * a + 0.1 * math.cos(t * 5.1)
+            ts = "2026-05-04T%02d:%02d:%02dZ" % (t // 3600, t // 60 % 60, t % 60)
+            c = a + 5 + 0.1 * math.sin(t * 3.7)
+            f.write("%s,pump-1,a,%.4f,,good\n%s,pump-1,b,%.4f,,good\n%s,pump-1,c,%.4f,,good\n" % (ts, a, ts, b, ts, c))
+write(w + "/good.csv", 600, 10**9)
+write(w + "/bad.csv", 600, 283)  # a crosses zero at t = 30 pi x 3: nothing jumps
+PY
+run replay "$WORK/good.csv" --model-out "$WORK/model.json" -o alerts="$WORK/good-alerts.jsonl" --fail-on none
+expect_rc 0 "learn a model"
+/usr/bin/python3 - "$SRC/schemas/multivariate-model.schema.json" "$WORK/model.json" <<'PY' || fail "model.json does not match its schema"
+import json, sys
+from jsonschema import Draft7Validator
+errors = list(Draft7Validator(json.load(open(sys.argv[1]))).iter_errors(json.load(open(sys.argv[2]))))
+for e in errors: print(e.message, file=sys.stderr)
+doc = json.load(open(sys.argv[2]))
+sys.exit(1 if errors or doc["assets"][0]["sensors"] != ["a", "b", "c"] else 0)
+PY
+run replay "$WORK/bad.csv" --model "$WORK/model.json" -o alerts=- --fail-on none
+expect_rc 0 "judge with a model"
+expect_out '"detector":"multivariate","event":"raise"'
+expect_out 'most: b'
+run replay "$WORK/bad.csv" --learn "$WORK/good.csv" -o alerts=- --fail-on none
+expect_out '"detector":"multivariate","event":"raise"'
+run replay "$WORK/good.csv" --model "$WORK/model.json" -o alerts=- --fail-on none
+expect_no_out '"detector":"multivariate"'
+echo '{"format": "twinctl-mv-model/v1", "assets": [{"asset": "x", "sensors": ["a"]}]}' >"$WORK/bad-model.json"
+run replay "$WORK/bad.csv" --model "$WORK/bad-model.json"
+expect_rc 2 "malformed model"
+expect_err "bad-model.json: an asset model has 2 to 32 sensors"
+
 for cmd in replay "simulate sensors"; do
   # shellcheck disable=SC2086
   run $cmd --help

@@ -21,9 +21,10 @@ types:
   temperature:
     quality: {enabled: false}
 EOF
-# Two sensors not in the twin (the type is the sensorType): a bad reading, then 98 s of silence.
+# Two sensors not in the twin (the type is the sensorType): 12 readings a second apart (the gap
+# detector judges once it has learned the interval), a bad one among them, then 88 s of silence.
 {
-  for t in 00 01 02; do
+  for t in 00 01 02 03 04 05 06 07 08 09 10 11; do
     q=good; [ "$t" = 02 ] && q=bad
     echo "2026-05-04T00:00:${t}Z,m1,temperature,20.$t,Cel,$q"
     echo "2026-05-04T00:00:${t}Z,m1,pressure,5.$t,bar,good"
@@ -101,14 +102,23 @@ expect_err "more than one DetectorPolicy"
 cat >"$WORK/twin/policy/detectors.yaml" <<'EOF'
 apiVersion: twinctl/v1
 kind: DetectorPolicy
-defaults: {cooldown: 120, zscore: {limit: 6, min-count: 20}}
+defaults: {cooldown: 120, zscore: {limit: 6, min-count: 20}, multivariate: {learn: 600, for: 2, keep: 20}}
 types:
-  vibration: {stuck: {enabled: false}, ewma: {tau: 30}}
-  power: {rate: {max: 50}}
+  vibration: {stuck: {enabled: false}, ewma: {tau: 30}, anomaly: {limit: 2, for: 1, keep: 30}}
+  power: {rate: {max: 50}, multivariate: {enabled: false}}
 EOF
 rm "$WORK/twin/policy/more.yaml"
 run validate --twin twin
 expect_rc 0 "a valid DetectorPolicy"
 /usr/bin/python3 "$SRC/tests/schema/check_schemas.py" "$SRC/schemas" "$WORK/twin" >"$WORK/schema.out" 2>&1 ||
   fail "the DetectorPolicy does not validate against its schema: $(cat "$WORK/schema.out")"
+# The anomaly and multivariate settings are checked like every other: a bad value is file:line.
+printf 'apiVersion: twinctl/v1\nkind: DetectorPolicy\ndefaults:\n  anomaly: {limit: 0}\n' >"$WORK/twin/policy/detectors.yaml"
+run replay r.csv --twin twin
+expect_rc 2 "anomaly.limit 0"
+expect_err "twin/policy/detectors.yaml:4"
+expect_err "'limit' must be a number >= 0.01, not 0"
+run replay r.csv --set multivariate.learn=5
+expect_rc 2 "multivariate.learn under its minimum"
+expect_err "multivariate.learn must be a number >= 20"
 finish

@@ -3,16 +3,21 @@
 
     validate_sarif.py FILE [--schema SCHEMA] [--no-github]
 
-1. Against the official OASIS SARIF 2.1.0 schema (default:
-   ../shared/schemas-external/sarif-schema-2.1.0.json next to the project root).
+1. Against the official OASIS SARIF 2.1.0 schema (default: the copy next to
+   this script, sarif-schema-2.1.0.json; see README.md here for its source).
    That schema is JSON Schema draft-04; the validator class is picked from its
    `$schema` (Draft4Validator), never hard-coded, so the draft-07 copy works too.
 2. Against the rules GitHub code scanning applies on upload (DESIGN.md §6),
    unless --no-github: one run, repo-relative artifact URIs, region.startLine
    >= 1, every result with a location and partialFingerprints.primaryLocationLineHash,
    rule name != id, help text and markdown, security-severity a string in
-   (0, 10], no suppressed results, ruleIndex pointing at the ruleId, at most
-   25,000 results.
+   (0, 10], no suppressed results, unique rule ids, every result's ruleId a
+   rule and its ruleIndex pointing at it, GitHub's limits (25,000 results and
+   rules per run, 20 tags per rule, 1,000 locations per result), a message.
+   And twinctl's promise: every rule has a security-severity, and the severity
+   GitHub derives from the result's rule (> 9.0 critical, 7.0-8.9 high,
+   4.0-6.9 medium, 0.1-3.9 low) is the result's twinctl severity
+   (properties.severity; info shows as low, GitHub has nothing lower).
 
 Prints one line per problem. Exit status: 0 valid, 1 invalid, 2 usage error
 or a missing schema (a missing schema is never a pass).
@@ -29,9 +34,28 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SCHEMA = os.path.normpath(
-    os.path.join(HERE, "..", "..", "..", "shared", "schemas-external", "sarif-schema-2.1.0.json"))
+DEFAULT_SCHEMA = os.path.join(HERE, "sarif-schema-2.1.0.json")
 MAX_RESULTS = 25000
+MAX_RULES = 25000
+MAX_TAGS = 20
+MAX_LOCATIONS = 1000
+
+
+def github_severity(score):
+    """GitHub's translation of a security-severity score; None for no security severity."""
+    try:
+        v = float(score)
+    except (TypeError, ValueError):
+        return None
+    if v > 9.0:
+        return "critical"
+    if v >= 7.0:
+        return "high"
+    if v >= 4.0:
+        return "medium"
+    if v >= 0.1:
+        return "low"
+    return None
 
 
 def schema_problems(doc, schema):
@@ -53,6 +77,10 @@ def github_problems(doc):
     for ri, run in enumerate(runs):
         rules = run.get("tool", {}).get("driver", {}).get("rules", [])
         ids = [r.get("id") for r in rules]
+        if len(rules) > MAX_RULES:
+            out.append("github: run %d: %d rules, more than %d" % (ri, len(rules), MAX_RULES))
+        if len(set(ids)) != len(ids):
+            out.append("github: run %d: rule ids are not unique" % ri)
         for r in rules:
             rid = r.get("id")
             if not r.get("name") or r.get("name") == rid:
@@ -70,6 +98,10 @@ def github_problems(doc):
                     ok = False
                 if not ok:
                     out.append("github: rule %s: security-severity must be a string in (0, 10], got %r" % (rid, sev))
+            else:
+                out.append("twinctl: rule %s: no security-severity (every twinctl rule can gate)" % rid)
+            if len(r.get("properties", {}).get("tags", [])) > MAX_TAGS:
+                out.append("github: rule %s: more than %d tags" % (rid, MAX_TAGS))
         results = run.get("results") or []
         if len(results) > MAX_RESULTS:
             out.append("github: run %d: %d results, more than %d" % (ri, len(results), MAX_RESULTS))
@@ -78,8 +110,19 @@ def github_problems(doc):
             if res.get("suppressions"):
                 out.append("github: %s: suppressed results must be left out" % where)
             idx = res.get("ruleIndex")
+            if res.get("ruleId") not in ids:
+                out.append("github: %s: ruleId %r is not a rule of the driver" % (where, res.get("ruleId")))
             if idx is not None and (idx >= len(ids) or ids[idx] != res.get("ruleId")):
                 out.append("github: %s: ruleIndex %r does not point at %r" % (where, idx, res.get("ruleId")))
+            elif idx is not None:
+                want = res.get("properties", {}).get("severity")
+                shown = github_severity(rules[idx].get("properties", {}).get("security-severity"))
+                if want is not None and shown != ("low" if want == "info" else want):
+                    out.append("twinctl: %s: severity %s, but GitHub shows %s (rule %s)" % (where, want, shown, ids[idx]))
+            if not res.get("message", {}).get("text"):
+                out.append("github: %s: message.text is required" % where)
+            if len(res.get("locations") or []) > MAX_LOCATIONS:
+                out.append("github: %s: more than %d locations" % (where, MAX_LOCATIONS))
             if not res.get("partialFingerprints", {}).get("primaryLocationLineHash"):
                 out.append("github: %s: partialFingerprints.primaryLocationLineHash missing" % where)
             locs = res.get("locations") or []

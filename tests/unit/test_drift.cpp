@@ -80,6 +80,19 @@ TEST_CASE("drift::compare_field", "[drift]") {
     CHECK_FALSE(rc.equal);
     CHECK(rc.note == "different build");
   }
+  SECTION("firmware as OT vendors write it: ordered where it can be, equal or different otherwise") {
+    auto cisco = drift::compare_field("firmware", "15.2(7)E4", "15.2(7)E3", {});
+    CHECK_FALSE(cisco.equal);
+    CHECK(cisco.note == "behind");
+    CHECK(drift::compare_field("firmware", "SV3.20", "SV3.30", {}).note == "ahead");
+    CHECK(drift::compare_field("firmware", "2.04.01 (build 5)", "2.4.1 (Build 5)", {}).equal);
+    CHECK(drift::compare_field("firmware", "V4.7 SP14", "v4.7 sp14", {}).equal);
+    // Not a version on either side: plain inequality, no "not a version" note, no order.
+    auto other = drift::compare_field("firmware", "4.2.1", "latest", {});
+    CHECK_FALSE(other.equal);
+    CHECK(other.note.empty());
+    CHECK(drift::compare_field("firmware", "R32.011", "SV32.011", {}).note.empty());
+  }
   SECTION("unparsable live values still compare, never as equal to a valid intent") {
     auto c = drift::compare_field("ip", "10.0.0.1", "not-an-ip", {});
     CHECK_FALSE(c.equal);

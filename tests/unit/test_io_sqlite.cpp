@@ -60,6 +60,30 @@ TEST_CASE("sqlite: errors name the database file", "[io][sqlite]") {
   CHECK_THROWS_WITH(db.exec("SELECT * FROM no_such_table"), Catch::Contains(path) && Catch::Contains("no_such_table"));
 }
 
+namespace {
+size_t open_descriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+} // namespace
+
+// A file that is not a database opens fine and fails at the first statement, inside the
+// constructor: the handle (and its file descriptor) must be closed, not leaked.
+TEST_CASE("sqlite: a database that fails halfway through opening leaks no handle", "[io][sqlite]") {
+  test::TempDir dir;
+  std::string path = dir / "text.db";
+  dir.write("text.db", std::string(4096, 'x'));
+  size_t before = open_descriptors();
+  for (int i = 0; i < 3; ++i) {
+    CHECK_THROWS_WITH(io::Database(path, io::Database::Mode::read_write_create),
+                      Catch::Contains(path) && Catch::Contains("not a database"));
+  }
+  CHECK(open_descriptors() == before);
+}
+
 // Switching a new file to WAL needs exclusive access and SQLite does not call the busy handler
 // for it: before the retry in Database, about one round in twenty-five had a process fail with
 // "database is locked" (as two first audits at once did in CI). Real processes, real files.

@@ -76,11 +76,10 @@ const char* const k_things[] = {
     R"({"thingId": "a:b", "features": {"f": {"desiredProperties": {"list": [1, "x"]}}}})",
     // A key with '/' and -0.
     R"({"thingId": "a:c", "features": {"a/b": {"properties": {"value": -0}}, "z": {"properties": {"value": -0.0}}}})",
-    // Duplicate keys: nlohmann keeps the last.
-    R"({"thingId": "a:d", "thingId": "a:e"})",
 };
 
 const char* const k_bad_pages[] = {
+    R"({"items": [{"thingId": "a:d", "thingId": "a:e"}]})",          // a duplicate key
     R"({"items": [{"thingId": "a"},)",                                // truncated
     R"({"items": [{"thingId": "a", "x": tru}]})",                     // invalid
     R"({"items": [{"id": "a"}]})",                                    // no thingId

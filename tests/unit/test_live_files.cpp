@@ -17,19 +17,19 @@ using namespace twinctl;
 
 namespace {
 
-// ../shared/formats beside the repository (as CI clones it). Missing = a failure, never a skip.
+// tests/data/live-formats: our documents in the shapes of each source. Missing = a failure, never a skip.
 std::string formats_dir() {
   const char* env = std::getenv("TWINCTL_SOURCE_DIR");
   std::string root = env && *env ? env : TWINCTL_SOURCE_DIR;
-  std::string dir = root + "/../shared/formats";
-  INFO("looking for the shared example formats in " << dir);
+  std::string dir = root + "/tests/data/live-formats";
+  INFO("looking for the example live formats in " << dir);
   REQUIRE(std::filesystem::is_directory(dir));
   return dir;
 }
 
 std::string format_file(const std::string& name) {
   std::string path = formats_dir() + "/" + name;
-  INFO("missing shared format example " << path);
+  INFO("missing live-format example " << path);
   REQUIRE(std::filesystem::is_regular_file(path));
   return path;
 }
@@ -48,7 +48,7 @@ model::Asset asset(const std::string& id, std::map<std::string, std::string> liv
   return a;
 }
 
-// The scenario of shared/formats/README.md: press-07 and plc-l2-01.
+// The scenario of tests/data/live-formats/README.md: press-07 and plc-l2-01.
 model::Twin scenario_twin() {
   model::Twin t;
   t.id = "plant-a";
@@ -315,7 +315,7 @@ TEST_CASE("live::read_live_file", "[live]") {
     CHECK_THAT(msg, Catch::Contains("aas-nameplate-submodel.json:1:1: an Asset Administration Shell"));
   }
 
-  SECTION("every shared example is covered") {
+  SECTION("every example format is covered") {
     for (const auto& entry : std::filesystem::directory_iterator(formats_dir())) {
       std::string name = entry.path().filename().string();
       if (entry.path().extension() != ".json" || name == "aas-nameplate-submodel.json") {
@@ -498,7 +498,7 @@ TEST_CASE("live::write_snapshot", "[live]") {
     CHECK(out.back() == '\n');
   }
 
-  SECTION("a snapshot of a shared example round-trips") {
+  SECTION("a snapshot of an example format round-trips") {
     model::LiveSnapshot s = live::read_live_file(format_file("ditto-search-things-page.json"), scenario_twin());
     s.taken_at = "2025-05-04T09:42:00Z";
     for (model::Observation& o : s.observations) {

@@ -291,7 +291,7 @@ TEST_CASE("loaders::load_twin_files", "[loaders]") {
     std::vector<TwinFile> files = good_files();
     for (int i = 0; i < 200; ++i) {
       std::string id = "m-" + std::to_string(i % 150); // 50 duplicates
-      std::string extra = i % 7 == 0 ? "expected: {firmware: \"?\"}\n" : "tags: [t" + std::to_string(i) + "]\n";
+      std::string extra = i % 7 == 0 ? "expected: {firmware: \"\"}\n" : "tags: [t" + std::to_string(i) + "]\n";
       files.push_back({"plant/assets/gen-" + std::to_string(1000 + i) + ".yaml", asset_yaml(id, extra), ""});
     }
     files.push_back({"plant/assets/broken.yaml", "a: [\n", ""});

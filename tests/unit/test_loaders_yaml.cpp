@@ -198,6 +198,25 @@ TEST_CASE("loaders::parse_yaml", "[loaders]") {
     CHECK_THAT(error_of(alias_bomb(30)), StartsWith(k_path + ":") && Contains("alias bomb"));
   }
 
+  SECTION("the alias byte budget: few nodes can still be many bytes") {
+    YamlLimits limits;
+    limits.max_expanded_bytes = 22;
+    // "name" + "hello" + "also" + the 5 bytes the alias copies = 18: fits.
+    CHECK(error_of("name: &n hello\nalso: *n\n", limits).empty());
+    // "more" makes 22, the second alias 27 > 22: the error is at the second alias.
+    CHECK(error_of("name: &n hello\nalso: *n\nmore: *n\n", limits) ==
+          k_path + ":3:7: YAML aliases expand the file to more than 22 bytes (an alias bomb?)");
+    // A collection's alias costs all its scalars: 14 + 12 = 26.
+    CHECK_THAT(error_of("l: &l [abcdef, ghijkl]\nm: *l\n", limits), StartsWith(k_path + ":2:4: "));
+    // The default: a 1 MiB scalar aliased 100 times stops at 64 MiB (the 63rd alias, line 65),
+    // before that copy is made.
+    std::string big = "a: &a " + std::string(YamlLimits{}.max_scalar_bytes, 'x') + "\nb:\n";
+    for (int i = 0; i < 100; ++i) {
+      big += "  - *a\n";
+    }
+    CHECK_THAT(error_of(big), StartsWith(k_path + ":65:5: ") && Contains("more than 64 MiB"));
+  }
+
   SECTION("syntax errors carry path:line:column") {
     CHECK_THAT(error_of("a: [1, 2\nb: 3\n"), StartsWith(k_path + ":2:2: did not find expected ',' or ']'"));
     CHECK_THAT(error_of("a: b: c\n"), StartsWith(k_path + ":1:5: mapping values are not allowed"));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -224,36 +225,37 @@ TEST_CASE("output::to_sarif", "[output]") {
     CHECK(driver["name"] == "twinctl");
     CHECK(driver["semanticVersion"] == "0.1.0");
     const json& rules = driver["rules"];
-    REQUIRE(rules.size() == twinctl::model::rules().size()); // the whole catalogue
-    std::set<std::string> sec_values;
+    // The whole catalogue, each rule once per severity: TWIN103/critical ... TWIN103/info.
+    REQUIRE(rules.size() == twinctl::model::rules().size() * 5);
+    std::set<std::string> ids;
     for (const json& rule : rules) {
       INFO(rule.dump());
+      ids.insert(rule["id"].get<std::string>());
       CHECK(rule["name"] != rule["id"]);
       CHECK(!rule["shortDescription"]["text"].get<std::string>().empty());
       CHECK(!rule["fullDescription"]["text"].get<std::string>().empty());
       CHECK(!rule["help"]["text"].get<std::string>().empty());
       CHECK(!rule["help"]["markdown"].get<std::string>().empty());
       CHECK(rule["properties"]["precision"] == "high");
-      CHECK(rule["properties"]["tags"].is_array());
-      const twinctl::model::Rule* cat = twinctl::model::find_rule(rule["id"]);
+      const json& tags = rule["properties"]["tags"];
+      CHECK(std::count(tags.begin(), tags.end(), "security") == 1);
+      std::string id = rule["id"];
+      const twinctl::model::Rule* cat = twinctl::model::find_rule(id.substr(0, id.find('/')));
       REQUIRE(cat);
-      bool security = std::count(cat->tags.begin(), cat->tags.end(), "security") > 0;
-      if (security) {
-        REQUIRE(rule["properties"]["security-severity"].is_string());
-        sec_values.insert(rule["properties"]["security-severity"].get<std::string>());
-      } else {
-        CHECK(!rule["properties"].contains("security-severity"));
-        CHECK(rule["properties"].contains("problem.severity"));
-      }
+      // Every variant is a security rule whose score GitHub shows as the variant's severity.
+      std::string sev = id.substr(id.find('/') + 1);
+      static const std::map<std::string, std::pair<std::string, std::string>> k_score = {
+          {"critical", {"9.5", "error"}}, {"high", {"8.0", "error"}}, {"medium", {"5.5", "warning"}},
+          {"low", {"2.0", "note"}}, {"info", {"0.1", "note"}}};
+      REQUIRE(k_score.count(sev));
+      CHECK(rule["properties"]["security-severity"] == k_score.at(sev).first);
+      CHECK(rule["defaultConfiguration"]["level"] == k_score.at(sev).second);
+      CHECK(rule["name"] == cat->name);
     }
-    for (const std::string& v : sec_values) {
-      CHECK((v == "9.5" || v == "8.0" || v == "5.5" || v == "2.0"));
-    }
-    CHECK(sec_values.count("9.5") == 1); // TWIN105, TWIN107, TWIN302
-    CHECK(sec_values.count("8.0") == 1); // TWIN102, TWIN104, TWIN301
+    CHECK(ids.size() == rules.size());
     const json* zone = nullptr;
     for (const json& rule : rules) {
-      if (rule["id"] == "TWIN105") {
+      if (rule["id"] == "TWIN105/critical") {
         zone = &rule;
       }
     }
@@ -270,6 +272,9 @@ TEST_CASE("output::to_sarif", "[output]") {
     for (const json& res : results) {
       INFO(res.dump());
       CHECK(rules[res["ruleIndex"].get<size_t>()]["id"] == res["ruleId"]);
+      // GitHub reads the severity from the rule only: the result's rule is the variant of its own severity.
+      CHECK(res["ruleId"] == res["properties"]["rule"].get<std::string>() + "/" +
+                                 res["properties"]["severity"].get<std::string>());
       const json& phys = res["locations"][0]["physicalLocation"];
       std::string uri = phys["artifactLocation"]["uri"];
       CHECK(uri.rfind("twins/plant-a/", 0) == 0);
@@ -284,7 +289,7 @@ TEST_CASE("output::to_sarif", "[output]") {
     CHECK(results[0]["properties"]["severity"] == "critical");
     CHECK(results[1]["properties"]["severity"] == "critical");
     const json& rogue = results[1];
-    REQUIRE(rogue["ruleId"] == "TWIN107");
+    REQUIRE(rogue["ruleId"] == "TWIN107/critical");
     CHECK(rogue["level"] == "error");
     CHECK(rogue["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "twins/plant-a/twin.yaml");
     CHECK(rogue["locations"][0]["physicalLocation"]["region"]["startLine"] == 1);
@@ -293,18 +298,18 @@ TEST_CASE("output::to_sarif", "[output]") {
     // The finding's own severity, not the rule's default.
     bool saw_status = false, saw_space = false;
     for (const json& res : results) {
-      if (res["ruleId"] == "TWIN101") {
+      if (res["ruleId"] == "TWIN101/high") {
         saw_status = true;
         CHECK(res["level"] == "error");
         CHECK(res["properties"]["severity"] == "high");
       }
-      if (res["ruleId"] == "TWIN103") {
+      if (res["ruleId"] == "TWIN103/medium") {
         saw_space = true;
         CHECK(res["level"] == "warning");
         CHECK(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
               "twins/plant-a/assets/line%202/hmi-01.yaml");
       }
-      if (res["ruleId"] == "TWIN202" || res["ruleId"] == "TWIN108") {
+      if (res["ruleId"] == "TWIN202/low" || res["ruleId"] == "TWIN108/info") {
         CHECK(res["level"] == "note");
       }
     }
@@ -318,7 +323,7 @@ TEST_CASE("output::to_sarif", "[output]") {
       REQUIRE(res.contains("baselineState"));
       states.insert(res["baselineState"].get<std::string>());
       CHECK(res["baselineState"] != "absent");
-      if (res["ruleId"] == "TWIN102") {
+      if (res["ruleId"] == "TWIN102/high") {
         CHECK(res["baselineState"] == "unchanged");
       }
     }
@@ -366,6 +371,31 @@ TEST_CASE("output::to_sarif", "[output]") {
     CHECK(found);
   }
 
+  SECTION("a severity raised by the drift policy is the severity GitHub shows") {
+    // The example policy raises TWIN103 to critical for safety PLCs: the rule's
+    // default (medium, 5.5) must not be what code scanning shows.
+    Report raised = base_report();
+    raised.findings.push_back(make_finding("TWIN103", Severity::critical, "plc-safety-01", "firmware",
+                                           "twins/plant-a/assets/plc-safety-01.yaml", 9));
+    raised.findings.push_back(make_finding("TWIN201", Severity::high, "press-07", "certificate:PI-1",
+                                           "twins/plant-a/assets/press-07.yaml", 20));
+    gate(raised);
+    json doc = output::to_sarif(raised, {});
+    const json& rules = doc["runs"][0]["tool"]["driver"]["rules"];
+    const json& results = doc["runs"][0]["results"];
+    REQUIRE(results.size() == 2);
+    const json& fw = rules[results[0]["ruleIndex"].get<size_t>()];
+    CHECK(fw["id"] == "TWIN103/critical");
+    CHECK(fw["properties"]["security-severity"] == "9.5");
+    CHECK(results[0]["level"] == "error");
+    // An expired certificate is a security alert too (it had no score before).
+    const json& cert = rules[results[1]["ruleIndex"].get<size_t>()];
+    CHECK(cert["id"] == "TWIN201/high");
+    CHECK(cert["properties"]["security-severity"] == "8.0");
+    // The rules are the same whatever the results: ruleIndex is stable between runs.
+    CHECK(rules == output::to_sarif(many_findings(5), {})["runs"][0]["tool"]["driver"]["rules"]);
+  }
+
   SECTION("a category becomes automationDetails.id") {
     output::SarifOptions opts;
     opts.category = "twinctl-drift/plant-a";
@@ -383,7 +413,7 @@ TEST_CASE("output::to_sarif", "[output]") {
     twinctl::test::TempDir dir;
     std::ostringstream s;
     output::write_sarif(s, r, {});
-    std::string schema = source_dir() + "/../shared/schemas-external/sarif-schema-2.1.0.json";
+    std::string schema = source_dir() + "/tests/schema/sarif-schema-2.1.0.json";
     python_validate(dir, schema, s.str(), "rich.sarif");
 
     output::SarifOptions opts;
@@ -551,7 +581,7 @@ TEST_CASE("output::write_github", "[output]") {
     std::string out = s.str();
     INFO(out);
     CHECK(contains(out, "::error file=twins/plant-a/twin.yaml,line=1,title=TWIN107 unmanaged-asset · rogue|<dev>&\"x\"::"
-                        "[critical] Unbekanntes Gerät „rogue“ at 10.20.3.99%0Asecond line with `code` and 100%25 | pipe"));
+                        "[critical] Unbekanntes Gerät „rogue“ at 10.20.3.99\\nsecond line with `code` and 100%25 | pipe"));
     CHECK(contains(out, "::error title=twinctl%3A live source mqtt-line2 failed::"));
     CHECK(contains(out, "could not be read: connection refused <broker:1883>."));
     CHECK(!contains(out, "plc-02")); // suppressed

@@ -140,3 +140,48 @@ TEST_CASE("sensors::parse_csv_line fast paths agree with std::from_chars and par
     CHECK(r.unit == "u");
   }
 }
+
+TEST_CASE("sensors: the timestamp cache never accepts what parse_time_ms rejects", "[sensors]") {
+  Reading r;
+  SECTION("a NUL-filled timestamp on the first line") {
+    std::string line("2026-05-04T00:00:00Z,m,s,1,u,good");
+    std::memset(line.data(), 0, 13); // the hour part, as the cache's empty key
+    CHECK(parse_csv_line(line, r) != nullptr);
+    std::string json = "{\"timestamp\":\"" + line.substr(0, 20) + "\",\"machineId\":\"m\",\"sensorType\":\"s\",\"value\":1}";
+    Reading j;
+    CHECK(parse_jsonl_line(json, j) != nullptr);
+  }
+  SECTION("times before 1970 with milliseconds, read after another of the same hour") {
+    REQUIRE(parse_csv_line("1969-12-31T23:59:59.500Z,m,s,1,u,good", r) == nullptr);
+    CHECK(r.ts_ms == -500);
+    REQUIRE(parse_csv_line("1969-12-31T23:10:00.250Z,m,s,1,u,good", r) == nullptr);
+    CHECK(r.ts_ms == *parse_time_ms("1969-12-31T23:10:00.250Z"));
+    CHECK(r.ts_ms == -2999750);
+    REQUIRE(parse_csv_line("1969-12-31T23:00:00Z,m,s,1,u,good", r) == nullptr);
+    CHECK(r.ts_ms == -3600000);
+  }
+}
+
+TEST_CASE("sensors: JSONL string escapes are decoded", "[sensors]") {
+  Reading r;
+  REQUIRE(parse_jsonl_line(R"({"timestamp":"2026-05-04T00:00:00Z","machineId":"press\u002d01",)"
+                           R"("sensor\u0054ype":"oil\/temp","value":"run\u006eing","unit":"\u00b0C"})",
+                           r) == nullptr);
+  CHECK(r.machine == "press-01");
+  CHECK(r.sensor == "oil/temp");
+  CHECK(r.text == "running");
+  CHECK(r.unit == "\xC2\xB0"
+                  "C");
+  REQUIRE(parse_jsonl_line(R"({"timestamp":"2026-05-04T00:00:00Z","machineId":"a\"b\\c\ud83d\ude00","sensorType":"s","value":1})",
+                           r) == nullptr);
+  CHECK(r.machine == "a\"b\\c\xF0\x9F\x98\x80");
+  for (const char* bad : {R"({"timestamp":"2026-05-04T00:00:00Z","machineId":"a\x","sensorType":"s","value":1})",
+                          R"({"timestamp":"2026-05-04T00:00:00Z","machineId":"a\u12","sensorType":"s","value":1})",
+                          R"({"timestamp":"2026-05-04T00:00:00Z","machineId":"\udc00","sensorType":"s","value":1})",
+                          R"({"timestamp":"2026-05-04T00:00:00Z","machineId":"\ud800x","sensorType":"s","value":1})"}) {
+    INFO(bad);
+    CHECK(parse_jsonl_line(bad, r) != nullptr);
+  }
+  // A raw control character is not JSON.
+  CHECK(parse_jsonl_line(std::string("{\"timestamp\":\"2026-05-04T00:00:00Z\",\"machineId\":\"a\tb\",\"sensorType\":\"s\",\"value\":1}"), r) != nullptr);
+}

@@ -113,9 +113,18 @@ TEST_CASE("sensors::Replayer threshold", "[sensors]") {
   }
 }
 
+// zscore and ewma are off by default (anomaly replaces them); these tests switch them on.
+ReplayOptions windowed() {
+  ReplayOptions o;
+  apply_setting(o.detectors, "zscore=on");
+  apply_setting(o.detectors, "ewma=on");
+  apply_setting(o.detectors, "anomaly=off");
+  return o;
+}
+
 TEST_CASE("sensors::Replayer statistical detectors", "[sensors]") {
   SECTION("zscore raises on a spike once and clears after the cooldown") {
-    Harness h;
+    Harness h(nullptr, windowed());
     int s = 0;
     for (; s < 600; ++s) h.add(s, wobble(s), "x");
     CHECK(h.alerts.empty());
@@ -126,7 +135,7 @@ TEST_CASE("sensors::Replayer statistical detectors", "[sensors]") {
     CHECK(h.count("ewma raise info") == 0);
   }
   SECTION("a step raises zscore once, and the window adapts to the new level") {
-    Harness h;
+    Harness h(nullptr, windowed());
     int s = 0;
     for (; s < 600; ++s) h.add(s, wobble(s), "x");
     for (int i = 0; i < 2000; ++i, ++s) h.add(s, wobble(s, 56), "x");
@@ -134,7 +143,7 @@ TEST_CASE("sensors::Replayer statistical detectors", "[sensors]") {
     CHECK(h.count("zscore clear info") == 1); // the new level became normal
   }
   SECTION("a shift below the zscore limit raises ewma") {
-    ReplayOptions o;
+    ReplayOptions o = windowed();
     apply_setting(o.detectors, "ewma.limit=2");
     Harness h(nullptr, o);
     int s = 0;
@@ -280,4 +289,140 @@ TEST_CASE("sensors::Replayer energy and availability", "[sensors]") {
   CHECK(s.assets[0].energy_kwh.value() == Approx(20.0));
   CHECK(s.assets[0].co2_kg.value() == Approx(10.0));
   CHECK(s.assets[0].availability.value() == Approx(0.5));
+}
+
+TEST_CASE("sensors::Replayer bounds its state: --max-sensors", "[sensors]") {
+  ReplayOptions o;
+  o.max_sensors = 3;
+  Harness h(nullptr, o);
+  for (int s = 0; s < 10; ++s) {
+    for (int i = 0; i < 100; ++i) {
+      h.add(s * 100 + i, 1.0 * i, "s" + std::to_string(i % 10)); // 10 distinct sensors, 3 kept
+    }
+  }
+  h.engine.finish();
+  const ReplaySummary sum = h.engine.summary();
+  CHECK(sum.sensors.size() == 3);
+  CHECK(sum.readings == 1000);
+  CHECK(sum.over_cap_readings == 700);
+}
+
+TEST_CASE("sensors::Replayer counts dropped readings over all sensors", "[sensors]") {
+  Harness h;
+  for (int i = 100; i > 0; --i) {
+    h.add(i, 1.0 * i); // newest first: all but the first are older than the one before
+  }
+  h.add(100, 1.0);
+  h.engine.finish();
+  const ReplaySummary sum = h.engine.summary();
+  CHECK(sum.out_of_order == 99);
+  CHECK(sum.duplicates == 1);
+}
+
+namespace {
+
+// A deterministic pseudo-random noise in [-1, 1].
+double noise(int i) {
+  uint32_t x = static_cast<uint32_t>(i) * 2654435761u;
+  x ^= x >> 15;
+  x *= 2246822519u;
+  x ^= x >> 13;
+  return double(x % 20001) / 10000.0 - 1;
+}
+
+} // namespace
+
+TEST_CASE("sensors::Replayer anomaly on a 5-minute series", "[sensors][anomaly]") {
+  SECTION("a level shift raises once, says so and gives the expected range; no gap before the interval is known") {
+    Harness h;
+    int i = 0;
+    for (; i < 1000; ++i) h.add(i * 300, 20 + noise(i), "temp");
+    CHECK(h.alerts.empty()); // 3.5 days of 5-minute readings: no gap, no anomaly
+    for (int k = 0; k < 100; ++k, ++i) h.add(i * 300, 26 + noise(i), "temp");
+    REQUIRE(h.count("anomaly raise warning") == 1);
+    const model::Alert& a = h.raw.front();
+    CHECK(a.detector == "anomaly");
+    CHECK(a.message.find("expected") != std::string::npos);
+    CHECK(a.ts == format_time_ms(k_t0 + 1000LL * 300 * 1000)); // on the first shifted reading
+    CHECK(h.count("gap raise warning") == 0);
+  }
+  SECTION("a 5-minute sensor is not in a gap between its readings; a real gap is 'no data' and clears") {
+    Harness h;
+    int i = 0;
+    for (; i < 50; ++i) h.add(i * 300, 20 + noise(i), "temp");
+    h.add(i * 300 + 86400, 20, "temp"); // a day without data
+    h.add(i * 300 + 86700, 20.1, "temp");
+    CHECK(h.count("gap raise warning") == 1);
+    CHECK(h.count("gap clear info") == 1);
+    CHECK(h.raw[0].message.find("no data") != std::string::npos);
+  }
+}
+
+TEST_CASE("sensors::Replayer anomaly learns a daily cycle", "[sensors][anomaly]") {
+  // A machine that idles every night (5 at night, 60 by day), read every 5 minutes.
+  auto level = [](int i) {
+    const int minute = (i * 5) % 1440;
+    return (minute >= 6 * 60 && minute < 22 * 60 ? 60.0 : 5.0) + noise(i);
+  };
+  Harness h;
+  int i = 0;
+  for (; i < 288 * 7; ++i) h.add(i * 300, level(i), "load");
+  const size_t learning = h.alerts.size(); // while it learns the cycle (two days)
+  for (; i < 288 * 14; ++i) h.add(i * 300, level(i), "load");
+  CHECK(h.alerts.size() == learning); // the second week: every night is normal
+  // Running at night for once: anomalous for the time of day, though 60 is normal by day.
+  const int night = 288 * 14 + 12 * 2; // 02:00 on day 15
+  for (; i < night; ++i) h.add(i * 300, level(i), "load");
+  for (int k = 0; k < 12; ++k, ++i) h.add(i * 300, 60 + noise(i), "load");
+  CHECK(h.count("anomaly raise warning") >= 1);
+  CHECK(h.alerts.size() > learning);
+}
+
+TEST_CASE("sensors::Replayer multivariate: joint behaviour breaks, each sensor in range", "[sensors][anomaly]") {
+  // Three sensors of one asset: flow, pressure = 2 x flow, current = flow + 5,
+  // one row a second. From 1005 s (flow crossing zero, so nothing jumps)
+  // pressure moves against flow while every sensor stays within its range.
+  Harness h;
+  auto row = [&](int t, bool broken) {
+    const double flow = 10 * std::sin(t / 40.0) + 0.2 * noise(t);
+    const double pressure = (broken ? -2 : 2) * flow + 0.2 * noise(t + 7777);
+    const double current = flow + 5 + 0.2 * noise(t + 9999);
+    h.add(t, flow, "flow");
+    h.add(t, pressure, "pressure");
+    h.add(t, current, "current");
+  };
+  int t = 0;
+  for (; t < 1005; ++t) row(t, false);
+  CHECK(h.count("multivariate raise warning") == 0);
+  for (; t < 1100; ++t) row(t, true);
+  h.engine.finish();
+  REQUIRE(h.count("multivariate raise warning") == 1);
+  auto it = std::find_if(h.raw.begin(), h.raw.end(), [](const model::Alert& a) { return a.detector == "multivariate"; });
+  CHECK(it->asset == "press-07");
+  CHECK(it->sensor.empty());
+  CHECK(it->message.find("pressure") != std::string::npos);
+  CHECK(h.count("anomaly raise warning") == 0); // no sensor alone is anomalous
+  // The learned model can be written and read back.
+  const auto models = h.engine.models();
+  REQUIRE(models.size() == 1);
+  const auto back = models_from_json(models_to_json(models), "model.json");
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].second.sensors == models[0].second.sensors);
+  CHECK(back[0].second.t2_limit == Approx(models[0].second.t2_limit));
+  CHECK_THROWS_WITH(models_from_json("{\"format\": \"x\"}", "m.json"), Catch::Contains("m.json"));
+}
+
+TEST_CASE("sensors::Replayer anomaly learns a weekly cycle at hourly sampling", "[sensors][anomaly]") {
+  // A plant that runs on weekdays (80) and idles at weekends (10), read hourly;
+  // 2026-05-04 is a Monday.
+  auto level = [](int h) { return (h / 24 % 7 < 5 ? 80.0 : 10.0) + noise(h); };
+  Harness h;
+  int i = 0;
+  for (; i < 24 * 7 * 3; ++i) h.add(i * 3600, level(i), "load");
+  const size_t learning = h.alerts.size();
+  for (; i < 24 * 7 * 6; ++i) h.add(i * 3600, level(i), "load");
+  CHECK(h.alerts.size() == learning); // weeks 4 to 6: every weekend is normal
+  for (int k = 0; k < 12; ++k, ++i) h.add(i * 3600, 10 + noise(i), "load"); // idle on a Monday
+  CHECK(h.count("anomaly raise warning") >= 1);
+  CHECK(h.alerts.size() > learning);
 }

@@ -4,6 +4,7 @@
 #include "lib/sim/factory.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
+#include "lib/util/firmware.hpp"
 #include "lib/util/values.hpp"
 #include "lib/validate/validate.hpp"
 
@@ -168,10 +169,10 @@ TEST_CASE("sim::generate_factory", "[sim]") {
           fault = true;
         }
         if (field == "firmware") {
-          const int c =
-              util::compare_firmware(*util::parse_firmware(live), *util::parse_firmware(intended));
-          CHECK(c != 0);
-          (c < 0 ? behind : ahead) = true;
+          const util::FirmwareOrder c =
+              util::compare_firmware(util::parse_firmware(live), util::parse_firmware(intended));
+          CHECK((c == util::FirmwareOrder::behind || c == util::FirmwareOrder::ahead));
+          (c == util::FirmwareOrder::behind ? behind : ahead) = true;
         }
         if (field == "ip") {
           CHECK(util::canonical_ip(live) != util::canonical_ip(intended));
@@ -196,8 +197,8 @@ TEST_CASE("sim::generate_factory", "[sim]") {
         INFO(field << " " << intended << " " << live);
         CHECK(intended != live);
         if (field == "firmware") {
-          CHECK(util::compare_firmware(*util::parse_firmware(live),
-                                       *util::parse_firmware(intended)) == 0);
+          CHECK(util::compare_firmware(util::parse_firmware(live), util::parse_firmware(intended)) ==
+                util::FirmwareOrder::equal);
           forms.insert("firmware");
         } else if (field == "config_checksum") {
           CHECK(util::canonical_checksum(live) == util::canonical_checksum(intended));

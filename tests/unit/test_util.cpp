@@ -2,6 +2,9 @@
 
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/firmware.hpp"
+#include "lib/util/url.hpp"
 #include "lib/util/values.hpp"
 
 using namespace twinctl::util;
@@ -63,21 +66,79 @@ TEST_CASE("util::canonical_ip", "[util]") {
   CHECK_FALSE(is_cidr("10.20.3.0/33"));
 }
 
-TEST_CASE("util::parse_firmware", "[util]") {
-  SECTION("prefixes and suffixes") {
-    auto v = parse_firmware("v4.2.1-rc1");
-    REQUIRE(v);
-    CHECK(v->parts == std::vector<long long>{4, 2, 1});
-    CHECK(v->suffix == "rc1");
-    CHECK(parse_firmware("V2.8 SP1"));
-    CHECK(parse_firmware("32.011+build7"));
-    CHECK_FALSE(parse_firmware("latest"));
-    CHECK_FALSE(parse_firmware("4..2"));
+TEST_CASE("util::compare_firmware: versions as OT vendors write them", "[util]") {
+  using twinctl::util::FirmwareOrder;
+  // Live value, intended value, where the live one stands. Real strings from
+  // vendor release notes and device pages.
+  struct Row {
+    const char* live;
+    const char* intended;
+    FirmwareOrder order;
+  };
+  const Row k_table[] = {
+      // Dotted numbers, with v/V, build metadata and trailing zeros.
+      {"4.2.0", "4.2.1", FirmwareOrder::behind},
+      {"4.10", "4.9", FirmwareOrder::ahead},
+      {"4.2", "4.2.0", FirmwareOrder::equal},
+      {"v4.2.1", "4.2.1", FirmwareOrder::equal},
+      {"4.2.1+build.77", "4.2.1", FirmwareOrder::equal},
+      {"4.2.1-rc1", "4.2.1", FirmwareOrder::different_build},
+      {"4.2.1-rc2", "4.2.1-rc1", FirmwareOrder::ahead},
+      {"4.2.0", "4.2.1-rc1", FirmwareOrder::behind},
+      // Siemens S7 and TIA Portal: V4.5.2, service packs and updates.
+      {"V4.5.2", "V4.5.2", FirmwareOrder::equal},
+      {"V4.4.1", "V4.5.2", FirmwareOrder::behind},
+      {"V2.9.4", "V2.8.3", FirmwareOrder::ahead},
+      {"v4.7 sp14", "V4.7 SP14", FirmwareOrder::equal},
+      {"V4.7 SP13", "V4.7 SP14", FirmwareOrder::behind},
+      {"V17 Update 6", "V17 Update 5", FirmwareOrder::ahead},
+      // Letter prefixes: Schneider SV3.20 (Modicon M580), Rockwell R32.011.
+      {"SV3.20", "SV3.30", FirmwareOrder::behind},
+      {"sv3.20", "SV3.20", FirmwareOrder::equal},
+      {"R32.011", "R33.011", FirmwareOrder::behind},
+      {"R32.011", "R32.11", FirmwareOrder::equal}, // Rockwell's 32.011 is revision 32.11
+      {"SV3.20", "R3.20", FirmwareOrder::unordered}, // another prefix: no order
+      {"SV3.20", "3.20", FirmwareOrder::unordered},
+      // Cisco IOS trains: release (maintenance) train rebuild.
+      {"15.2(7)E4", "15.2(7)E4", FirmwareOrder::equal},
+      {"15.2(7)E3", "15.2(7)E4", FirmwareOrder::behind},
+      {"15.2(7)E10", "15.2(7)E4", FirmwareOrder::ahead},
+      {"15.2(8)E1", "15.2(7)E4", FirmwareOrder::ahead},
+      {"15.2(7)M3", "15.2(7)E4", FirmwareOrder::different_build}, // another train
+      {"17.9.4a", "17.9.4a", FirmwareOrder::equal},
+      {"17.9.4", "17.9.4a", FirmwareOrder::different_build},
+      // Parenthesised builds (Moxa, Phoenix Contact style).
+      {"2.04.01 (build 5)", "2.04.01 (build 6)", FirmwareOrder::behind},
+      {"2.4.1 (Build 5)", "2.04.01 (build 5)", FirmwareOrder::equal},
+      {"2.04.02 (build 1)", "2.04.01 (build 6)", FirmwareOrder::ahead},
+      {"2.04.01", "2.04.01 (build 5)", FirmwareOrder::different_build},
+      {"V1.3.2 Build 19082710", "V1.3.2 Build 19061817", FirmwareOrder::ahead},
+      // No numbers, or nothing in common: plain equality.
+      {"latest", "latest", FirmwareOrder::equal},
+      {"Latest", "latest", FirmwareOrder::equal},
+      {"latest", "stable", FirmwareOrder::unordered},
+      {"latest", "4.2.1", FirmwareOrder::unordered},
+      {"---", "--", FirmwareOrder::unordered},
+      // Numbers longer than any integer type still compare.
+      {"1.123456789012345678901234567890", "1.123456789012345678901234567891", FirmwareOrder::behind},
+  };
+  for (const Row& row : k_table) {
+    INFO(row.live << " vs " << row.intended);
+    CHECK(compare_firmware(parse_firmware(row.live), parse_firmware(row.intended)) == row.order);
+    // The other way round, behind and ahead swap; the rest stays.
+    FirmwareOrder back = compare_firmware(parse_firmware(row.intended), parse_firmware(row.live));
+    FirmwareOrder want = row.order == FirmwareOrder::behind  ? FirmwareOrder::ahead
+                         : row.order == FirmwareOrder::ahead ? FirmwareOrder::behind
+                                                             : row.order;
+    CHECK(back == want);
   }
-  SECTION("ordering compares numbers, not text") {
-    CHECK(compare_firmware(*parse_firmware("4.10"), *parse_firmware("4.9")) > 0);
-    CHECK(compare_firmware(*parse_firmware("4.2"), *parse_firmware("4.2.0")) == 0);
-    CHECK(compare_firmware(*parse_firmware("4.2.0"), *parse_firmware("v4.2.1")) < 0);
+  SECTION("canonical text") {
+    CHECK(parse_firmware("V4.12.1").text == "4.12.1");
+    CHECK(parse_firmware("V4.7 SP14").text == "4.7-sp14");
+    CHECK(parse_firmware("15.2(7)E4").text == "15.2.7-e4");
+    CHECK(parse_firmware("2.04.01 (build 5)").text == "2.4.1-build5");
+    CHECK(parse_firmware("R32.011").text == "r32.11");
+    CHECK(parse_firmware("  latest ").text == "latest");
   }
 }
 
@@ -105,6 +166,26 @@ TEST_CASE("util::strings", "[util]") {
     CHECK(is_utf8("Pr\xc3\xa4sse"));
     CHECK_FALSE(is_utf8("Pr\xe4sse"));
     CHECK_FALSE(is_utf8("\xc3"));
+    CHECK(is_utf8("\xe2\x82\xac \xf0\x9f\x8f\xad \xed\x9f\xbf \xf4\x8f\xbf\xbf")); // U+20AC, U+1F3ED, U+D7FF, U+10FFFF
+    // RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF.
+    CHECK_FALSE(is_utf8("\xc0\xaf"));         // '/' in two bytes
+    CHECK_FALSE(is_utf8("\xe0\x80\xaf"));     // '/' in three bytes
+    CHECK_FALSE(is_utf8("\xf0\x80\x80\xaf")); // '/' in four bytes
+    CHECK_FALSE(is_utf8("\xed\xa0\x80"));     // U+D800, a surrogate
+    CHECK_FALSE(is_utf8("\xed\xbf\xbf"));     // U+DFFF
+    CHECK_FALSE(is_utf8("\xf4\x90\x80\x80")); // U+110000
+    CHECK_FALSE(is_utf8("\xe2\x82"));         // truncated
+  }
+  SECTION("visible: control characters and line breaks shown, everything else kept") {
+    CHECK(visible("press-07 Pr\xc3\xa4sse \xe2\x82\xac") == "press-07 Pr\xc3\xa4sse \xe2\x82\xac");
+    CHECK(visible("a\nGate: PASSED") == "a\\nGate: PASSED");
+    CHECK(visible("\x1b]0;owned\x07\x1b[2J\r\t") == "\\x1b]0;owned\\x07\\x1b[2J\\r\\t");
+    CHECK(visible(std::string("a\0b", 3)) == "a\\x00b");
+    CHECK(visible("\x7f") == "\\x7f");
+    CHECK(visible("\xc2\x9b" "31m") == "\\u009b31m");              // C1 CSI
+    CHECK(visible("abc\xe2\x80\xae" "exe.yaml") == "abc\\u202eexe.yaml"); // right-to-left override
+    CHECK(visible("line\xe2\x80\xa8sep") == "line\\u2028sep");
+    CHECK(visible("Pr\xe4sse \xed\xa0\x80") == "Pr\\xe4sse \\xed\\xa0\\x80"); // not UTF-8: byte by byte
   }
   SECTION("is_valid_id") {
     CHECK(is_valid_id("press-07"));
@@ -123,4 +204,40 @@ TEST_CASE("days_between counts calendar days, whatever the hour", "[util]") {
   CHECK(days_between(*parse_timestamp("2026-05-04T10:00:00Z"), due) == -83);
   CHECK(days_between(due, due + 3600) == 0);
   CHECK(days_between(*parse_timestamp("1969-12-31T23:00:00Z"), 0) == 1);
+}
+
+TEST_CASE("util::redact_url and split_credentials: any character in a password", "[util]") {
+  SECTION("redact_url hides everything up to the last '@'") {
+    CHECK(redact_url("http://ops:secret@host:8080/api?x=1") == "http://***@host:8080/api?x=1");
+    CHECK(redact_url("http://ops:pa/ss@host/") == "http://***@host/");
+    CHECK(redact_url("http://ops:pa?s#s@host/") == "http://***@host/");
+    CHECK(redact_url("mqtt://ops:p@ss w'rd\"@host/plant/#") == "mqtt://***@host/plant/#");
+    CHECK(redact_url("https://host/path") == "https://host/path");
+    CHECK(redact_url("/srv/plant.git") == "/srv/plant.git");
+  }
+  SECTION("split_credentials takes user and password out, percent-decoded") {
+    UrlCredentials c = split_credentials("https://alice:p%2Fw%40rd@git.example.com/plant.git");
+    CHECK(c.url == "https://git.example.com/plant.git");
+    CHECK(c.user == "alice");
+    CHECK(c.password == "p/w@rd");
+    CHECK(split_credentials("https://alice:p@w rd@host/x").password == "p@w rd");
+    CHECK(split_credentials("https://host/plant.git").url == "https://host/plant.git");
+    CHECK(split_credentials("https://[::1]:8443/a@b").url == "https://[::1]:8443/a@b");
+  }
+  SECTION("an unencoded '/', '?' or '#' in a password is an error that shows none of it") {
+    for (const char* url : {"http://ops:Zq7/Kx3@host/", "http://ops:Zq7?Kx3@host/", "http://ops:Zq7#Kx3@host/"}) {
+      std::string what;
+      try {
+        parse_url(url);
+      } catch (const twinctl::Error& e) {
+        what = e.what();
+      }
+      INFO(url);
+      CHECK_THAT(what, Catch::Contains("must be percent-encoded"));
+      CHECK_THAT(what, !Catch::Contains("Zq7") && !Catch::Contains("Kx3"));
+    }
+    // A password made of digits before the '/' parses as a port: printing it is still redacted.
+    Url u = parse_url("http://ops:123/Kx3@host/");
+    CHECK(u.redacted() == "http://***@host/");
+  }
 }

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <iterator>
 #include <optional>
+#include <set>
 
 namespace twinctl::live::detail {
 
@@ -174,6 +175,69 @@ struct SyntaxErrorFinder {
   std::string message;
 };
 
+// The keys an object of valid JSON `text` holds, all objects together: a string followed by ':'.
+size_t count_keys(std::string_view text) {
+  size_t keys = 0;
+  bool after_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        i += text[i] == '\\' ? 1 : 0;
+      }
+      after_string = true;
+    } else if (c == ':' && after_string) {
+      ++keys;
+      after_string = false;
+    } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      after_string = false;
+    }
+  }
+  return keys;
+}
+
+size_t count_members(const json& j) {
+  size_t n = 0;
+  if (j.is_object()) {
+    n += j.size();
+  }
+  if (j.is_structured()) {
+    for (const json& v : j) {
+      n += count_members(v);
+    }
+  }
+  return n;
+}
+
+// SAX handler that stops at the first key repeated within one object (the
+// syntax-error finder's handlers for the rest: the text is valid JSON).
+struct DuplicateKeyFinder : SyntaxErrorFinder {
+  DuplicateKeyFinder(const char* b, const char* const* l) : base(b), last(l) {}
+  bool start_object(std::size_t) {
+    keys.emplace_back();
+    return true;
+  }
+  bool key(std::string& k) {
+    if (!keys.back().insert(k).second) {
+      size_t consumed = static_cast<size_t>(*last - base);
+      duplicate_at = token_start(std::string_view(base, consumed), consumed);
+      name = k;
+      return false;
+    }
+    return true;
+  }
+  bool end_object() {
+    keys.pop_back();
+    return true;
+  }
+
+  const char* base;
+  const char* const* last;
+  std::vector<std::set<std::string>> keys;
+  std::optional<size_t> duplicate_at;
+  std::string name;
+};
+
 // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." -> "syntax error ..."
 std::string strip_nlohmann_prefix(std::string msg) {
   size_t col = msg.find("column ");
@@ -227,6 +291,17 @@ void Doc::parse() {
     SyntaxErrorFinder finder;
     json::sax_parse(CountingIter{m_text.data(), &last}, CountingIter{m_text.data() + m_text.size(), &last}, &finder);
     fail_at(finder.offset.value_or(0), "invalid JSON: " + strip_nlohmann_prefix(finder.message));
+  }
+  // nlohmann keeps the last of repeated keys. Each repeat makes the document one member
+  // short of the keys in the text; only then is it looked for (the happy path pays a scan).
+  if (count_members(m_root) != count_keys(m_text)) {
+    const char* last = m_text.data();
+    DuplicateKeyFinder finder(m_text.data(), &last);
+    json::sax_parse(CountingIter{m_text.data(), &last}, CountingIter{m_text.data() + m_text.size(), &last}, &finder);
+    if (finder.duplicate_at) {
+      fail_at(*finder.duplicate_at, "duplicate key \"" + util::visible(finder.name) +
+                                  "\" in one object (JSON keys must be unique: which value was meant?)");
+    }
   }
 }
 

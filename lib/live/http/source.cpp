@@ -43,7 +43,7 @@ struct Settings {
 std::string where_of(const SourceSpec& spec) {
   return spec.source ? (spec.source->loc.known() ? spec.source->loc.str() + ": " : std::string()) + "source '" +
                            spec.source->id + "'"
-                     : "--live " + util::redact_credentials(spec.endpoint);
+                     : "--live " + util::redact_url(spec.endpoint);
 }
 
 double number_option(const SourceSpec& spec, const Settings& s, const std::string& key, double fallback, double min,

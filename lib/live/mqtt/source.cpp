@@ -146,7 +146,7 @@ std::vector<std::string> shadow_get_topics(const model::Twin& twin) {
 Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
   util::Url url = util::parse_url(escape_hash(spec.endpoint));
   Settings s;
-  s.endpoint = util::redact_credentials(spec.endpoint);
+  s.endpoint = util::redact_url(spec.endpoint);
   std::vector<Origin> origins;
   std::map<std::string, std::string> query = url.query;
   query.erase("profile");

@@ -1,0 +1,160 @@
+#include "lib/sensors/anomaly.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace twinctl::sensors {
+
+namespace {
+
+// The constants, in readings (= sampling intervals), chosen on real series of
+// 1 s to 1 h sampling (bench/RESULTS.md, "Detection on real data"); why each:
+constexpr double k_warm = 400;     // readings learned before judging: 7 min at 1 s, 33 h at 5 min
+constexpr double k_fast = 3;       // time constant of the recent level: smooths one reading of noise
+constexpr double k_slow = 100;     // of the long-run level: a shift is judged against ~100 readings
+constexpr double k_spread = 500;   // memory of the learned spreads
+constexpr double k_mad = 6;        // limit = 6 mean absolute deviations (~7.5 sigma for Gaussian noise) ...
+constexpr double k_quantile = 2;   // ... or 2 x the 99th percentile seen, whichever is larger
+constexpr double k_q = 0.99;
+constexpr double k_q_step = 0.05; // step of the percentile tracker, in mean absolute deviations
+constexpr double k_clip = 4;      // a deviation teaches the spread at most 4 x the spread
+constexpr double k_season_days = 2;    // a daily profile is judged after two days ...
+constexpr double k_week_days = 14;     // ... a weekly one after two weeks
+constexpr int k_max_bins = 144;        // one bin per 10 min at most
+constexpr double k_weekly_ms = 1800000; // sensors read every 30 min or slower get a weekly profile
+constexpr int64_t k_day_ms = 86400000;
+
+double limit_of(double dev, double q) { return std::max(k_mad * dev, k_quantile * q); }
+
+void learn_spread(double x, double& dev, double& q, double rate) {
+  const double a = std::fabs(x);
+  dev += rate * (std::min(a, dev > 0 ? k_clip * dev : a) - dev);
+  q += k_q_step * dev * (a > q ? k_q : -(1 - k_q));
+  q = std::max(q, 0.0);
+}
+
+} // namespace
+
+int AnomalyScore::Season::bin_of(int64_t ts) {
+  if (ts >= bin_start && ts < bin_end) {
+    return bin; // the common case: no division
+  }
+  const int64_t day = ts >= 0 ? ts / k_day_ms : (ts - k_day_ms + 1) / k_day_ms;
+  const int64_t in_day = ts - day * k_day_ms;
+  const int b = static_cast<int>(in_day * per_day / k_day_ms);
+  bin_start = day * k_day_ms + (int64_t(b) * k_day_ms + per_day - 1) / per_day;
+  bin_end = day * k_day_ms + (int64_t(b + 1) * k_day_ms + per_day - 1) / per_day;
+  bin = weekly ? b + per_day * static_cast<int>(((day % 7) + 7) % 7) : b;
+  return bin;
+}
+
+void AnomalyScore::reset_levels() {
+  m_n = 0;
+  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = 0;
+}
+
+// After two days: the daily profile is used when it covers the day and its
+// swing (mean distance of the bins from their mean) is more than twice the
+// noise within the bins.
+void AnomalyScore::decide_season(int64_t ts) {
+  Season& s = *m_season;
+  if (double(ts - s.start_ms) < (s.weekly ? k_week_days : k_season_days) * double(k_day_ms)) {
+    return;
+  }
+  double sum = 0, within = 0;
+  int filled = 0;
+  for (int b = 0; b < s.bins; ++b) {
+    if (s.count[size_t(b)] > 0) {
+      sum += s.mean[size_t(b)];
+      within += s.dev[size_t(b)];
+      ++filled;
+    }
+  }
+  if (filled < s.bins * 9 / 10) {
+    s.state = -1;
+  } else {
+    const double mean = sum / filled;
+    double swing = 0;
+    for (int b = 0; b < s.bins; ++b) {
+      swing += s.count[size_t(b)] > 0 ? std::fabs(s.mean[size_t(b)] - mean) : 0;
+    }
+    s.state = swing / filled > 2 * within / filled ? 1 : -1;
+  }
+  if (s.state == 1) {
+    reset_levels(); // from now on the detector judges value - profile: learn it afresh
+  } else {
+    m_season.reset(); // no daily cycle: free the profile
+  }
+}
+
+AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms, bool alerting, double limit,
+                                       bool outliers_only) {
+  if (!m_season && interval_ms > 0 && interval_ms <= 3600000 && m_n < 2 * k_warm) {
+    // Seasonality only for sensors read at least hourly, decided once.
+    m_season = std::make_unique<Season>();
+    m_season->per_day = std::clamp(static_cast<int>(double(k_day_ms) / interval_ms), 1, k_max_bins);
+    m_season->weekly = interval_ms >= k_weekly_ms; // at most 48 bins a day: 336 a week
+    m_season->bins = m_season->per_day * (m_season->weekly ? 7 : 1);
+    m_season->mean.assign(size_t(m_season->bins), 0);
+    m_season->dev.assign(size_t(m_season->bins), 0);
+    m_season->count.assign(size_t(m_season->bins), 0);
+    m_season->start_ms = ts;
+  }
+  if (m_season && m_season->state == 0) {
+    decide_season(ts);
+  }
+  double x = v, profile = 0;
+  const int bin = m_season ? m_season->bin_of(ts) : 0;
+  if (m_season && m_season->state == 1) {
+    profile = m_season->count[size_t(bin)] > 0 ? double(m_season->mean[size_t(bin)]) : v;
+    x = v - profile;
+  }
+  Result out;
+  if (m_n == 0) {
+    m_fast = m_slow = x;
+  }
+  const double r = x - m_fast; // outlier: value against its recent level
+  const double d = m_fast - m_slow; // shift: recent level against the long-run level
+  if (m_n >= k_warm) {
+    // Never under the rounding of the value and its profile (kept as float):
+    // a noise-free signal would otherwise judge its own last digits.
+    const double floor = 1e-6 * (std::fabs(v) + std::fabs(profile));
+    const double lim_r = std::max(limit_of(m_dev_r, m_q_r), floor);
+    const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
+    // Compared without a division: the score itself only for a reading over the limit.
+    if (std::fabs(r) >= limit * lim_r || std::fabs(d) >= limit * lim_d) {
+      const double zr = lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
+      const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
+      out.score = std::max(zr, zd);
+      out.shift = zd > zr;
+      const double centre = profile + (out.shift ? m_slow : m_fast);
+      const double half = limit * (out.shift ? lim_d : lim_r);
+      out.expected_lo = centre - half;
+      out.expected_hi = centre + half;
+    }
+  }
+  ++m_n;
+  const double rate = m_n < k_spread ? 1.0 / m_n : 1 / k_spread;
+  learn_spread(r, m_dev_r, m_q_r, rate);
+  learn_spread(d, m_dev_d, m_q_d, rate);
+  m_slow += (m_n < k_slow ? 1.0 / m_n : 1 / k_slow) * (x - m_slow);
+  m_fast += (x - m_fast) * (1 / k_fast);
+  if (m_season && (m_season->state == 0 || !alerting)) {
+    Season& s = *m_season;
+    const size_t b = size_t(bin);
+    if (s.count[b] == 0) {
+      s.mean[b] = float(v);
+    } else {
+      static constexpr double k_inverse[] = {1,     1,     1 / 2.,  1 / 3.,  1 / 4.,  1 / 5.,  1 / 6.,
+                                             1 / 7., 1 / 8., 1 / 9.,  1 / 10., 1 / 11., 1 / 12., 1 / 13.,
+                                             1 / 14., 1 / 15., 1 / 16., 1 / 17., 1 / 18., 1 / 19., 1 / 20.};
+      const double a = k_inverse[std::min<int>(s.count[b] + 1, 20)];
+      s.dev[b] += float(a * (std::fabs(v - s.mean[b]) - s.dev[b]));
+      s.mean[b] += float(a * (v - s.mean[b]));
+    }
+    s.count[b] = uint16_t(std::min<int>(s.count[b] + 1, 60000));
+  }
+  return out;
+}
+
+} // namespace twinctl::sensors

@@ -1,0 +1,63 @@
+// The `anomaly` detector of `replay`: one score per reading of one sensor,
+// from statistics that learn the sensor's normal behaviour as the stream
+// goes, in units of readings (so the same defaults fit 100 ms and 15 min
+// sampling) and robust to the outliers they are looking for:
+//  - outlier: the distance of the value from its recent level (a fast EWMA),
+//  - level shift: the distance of that recent level from the long-run level
+//    (a slow EWMA), which also catches slow drift away from it,
+// each divided by its own learned limit: the larger of 6 x its mean
+// absolute deviation and 2 x its tracked 99th percentile, so a spiky signal
+// learns that its spikes are normal and a quantised one that its steps are.
+// Meanwhile a daily profile (one bin per interval, at most 144 a day) is
+// learned; after two days, when the daily cycle is larger than the noise
+// around it, the detector judges the value minus the profile (a machine that
+// idles every night is not anomalous every night). Sensors read every 30 min
+// or slower get a weekly profile instead (one per day of the week, decided
+// after two weeks): weekends and weekday rhythms at the same memory.
+// Score >= 1 is anomalous; `anomaly.limit` scales every limit at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace twinctl::sensors {
+
+class AnomalyScore {
+public:
+  struct Result {
+    double score = 0;           // >= limit: anomalous; 0 under the limit and while learning
+    bool shift = false;         // the level-shift part decided the score (else the outlier part)
+    double expected_lo = 0, expected_hi = 0; // the range the value (or level) was expected in
+  };
+  // One numeric reading; `interval_ms` is the sensor's sampling interval, 0
+  // while unknown (no seasonality before it is known). `alerting` keeps the
+  // daily profile from learning an anomaly.
+  // `limit` (anomaly.limit) only sizes the expected range of the result.
+  // `outliers_only`: the level-shift part is not scored (a multivariate
+  // model of the sensor's asset judges shifts).
+  Result add(int64_t ts, double v, double interval_ms, bool alerting, double limit, bool outliers_only = false);
+
+private:
+  struct Season {
+    std::vector<float> mean, dev;
+    std::vector<uint16_t> count;
+    int64_t start_ms = 0;
+    int bins = 0, per_day = 0; // bins in all, and in one day
+    bool weekly = false;       // one profile per day of the week
+    int state = 0; // 0 learning, 1 used, -1 no daily cycle
+    int bin = 0;   // the bin of the last reading, [bin_start, bin_end) in ms
+    int64_t bin_start = 0, bin_end = 0;
+    int bin_of(int64_t ts);
+  };
+  void decide_season(int64_t ts);
+  void reset_levels();
+  double m_fast = 0, m_slow = 0;
+  double m_dev_r = 0, m_dev_d = 0; // mean |outlier| and |shift|
+  double m_q_r = 0, m_q_d = 0;     // their tracked 99th percentiles
+  uint32_t m_n = 0;
+  std::unique_ptr<Season> m_season;
+};
+
+} // namespace twinctl::sensors

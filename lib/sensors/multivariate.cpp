@@ -1,0 +1,420 @@
+#include "lib/sensors/multivariate.hpp"
+
+#include "lib/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace twinctl::sensors {
+
+namespace {
+
+// Why these constants (bench/RESULTS.md, "Detection on real data"):
+constexpr double k_smooth = 5;      // each column is an EWMA over ~5 rows: one row of noise is not a fault
+constexpr double k_variance = 0.9;  // components kept: 90 % of the learned variance; the rest is Q
+constexpr double k_quantile = 0.99; // limits = 6 x the 99th percentile of the learned rows' T2 and Q
+constexpr double k_margin = 6;
+constexpr double k_adapt = 10;      // rows judged normal teach the model with a time constant of 10 x learn
+constexpr uint64_t k_refit = 50;    // adaptations (of every 4th row) between two refits of the components
+constexpr uint32_t k_adapt_every = 4;
+
+// Eigen-decomposition of the symmetric d x d matrix a (row-major) by cyclic
+// Jacobi rotations: eigenvalues on return in a's diagonal, vectors in v's columns.
+void jacobi(std::vector<double>& a, std::vector<double>& v, size_t d) {
+  v.assign(d * d, 0);
+  for (size_t i = 0; i < d; ++i) {
+    v[i * d + i] = 1;
+  }
+  for (int sweep = 0; sweep < 60; ++sweep) {
+    double off = 0, diag = 0;
+    for (size_t i = 0; i < d; ++i) {
+      for (size_t j = 0; j < d; ++j) {
+        (i == j ? diag : off) += a[i * d + j] * a[i * d + j];
+      }
+    }
+    if (off <= 1e-22 * std::max(diag, 1e-300)) {
+      return;
+    }
+    for (size_t p = 0; p < d; ++p) {
+      for (size_t q = p + 1; q < d; ++q) {
+        const double apq = a[p * d + q];
+        if (std::fabs(apq) < 1e-300) {
+          continue;
+        }
+        const double theta = (a[q * d + q] - a[p * d + p]) / (2 * apq);
+        const double t = (theta >= 0 ? 1 : -1) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
+        const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (size_t k = 0; k < d; ++k) { // columns p, q
+          const double kp = a[k * d + p], kq = a[k * d + q];
+          a[k * d + p] = c * kp - s * kq;
+          a[k * d + q] = s * kp + c * kq;
+        }
+        for (size_t k = 0; k < d; ++k) { // rows p, q
+          const double pk = a[p * d + k], qk = a[q * d + k];
+          a[p * d + k] = c * pk - s * qk;
+          a[q * d + k] = s * pk + c * qk;
+        }
+        for (size_t k = 0; k < d; ++k) {
+          const double kp = v[k * d + p], kq = v[k * d + q];
+          v[k * d + p] = c * kp - s * kq;
+          v[k * d + q] = s * kp + c * kq;
+        }
+      }
+    }
+  }
+}
+
+double quantile(std::vector<double> x, double q) {
+  const size_t i = std::min(x.size() - 1, static_cast<size_t>(q * double(x.size())));
+  std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(i), x.end());
+  return x[i];
+}
+
+} // namespace
+
+void AssetModel::set_model(MvModel m) {
+  m_sensors = m.sensors;
+  m_smooth.assign(m_sensors.size(), 0);
+  m_seen.assign(m_sensors.size(), 0);
+  m_columns_fixed = true;
+  m_rows.clear();
+  m_model = std::move(m);
+  prepare();
+}
+
+void AssetModel::prepare() {
+  m_inv_scale.clear();
+  m_inv_eigen.clear();
+  for (double x : m_model->scale) {
+    m_inv_scale.push_back(1 / x);
+  }
+  for (double x : m_model->eigenvalues) {
+    m_inv_eigen.push_back(1 / x);
+  }
+}
+
+int AssetModel::column(std::string_view sensor) {
+  auto it = std::find(m_sensors.begin(), m_sensors.end(), sensor);
+  if (it != m_sensors.end()) {
+    return static_cast<int>(it - m_sensors.begin());
+  }
+  if (m_columns_fixed || m_sensors.size() >= k_max_sensors) {
+    return -1; // the columns are those of the first row (or of the model)
+  }
+  m_sensors.emplace_back(sensor);
+  m_smooth.push_back(0);
+  m_seen.push_back(0);
+  return static_cast<int>(m_sensors.size() - 1);
+}
+
+std::optional<AssetModel::Result> AssetModel::add(int64_t ts, size_t c, double v) {
+  std::optional<Result> out;
+  if (ts < m_row_ts) {
+    return out; // a late reading of another sensor: the row it belonged to is judged
+  }
+  if (ts > m_row_ts) {
+    if (m_row_has_values) {
+      out = close_row();
+    }
+    m_row_ts = ts;
+    m_row_has_values = false;
+  }
+  m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
+  m_seen[c] = 1;
+  m_row_has_values = true;
+  return out;
+}
+
+std::optional<AssetModel::Result> AssetModel::finish() {
+  std::optional<Result> out;
+  if (m_row_has_values) {
+    out = close_row();
+    m_row_has_values = false;
+  }
+  if (!m_model && m_learned >= 20) {
+    fit(); // a stream shorter than the learning period: its model, for --model-out and --learn
+  }
+  return out;
+}
+
+std::optional<AssetModel::Result> AssetModel::close_row() {
+  m_columns_fixed = true;
+  const size_t d = m_sensors.size();
+  if (d < 2 || std::find(m_seen.begin(), m_seen.end(), 0) != m_seen.end()) {
+    return std::nullopt;
+  }
+  if (!m_model) {
+    m_rows.insert(m_rows.end(), m_smooth.begin(), m_smooth.end());
+    if (++m_learned >= m_learn) {
+      fit();
+    }
+    return std::nullopt;
+  }
+  Result r = judge(m_smooth);
+  // Every 4th row teaches the model (4 x the rate): consecutive smoothed rows
+  // are nearly the same, and it is the costliest step per row.
+  if (r.score < 1 && ++m_rows_since_adapt >= k_adapt_every) {
+    m_rows_since_adapt = 0;
+    adapt(m_smooth);
+  }
+  return r;
+}
+
+namespace {
+
+// Scales, components and eigenvalues of m from its mean and raw covariance:
+// PCA of the correlation matrix, keeping 90 % of the variance (and at least
+// one direction out of the plane, for Q).
+void components_of(MvModel& m) {
+  const size_t d = m.sensors.size();
+  m.scale.assign(d, 0);
+  for (size_t c = 0; c < d; ++c) {
+    // A column constant while learning: any change is a change in the joint behaviour.
+    m.scale[c] = std::max(std::sqrt(std::max(m.covariance[c * d + c], 0.0)), 1e-9 * std::max(1.0, std::fabs(m.mean[c])));
+  }
+  std::vector<double> corr(d * d), vec;
+  for (size_t i = 0; i < d; ++i) {
+    for (size_t j = 0; j < d; ++j) {
+      corr[i * d + j] = m.covariance[i * d + j] / (m.scale[i] * m.scale[j]);
+    }
+  }
+  jacobi(corr, vec, d);
+  std::vector<size_t> order(d);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return corr[a * d + a] > corr[b * d + b]; });
+  double total = 0;
+  for (size_t i = 0; i < d; ++i) {
+    total += std::max(corr[i * d + i], 0.0);
+  }
+  m.eigenvalues.clear();
+  m.components.clear();
+  double acc = 0;
+  for (size_t i : order) {
+    if (m.eigenvalues.size() + 1 >= d || (total > 0 && acc >= k_variance * total)) {
+      break;
+    }
+    const double lambda = std::max(corr[i * d + i], 1e-12);
+    acc += lambda;
+    m.eigenvalues.push_back(lambda);
+    for (size_t k = 0; k < d; ++k) {
+      m.components.push_back(vec[k * d + i]);
+    }
+  }
+}
+
+} // namespace
+
+void AssetModel::fit() {
+  const size_t d = m_sensors.size(), n = m_rows.size() / d;
+  MvModel m;
+  m.sensors = m_sensors;
+  m.rows = n;
+  m.mean.assign(d, 0);
+  m.covariance.assign(d * d, 0);
+  for (size_t r = 0; r < n; ++r) {
+    for (size_t c = 0; c < d; ++c) {
+      m.mean[c] += m_rows[r * d + c] / double(n);
+    }
+  }
+  for (size_t r = 0; r < n; ++r) {
+    for (size_t i = 0; i < d; ++i) {
+      for (size_t j = 0; j < d; ++j) {
+        m.covariance[i * d + j] +=
+            (m_rows[r * d + i] - m.mean[i]) * (m_rows[r * d + j] - m.mean[j]) / double(n - 1);
+      }
+    }
+  }
+  components_of(m);
+  m_model = std::move(m);
+  prepare();
+  m_model->t2_limit = m_model->q_limit = 1;
+  std::vector<double> t2s, qs;
+  for (size_t r = 0; r < n; ++r) {
+    const Result res = judge(std::vector<double>(m_rows.begin() + std::ptrdiff_t(r * d), m_rows.begin() + std::ptrdiff_t(r * d + d)));
+    t2s.push_back(res.t2);
+    qs.push_back(res.q);
+  }
+  m_model->t2_limit = std::max(k_margin * quantile(t2s, k_quantile), 1e-9);
+  m_model->q_limit = std::max(k_margin * quantile(qs, k_quantile), 1e-9);
+  std::vector<double>().swap(m_rows);
+}
+
+// A row judged normal moves the mean and covariance a little; the components
+// follow every k_refit rows. The limits stay those learned.
+void AssetModel::adapt(const std::vector<double>& x) {
+  MvModel& m = *m_model;
+  const size_t d = m.sensors.size();
+  const double a = double(k_adapt_every) / (k_adapt * double(std::max<size_t>(m_learn, 1)));
+  for (size_t c = 0; c < d; ++c) {
+    m.mean[c] += a * (x[c] - m.mean[c]);
+  }
+  for (size_t i = 0; i < d; ++i) {
+    const double ei = x[i] - m.mean[i];
+    for (size_t j = i; j < d; ++j) { // symmetric: the upper triangle, mirrored
+      double& c = m.covariance[i * d + j];
+      c += a * (ei * (x[j] - m.mean[j]) - c);
+      m.covariance[j * d + i] = c;
+    }
+  }
+  if (++m_adapted % k_refit == 0) {
+    components_of(m);
+    prepare();
+  }
+}
+
+AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
+  const MvModel& m = *m_model;
+  const size_t d = m.sensors.size(), k = m.eigenvalues.size();
+  double z[k_max_sensors], rec[k_max_sensors], t[k_max_sensors];
+  for (size_t c = 0; c < d; ++c) {
+    z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
+    rec[c] = 0;
+  }
+  Result r;
+  r.judged = true;
+  for (size_t i = 0; i < k; ++i) {
+    const double* p = &m.components[i * d];
+    double ti = 0;
+    for (size_t c = 0; c < d; ++c) {
+      ti += p[c] * z[c];
+    }
+    t[i] = ti;
+    r.t2 += ti * ti * m_inv_eigen[i];
+    for (size_t c = 0; c < d; ++c) {
+      rec[c] += p[c] * ti;
+    }
+  }
+  for (size_t c = 0; c < d; ++c) {
+    r.q += (z[c] - rec[c]) * (z[c] - rec[c]);
+  }
+  const double st = r.t2 / m.t2_limit, sq = r.q / m.q_limit;
+  r.score = std::max(st, sq);
+  if (r.score >= 1) { // only an alert needs its contributors
+    std::vector<std::pair<std::string, double>> contrib(d);
+    double sum = 0;
+    for (size_t c = 0; c < d; ++c) {
+      // Q: the column's squared residual; T2: its term z_c (V L^-1 t)_c, negative ones ignored.
+      double v = (z[c] - rec[c]) * (z[c] - rec[c]);
+      if (sq < st) {
+        double w = 0;
+        for (size_t i = 0; i < k; ++i) {
+          w += m.components[i * d + c] * t[i] / m.eigenvalues[i];
+        }
+        v = std::max(z[c] * w, 0.0);
+      }
+      contrib[c] = {m.sensors[c], v};
+      sum += v;
+    }
+    std::sort(contrib.begin(), contrib.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (size_t i = 0; i < std::min<size_t>(3, d) && sum > 0; ++i) {
+      r.top.emplace_back(contrib[i].first, contrib[i].second / sum);
+    }
+  }
+  return r;
+}
+
+std::string models_to_json(const std::vector<std::pair<std::string, MvModel>>& models) {
+  nlohmann::ordered_json doc;
+  doc["format"] = "twinctl-mv-model/v1";
+  doc["assets"] = nlohmann::ordered_json::array();
+  for (const auto& [asset, m] : models) {
+    const size_t d = m.sensors.size();
+    nlohmann::ordered_json comps = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < m.eigenvalues.size(); ++i) {
+      comps.push_back(std::vector<double>(m.components.begin() + std::ptrdiff_t(i * d),
+                                          m.components.begin() + std::ptrdiff_t(i * d + d)));
+    }
+    doc["assets"].push_back({{"asset", asset},
+                             {"sensors", m.sensors},
+                             {"rows", m.rows},
+                             {"mean", m.mean},
+                             {"scale", m.scale},
+                             {"covariance", m.covariance},
+                             {"eigenvalues", m.eigenvalues},
+                             {"components", comps},
+                             {"t2_limit", m.t2_limit},
+                             {"q_limit", m.q_limit}});
+  }
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::vector<std::pair<std::string, MvModel>> models_from_json(std::string_view text, const std::string& what) {
+  std::vector<std::pair<std::string, MvModel>> out;
+  auto fail = [&](const std::string& why) { throw Error(what + ": " + why + " (expected a twinctl-mv-model/v1 document)"); };
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    fail(std::string("not JSON: ") + e.what());
+  }
+  if (!doc.is_object() || doc.value("format", "") != "twinctl-mv-model/v1" || !doc.contains("assets") ||
+      !doc["assets"].is_array()) {
+    fail("no \"format\": \"twinctl-mv-model/v1\" with \"assets\"");
+  }
+  auto numbers = [&](const nlohmann::json& a, size_t n, const std::string& key) {
+    std::vector<double> v;
+    if (!a.is_array() || a.size() != n) {
+      fail("\"" + key + "\" must be an array of " + std::to_string(n) + " numbers");
+    }
+    for (const auto& x : a) {
+      if (!x.is_number() || !std::isfinite(x.get<double>())) {
+        fail("\"" + key + "\" holds something that is not a finite number");
+      }
+      v.push_back(x.get<double>());
+    }
+    return v;
+  };
+  try {
+  for (const auto& a : doc["assets"]) {
+    if (!a.is_object() || !a.contains("asset") || !a["asset"].is_string() || !a.contains("sensors") ||
+        !a["sensors"].is_array()) {
+      fail("an asset without \"asset\" or \"sensors\"");
+    }
+    MvModel m;
+    for (const auto& s : a["sensors"]) {
+      if (!s.is_string()) {
+        fail("\"sensors\" must be strings");
+      }
+      m.sensors.push_back(s.get<std::string>());
+    }
+    const size_t d = m.sensors.size();
+    if (d < 2 || d > AssetModel::k_max_sensors) {
+      fail("an asset model has 2 to " + std::to_string(AssetModel::k_max_sensors) + " sensors");
+    }
+    m.mean = numbers(a.value("mean", nlohmann::json()), d, "mean");
+    m.scale = numbers(a.value("scale", nlohmann::json()), d, "scale");
+    m.covariance = numbers(a.value("covariance", nlohmann::json()), d * d, "covariance");
+    const nlohmann::json& ev = a.value("eigenvalues", nlohmann::json());
+    if (!ev.is_array() || ev.empty() || ev.size() >= d) {
+      fail("\"eigenvalues\" must hold 1 to " + std::to_string(d - 1) + " numbers");
+    }
+    m.eigenvalues = numbers(ev, ev.size(), "eigenvalues");
+    const nlohmann::json& comps = a.value("components", nlohmann::json());
+    if (!comps.is_array() || comps.size() != m.eigenvalues.size()) {
+      fail("\"components\" must hold one array per eigenvalue");
+    }
+    for (const auto& c : comps) {
+      const std::vector<double> v = numbers(c, d, "components");
+      m.components.insert(m.components.end(), v.begin(), v.end());
+    }
+    m.t2_limit = a.value("t2_limit", 0.0);
+    m.q_limit = a.value("q_limit", 0.0);
+    m.rows = a.value("rows", uint64_t(0));
+    const auto positive = [](const std::vector<double>& v) {
+      return std::all_of(v.begin(), v.end(), [](double x) { return x > 0; });
+    };
+    if (!(m.t2_limit > 0) || !(m.q_limit > 0) || !positive(m.scale) || !positive(m.eigenvalues)) {
+      fail("limits, scales and eigenvalues must be > 0");
+    }
+    out.emplace_back(a["asset"].get<std::string>(), std::move(m));
+  }
+  } catch (const nlohmann::json::exception& e) {
+    fail(e.what()); // a value of the wrong type
+  }
+  return out;
+}
+
+} // namespace twinctl::sensors

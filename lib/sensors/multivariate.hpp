@@ -1,0 +1,87 @@
+// The `multivariate` detector of `replay`: the joint normal behaviour of one
+// asset's sensors. The sensors of a machine move together (a closing valve
+// changes flow, pressure and current at once, each within its own limits);
+// a PCA model of their smoothed values, learned from a known-good period,
+// scores every row of the asset (its readings of one timestamp) with
+// Hotelling's T² (distance inside the model's plane) and Q, the squared
+// prediction error (distance from the plane), each over its learned limit.
+// Rows under the limit keep teaching the model, slowly (a time constant of
+// 10 x the learning rows, every 4th row; the components are refitted every 200 rows), so an
+// operating point that wanders over the day is followed while a break in
+// how the sensors move together is not. The alert names the sensors that
+// contribute most.
+//
+// Memory is constant per asset: at most k_max_sensors sensors, the learning
+// rows (freed once the model is fitted) and a d x d model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace twinctl::sensors {
+
+// A fitted model: what `--model-out` writes and `--model` reads
+// (schemas/multivariate-model.schema.json).
+struct MvModel {
+  std::vector<std::string> sensors; // the columns, in order
+  std::vector<double> mean, scale;  // standardisation of each column
+  std::vector<double> covariance;   // d x d, of the raw columns: what the model adapts
+  std::vector<double> eigenvalues;  // of the kept components, largest first
+  std::vector<double> components;   // d x k, column-major: component c is [c*d, c*d+d)
+  double t2_limit = 0, q_limit = 0;
+  uint64_t rows = 0; // rows it was learned from
+};
+
+class AssetModel {
+public:
+  static constexpr size_t k_max_sensors = 32;
+  static constexpr size_t k_max_learn = 20000; // rows kept to learn from (--learn): 5 MB at 32 sensors
+  struct Result {
+    bool judged = false;
+    double score = 0, t2 = 0, q = 0; // score = max(t2 / t2_limit, q / q_limit)
+    std::vector<std::pair<std::string, double>> top; // up to 3 sensors and their share of the score
+  };
+  // `learn` rows are collected, then the model is fitted (unless one was given).
+  explicit AssetModel(size_t learn) : m_learn(learn) {}
+  void set_model(MvModel m);
+  // The column of a sensor, added while the first row is open (and there is
+  // room); -1 for a sensor that is not a column.
+  int column(std::string_view sensor);
+  // A reading of column c at ts. When ts moves past the asset's previous
+  // timestamp, the row of that timestamp is judged: returns its result.
+  std::optional<Result> add(int64_t ts, size_t c, double v);
+  // The row still open at the end of the stream.
+  std::optional<Result> finish();
+  const std::optional<MvModel>& model() const { return m_model; }
+  size_t columns() const { return m_sensors.size(); }
+
+private:
+  std::optional<Result> close_row();
+  void fit();
+  void adapt(const std::vector<double>& x);
+  void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
+  Result judge(const std::vector<double>& x) const;
+  size_t m_learn;
+  std::vector<std::string> m_sensors;
+  std::vector<double> m_smooth; // EWMA of each column
+  std::vector<uint8_t> m_seen;  // the column has a value
+  bool m_columns_fixed = false;
+  int64_t m_row_ts = INT64_MIN;
+  bool m_row_has_values = false;
+  std::vector<double> m_rows; // learning rows, row-major
+  uint64_t m_learned = 0;
+  uint64_t m_adapted = 0; // rows folded into the model since it was fitted
+  uint32_t m_rows_since_adapt = 0;
+  std::optional<MvModel> m_model;
+  std::vector<double> m_inv_scale, m_inv_eigen; // 1 / scale, 1 / eigenvalue: no division per row
+};
+
+// JSON of a set of models keyed by asset (format "twinctl-mv-model/v1").
+std::string models_to_json(const std::vector<std::pair<std::string, MvModel>>& models);
+// Throws twinctl::Error naming `what` and the problem on anything malformed.
+std::vector<std::pair<std::string, MvModel>> models_from_json(std::string_view text, const std::string& what);
+
+} // namespace twinctl::sensors

@@ -1,0 +1,109 @@
+// The replay engine's state, shared by its two source files: replay.cpp
+// (interning, the per-reading pipeline, summary) and replay_detectors.cpp
+// (the numeric detectors, status, multivariate alerts, aggregates). Private
+// to lib/sensors: the contract is replay.hpp.
+#pragma once
+
+#include "lib/sensors/anomaly.hpp"
+#include "lib/sensors/multivariate.hpp"
+#include "lib/sensors/replay.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace twinctl::sensors {
+
+// A number for a message: 6 significant digits.
+std::string replay_number(double v);
+
+struct AssetState {
+  explicit AssetState(size_t learn) : model(learn) {}
+  AssetModel model;
+  AlertState alert;
+  uint32_t above = 0;
+  int64_t last_row_ms = INT64_MIN;
+};
+
+struct SensorState {
+  SensorSummary s;
+  const model::Sensor* twin = nullptr;
+  const DetectorParams* p = nullptr;
+  std::string asset_id; // the twin's id when matched, else machineId
+  bool is_status = false;
+  double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
+  double sum = 0;
+  uint64_t numeric = 0;
+  int64_t last_ts = INT64_MIN;
+  int64_t last_v_ts = INT64_MIN; // time of last_v
+  double last_v = 0;
+  RollingWindow window;
+  double ewma = 0;
+  bool ewma_ok = false;
+  double interval_ms = 0; // from the twin, else estimated
+  bool interval_fixed = false;
+  AnomalyScore anomaly;
+  uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
+  AssetState* asset = nullptr; // the multivariate model of its asset
+  int mv_column = -1;          // this sensor's column in it; -1 = not a column
+  int64_t stuck_since = -1;
+  uint32_t stuck_n = 0;
+  float repeat_rate = 0; // learned share of readings equal to the one before
+  double rest_value = NAN; // the value of the last long run that ended: an idle level, not a fault
+  std::array<AlertState, k_detector_count> alerts{};
+  SensorState* next = nullptr; // the sensor that came after this one last time
+  std::string key;              // "machine,sensor": one compare for a CSV line
+  double energy_kwh = 0;
+  int64_t up_ms = 0, observed_ms = 0;
+  int last_status = -1; // -1 unknown, 0 down, 1 up
+  int64_t agg_slot = INT64_MIN;
+  Aggregate agg;
+  uint64_t alerts_raised = 0;
+
+  int64_t gap_ms() const {
+    return static_cast<int64_t>(std::max(p->gap_min * 1000, p->gap_factor * interval_ms));
+  }
+  // The sampling interval is known: the twin's, or learned from 10 readings.
+  // Nothing that depends on it judges before.
+  bool interval_known() const { return interval_fixed || (s.readings > 10 && interval_ms > 0); }
+};
+
+struct Replayer::Impl {
+  const model::Twin* twin;
+  ReplayOptions opts;
+  AlertSink alert_sink;
+  AggregateSink aggregate_sink;
+  std::vector<std::unique_ptr<SensorState>> states;
+  std::vector<uint32_t> slots; // open addressing: index + 1, 0 = empty
+  std::vector<uint64_t> slot_hash;
+  std::unordered_map<std::string, const model::Asset*> assets_by_name;
+  std::map<std::string, std::unique_ptr<AssetState>, std::less<>> asset_models;
+  ReplaySummary sum;
+  bool first = true;
+  SensorState* last = nullptr; // the previous reading's sensor
+
+  // The sensor of `r`: readings come round in the same order (one per sensor
+  // per interval), so first try the sensor that followed the previous one
+  // last time; only a miss pays for the hash lookup.
+  // Null when r's sensor is new and max_sensors are already tracked.
+  SensorState* find(const Reading& r);
+
+  SensorState* intern(const Reading& r);
+  SensorState& create(const Reading& r);
+  void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
+            int line);
+  void emit_asset(SensorState& st, Transition t, int64_t ts, const AssetModel::Result& r, int line);
+  void multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line);
+  void add(const Reading& r, int line);
+  void numeric(SensorState& st, const Reading& r, int line);
+  void windowed(SensorState& st, const Reading& r, int line, double dt_s);
+  void status(SensorState& st, const Reading& r);
+  void aggregate(SensorState& st, int64_t ts, double v);
+  std::string unit_of(std::string_view u) const;
+};
+
+} // namespace twinctl::sensors
