@@ -106,7 +106,8 @@ void register_rca(CLI::App& root, GlobalOptions& g, int& rc) {
       "failure, travelling forward with redundancy, explains what was seen (missing and false alerts allowed); "
       "several roots are chosen when one does not explain everything. For each incident: the ranked candidates "
       "with their evidence (which failures, by which paths), the steps of reasoning and the owning team's "
-      "contacts; then isolated failures (no upstream cause) and unexplained alerts (likely false alarms). "
+      "contacts (an asset that failed on its own is an incident too, in its rank); then unexplained alerts "
+      "(likely false alarms). An asset that answers and runs is strong evidence that it did not fail. "
       "With ASSET... only the incidents holding those assets are shown; --all shows every incident.");
   add_twin_options(*sub, a->twin);
   sub->add_option("ASSET", a->assets, "Assets that failed: show their incidents");

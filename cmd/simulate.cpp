@@ -235,8 +235,9 @@ void register_simulate_failure(CLI::App &simulate, GlobalOptions &g, int &rc) {
       "failure forward along the asset graph: POWERS and FEEDS_DATA to their targets, CONNECTS_TO from\n"
       "the network element to its endpoints. An asset with `redundancy: {TYPE: k}` fails only when fewer\n"
       "than k of its feeders of that type are up; without it every feeder is needed. Reports every\n"
-      "affected asset with the hop and the path that took it down, counts by class, the lines and cells\n"
-      "stopped (a machine, PLC or drive in them down), the teams to call, the power lost and the assets\n"
+      "affected asset, stopped (lost power or its network path) or degraded (lost a data feed, still runs),\n"
+      "with the hop and the path that took it down, counts by class, the lines and cells stopped (a\n"
+      "machine, PLC or drive in them stopped), the teams to call, the power lost and the assets\n"
       "that survived thanks to redundancy. Deterministic.");
   add_twin_options(*sub, a->twin);
   sub->add_option("ASSET", a->targets, "Assets (or spaces) that fail")->required();
