@@ -100,7 +100,7 @@ struct Replayer::Impl {
   SensorState& create(const Reading& r);
   void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
             int line);
-  void emit_asset(SensorState& st, Transition t, int64_t ts, const AssetModel::Result& r, int line);
+  void emit_asset(SensorState& st, Transition t, int64_t ts, AssetModel::Result r, int line);
   void multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line);
   void add(const Reading& r, int line);
   void numeric(SensorState& st, const Reading& r, int line);
