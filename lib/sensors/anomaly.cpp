@@ -136,7 +136,9 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   ++m_n;
   const double rate = m_n < k_spread ? 1.0 / m_n : 1 / k_spread;
   learn_spread(r, m_dev_r, m_q_r, rate);
-  learn_spread(d, m_dev_d, m_q_d, rate);
+  if (!outliers_only) { // once an asset model judges shifts, it does for good
+    learn_spread(d, m_dev_d, m_q_d, rate);
+  }
   m_slow += (m_n < k_slow ? 1.0 / m_n : 1 / k_slow) * (x - m_slow);
   m_fast += (x - m_fast) * (1 / k_fast);
   if (m_season && (m_season->state == 0 || !alerting)) {

@@ -97,7 +97,8 @@ SensorState* Replayer::Impl::find(const Reading& r) {
     n1->anomaly.prefetch();
     if (const SensorState* n2 = n1->next) {
       const char* n = reinterpret_cast<const char*>(n2);
-      for (size_t off = 0; off < sizeof(SensorState); off += 64) {
+      const size_t hot = size_t(reinterpret_cast<const char*>(&n2->asset_id) - n);
+      for (size_t off = 0; off < hot; off += 64) {
         __builtin_prefetch(n + off);
       }
     }
