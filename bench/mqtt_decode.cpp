@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   }
   model::Twin twin;
   live::AssetMatcher matcher(twin);
-  live::MqttDecoder decoder({"bench", "mqtt://127.0.0.1/bench/+/state", "plain-json", {"bench/+/state"}, {}}, twin,
+  live::MqttDecoder decoder({"bench", "mqtt://127.0.0.1/bench/+/state", "plain-json", {"bench/+/state"}, {}, {}}, twin,
                             matcher);
   double t0 = cpu_seconds();
   for (io::MqttMessage& m : messages) {

@@ -198,7 +198,8 @@ int finish_checks(const GlobalOptions& g, const report::Report& r, bool allow_pa
     }
     if (!allow_partial) {
       std::cerr << "twinctl: the run is incomplete (" << r.unobserved.size()
-                << " assets unobserved); exit 3 (use --allow-partial to gate on what was read)\n";
+                << (r.unobserved.size() == 1 ? " asset" : " assets")
+                << " unobserved); exit 3 (use --allow-partial to gate on what was read)\n";
     }
   }
   return checks_exit_code(r, allow_partial);

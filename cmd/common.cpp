@@ -153,16 +153,18 @@ bool use_color(const GlobalOptions& g) {
   return ::isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
 }
 
-// The columns of the terminal on stdout ($COLUMNS first, as shells set it); 0 when stdout is not one.
+// The width the table fits: $COLUMNS when set (40 to 1000), also when stdout is a
+// pipe or a file, as the user asked for it; else the terminal's; 0 (no fitting) when
+// stdout is not a terminal, so a table saved or grepped keeps one finding a line.
 size_t terminal_width() {
-  if (!::isatty(STDOUT_FILENO)) {
-    return 0;
-  }
   if (const char* env = std::getenv("COLUMNS"); env && *env) {
     long n = std::strtol(env, nullptr, 10);
     if (n >= 40 && n <= 1000) {
       return static_cast<size_t>(n);
     }
+  }
+  if (!::isatty(STDOUT_FILENO)) {
+    return 0;
   }
   struct winsize ws {};
   if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) {

@@ -1,12 +1,14 @@
 // twinctl completion bash|zsh: shell completion scripts generated from the
 // command table itself, so they never fall behind the commands and flags.
 #include "cmd/common.hpp"
+#include "lib/loaders/twin_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 namespace twinctl::cmd {
 
@@ -92,6 +94,14 @@ void collect(const CLI::App& app, const std::string& path, std::vector<CommandNo
   std::vector<const CLI::App*> subs = app.get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); });
   for (const CLI::App* s : subs)
     node.subcommands.emplace_back(s->get_name(), brief(s->get_description()));
+  if (path == "help" && app.get_parent()) {
+    // `twinctl help <TAB>`: the commands it explains (and so `help drift` completes no further).
+    for (const CLI::App* s : app.get_parent()->get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); })) {
+      if (s != &app) {
+        node.subcommands.emplace_back(s->get_name(), brief(s->get_description()));
+      }
+    }
+  }
   out.push_back(node);
   for (const CLI::App* s : subs)
     collect(*s, path.empty() ? s->get_name() : path + " " + s->get_name(), out,
@@ -148,13 +158,27 @@ void emit_values(std::ostream& os, const std::vector<CommandNode>& nodes) {
 
 // Turns _twinctl_values' answer into words: the twin's asset ids or source names
 // (`twinctl completion --list assets|sources`, quiet when there is no twin), and files.
+// The arguments after the first are the --twin/--repo/--ref of the line being completed,
+// so that `twinctl drift --twin plant --live <TAB>` offers the sources of plant/.
 const char* k_value_words = R"(_twinctl_words() {
-  case "$1" in
-    @assets) twinctl completion --list assets 2>/dev/null ;;
-    @sources) twinctl completion --list sources 2>/dev/null ;;
-    *) echo "$1" ;;
+  local what="$1"
+  shift
+  case "$what" in
+    @assets) twinctl completion --list assets "$@" 2>/dev/null ;;
+    @sources) twinctl completion --list sources "$@" 2>/dev/null ;;
+    *) echo "$what" ;;
   esac
 }
+)";
+
+// The --twin, --repo and --ref words before the cursor, into the array twin_args.
+const char* k_twin_walk = R"(  local -a twin_args
+  twin_args=()
+  for ((i = FIRST; i + 1 < LAST; i++)); do
+    case "${WORDS[i]}" in
+      --twin|--repo|--ref) twin_args+=("${WORDS[i]}" "${WORDS[i+1]}") ;;
+    esac
+  done
 )";
 std::string option_words(const CommandNode& n) { return join_names(n.options); }
 std::string valued_words(const CommandNode& n) { return join(n.valued); }
@@ -170,10 +194,12 @@ const char* k_path_walk = R"(  local cmdpath="" i w
 )";
 
 std::string path_walk(const std::string& first, const std::string& last, const std::string& words) {
-  std::string s = k_path_walk;
-  s.replace(s.find("FIRST"), 5, first);
-  s.replace(s.find("LAST"), 4, last);
-  s.replace(s.find("WORDS"), 5, words);
+  std::string s = std::string(k_path_walk) + k_twin_walk;
+  for (auto [from, to] : {std::pair<std::string, std::string>{"FIRST", first}, {"LAST", last}, {"WORDS", words}}) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+      s.replace(at, from.size(), to);
+    }
+  }
   return s;
 }
 
@@ -191,7 +217,7 @@ void write_bash(std::ostream& os, const std::vector<CommandNode>& nodes) {
      << "    *\" $prev \"*)\n"
      << "      v=\"$(_twinctl_values \"$cmdpath\" \"$prev\")\"\n"
      << "      compopt -o filenames 2>/dev/null\n"
-     << "      if [[ -n $v ]]; then COMPREPLY=($(compgen -W \"$(_twinctl_words \"$v\")\" -- \"$cur\")); fi\n"
+     << "      if [[ -n $v ]]; then COMPREPLY=($(compgen -W \"$(_twinctl_words \"$v\" \"${twin_args[@]}\")\" -- \"$cur\")); fi\n"
      << "      if [[ -z $v || $v == @sources ]]; then COMPREPLY+=($(compgen -f -- \"$cur\")); fi\n"
      << "      return ;;\n"
      << "  esac\n"
@@ -200,7 +226,7 @@ void write_bash(std::ostream& os, const std::vector<CommandNode>& nodes) {
      << "  else\n"
      << "    COMPREPLY=($(compgen -W \"$(_twinctl_subcommands \"$cmdpath\")\" -- \"$cur\"))\n"
      << "    v=\"$(_twinctl_values \"$cmdpath\" ASSET)\"\n"
-     << "    if [[ ${#COMPREPLY[@]} -eq 0 && -n $v ]]; then COMPREPLY=($(compgen -W \"$(_twinctl_words \"$v\")\" -- \"$cur\")); fi\n"
+     << "    if [[ ${#COMPREPLY[@]} -eq 0 && -n $v ]]; then COMPREPLY=($(compgen -W \"$(_twinctl_words \"$v\" \"${twin_args[@]}\")\" -- \"$cur\")); fi\n"
      << "    if [[ ${#COMPREPLY[@]} -eq 0 ]]; then\n"
      << "      compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\"))\n"
      << "    fi\n"
@@ -252,7 +278,7 @@ void write_zsh(std::ostream& os, const std::vector<CommandNode>& nodes) {
      << "  case \" $(_twinctl_valued \"$cmdpath\") \" in\n"
      << "    *\" ${words[CURRENT-1]} \"*)\n"
      << "      v=\"$(_twinctl_values \"$cmdpath\" \"${words[CURRENT-1]}\")\"\n"
-     << "      if [[ -n $v ]]; then compadd -- ${=$(_twinctl_words \"$v\")}; fi\n"
+     << "      if [[ -n $v ]]; then compadd -- ${=$(_twinctl_words \"$v\" \"${twin_args[@]}\")}; fi\n"
      << "      if [[ -z $v || $v == @sources ]]; then _files; fi\n"
      << "      return ;;\n"
      << "  esac\n"
@@ -264,7 +290,7 @@ void write_zsh(std::ostream& os, const std::vector<CommandNode>& nodes) {
      << "    _twinctl_described_subcommands \"$cmdpath\"\n"
      << "    v=\"$(_twinctl_values \"$cmdpath\" ASSET)\"\n"
      << "    if (( ${#items} )); then _describe -t commands 'command' items\n"
-     << "    elif [[ -n $v ]]; then compadd -- ${=$(_twinctl_words \"$v\")}\n"
+     << "    elif [[ -n $v ]]; then compadd -- ${=$(_twinctl_words \"$v\" \"${twin_args[@]}\")}\n"
      << "    else _files; fi\n"
      << "  fi\n"
      << "}\n"
@@ -285,16 +311,21 @@ void register_completion(CLI::App& root, GlobalOptions& /*g*/, int& rc) {
   // from the current directory; nothing (and exit 0) when there is none.
   sub->add_option("--list", *list, "Print the twin's asset ids or source names (for the scripts)")
       ->check(CLI::IsMember({"assets", "sources"}));
+  auto twin = std::make_shared<TwinArgs>();
+  add_twin_options(*sub, *twin);
   sub->footer(help_footer("  source <(twinctl completion bash)\n"
                           "  twinctl completion zsh > ~/.zsh/completions/_twinctl\n",
                           "  0  the script was printed\n"
                           "  2  usage error: the shell is neither bash nor zsh\n"));
   CLI::App* app = &root;
-  sub->callback([shell, list, app, &rc] {
+  sub->callback([shell, list, twin, app, &rc] {
     rc = k_exit_ok;
     if (!list->empty()) {
+      if (loaders::is_remote_url(twin->repo)) {
+        return; // never clone on a <TAB>
+      }
       try {
-        loaders::LoadResult loaded = load_twin(TwinArgs{});
+        loaders::LoadResult loaded = load_twin(*twin);
         if (*list == "assets") {
           for (const model::Asset& a : loaded.twin.assets)
             std::cout << a.id << "\n";

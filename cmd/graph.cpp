@@ -51,7 +51,7 @@ int run_graph(const GraphArgs& a, const GlobalOptions& g) {
     model::LiveSnapshot live = read_live_sources(a.live, loaded.twin);
     rca::Observations obs = rca::observe(graph, &live, nullptr);
     for (rca::Evidence e : obs.evidence) {
-      status.push_back(e == rca::Evidence::unknown ? "unobserved" : rca::to_string(e));
+      status.push_back(rca::status_word(e));
     }
     incomplete = !obs.failed_sources.empty();
   }

@@ -73,8 +73,15 @@ int run_snapshot(SnapshotOptions& o, const GlobalOptions& g) {
     }
   }
   if (!g.quiet && o.output != "-") {
-    std::cerr << "twinctl: wrote " << o.output << ": " << snap.sources.size() << " sources (" << failed << " failed), "
-              << snap.observations.size() << " observations\n";
+    size_t unmatched = 0;
+    for (const model::Observation& ob : snap.observations) {
+      unmatched += ob.asset.empty() ? 1 : 0;
+    }
+    auto count = [](size_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); };
+    // What matched an asset is an observation; the rest are devices the twin does not know.
+    std::cerr << "twinctl: wrote " << o.output << ": " << count(snap.sources.size(), "source") << " (" << failed
+              << " failed), " << count(snap.observations.size() - unmatched, "observation") << " of assets, "
+              << count(unmatched, "unmatched device") << "\n";
   }
   if (failed > 0 && !o.allow_partial) {
     std::cerr << "twinctl: the snapshot is incomplete; exit 3 (use --allow-partial to exit 0)\n";

@@ -98,6 +98,18 @@ std::vector<std::string> subcommand_names(const CLI::App* app) {
   return out;
 }
 
+// True when `name` (--color, -o) is an option of `app` or of a command above it that takes a value.
+bool takes_value(const CLI::App* app, const std::string& name) {
+  for (; app; app = app->get_parent()) {
+    for (const CLI::Option* o : app->get_options()) {
+      if (o->nonpositional() && o->check_name(name)) {
+        return o->get_items_expected_max() > 0;
+      }
+    }
+  }
+  return false;
+}
+
 // The command the words name ("simulate factory"), and where its own words start.
 const CLI::App* command_of(const CLI::App& root, int argc, const char* const* argv, int& next) {
   const CLI::App* app = &root;
@@ -132,7 +144,7 @@ std::string command_path(const CLI::App* app) {
   return path;
 }
 
-// CLI11's number messages, readable: no 300-digit limits, no six decimals.
+// CLI11's number messages, readable: no 300-digit limits, no six decimals, no 3e+06.
 std::string number_text(const std::string& s) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
@@ -143,24 +155,43 @@ std::string number_text(const std::string& s) {
     return "";
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
   return buf;
 }
 
 std::string humane(std::string msg) {
   static const std::regex range("^(.*?)Value (.*) not in range ([-0-9.e+]+) to ([-0-9.e+]+)$");
   static const std::regex convert("^Could not convert: (.*) = (.*)$");
+  static const std::regex member("^(.*?: )?(.*) not in \\{(.*)\\}$");
+  static const std::regex missing("^(.*): [0-9]+ required [A-Z_]+ missing$");
   std::smatch m;
   if (std::regex_match(msg, m, range)) {
     std::string lo = number_text(m[3]);
     std::string hi = number_text(m[4]);
     std::string value = m[2].str().size() > 24 ? m[2].str().substr(0, 24) + "…" : m[2].str();
+    char* end = nullptr;
+    const std::string raw = m[2].str();
+    std::strtod(raw.c_str(), &end);
+    if (raw.empty() || end != raw.c_str() + raw.size()) {
+      return m[1].str() + "'" + value + "' is not a number";
+    }
     return m[1].str() + value + " is out of range: " +
            (hi.empty() ? "use a number of at least " + lo : "use a number from " + lo + " to " + hi);
   }
   if (std::regex_match(msg, m, convert)) {
     std::string value = m[2].str().size() > 24 ? m[2].str().substr(0, 24) + "…" : m[2].str();
     return m[1].str() + ": '" + value + "' is not a number in range (too large, or not a number)";
+  }
+  if (std::regex_match(msg, m, member)) {
+    // "--fail-on: extreme not in {critical,high,…}": the choices as a list, and the closest one.
+    std::vector<std::string> choices = util::split(m[3].str(), ',');
+    std::string value = m[2].str().size() > 24 ? m[2].str().substr(0, 24) + "…" : m[2].str();
+    std::string guess = util::closest(m[2].str(), choices);
+    return m[1].str() + "'" + value + "' is not one of " + util::join(choices, ", ") +
+           (guess.empty() ? "" : "; did you mean " + guess + "?");
+  }
+  if (std::regex_match(msg, m, missing)) {
+    return m[1].str() + " needs a value";
   }
   return msg;
 }
@@ -198,6 +229,10 @@ std::string usage_error(const CLI::App& root, const CLI::ParseError& e, int argc
       std::string w = argv[i];
       if (w.empty() || w[0] == '-') {
         continue;
+      }
+      std::string prev = i > 1 ? argv[i - 1] : "";
+      if (prev.size() > 1 && prev[0] == '-' && prev.find('=') == std::string::npos && takes_value(app, prev)) {
+        continue; // the value of an option (--color never), not a command
       }
       std::string guess = util::closest(w, subs);
       return "twinctl: error: unknown command '" + (where.empty() ? w : where + " " + w) + "'" +

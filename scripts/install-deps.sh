@@ -24,7 +24,7 @@ packages=(
   shellcheck nodejs graphviz
   zsh dpkg-dev sqlite3 systemd
   chromium python3-websocket
-  jq
+  clang jq
 )
 
 if [ "$build_only" = true ]; then

@@ -20,7 +20,9 @@ void add_affected(FailureReport& r, const AssetGraph& g, const Propagation& p) {
   size_t last = 0;
   for (size_t i = 0; i < p.failed.size(); ++i) {
     const model::Asset& a = g.asset(p.failed[i]);
-    r.affected.push_back({p.failed[i], p.hop[i], p.parent_index[i], p.via[i]});
+    bool degraded = i < p.degraded.size() && p.degraded[i];
+    r.affected.push_back({p.failed[i], p.hop[i], p.parent_index[i], p.via[i], degraded});
+    r.stopped += degraded ? 0 : 1;
     if (last >= classes.size() || *classes[last].first != a.asset_class) {
       last = 0;
       while (last < classes.size() && *classes[last].first != a.asset_class) {
@@ -31,7 +33,7 @@ void add_affected(FailureReport& r, const AssetGraph& g, const Propagation& p) {
       }
     }
     classes[last].second++;
-    r.power_lost_kw += a.power_kw.value_or(0);
+    r.power_lost_kw += degraded ? 0 : a.power_kw.value_or(0);
   }
   for (const auto& [c, n] : classes) {
     r.by_class[c->empty() ? "unknown" : *c] += n;
@@ -39,13 +41,14 @@ void add_affected(FailureReport& r, const AssetGraph& g, const Propagation& p) {
 }
 
 // Step: down/total per area, line and cell, and whether production stopped
-// there: a walk up from each affected asset's space (totals are the graph's).
+// there (a degraded machine still runs): a walk up from each affected asset's space (totals are the graph's).
 void add_spaces(FailureReport& r, const AssetGraph& g, const Propagation& p) {
   const model::Twin& twin = *g.twin;
   std::unordered_map<NodeId, SpaceImpact> touched;
   NodeId last_space = k_no_node;
   std::vector<SpaceImpact*> chain; // the spaces above last_space, cached: neighbours share them
-  for (NodeId n : p.failed) {
+  for (size_t i = 0; i < p.failed.size(); ++i) {
+    NodeId n = p.failed[i];
     NodeId s = g.space_of[n];
     if (s != last_space) {
       last_space = s;
@@ -54,9 +57,10 @@ void add_spaces(FailureReport& r, const AssetGraph& g, const Propagation& p) {
         chain.push_back(&touched[s]);
       }
     }
-    bool production = production_class(g.asset(n).asset_class);
+    bool degraded = i < p.degraded.size() && p.degraded[i];
+    bool production = production_class(g.asset(n).asset_class) && !degraded;
     for (SpaceImpact* sp : chain) {
-      sp->down++;
+      (degraded ? sp->degraded : sp->down)++;
       sp->stopped = sp->stopped || production;
     }
   }

@@ -23,15 +23,20 @@ struct AffectedAsset {
   uint32_t hop = 0;
   uint32_t parent = k_no_parent;   // index in FailureReport::affected of what took it down; none for a target
   EdgeType via = EdgeType::powers; // the relationship from that parent
+  // Stopped (failed itself, lost power or its network path) or degraded (only lost a
+  // data feed: it still runs, on stale or missing data).
+  bool degraded = false;
+  const char* impact() const { return degraded ? "degraded" : "stopped"; }
 };
 
 struct SpaceImpact {
   std::string id;
   std::string name;
   std::string type; // area | line | cell
-  size_t down = 0;  // affected assets in the space and below it
+  size_t down = 0;  // stopped assets in the space and below it
+  size_t degraded = 0; // degraded assets (lost a data feed, still running) in it and below it
   size_t total = 0; // assets in the space and below it
-  bool stopped = false; // a machine, PLC or drive in it is down
+  bool stopped = false; // a machine, PLC or drive in it stopped (degraded ones still run)
 };
 
 // A team a report routes to: the owner as assets name it, and the twin's
@@ -58,10 +63,11 @@ struct FailureReport {
   std::vector<std::string> targets; // what the user failed (assets or spaces)
   PropagationOptions options;
   std::vector<AffectedAsset> affected; // by hop, then id
+  size_t stopped = 0;                  // affected assets that stopped; the others are degraded
   std::map<std::string, size_t> by_class;
   std::vector<SpaceImpact> spaces; // areas, lines and cells with affected assets, by type then id
   std::vector<TeamImpact> teams;   // by id
-  double power_lost_kw = 0;
+  double power_lost_kw = 0; // of the stopped assets
   std::vector<SurvivorInfo> survivors; // by id
 
   const model::Asset& asset(const AffectedAsset& a) const { return graph->asset(a.node); }

@@ -34,7 +34,8 @@ bool edge_carries(size_t edge, double probability, uint64_t seed) {
 
 Propagator::Propagator(const AssetGraph& g)
     : m_g(g), m_down(g.nodes(), {0, 0, 0}), m_state(g.nodes(), 0), m_hop(g.nodes(), 0), m_index(g.nodes(), 0),
-      m_parent(g.nodes(), k_no_node), m_via(g.nodes(), EdgeType::powers), m_bits((g.nodes() + 63) / 64, 0) {}
+      m_parent(g.nodes(), k_no_node), m_via(g.nodes(), EdgeType::powers), m_pending(g.nodes(), 0),
+      m_bits((g.nodes() + 63) / 64, 0) {}
 
 void Propagator::reset() {
   for (NodeId n : m_touched) {
@@ -87,6 +88,20 @@ const std::vector<NodeId>& Propagator::sample(NodeId seed, const PropagationOpti
 // filled (the same set: the order within a level changes no outcome). The
 // seeds are in m_level; the level vectors are kept from run to run, so
 // drawing many outcomes allocates nothing.
+namespace {
+
+// The relationship types a failed asset passes its failure along, by its state: a degraded
+// asset (lost a data feed) only starves its own data consumers; one cut off (lost its network
+// path) also its network endpoints; only a dead one (failed itself, lost power) its loads.
+uint8_t passes(uint8_t state) {
+  constexpr uint8_t data = 1u << static_cast<int>(EdgeType::feeds_data);
+  constexpr uint8_t net = 1u << static_cast<int>(EdgeType::connects_to);
+  constexpr uint8_t power = 1u << static_cast<int>(EdgeType::powers);
+  return state >= 3 ? data | net | power : state == 2 ? data | net : state == 1 ? data : 0;
+}
+
+} // namespace
+
 void Propagator::spread(const PropagationOptions& opts, Propagation* p) {
   std::vector<NodeId>& level = m_level;
   std::vector<NodeId>& next = m_next;
@@ -109,43 +124,54 @@ void Propagator::spread(const PropagationOptions& opts, Propagation* p) {
     touch(s);
     m_state[s] = k_dead;
     m_hop[s] = 0;
+    m_pending[s] = passes(k_dead);
     add(s, 0, k_no_node, EdgeType::powers);
   }
   // Level by level, each level in id order: the hop is the shortest number of
   // edges, and the parent is the feeder whose failure tipped the node over. A
-  // node in a level with an earlier hop lost its network first and its power
-  // now: it is expanded a second time, along POWERS only.
+  // node that gets worse later (degraded, then cut off or dead) is expanded
+  // again, along the relationships its new state adds (m_pending).
   for (uint32_t hop = 0; !level.empty(); ++hop) {
     if (opts.max_depth >= 0 && hop >= static_cast<uint32_t>(opts.max_depth)) {
       break;
     }
     next.clear();
     for (NodeId u : level) {
-      bool powers_only = m_hop[u] != hop;
+      uint8_t expand = m_pending[u];
+      m_pending[u] = 0;
       for (size_t e = m_g.out.begin(u); e < m_g.out.end(u); ++e) {
         NodeId v = m_g.out.targets[e];
         EdgeType type = m_g.out.types[e];
-        bool powers = type == EdgeType::powers;
-        // Power only leaves an asset that lost it (or failed itself); a lost
-        // network or data link makes an asset unreachable, not unpowered.
-        if ((powers && m_state[u] != k_dead) || (powers_only && !powers) || m_state[v] == k_dead ||
-            (!powers && m_state[v] != k_up) || !carries_keyed(e, opts.probability, key)) {
+        size_t t = static_cast<size_t>(type);
+        // Power only leaves an asset that lost it (or failed itself); a lost network path
+        // makes an asset unreachable, not unpowered; a lost data feed only degrades it.
+        uint8_t to = type == EdgeType::powers ? k_dead : type == EdgeType::connects_to ? k_cut : k_degraded;
+        if (!(expand & (1u << t)) || m_state[v] >= to || !carries_keyed(e, opts.probability, key)) {
           continue;
         }
-        size_t t = static_cast<size_t>(type);
         touch(v);
         if (++m_down[v][t] <= m_g.tolerance[v][t]) {
           continue;
         }
+        uint8_t added = static_cast<uint8_t>(passes(to) & ~passes(m_state[v]));
         if (m_state[v] == k_up) {
           m_hop[v] = hop + 1;
           m_parent[v] = u;
           m_via[v] = type;
-          next.push_back(v);
-        } else if (m_hop[v] != hop + 1) {
-          next.push_back(v); // failed earlier, lost power now
+        } else if (p && m_hop[v] <= hop) {
+          // Worse than it was: what it lost now is why it is down (the path shows it).
+          p->parent[m_index[v]] = u;
+          p->parent_index[m_index[v]] = m_index[u];
+          p->via[m_index[v]] = type;
+        } else {
+          m_parent[v] = u;
+          m_via[v] = type;
         }
-        m_state[v] = powers ? k_dead : k_cut;
+        if (m_pending[v] == 0) {
+          next.push_back(v);
+        }
+        m_pending[v] |= added;
+        m_state[v] = to;
       }
     }
     if (p) {
@@ -158,6 +184,10 @@ void Propagator::spread(const PropagationOptions& opts, Propagation* p) {
     }
     level.swap(next);
   }
+  // What is left pending (max_depth) is not expanded: clear it for the next run.
+  for (NodeId v : level) {
+    m_pending[v] = 0;
+  }
 }
 
 Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationOptions& opts) {
@@ -166,6 +196,10 @@ Propagation Propagator::run(const std::vector<NodeId>& seeds, const PropagationO
   std::sort(m_level.begin(), m_level.end());
   m_level.erase(std::unique(m_level.begin(), m_level.end()), m_level.end());
   spread(opts, &p);
+  p.degraded.reserve(p.failed.size());
+  for (NodeId n : p.failed) {
+    p.degraded.push_back(m_state[n] == k_degraded ? 1 : 0);
+  }
   // Survivors: touched by a failed feeder, kept up by redundancy.
   for (NodeId n : m_touched) {
     if (m_state[n] != k_up) {

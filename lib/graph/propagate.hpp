@@ -1,10 +1,13 @@
 // Forward failure propagation over the asset graph (`simulate failure`, and
 // the forward model RCA scores its candidates with). Redundancy-aware: a node
 // fails when more of its feeders of one type failed than it tolerates
-// (graph.hpp). Two ways to be down: *dead* (failed itself, or lost power) and
-// *cut off* (lost its network element or a data producer). Every failure
-// travels along FEEDS_DATA and CONNECTS_TO, but only a dead asset stops
-// powering its loads: a power feed whose meter lost its switch still feeds. Pure and deterministic: with a probability below 1 each edge
+// (graph.hpp). Three ways to be down: *dead* (failed itself, or lost power)
+// and *cut off* (lost its network element) are stopped; *degraded* (lost a
+// data producer) still runs. A failed asset starves its data consumers
+// (degraded); a dead or cut-off one also cuts off its network endpoints; only
+// a dead one stops powering its loads: a power feed whose meter lost its
+// switch still feeds, and a SCADA server that lost a PLC's data does not take
+// its network down. Pure and deterministic: with a probability below 1 each edge
 // carries the failure or not by a hash of (seed, edge), never by a clock.
 #pragma once
 
@@ -39,6 +42,9 @@ struct Propagation {
   std::vector<NodeId> parent;
   std::vector<uint32_t> parent_index; // index in `failed` of parent[i]; 0xFFFFFFFF for a seed
   std::vector<EdgeType> via;
+  // 1 when failed[i] only lost data feeds: it still runs, degraded (a SCADA server that
+  // lost a PLC's data); 0 when it is stopped (failed itself, lost power or its network path).
+  std::vector<uint8_t> degraded;
   std::vector<Survivor> survivors; // sorted by node
 };
 
@@ -53,9 +59,13 @@ public:
   // drawing many outcomes of the model fast (RCA's sampled likelihood). The
   // result is valid until the next call.
   const std::vector<NodeId>& sample(NodeId seed, const PropagationOptions& opts);
+  // Whether node n of the last sample only lost data feeds (degraded, still running).
+  bool sampled_degraded(NodeId n) const { return m_state[n] == k_degraded; }
 
 private:
-  enum State : uint8_t { k_up = 0, k_cut = 1, k_dead = 2 }; // cut: lost network or data, still powered
+  // degraded: lost a data feed, still running; cut: lost its network path, still powered (stopped);
+  // dead: failed itself or lost power (stopped). Ordered: a state only gets worse.
+  enum State : uint8_t { k_up = 0, k_degraded = 1, k_cut = 2, k_dead = 3 };
   void reset();
   void touch(NodeId n);
   void sort_level(std::vector<NodeId>& level);
@@ -68,6 +78,7 @@ private:
   std::vector<uint32_t> m_index;   // position in Propagation::failed
   std::vector<NodeId> m_parent;    // the feeder that tipped the node over, this run
   std::vector<EdgeType> m_via;
+  std::vector<uint8_t> m_pending;  // relationship types (bits) a node still has to pass its failure along
   std::vector<uint64_t> m_bits;    // scratch bitmap, all zero between uses
   std::vector<NodeId> m_touched;
   std::vector<NodeId> m_failed; // sample()'s result

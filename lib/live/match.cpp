@@ -1,5 +1,7 @@
 #include "lib/live/match.hpp"
 
+#include "lib/util/error.hpp"
+
 #include <array>
 
 namespace twinctl::live {
@@ -75,7 +77,7 @@ bool topic_matches(std::string_view filter, std::string_view topic, size_t* plus
   }
   Levels f(filter);
   Levels t(topic);
-  size_t first_plus = std::string_view::npos;
+  size_t last_plus = std::string_view::npos;
   for (size_t i = 0; i < f.size(); ++i) {
     if (f[i] == "#") {
       break; // matches the parent level and everything below
@@ -84,9 +86,7 @@ bool topic_matches(std::string_view filter, std::string_view topic, size_t* plus
       return false;
     }
     if (f[i] == "+") {
-      if (first_plus == std::string_view::npos) {
-        first_plus = i;
-      }
+      last_plus = i;
     } else if (f[i] != t[i]) {
       return false;
     }
@@ -95,9 +95,64 @@ bool topic_matches(std::string_view filter, std::string_view topic, size_t* plus
     }
   }
   if (plus_level) {
-    *plus_level = first_plus;
+    *plus_level = last_plus;
   }
   return true;
+}
+
+DeviceTemplate::DeviceTemplate(std::string_view text) : m_text(text) {
+  auto bad = [&](const std::string& why) {
+    return Error("device template '" + std::string(text) + "': " + why +
+                 " (expected topic levels as {N}, N from 1, e.g. {2} or {2}/{3})");
+  };
+  bool any_level = false;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '{') {
+      size_t next = text.find('{', i);
+      size_t end = next == std::string_view::npos ? text.size() : next;
+      if (text.substr(i, end - i).find('}') != std::string_view::npos) {
+        throw bad("a '}' without its '{'");
+      }
+      m_parts.push_back({std::string(text.substr(i, end - i)), 0});
+      i = end;
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == std::string_view::npos) {
+      throw bad("an unclosed '{'");
+    }
+    std::string_view digits = text.substr(i + 1, close - i - 1);
+    size_t n = 0;
+    for (char c : digits) {
+      n = c >= '0' && c <= '9' && n < 1000 ? n * 10 + size_t(c - '0') : 1000;
+    }
+    if (digits.empty() || n < 1 || n > 64) {
+      throw bad("'{" + std::string(digits) + "}' is not a level from 1 to 64");
+    }
+    m_parts.push_back({"", n - 1});
+    any_level = true;
+    i = close + 1;
+  }
+  if (!any_level) {
+    throw bad("no topic level");
+  }
+}
+
+std::optional<std::string> DeviceTemplate::expand(std::string_view topic, size_t* last_level) const {
+  Levels levels(topic);
+  std::string out;
+  for (const Part& p : m_parts) {
+    if (!p.literal.empty()) {
+      out += p.literal;
+      continue;
+    }
+    if (p.level >= levels.size()) {
+      return std::nullopt;
+    }
+    out += levels[p.level];
+    *last_level = p.level;
+  }
+  return out;
 }
 
 AssetMatcher::AssetMatcher(const model::Twin& twin) {
@@ -163,10 +218,11 @@ std::string AssetMatcher::match_sparkplug(std::string_view ref) const {
   return bound_or_id(m_sparkplug, ref, slash == std::string_view::npos ? ref : ref.substr(slash + 1));
 }
 
-TopicMatch AssetMatcher::match_topic(std::string_view topic, const std::vector<std::string>& filters) const {
+TopicMatch AssetMatcher::match_topic(std::string_view topic, const std::vector<std::string>& filters,
+                                     const DeviceTemplate& device) const {
   if (!m_mqtt_topic.empty()) {
     if (auto it = m_mqtt_topic.find(std::string(topic)); it != m_mqtt_topic.end()) {
-      return {it->second, std::string(topic)};
+      return {it->second, std::string(topic), std::string(topic)};
     }
   }
   // Bound prefixes ("a/b/#" also matches "a/b"): probe the topic and each
@@ -175,23 +231,41 @@ TopicMatch AssetMatcher::match_topic(std::string_view topic, const std::vector<s
     for (size_t end = topic.size(); end != std::string_view::npos && end > 0; end = topic.rfind('/', end - 1)) {
       std::string prefix(topic.substr(0, end));
       if (auto it = m_mqtt_prefix.find(prefix); it != m_mqtt_prefix.end()) {
-        return {it->second, prefix};
+        return {it->second, prefix, prefix};
       }
     }
   }
   Levels levels(topic);
+  // The wildcard levels the topic matched: the topic through the last '+' of the
+  // first filter with one. Two PLCs of two lines are two devices.
+  size_t plus = std::string_view::npos;
   for (const std::string& filter : filters) {
-    size_t plus = std::string_view::npos;
     if (topic_matches(filter, topic, &plus) && plus != std::string_view::npos) {
-      std::string_view level = levels[plus];
-      return {is_asset(level) ? std::string(level) : std::string(), std::string(prefix_through(topic, plus))};
+      break;
     }
+  }
+  std::string wild = plus == std::string_view::npos ? std::string() : std::string(prefix_through(topic, plus));
+  if (!device.empty()) {
+    size_t last = 0;
+    std::optional<std::string> name = device.expand(topic, &last);
+    if (!name) {
+      throw Error("topic '" + std::string(topic) + "' has fewer levels than the device template '" +
+                  device.text() + "' names");
+    }
+    std::string asset = is_asset(*name) ? *name : is_asset(levels[last]) ? std::string(levels[last]) : std::string();
+    std::string identity = wild.empty() ? *name : wild;
+    return {std::move(asset), std::move(*name), std::move(identity)};
+  }
+  if (plus != std::string_view::npos) {
+    std::string_view level = levels[plus];
+    return {is_asset(level) ? std::string(level) : std::string(), wild, wild, true};
   }
   // No filter names the device level: the deepest level that is an asset id
   // is the most specific device ("gw-01/press-07/state" is press-07).
   for (size_t i = levels.size(); i-- > 0;) {
     if (is_asset(levels[i])) {
-      return {std::string(levels[i]), std::string(prefix_through(topic, i))};
+      std::string ref(prefix_through(topic, i));
+      return {std::string(levels[i]), ref, ref};
     }
   }
   return {};

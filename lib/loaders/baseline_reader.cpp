@@ -89,6 +89,13 @@ std::vector<report::BaselineEntry> read_baseline(const std::string& path) {
     std::string msg = e.what();
     throw Error(path + ":" + util::line_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": not valid JSON (" +
                 msg.substr(msg.find(':') == std::string::npos ? 0 : msg.rfind(": ") + 2) + ")");
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("line": 3e1441): nlohmann names the number, not its offset.
+    std::string msg = e.what();
+    size_t q1 = msg.find('\''), q2 = msg.rfind('\'');
+    size_t at = q1 < q2 ? text.find(msg.substr(q1 + 1, q2 - q1 - 1)) : std::string::npos;
+    throw Error(path + ":" + util::line_column(text, at == std::string::npos ? 0 : at) + ": not valid JSON (" +
+                msg.substr(msg.find("] ") == std::string::npos ? 0 : msg.find("] ") + 2) + ")");
   }
   if (!j.is_object() || str(j, "format") != "twinctl-baseline/v1" || !j.contains("findings") ||
       !j["findings"].is_array()) {

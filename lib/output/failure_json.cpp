@@ -30,6 +30,7 @@ nlohmann::json affected_json(const graph::FailureReport& r, size_t i) {
   x["space"] = a.located_in;
   x["team"] = a.owned_by;
   x["hop"] = r.affected[i].hop;
+  x["impact"] = r.affected[i].impact();
   x["path"] = r.path_ids(i);
   x["via"] = r.path_via(i);
   x["power_kw"] = a.power_kw ? nlohmann::json(*a.power_kw) : nlohmann::json();
@@ -49,6 +50,8 @@ nlohmann::json document(const graph::FailureReport& r, bool with_affected) {
   j["seed"] = r.options.seed;
   nlohmann::json& s = j["summary"];
   s["affected"] = r.affected.size();
+  s["stopped"] = r.stopped;
+  s["degraded"] = r.affected.size() - r.stopped;
   s["power_lost_kw"] = std::round(r.power_lost_kw * 1000) / 1000;
   s["by_class"] = r.by_class;
   s["lines_stopped"] = nlohmann::json::array();
@@ -65,7 +68,7 @@ nlohmann::json document(const graph::FailureReport& r, bool with_affected) {
   }
   nlohmann::json& spaces = j["spaces"] = nlohmann::json::array();
   for (const graph::SpaceImpact& sp : r.spaces) {
-    spaces.push_back({{"id", sp.id}, {"name", sp.name}, {"type", sp.type}, {"down", sp.down},
+    spaces.push_back({{"id", sp.id}, {"name", sp.name}, {"type", sp.type}, {"down", sp.down}, {"degraded", sp.degraded},
                       {"total", sp.total}, {"stopped", sp.stopped}});
   }
   nlohmann::json& teams = j["teams"] = nlohmann::json::array();

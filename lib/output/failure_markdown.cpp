@@ -19,9 +19,11 @@ void write_failure_markdown(std::ostream& out, const graph::FailureReport& r) {
   char kw[32];
   std::snprintf(kw, sizeof kw, "%.1f", r.power_lost_kw);
   out << "## Failure of " << targets << "\n\n"
-      << "**" << r.affected.size() << "** assets down, **" << kw << " kW** lost, " << r.teams.size()
-      << " teams affected, " << r.survivors.size() << " survived thanks to redundancy.\n\n";
-  out << "| Hop | Asset | Class | Space | Team | Path |\n| ---: | --- | --- | --- | --- | --- |\n";
+      << "**" << r.affected.size() << "** " << (r.affected.size() == 1 ? "asset" : "assets") << " affected: **"
+      << r.stopped << "** stopped, " << r.affected.size() - r.stopped << " degraded (lost a data feed); **" << kw
+      << " kW** lost; " << r.teams.size() << (r.teams.size() == 1 ? " team" : " teams") << " affected; "
+      << r.survivors.size() << " survived thanks to redundancy.\n\n";
+  out << "| Hop | Asset | Impact | Class | Space | Team | Path |\n| ---: | --- | --- | --- | --- | --- | --- |\n";
   for (size_t i = 0; i < r.affected.size(); ++i) {
     const model::Asset& a = r.asset(r.affected[i]);
     std::string path;
@@ -32,13 +34,14 @@ void write_failure_markdown(std::ostream& out, const graph::FailureReport& r) {
       }
       path += code(r.asset(step).id);
     }
-    out << "| " << r.affected[i].hop << " | " << code(a.id) << " | " << a.asset_class << " | " << a.located_in
+    out << "| " << r.affected[i].hop << " | " << code(a.id) << " | "
+        << (r.affected[i].degraded ? "degraded" : "**stopped**") << " | " << a.asset_class << " | " << a.located_in
         << " | " << a.owned_by << " | " << path << " |\n";
   }
   if (!r.spaces.empty()) {
-    out << "\n### Spaces\n\n| Space | Type | Down | Stopped |\n| --- | --- | ---: | --- |\n";
+    out << "\n### Spaces\n\n| Space | Type | Down | Degraded | Stopped |\n| --- | --- | ---: | ---: | --- |\n";
     for (const graph::SpaceImpact& s : r.spaces) {
-      out << "| " << code(s.id) << " | " << s.type << " | " << s.down << "/" << s.total << " | "
+      out << "| " << code(s.id) << " | " << s.type << " | " << s.down << "/" << s.total << " | " << s.degraded << " | "
           << (s.stopped ? "**yes**" : "no") << " |\n";
     }
   }

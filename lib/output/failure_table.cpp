@@ -1,5 +1,5 @@
-// `simulate failure` as text: the summary, every affected asset with its path,
-// then classes, spaces, teams and survivors.
+// `simulate failure` as text: the summary, every affected asset with its impact
+// (stopped or degraded) and path, then classes, spaces, teams and survivors.
 #include "lib/output/graph_output.hpp"
 
 #include <cstdio>
@@ -25,6 +25,9 @@ std::string path_text(const graph::FailureReport& r, size_t i) {
   }
   return s;
 }
+
+// "1 asset", "2 assets".
+std::string count(size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
 
 size_t count_stopped(const graph::FailureReport& r, const std::string& type) {
   size_t n = 0;
@@ -71,14 +74,15 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
     out << ", propagation probability " << r.options.probability << " seed " << r.options.seed;
   }
   out << "\n"
-      << r.affected.size() << (r.affected.size() == 1 ? " asset" : " assets") << " down, " << kw(r.power_lost_kw)
-      << " lost; " << count_stopped(r, "line") << " lines and " << count_stopped(r, "cell") << " cells stopped; "
-      << r.teams.size() << (r.teams.size() == 1 ? " team" : " teams") << " affected; " << r.survivors.size()
-      << " survived thanks to redundancy\n\n";
-  std::vector<std::vector<std::string>> rows{{"HOP", "ASSET", "CLASS", "SPACE", "TEAM", "PATH"}};
+      << count(r.affected.size(), "asset") << " affected: " << r.stopped << " stopped, "
+      << r.affected.size() - r.stopped << " degraded (lost a data feed); " << kw(r.power_lost_kw) << " lost; "
+      << count(count_stopped(r, "line"), "line") << " and " << count(count_stopped(r, "cell"), "cell") << " stopped; "
+      << count(r.teams.size(), "team") << " affected; " << r.survivors.size() << " survived thanks to redundancy\n\n";
+  std::vector<std::vector<std::string>> rows{{"HOP", "ASSET", "IMPACT", "CLASS", "SPACE", "TEAM", "PATH"}};
   for (size_t i = 0; i < r.affected.size(); ++i) {
     const model::Asset& a = r.asset(r.affected[i]);
-    rows.push_back({std::to_string(r.affected[i].hop), a.id, a.asset_class, a.located_in, a.owned_by, path_text(r, i)});
+    rows.push_back({std::to_string(r.affected[i].hop), a.id, r.affected[i].impact(), a.asset_class, a.located_in,
+                    a.owned_by, path_text(r, i)});
   }
   out << columns(rows);
   std::string classes;
@@ -90,7 +94,9 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
     out << "\nSpaces:\n";
     std::vector<std::vector<std::string>> s;
     for (const graph::SpaceImpact& sp : r.spaces) {
-      s.push_back({"  " + sp.id, sp.type, std::to_string(sp.down) + "/" + std::to_string(sp.total) + " down",
+      s.push_back({"  " + sp.id, sp.type,
+                   std::to_string(sp.down) + "/" + std::to_string(sp.total) + " down" +
+                       (sp.degraded ? ", " + std::to_string(sp.degraded) + " degraded" : ""),
                    sp.stopped ? "STOPPED" : "running"});
     }
     out << columns(s);
@@ -100,7 +106,7 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
     std::vector<std::vector<std::string>> t;
     for (const graph::TeamImpact& tm : r.teams) {
       const model::Team& c = tm.contacts();
-      t.push_back({"  " + tm.id, std::to_string(tm.assets) + (tm.assets == 1 ? " asset" : " assets"),
+      t.push_back({"  " + tm.id, count(tm.assets, "asset"),
                    c.oncall.empty() ? c.email : c.oncall, c.chat});
     }
     out << columns(t);

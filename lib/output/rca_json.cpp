@@ -64,11 +64,16 @@ nlohmann::json rca_json(const rca::RcaReport& r) {
       cs.push_back(candidate_json(c));
     }
     x["steps"] = inc.steps;
+    x["isolated"] = inc.isolated;
     incs.push_back(std::move(x));
   }
   nlohmann::json& iso = j["isolated"] = nlohmann::json::array();
   for (const rca::IsolatedView& i : r.isolated) {
-    iso.push_back({{"asset", i.id}, {"name", i.name}, {"observed", i.evidence}, {"owner", team_of(i.team)}});
+    iso.push_back({{"asset", i.id},
+                   {"name", i.name},
+                   {"observed", i.evidence},
+                   {"owner", team_of(i.team)},
+                   {"incident", i.incident.empty() ? nlohmann::json() : nlohmann::json(i.incident)}});
   }
   j["unexplained_alerts"] = r.unexplained;
   j["unknown_alert_assets"] = r.unknown_alert_assets;

@@ -28,8 +28,9 @@ std::string owner(const graph::TeamImpact& t) {
 void write_rca_markdown(std::ostream& out, const rca::RcaReport& r) {
   out << "## Root-cause analysis: " << r.site << "\n\n"
       << r.failed << " failed, " << r.alerting << " alerting, " << r.healthy << " healthy; **" << r.incidents.size()
-      << "** incidents, " << r.isolated.size() << " isolated failures, " << r.unexplained.size()
-      << " unexplained alerts.\n";
+      << "** " << (r.incidents.size() == 1 ? "incident" : "incidents") << " (" << r.isolated.size() << " isolated "
+      << (r.isolated.size() == 1 ? "failure" : "failures") << "), " << r.unexplained.size() << " unexplained "
+      << (r.unexplained.size() == 1 ? "alert" : "alerts") << ".\n";
   if (r.incomplete) {
     out << "\n> **Incomplete:** a live source could not be read; its assets count as unobserved.\n";
   }
@@ -38,7 +39,7 @@ void write_rca_markdown(std::ostream& out, const rca::RcaReport& r) {
     for (size_t i = 0; i < inc.roots.size(); ++i) {
       out << (i ? ", " : "") << code(inc.roots[i]);
     }
-    out << "\n\n| # | Candidate | Observed | Score | Share | Explains | Contradicts | Owner |\n"
+    out << (inc.isolated ? " failed on its own" : "") << "\n\n| # | Candidate | Observed | Score | Share | Explains | Contradicts | Owner |\n"
            "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |\n";
     for (size_t i = 0; i < inc.candidates.size(); ++i) {
       const rca::CandidateView& c = inc.candidates[i];
@@ -54,10 +55,12 @@ void write_rca_markdown(std::ostream& out, const rca::RcaReport& r) {
       out << i + 1 << ". " << inc.steps[i] << "\n";
     }
   }
-  if (!r.isolated.empty()) {
-    out << "\n### Isolated failures\n\n";
-    for (const rca::IsolatedView& i : r.isolated) {
-      out << "- " << code(i.id) << " (" << i.evidence << ") " << owner(i.team) << "\n";
+  bool header = false;
+  for (const rca::IsolatedView& i : r.isolated) {
+    if (i.incident.empty()) { // one with an incident of its own was shown there, in its rank
+      out << (header ? "" : "\n### Isolated failures\n\n") << "- " << code(i.id) << " (" << i.evidence << ") "
+          << owner(i.team) << "\n";
+      header = true;
     }
   }
   if (!r.unexplained.empty()) {

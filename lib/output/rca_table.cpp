@@ -1,5 +1,6 @@
 // `rca` as text: per incident the ranked candidates, the evidence and the
-// steps of reasoning; then isolated failures and unexplained alerts.
+// steps of reasoning (an asset that failed on its own is an incident too, in
+// its rank); then unexplained alerts.
 #include "lib/output/graph_output.hpp"
 
 #include <cstdio>
@@ -7,6 +8,9 @@
 namespace twinctl::output {
 
 namespace {
+
+// "1 incident", "2 incidents".
+std::string count(size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
 
 std::string fixed(double v, const char* fmt) {
   char buf[32];
@@ -38,7 +42,11 @@ void write_incident(std::ostream& out, const rca::IncidentView& inc) {
   for (const std::string& r : inc.roots) {
     roots += (roots.empty() ? "" : ", ") + r;
   }
-  out << inc.id << ": root cause " << roots << " (" << inc.failures.size() << " abnormal assets)\n";
+  if (inc.isolated) {
+    out << inc.id << ": " << roots << " failed on its own (1 abnormal asset)\n";
+  } else {
+    out << inc.id << ": root cause " << roots << " (" << count(inc.failures.size(), "abnormal asset") << ")\n";
+  }
   std::vector<std::vector<std::string>> rows{{"  RANK", "CANDIDATE", "CLASS", "OBSERVED", "SCORE", "SHARE", "EXPLAINS",
                                               "CONTRADICTS", "OWNER"}};
   for (size_t i = 0; i < inc.candidates.size(); ++i) {
@@ -71,9 +79,9 @@ void write_incident(std::ostream& out, const rca::IncidentView& inc) {
 
 void write_rca_table(std::ostream& out, const rca::RcaReport& r) {
   out << "Root-cause analysis of site " << r.site << ": " << r.failed << " failed, " << r.alerting << " alerting, "
-      << r.healthy << " healthy; " << r.incidents.size() << (r.incidents.size() == 1 ? " incident" : " incidents")
-      << ", " << r.isolated.size() << " isolated " << (r.isolated.size() == 1 ? "failure" : "failures") << ", "
-      << r.unexplained.size() << " unexplained " << (r.unexplained.size() == 1 ? "alert" : "alerts") << "\n";
+      << r.healthy << " healthy; " << count(r.incidents.size(), "incident") << " ("
+      << count(r.isolated.size(), "isolated failure") << "), " << count(r.unexplained.size(), "unexplained alert")
+      << "\n";
   if (r.incomplete) {
     out << "INCOMPLETE: a live source could not be read; its assets count as unobserved\n";
   }
@@ -81,13 +89,14 @@ void write_rca_table(std::ostream& out, const rca::RcaReport& r) {
   for (const rca::IncidentView& inc : r.incidents) {
     write_incident(out, inc);
   }
-  if (!r.isolated.empty()) {
-    out << "Isolated failures (no upstream cause):\n";
-    std::vector<std::vector<std::string>> rows;
-    for (const rca::IsolatedView& i : r.isolated) {
+  std::vector<std::vector<std::string>> rows;
+  for (const rca::IsolatedView& i : r.isolated) {
+    if (i.incident.empty()) { // one with an incident of its own was shown there, in its rank
       rows.push_back({"  " + i.id, i.evidence, contact(i.team)});
     }
-    out << columns(rows) << "\n";
+  }
+  if (!rows.empty()) {
+    out << "Isolated failures (no upstream cause):\n" << columns(rows) << "\n";
   }
   if (!r.unexplained.empty()) {
     std::string ids;

@@ -60,6 +60,12 @@ std::string wrap(const std::string& text, size_t width, size_t indent) {
   return out + line;
 }
 
+// `text` after a prefix of `indent` columns, wrapped so that no line passes `width`
+// (0: not wrapped); the lines after the first are indented alike.
+std::string fit(const std::string& text, size_t width, size_t indent) {
+  return wrap(text, width > indent + 20 ? width - indent : 0, indent);
+}
+
 std::string summary_counts(const report::Report& r) {
   std::vector<std::string> parts;
   size_t total = 0;
@@ -97,20 +103,22 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   // Every text from the twin or a live source goes through util::visible: no
   // control character reaches the terminal, no line break forges a line.
   using util::visible;
-  out << bold << visible(r.site) << reset;
+  // Every line fits opts.width (when set): long ones wrap at spaces under their start.
+  std::string head = visible(r.site);
   if (!r.site_name.empty()) {
-    out << " — " << visible(r.site_name);
+    head += " — " + visible(r.site_name);
   }
-  out << " · " << r.asset_count << " assets";
-  if (!r.commit.empty()) {
-    out << " · commit " << r.commit.substr(0, 12);
-  } else {
-    out << " · working tree";
-  }
-  out << "\n";
+  head += " · " + std::to_string(r.asset_count) + " assets";
+  head += r.commit.empty() ? " · working tree" : " · commit " + r.commit.substr(0, 12);
+  head = fit(head, opts.width, 2);
+  const size_t site_end = std::min(head.size(), visible(r.site).size()); // the site id has no space: never wrapped
+  out << bold << head.substr(0, site_end) << reset << head.substr(site_end) << "\n";
   for (const report::SourceStatus& s : r.sources) {
-    out << "  source " << visible(s.name) << " (" << visible(s.adapter) << "): "
-        << (s.ok ? std::to_string(s.items) + " items" : "FAILED: " + visible(s.error)) << "\n";
+    out << "  "
+        << fit("source " + visible(s.name) + " (" + visible(s.adapter) +
+                   "): " + (s.ok ? std::to_string(s.items) + " items" : "FAILED: " + visible(s.error)),
+               opts.width, 4)
+        << "\n";
   }
   if (r.coverage_percent) {
     char buf[32];
@@ -150,10 +158,13 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
     size_t message_width = opts.width == 0 ? 0 : own_line ? opts.width - 19 : opts.width - message_column;
     for (const model::Finding* f : active) {
       std::string sev = model::to_string(f->severity);
-      out << (opts.color ? colour_of(f->severity) : "") << pad(sev, 10) << reset << pad(f->rule, 9)
-          << pad(clip(visible(f->asset), std::min<size_t>(28, w_asset)), w_asset + 2)
-          << pad(clip(visible(f->field), std::min<size_t>(32, w_field)), w_field + 2)
-          << (own_line ? "\n" + indent : "")
+      std::string cells = pad(clip(visible(f->asset), std::min<size_t>(28, w_asset)), w_asset + 2) +
+                          pad(clip(visible(f->field), std::min<size_t>(32, w_field)), w_field + 2);
+      if (own_line) {
+        cells.erase(cells.find_last_not_of(' ') + 1); // the message goes below: no trailing blanks
+        cells += "\n" + indent;
+      }
+      out << (opts.color ? colour_of(f->severity) : "") << pad(sev, 10) << reset << pad(f->rule, 9) << cells
           << wrap(visible(f->message), message_width, own_line ? 19 : message_column);
       if (f->baseline_state == "unchanged") {
         out << " " << dim << "(in baseline)" << reset;
@@ -177,8 +188,8 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (!suppressed.empty()) {
     out << "\n" << bold << "Suppressed" << reset << " (do not fail the gate):\n";
     for (const model::Finding* f : suppressed) {
-      out << "  " << pad(model::to_string(f->severity), 10) << pad(f->rule, 9) << visible(f->asset)
-          << (f->field.empty() ? "" : " " + visible(f->field)) << " — " << visible(f->suppression_reason);
+      std::string line = pad(model::to_string(f->severity), 10) + pad(f->rule, 9) + visible(f->asset) +
+                         (f->field.empty() ? "" : " " + visible(f->field)) + " — " + visible(f->suppression_reason);
       std::vector<std::string> meta;
       if (!f->suppression_owner.empty()) {
         meta.push_back(f->suppression_owner);
@@ -190,13 +201,13 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
         meta.push_back("until " + f->suppression_expires);
       }
       if (!meta.empty()) {
-        out << " (";
+        line += " (";
         for (size_t i = 0; i < meta.size(); ++i) {
-          out << (i ? ", " : "") << visible(meta[i]);
+          line += (i ? ", " : "") + visible(meta[i]);
         }
-        out << ")";
+        line += ")";
       }
-      out << "\n";
+      out << "  " << fit(line, opts.width, 21) << "\n";
     }
   }
   if (!r.unobserved.empty()) {
@@ -208,8 +219,10 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (r.plan && !r.plan->resolved.empty()) {
     out << "\n" << bold << "Closed by this change:" << reset << "\n";
     for (const model::Finding& f : r.plan->resolved) {
-      out << "  " << pad(model::to_string(f.severity), 10) << pad(f.rule, 9) << visible(f.asset)
-          << (f.field.empty() ? "" : " " + visible(f.field)) << " — " << visible(finding_change(f));
+      out << "  "
+          << fit(pad(model::to_string(f.severity), 10) + pad(f.rule, 9) + visible(f.asset) +
+                     (f.field.empty() ? "" : " " + visible(f.field)) + " — " + visible(finding_change(f)),
+                 opts.width, 21);
       if (f.suppressed) {
         out << " " << dim << "(suppressed by this change: " << visible(f.suppression_reason) << ")" << reset;
       }
@@ -219,18 +232,20 @@ void write_table(std::ostream& out, const report::Report& r, const RenderOptions
   if (r.audit) {
     write_audit_table(out, r, opts);
   }
-  out << "\n" << (r.plan ? "Introduced: " : "") << summary_counts(r) << ". ";
+  std::string last = (r.plan ? "Introduced: " : "") + summary_counts(r) + ". ";
   if (r.incomplete) {
-    out << "Run INCOMPLETE: a live source could not be read; its assets are unobserved, not missing. ";
+    last += "Run INCOMPLETE: a live source could not be read; its assets are unobserved, not missing. ";
   }
   if (!r.fail_on) {
-    out << "Gate: none (report only).\n";
-  } else if (r.gate_failed) {
-    out << (opts.color ? "\x1b[1;31m" : "") << "Gate: FAILED" << reset << " (fail-on " << model::to_string(*r.fail_on)
-        << ").\n";
+    last += "Gate: none (report only).";
   } else {
-    out << "Gate: passed (fail-on " << model::to_string(*r.fail_on) << ").\n";
+    last += std::string(r.gate_failed ? "Gate: FAILED" : "Gate: passed") + " (fail-on " + model::to_string(*r.fail_on) + ").";
   }
+  last = fit(last, opts.width, 0);
+  if (size_t at = last.rfind("Gate: FAILED"); at != std::string::npos && opts.color) {
+    last.replace(at, 12, std::string("\x1b[1;31m") + "Gate: FAILED" + reset);
+  }
+  out << "\n" << last << "\n";
 }
 
 } // namespace twinctl::output

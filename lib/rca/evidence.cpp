@@ -30,6 +30,21 @@ bool intended_down(const model::Asset& a) {
   return s == "offline" || s == "stopped" || s == "maintenance" || s == "decommissioned";
 }
 
+// What one live status says. An asset that answers (not offline, online not false) has power
+// and a network path, whatever else it says: running (or idle) is strong evidence it did not
+// fail, a fault is its own failure (or a lost data feed); offline is unreachable. An asset
+// meant to be down that is down says nothing.
+Evidence classify(const std::string& status, std::optional<bool> online, bool meant_down) {
+  bool unreachable = status == "offline" || (online && !*online);
+  if (unreachable) {
+    return meant_down ? Evidence::unknown : Evidence::failed;
+  }
+  if (status == "fault") {
+    return meant_down ? Evidence::unknown : Evidence::faulted;
+  }
+  return status == "running" || status == "idle" ? Evidence::running : Evidence::healthy;
+}
+
 // Step: the freshest live status of each asset, failed or healthy.
 void add_live(Observations& o, const AssetGraph& g, const model::LiveSnapshot& live) {
   const model::Twin& twin = *g.twin;
@@ -60,15 +75,14 @@ void add_live(Observations& o, const AssetGraph& g, const model::LiveSnapshot& l
       continue;
     }
     freshest[*n] = obs.observed_at.empty() ? " " : obs.observed_at;
-    bool down = (status == "fault" || status == "offline" || (obs.online && !*obs.online));
-    o.evidence[*n] = down && !intended_down(g.asset(*n)) ? Evidence::failed : Evidence::healthy;
+    o.evidence[*n] = classify(status, obs.online, intended_down(g.asset(*n)));
   }
 }
 
 // Step: alerts still open at the end of the stream.
 void add_alerts(Observations& o, const AssetGraph& g, const std::vector<model::Alert>& alerts) {
   for (graph::NodeId n = 0; n < g.nodes(); ++n) {
-    if (!g.asset(n).sensors.empty() && o.evidence[n] != Evidence::failed && o.evidence[n] != Evidence::healthy) {
+    if (!g.asset(n).sensors.empty() && o.evidence[n] == Evidence::unknown) {
       o.evidence[n] = Evidence::quiet;
     }
   }
@@ -92,7 +106,7 @@ void add_alerts(Observations& o, const AssetGraph& g, const std::vector<model::A
     auto n = g.find(std::get<0>(key));
     if (!n) {
       unknown.insert(std::get<0>(key));
-    } else if (o.evidence[*n] != Evidence::failed) {
+    } else if (o.evidence[*n] != Evidence::failed && o.evidence[*n] != Evidence::faulted) {
       o.evidence[*n] = Evidence::alerting;
     }
   }
@@ -111,9 +125,9 @@ Observations observe(const AssetGraph& g, const model::LiveSnapshot* live, const
     add_alerts(o, g, *alerts);
   }
   for (Evidence e : o.evidence) {
-    o.failed += e == Evidence::failed ? 1 : 0;
+    o.failed += e == Evidence::failed || e == Evidence::faulted ? 1 : 0;
     o.alerting += e == Evidence::alerting ? 1 : 0;
-    o.healthy += e == Evidence::healthy ? 1 : 0;
+    o.healthy += e == Evidence::healthy || e == Evidence::running ? 1 : 0;
   }
   o.abnormal = abnormal_nodes(o.evidence);
   return o;

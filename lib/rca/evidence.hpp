@@ -23,9 +23,10 @@ struct Observations {
 };
 
 // Builds the evidence. Live state: the freshest status of an asset from a
-// source that was read, through the status aliases; fault/offline = failed,
-// other statuses = healthy; assets intended offline, stopped, in maintenance
-// or decommissioned are never failed. Alerts (when `have_alerts`): an alert
+// source that was read, through the status aliases: offline (or online: false)
+// = failed (unreachable); fault while it answers = faulted; running or idle =
+// running; other statuses = healthy. Assets intended offline, stopped, in
+// maintenance or decommissioned that are down give no evidence. Alerts (when `have_alerts`): an alert
 // raised and not cleared, of severity warning or critical, makes its asset
 // alerting; assets with sensors and no alert are quiet (watched, fine).
 Observations observe(const AssetGraph& g, const model::LiveSnapshot* live, const std::vector<model::Alert>* alerts);

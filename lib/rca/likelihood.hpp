@@ -22,11 +22,15 @@ inline Likelihood likelihood(Evidence e, const RcaOptions& o) {
   switch (e) {
   case Evidence::healthy:
     return {0.05, 0.99};
+  case Evidence::running:
+    // It answers and says it runs: as strong as "unreachable" is the other way.
+    return {0.001, 0.99};
   case Evidence::quiet:
     return {std::max(o.p_miss, k_floor), std::max(1 - o.p_fa, k_floor)};
   case Evidence::alerting:
     return {std::max(1 - o.p_miss, k_floor), std::max(o.p_fa, k_floor)};
   case Evidence::failed:
+  case Evidence::faulted: // its own failure or a lost data feed; a lost power or network path would silence it
     return {0.99, 0.001};
   case Evidence::unknown:
     break;

@@ -32,7 +32,7 @@ constexpr float k_shared = 0.3f;
 
 } // namespace
 
-bool abnormal(Evidence e) { return e == Evidence::alerting || e == Evidence::failed; }
+bool abnormal(Evidence e) { return e == Evidence::alerting || e == Evidence::failed || e == Evidence::faulted; }
 
 std::vector<NodeId> abnormal_nodes(const std::vector<Evidence>& evidence) {
   std::vector<NodeId> out;
@@ -56,14 +56,22 @@ const char* to_string(Evidence e) {
     return "alerting";
   case Evidence::failed:
     return "failed";
+  case Evidence::running:
+    return "running";
+  case Evidence::faulted:
+    return "fault";
   }
   return "?";
+}
+
+const char* status_word(Evidence e) {
+  return e == Evidence::faulted ? "failed" : e == Evidence::running ? "healthy" : to_string(e);
 }
 
 Analyzer::Analyzer(const AssetGraph& g)
     : m_g(g), m_forced(g.nodes(), 0), m_stamp(g.nodes(), 0), m_hop(g.nodes(), 0), m_f(g.nodes(), 0), m_fd(g.nodes(), 0),
       m_parent(g.nodes(), graph::k_no_node), m_via(g.nodes(), EdgeType::powers), m_head(g.nodes(), k_no_link),
-      m_fcur(g.nodes(), 0), m_sampler(g) {}
+      m_fcur(g.nodes(), 0), m_sampler(g), m_elsewhere(g.nodes(), 0) {}
 
 void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<NodeId>& abnormal_in,
                      const std::vector<NodeId>& focus, const RcaOptions& opts) {
@@ -90,7 +98,8 @@ void Analyzer::begin(const std::vector<Evidence>& evidence, const std::vector<No
     std::sort(m_abnormal_nodes.begin(), m_abnormal_nodes.end());
   }
   m_abnormal_total = m_abnormal_nodes.size();
-  for (Evidence e : {Evidence::unknown, Evidence::healthy, Evidence::quiet, Evidence::alerting, Evidence::failed}) {
+  for (Evidence e : {Evidence::unknown, Evidence::healthy, Evidence::quiet, Evidence::alerting, Evidence::failed,
+                     Evidence::running, Evidence::faulted}) {
     m_log_ratio[static_cast<size_t>(e)] = detail::log_ratio(e, opts);
     m_log_ok[static_cast<size_t>(e)] = std::log(likelihood(e, opts).if_ok);
   }
@@ -118,14 +127,24 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) {
     tol[t] = std::min<size_t>(m_g.tolerance[v][t], 6);
     dist[t][0] = 1;
   }
+  // An asset that answers with a fault has power and a network path: only a lost data feed
+  // (or its own failure) explains it. One that answers and runs may well have lost a data
+  // feed (it runs degraded): only a lost power or network path would have silenced it.
+  Evidence e_v = ev(v);
+  bool data_only = e_v == Evidence::faulted;
+  bool stop_only = e_v == Evidence::running || e_v == Evidence::healthy;
   for (uint32_t l = m_head[v]; l != k_no_link; l = m_links[l].next) {
     NodeId u = m_links[l].from;
     if (m_hop[u] >= hop) {
       continue;
     }
     size_t t = m_links[l].type;
+    if ((data_only && t != static_cast<size_t>(EdgeType::feeds_data)) ||
+        (stop_only && t == static_cast<size_t>(EdgeType::feeds_data))) {
+      continue;
+    }
     bool powers = t == static_cast<size_t>(EdgeType::powers);
-    double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]);
+    double q = m_opts.p_prop * (powers ? m_fd[u] : m_f[u]) * passed_on(u);
     double* d = dist[t];
     for (size_t k = tol[t] + 1; k > 0; --k) {
       d[k] = d[k] * (k == tol[t] + 1 ? 1.0 : 1 - q) + d[k - 1] * q;
@@ -144,6 +163,21 @@ float Analyzer::failure_chance(NodeId v, uint32_t hop) {
     ok *= up;
   }
   return static_cast<float>(1 - ok);
+}
+
+// What share of u's failure chance reaches its dependents: all of it, unless u answers
+// and says it runs. Then what travels on is the chance that it is down although it
+// answers (P(down | it answers), Bayes), not the chance the walk gave it: a switch
+// that answers does not take its endpoints down. The root itself (chance 1) passes
+// everything on: that is the hypothesis being scored.
+double Analyzer::passed_on(NodeId u) const {
+  Evidence e = ev(u);
+  float f = m_f[u];
+  if ((e != Evidence::running && e != Evidence::healthy) || f >= 1.0f || f <= 0.0f) {
+    return 1;
+  }
+  Likelihood l = likelihood(e, m_opts);
+  return l.if_failed / (f * l.if_failed + (1 - f) * l.if_ok);
 }
 
 double Analyzer::llr(NodeId v, double f_before, double f_after) const {
@@ -239,8 +273,9 @@ double Analyzer::refine(NodeId c, std::vector<Reach>* reach) {
 }
 
 // Every asset upstream of `from` (within max_depth), and `from` itself. The
-// walk does not pass through an asset a live source reports healthy: a
-// failure could not have travelled through it.
+// walk does not pass through an asset that answers and is not faulted: a
+// failure could not have travelled through it; from an asset that answers
+// with a fault, only through its data feeds.
 std::vector<NodeId> Analyzer::candidates_of(const std::vector<NodeId>& from) {
   if (++m_gen == 0) {
     std::fill(m_stamp.begin(), m_stamp.end(), 0);
@@ -256,12 +291,16 @@ std::vector<NodeId> Analyzer::candidates_of(const std::vector<NodeId>& from) {
   }
   for (size_t i = 0; i < out.size(); ++i) {
     NodeId v = out[i];
-    if ((i >= from.size() && ev(v) == Evidence::healthy) ||
+    Evidence e_v = ev(v);
+    if ((i >= from.size() && (e_v == Evidence::healthy || e_v == Evidence::running)) ||
         (m_opts.max_depth >= 0 && m_hop[v] >= static_cast<uint32_t>(m_opts.max_depth))) {
       continue;
     }
     for (size_t e = m_g.in.begin(v); e < m_g.in.end(v); ++e) {
       NodeId u = m_g.in.targets[e];
+      if (e_v == Evidence::faulted && m_g.in.types[e] != EdgeType::feeds_data) {
+        continue; // it answers: its power and network are up
+      }
       if (m_stamp[u] != m_gen) {
         m_stamp[u] = m_gen;
         m_hop[u] = m_hop[v] + 1;
@@ -362,7 +401,8 @@ Candidate Analyzer::describe(NodeId c, double score) {
       std::reverse(x.path.begin(), x.path.end());
       std::reverse(x.via.begin(), x.via.end());
       out.explains.push_back(std::move(x));
-    } else if ((e == Evidence::healthy || e == Evidence::quiet) && r.f >= 0.5f) {
+    } else if ((e == Evidence::healthy || e == Evidence::running || e == Evidence::quiet) && r.f >= 0.5f &&
+               r.node != c) {
       out.contradicted++;
       out.contradicted_examples.push_back(r.node);
     }
@@ -491,12 +531,6 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
   };
   for (size_t i = 0; i < incidents.size(); ++i) {
     Incident& inc = incidents[i];
-    if (inc.roots.size() == 1 && inc.failures.size() == 1 && inc.failures[0] == inc.roots[0]) {
-      if (wanted(inc.failures)) {
-        r.isolated.push_back(inc.roots[0]);
-      }
-      continue;
-    }
     if (!wanted(inc.failures) && !wanted(inc.roots)) {
       continue;
     }
@@ -522,12 +556,25 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
         }
       }
       if (complete.size() > 1) {
+        // Weighed on this incident's evidence: what another incident's root explains is no
+        // credit to a candidate here (a site feed "explains" every incident of the site).
+        for (const auto& [node, inc_index] : incident_of_node) {
+          m_elsewhere[node] = inc_index != i ? 1 : 0;
+        }
         rerank(complete, complete.size());
+        for (const auto& [node, inc_index] : incident_of_node) {
+          m_elsewhere[node] = 0;
+        }
       }
       for (size_t k = 0; k < at.size(); ++k) {
         inc.ranked[at[k]] = std::move(complete[k]);
       }
       inc.roots = {inc.ranked.front().node};
+    }
+    // An asset that failed on its own is an incident like any other, ranked with the
+    // others by its score, with the candidates that could also explain it.
+    if (inc.roots.size() == 1 && inc.failures.size() == 1 && inc.failures[0] == inc.roots[0]) {
+      r.isolated.push_back(inc.roots[0]);
     }
     softmax_shares(inc.ranked);
     r.incidents.push_back(std::move(inc));
@@ -539,7 +586,7 @@ void Analyzer::group_incidents(RcaResult& r, const std::vector<NodeId>& roots, c
   // Abnormal assets no root took down.
   for (NodeId n : m_abnormal_nodes) {
     if (!owner.count(n) && wanted({n})) {
-      (ev(n) == Evidence::failed ? r.isolated : r.unexplained).push_back(n);
+      (ev(n) != Evidence::alerting ? r.isolated : r.unexplained).push_back(n);
     }
   }
   std::sort(r.isolated.begin(), r.isolated.end());

@@ -35,14 +35,20 @@ using graph::NodeId;
 // What is known about one asset.
 enum class Evidence : uint8_t {
   unknown,  // not observed (no source, failed source, no sensors)
-  healthy,  // a live source reports it running
+  healthy,  // it answers a live source with a status that is not running (stopped, maintenance)
   quiet,    // watched by detectors, no alert
   alerting, // an active alert
-  failed,   // a live source reports fault or offline (or the user said so)
+  failed,   // unreachable: a live source reports it offline (or the user said so)
+  running,  // it answers a live source and says it runs: strong evidence it did not fail
+  faulted,  // it answers a live source and reports a fault: it failed, but it has power and network
 };
+inline constexpr size_t k_evidence_kinds = 7;
 
 bool abnormal(Evidence e);
 const char* to_string(Evidence e);
+// The coarse live status of a view (`twinctl graph`): failed (unreachable or faulted),
+// alerting, healthy (answers), no alert, unobserved.
+const char* status_word(Evidence e);
 // The abnormal nodes of `evidence` (alerting or failed), by node: a scan of
 // the whole twin, to be done once per observation, not per incident.
 std::vector<NodeId> abnormal_nodes(const std::vector<Evidence>& evidence);
@@ -81,7 +87,8 @@ struct Incident {
 
 struct RcaResult {
   std::vector<Incident> incidents;      // by best root score, then root node
-  std::vector<NodeId> isolated;         // failed with no upstream cause, explaining nothing else
+  std::vector<NodeId> isolated;         // failed with no upstream cause, explaining nothing else: the
+                                        // root of an incident of its own (or of none, when no root took it down)
   std::vector<NodeId> unexplained;      // alerts no root explains (likely false alarms), by node
   size_t abnormal = 0;                  // abnormal assets considered
   size_t candidates = 0;                // candidates scored
@@ -120,6 +127,7 @@ private:
   double refine(NodeId c, std::vector<Reach>* reach);
   float failure_chance(NodeId v, uint32_t hop);
   double llr(NodeId v, double f_before, double f_after) const;
+  double passed_on(NodeId u) const;
   std::optional<double> sampled(NodeId c);
   double sample_bound(NodeId c);
   void rerank(std::vector<Candidate>& ranked, size_t n);
@@ -164,9 +172,10 @@ private:
   std::vector<NodeId> m_fcur_touched;
   graph::Propagator m_sampler;
   std::vector<double> m_draw_score; // sampled(): the score of each draw
-  double m_log_ratio[5] = {};        // detail::log_ratio of each kind of Evidence, for these options
-  double m_log_ok[5] = {};           // log P(observation | fine) of each kind of Evidence
+  double m_log_ratio[k_evidence_kinds] = {}; // detail::log_ratio of each kind of Evidence, for these options
+  double m_log_ok[k_evidence_kinds] = {};    // log P(observation | fine) of each kind of Evidence
   std::vector<NodeId> m_reached;     // score_all(): the abnormal assets each candidate reaches
+  std::vector<uint8_t> m_elsewhere;  // failures another incident's root explains: sampled() gives no credit for them
 };
 
 } // namespace twinctl::rca

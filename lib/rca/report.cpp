@@ -56,7 +56,8 @@ CandidateView candidate_view(const AssetGraph& g, const Observations& obs, const
     for (EdgeType t : x.via) {
       e.via.push_back(graph::to_string(t));
     }
-    e.probability = std::round(x.probability * 1000) / 1000;
+    // In double: a float rounded and widened prints as 0.9700000286102295.
+    e.probability = std::round(static_cast<double>(x.probability) * 1000) / 1000;
     v.explains.push_back(std::move(e));
   }
   v.contradicted = c.contradicted;
@@ -79,6 +80,24 @@ std::string relationship_words(const CandidateView& c) {
 // The steps of reasoning, in plain words, from the data of the incident.
 std::vector<std::string> steps_of(const IncidentView& inc, size_t candidates_total) {
   std::vector<std::string> s;
+  if (inc.isolated) {
+    const CandidateView& c = inc.candidates.front();
+    s.push_back(c.id + " (" + c.evidence + ") failed on its own: its failure explains no other abnormal asset, " +
+                "and nothing upstream explains it better" +
+                (c.evidence == "fault" ? " (it answers, so it has power and a network path)." : "."));
+    for (const CandidateView& other : inc.candidates) {
+      if (!other.root) {
+        s.push_back("The next best candidate, " + other.id + " (" + other.evidence + "), scores " +
+                    std::to_string(static_cast<int>(std::lround(other.score))) + " against " +
+                    std::to_string(static_cast<int>(std::lround(c.score))) + ".");
+        break;
+      }
+    }
+    if (!c.team.id.empty()) {
+      s.push_back("Call the owner of " + c.id + ": " + contact_line(c.team) + ".");
+    }
+    return s;
+  }
   s.push_back(plural(inc.failures.size(), "asset is", "assets are") + " abnormal in this incident: " +
               list_ids(inc.failures, 8) + ".");
   s.push_back("Walking the asset graph upstream from every abnormal asset gave " +
@@ -145,12 +164,19 @@ RcaReport describe_rca(const AssetGraph& g, const Observations& obs, const RcaRe
       bool root = std::find(inc.roots.begin(), inc.roots.end(), c.node) != inc.roots.end();
       v.candidates.push_back(candidate_view(g, obs, c, root));
     }
+    v.isolated = inc.roots.size() == 1 && inc.failures.size() == 1 && inc.failures[0] == inc.roots[0];
     v.steps = steps_of(v, result.candidates);
     r.incidents.push_back(std::move(v));
   }
   for (NodeId n : result.isolated) {
     const model::Asset& a = g.asset(n);
-    r.isolated.push_back({a.id, a.name, to_string(obs.evidence[n]), graph::team_contacts(*g.twin, a.owned_by)});
+    IsolatedView iv{a.id, a.name, to_string(obs.evidence[n]), graph::team_contacts(*g.twin, a.owned_by), ""};
+    for (const IncidentView& inc : r.incidents) {
+      if (inc.isolated && inc.roots.front() == a.id) {
+        iv.incident = inc.id;
+      }
+    }
+    r.isolated.push_back(std::move(iv));
   }
   for (NodeId n : result.unexplained) {
     r.unexplained.push_back(g.asset(n).id);

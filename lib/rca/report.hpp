@@ -14,7 +14,7 @@ namespace twinctl::rca {
 
 struct ExplainedView {
   std::string asset;
-  std::string evidence; // failed | alerting
+  std::string evidence; // failed | fault | alerting
   std::vector<std::string> path; // candidate ... asset
   std::vector<std::string> via;
   double probability = 0;
@@ -40,6 +40,7 @@ struct IncidentView {
   std::vector<std::string> failures;
   std::vector<CandidateView> candidates;
   std::vector<std::string> steps;
+  bool isolated = false; // one asset that failed on its own (its root, its only failure)
 };
 
 struct IsolatedView {
@@ -47,6 +48,7 @@ struct IsolatedView {
   std::string name;
   std::string evidence;
   graph::TeamImpact team;
+  std::string incident; // the incident it is the root of; empty when none took it down
 };
 
 struct RcaReport {

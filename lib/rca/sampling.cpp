@@ -50,7 +50,14 @@ std::optional<double> Analyzer::sampled(NodeId c) {
     }
     double s = 0;
     for (NodeId v : failed) {
-      s += m_log_ratio[static_cast<size_t>(ev(v))];
+      // Answering is what a degraded asset does (it lost only data: running or faulted) and what a
+      // stopped one cannot: a faulted asset that lost power or its network path, or a running one
+      // that only lost data, says nothing about this draw.
+      Evidence e = ev(v);
+      bool degraded = m_sampler.sampled_degraded(v);
+      bool neutral = m_elsewhere[v] || (v != c && ((e == Evidence::faulted && !degraded) ||
+                                                   ((e == Evidence::running || e == Evidence::healthy) && degraded)));
+      s += neutral ? 0.0 : m_log_ratio[static_cast<size_t>(e)];
     }
     m_draw_score[k] = s;
   }

@@ -48,8 +48,7 @@ std::vector<DueItem> due_of(const std::vector<model::Finding>& findings, int64_t
     d.kind = f.field.substr(0, colon);
     d.item = f.field.substr(colon + 1);
     d.due_on = f.intended;
-    int64_t diff = *due - now;
-    d.days_left = diff >= 0 ? diff / 86400 : -((-diff + 86399) / 86400);
+    d.days_left = util::days_between(now, *due); // as the finding's message counts them
     out.push_back(std::move(d));
   }
   std::sort(out.begin(), out.end(), [](const DueItem& a, const DueItem& b) {

@@ -33,6 +33,13 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
+// Times RFC 3339 can write (format_time_ms): 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+std::optional<int64_t> writable(int64_t ms) {
+  constexpr int64_t k_min_ms = -62167219200000;
+  constexpr int64_t k_max_ms = 253402300799999;
+  return ms >= k_min_ms && ms <= k_max_ms ? std::optional<int64_t>(ms) : std::nullopt;
+}
+
 std::optional<int64_t> parse_epoch(std::string_view s) {
   bool all_digits = !s.empty();
   for (char c : s) {
@@ -41,7 +48,7 @@ std::optional<int64_t> parse_epoch(std::string_view s) {
   if (all_digits && s.size() <= 16) {
     int64_t v = 0;
     std::from_chars(s.data(), s.data() + s.size(), v);
-    return s.size() >= 13 ? v : v * 1000; // 13+ digits: milliseconds (after 2001-09-09)
+    return writable(s.size() >= 13 ? v : v * 1000); // 13+ digits: milliseconds (after 2001-09-09)
   }
   double d = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
@@ -187,7 +194,7 @@ std::optional<int64_t> parse_time_ms(std::string_view s) {
   }
   const int64_t days = util::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const int64_t secs = days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset_min * 60;
-  return secs * 1000 + ms;
+  return writable(secs * 1000 + ms); // an offset may push 9999-12-31 past the year 9999
 }
 
 std::string format_time_ms(int64_t ms) {

@@ -243,4 +243,9 @@ std::string format_timestamp(int64_t t) {
 
 std::string format_date(int64_t t) { return format_timestamp(t).substr(0, 10); }
 
+int64_t days_between(int64_t from, int64_t to) {
+  auto day = [](int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); };
+  return day(to) - day(from);
+}
+
 } // namespace twinctl::util

@@ -30,6 +30,10 @@ std::optional<int64_t> parse_timestamp(std::string_view s);
 std::optional<Duration> parse_duration(std::string_view s);
 // t + d, with months added on the calendar (Jan 31 + P1M = Feb 28/29).
 int64_t add_duration(int64_t t, const Duration& d);
+// Calendar days (UTC) from the day of `from` to the day of `to`: 2026-02-10 to 2026-05-04T10:00Z
+// is 83, whatever the hour. Every "N days overdue / in N days" counts with this, so one item
+// has one count in every section of a report.
+int64_t days_between(int64_t from, int64_t to);
 // The length of d in seconds, months counted as 30 days (for windows, not calendars).
 int64_t approx_seconds(const Duration& d);
 

@@ -69,6 +69,12 @@ UrlCredentials split_credentials(const std::string& url) {
     return out;
   }
   const std::string shown = redact_url(url);
+  if (url.find('@', auth_end) != std::string::npos) {
+    // "https://u:pa@ss/x@host/": a password "pa@ss/x" or host "ss"? redact_url hides up to the last
+    // '@'; taking the first would put "ss/x" in the URL that is cloned and stored.
+    throw Error("invalid URL " + shown +
+                ": a '/', '?', '#' or '@' in a user name or password must be percent-encoded (%2F, %3F, %23, %40)");
+  }
   std::string userinfo = url.substr(start, at - start);
   size_t c = userinfo.find(':');
   out.user = percent_decode(userinfo.substr(0, c), shown);

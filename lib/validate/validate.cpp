@@ -110,12 +110,13 @@ Finding make_finding(const Twin& twin, const std::string& rule, const Asset* ass
   return f;
 }
 
-std::string days_phrase(int64_t seconds) {
-  int64_t days = seconds / 86400;
+// "today", "1 day ago", "in 3 days": calendar days (util::days_between), as the audit counts them.
+std::string days_phrase(int64_t from, int64_t to, const char* before, const char* after) {
+  int64_t days = util::days_between(from, to);
   if (days == 0) {
     return "today";
   }
-  return std::to_string(days) + (days == 1 ? " day" : " days");
+  return before + std::to_string(days) + (days == 1 ? " day" : " days") + after;
 }
 
 void check_expiry(const Twin& twin, const Asset& a, int64_t now, std::vector<Finding>& out) {
@@ -129,12 +130,12 @@ void check_expiry(const Twin& twin, const Asset& a, int64_t now, std::vector<Fin
     std::string what = (c.kind.empty() ? "certificate" : c.kind + " certificate") + " " + c.id;
     if (*expires <= now) {
       Finding f = make_finding(twin, "TWIN201", &a, field,
-                               what + " expired on " + c.expires + " (" + days_phrase(now - *expires) + " ago)", c.loc);
+                               what + " expired on " + c.expires + " (" + days_phrase(*expires, now, "", " ago") + ")", c.loc);
       f.intended = c.expires;
       out.push_back(std::move(f));
     } else if (*expires <= soon) {
       Finding f = make_finding(twin, "TWIN202", &a, field,
-                               what + " expires on " + c.expires + " (in " + days_phrase(*expires - now) + ")", c.loc);
+                               what + " expires on " + c.expires + " (" + days_phrase(now, *expires, "in ", "") + ")", c.loc);
       f.intended = c.expires;
       out.push_back(std::move(f));
     }
@@ -153,15 +154,15 @@ void check_expiry(const Twin& twin, const Asset& a, int64_t now, std::vector<Fin
     if (due <= now) {
       Finding f = make_finding(twin, "TWIN201", &a, field,
                                "calibration of sensor " + s.id + " was due on " + due_date + " (" +
-                                   days_phrase(now - due) + " overdue; calibrated " + s.calibration->calibrated_on +
+                                   days_phrase(due, now, "", " overdue") + "; calibrated " + s.calibration->calibrated_on +
                                    ", interval " + s.calibration->interval.text + ")",
                                s.calibration->loc);
       f.intended = due_date;
       out.push_back(std::move(f));
     } else if (due <= soon) {
       Finding f = make_finding(twin, "TWIN202", &a, field,
-                               "calibration of sensor " + s.id + " is due on " + due_date + " (in " +
-                                   days_phrase(due - now) + ")",
+                               "calibration of sensor " + s.id + " is due on " + due_date + " (" +
+                                   days_phrase(now, due, "in ", "") + ")",
                                s.calibration->loc);
       f.intended = due_date;
       out.push_back(std::move(f));

@@ -21,6 +21,9 @@ expect_err "twinctl: error: drift: --live is required"
 run drift --twin examples/factory --live examples/live/snapshot.json --timeout 1e400
 expect_rc 2 "--timeout out of range"
 expect_err "out of range: use a number from 0.1 to 86400"
+run simulate factory --assets 99999999999 --out "$WORK/big"
+expect_rc 2 "--assets out of range"
+expect_err "out of range: use a number from 20 to 3000000"
 run graph --twin examples/factory --depth -1
 expect_rc 2 "negative depth"
 expect_err "twinctl: error: graph:"

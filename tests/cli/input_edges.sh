@@ -37,6 +37,13 @@ for f in string huge list nofp; do
 done
 run drift --twin factory --live live.json --allow-partial --now $NOW --baseline huge.json
 expect_err '"location".line must be a whole number from 0 to 2147483647, not 1e+300'
+# A number beyond a double (found by fuzz_baseline): nlohmann's out_of_range, not a parse error.
+sed "0,/\"line\": [0-9]*/s//\"line\": 3e1441/" "$WORK/base.json" >"$WORK/overflow.json"
+run drift --twin factory --live live.json --allow-partial --now $NOW --baseline overflow.json
+expect_rc 2 "--baseline with a number beyond a double"
+expect_err "overflow.json:$(grep -n 3e1441 "$WORK/overflow.json" | cut -d: -f1):"
+expect_err "not valid JSON (number overflow parsing '3e1441')"
+no_internal_error "--baseline overflow.json"
 
 # --- skipped entries of the twin ----------------------------------------------
 mkdir -p "$WORK/elsewhere"

@@ -2,7 +2,8 @@
 # `twinctl rca` on the example factory: the line-1 UPS dies without a word
 # (its network card went with it), everything it powers goes offline, one PLC
 # on line 2 faults on its own and a CNC raises a false alert. The UPS must be
-# named, with the evidence and the owner; plc-l2-01 is isolated; the alert is
+# named, with the evidence and the owner; plc-l2-01 faulted on its own (an incident of its own,
+# ranked with the others); the alert is
 # unexplained. Exit codes 0, 2 and 3.
 source "$(dirname "$0")/lib.sh"
 twin=(--twin examples/factory)
@@ -16,7 +17,7 @@ run rca --all "${twin[@]}" --live "$live" --alerts "$alerts"
 expect_rc 0 "rca --all"
 golden rca_ups_outage.table
 expect_out "INC-1: root cause ups-l1-01 (12 abnormal assets)"
-expect_out "plc-l2-01  failed"
+expect_out "INC-2: plc-l2-01 failed on its own (1 abnormal asset)"
 expect_out "Unexplained alerts (no failure around them; likely false alarms): cnc-l3-02"
 expect_out "Call the owner of ups-l1-01: Maintenance"
 
@@ -35,7 +36,12 @@ assert top["asset"] == "ups-l1-01" and top["root"] and top["observed"] == "no al
 paths = {e["asset"]: e["path"] for e in top["explains"]}
 assert paths["press-02"] == ["ups-l1-01", "sw-l1-ctl-b", "press-02"], paths["press-02"]
 assert top["owner"]["oncall"], top["owner"]
-assert [i["asset"] for i in d["isolated"]] == ["plc-l2-01"]
+assert [(i["asset"], i["observed"], i["incident"]) for i in d["isolated"]] == [("plc-l2-01", "fault", "INC-2")], d["isolated"]
+iso = d["incidents"][1]
+assert iso["isolated"] and iso["roots"] == ["plc-l2-01"] and iso["candidates"][0]["observed"] == "fault", iso
+# Probabilities are rounded, not floats widened (0.9700000286102295).
+probs = [e["probability"] for i in d["incidents"] for c in i["candidates"] for e in c["explains"]]
+assert all(len(repr(p)) <= 5 for p in probs), [p for p in probs if len(repr(p)) > 5]
 PY
 
 # Focus: only the incident of the asset named.
@@ -45,8 +51,9 @@ expect_out "root cause ups-l1-01"
 expect_no_out "plc-l2-01"
 run rca plc-l2-01 "${twin[@]}" --live "$live"
 expect_rc 0 "focus isolated"
-expect_out "plc-l2-01  failed"
-expect_no_out "INC-1"
+expect_out "INC-1: plc-l2-01 failed on its own"
+expect_out "plc-l2-01 (fault) failed on its own"
+expect_no_out "ups-l1-01"
 
 # The example snapshot has a failed source: exit 3 unless --allow-partial.
 run rca --all "${twin[@]}" --live examples/live/snapshot.json

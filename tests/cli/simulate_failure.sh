@@ -8,8 +8,11 @@ twin=(--twin examples/factory)
 run simulate failure "${twin[@]}" ups-l1-01
 expect_rc 0 "ups failure"
 golden simulate_failure_ups.table
-expect_out "19 assets down"
-expect_out "plc-l1-01        plc      line-1            controls-l1  ups-l1-01 -POWERS-> plc-l1-01"
+expect_out "19 assets affected: 13 stopped, 6 degraded (lost a data feed)"
+expect_out "plc-l1-01        stopped   plc      line-1            controls-l1  ups-l1-01 -POWERS-> plc-l1-01"
+# Losing the UPS starves SCADA and the ERP link of data: degraded, not stopped.
+expect_out "scada-01         degraded  server"
+expect_out "erp-link-01      degraded  server"
 expect_out "ups-l1-01 -POWERS-> sw-l1-ctl-b -CONNECTS_TO-> press-02"
 
 run simulate failure "${twin[@]}" ups-l1-01 -o markdown
@@ -28,6 +31,9 @@ surv = {s["asset"]: s for s in d["survivors"]}
 assert "ups-srv-01" in surv and surv["ups-srv-01"]["down"] == 1 and surv["ups-srv-01"]["needed"] == 1, surv
 affected = {a["asset"] for a in d["affected"]}
 assert "ups-srv-01" not in affected and "feed-l1-dist" in affected, affected
+impact = {a["asset"]: a["impact"] for a in d["affected"]}
+assert d["summary"]["stopped"] + d["summary"]["degraded"] == d["summary"]["affected"], d["summary"]
+assert d["summary"]["stopped"] == sum(1 for v in impact.values() if v == "stopped"), d["summary"]
 assert d["summary"]["power_lost_kw"] > 0
 PY
 

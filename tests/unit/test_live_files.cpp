@@ -241,6 +241,14 @@ TEST_CASE("live::read_live_file", "[live]") {
     model::LiveSnapshot s = live::read_live_file(dir / "page.json", twin);
     CHECK(s.observations.size() == 2);
     CHECK(by_asset(s, "plc-l2-01")->online == false);
+
+    // Two topics that would be one asset: an error naming both, at the file.
+    dir.write("clash.json", R"({"format": "twinctl-mqtt-capture/v1", "messages": [
+      {"topic": "plant/line1/plc-l2-01/state", "payload": {"status": "running"}},
+      {"topic": "plant/line2/plc-l2-01/state", "payload": {"status": "fault"}}]})");
+    CHECK_THROWS_WITH(live::read_live_file(dir / "clash.json", twin, "broker"),
+                      Catch::Contains("clash.json:") && Catch::Contains("'plant/line1/plc-l2-01/state'") &&
+                          Catch::Contains("'plant/line2/plc-l2-01/state'") && Catch::Contains("asset 'plc-l2-01'"));
   }
 
   SECTION("Sparkplug B session capture") {
@@ -339,7 +347,7 @@ TEST_CASE("live::read_live_file matching", "[live]") {
     CHECK(by_asset(s, "hp-7") == nullptr);
   }
 
-  SECTION("MQTT: bindings, then the filter's first '+', then topic levels") {
+  SECTION("MQTT: bindings, then the topic through the filter's last '+', then topic levels") {
     model::Twin twin;
     twin.assets = {asset("press-07", {{"mqtt", "factory/p7/#"}}), asset("plc-l2-01"), asset("line2")};
     model::Source src;
@@ -357,11 +365,14 @@ TEST_CASE("live::read_live_file matching", "[live]") {
     CHECK(field(by_asset(s, "press-07"), "firmware") == "4.2.0");
     CHECK(by_asset(s, "press-07")->ref == "factory/p7");
     CHECK(by_asset(s, "press-07")->metrics.at("temp").value == 3);
-    // The filter's first '+' is the line level: "line2" is the device, whatever the deeper levels say.
-    CHECK(field(by_asset(s, "line2"), "status") == "idle");
-    // .../online matches no filter: the deepest level that is an asset id.
+    // Both '+' levels name the device: a line asset does not swallow the devices on it.
+    CHECK(by_asset(s, "line2") == nullptr);
+    CHECK(field(by_ref(s, "plant/line2/nobody-9"), "status") == "idle");
+    CHECK(by_ref(s, "plant/line2/nobody-9")->asset.empty());
+    // .../online matches no filter: the deepest level that is an asset id, the same device.
+    CHECK(by_asset(s, "plc-l2-01")->ref == "plant/line2/plc-l2-01");
+    CHECK(field(by_asset(s, "plc-l2-01"), "status") == "running");
     CHECK(by_asset(s, "plc-l2-01")->online == false);
-    CHECK(by_asset(s, "plc-l2-01")->fields.empty());
   }
 
   SECTION("a Source mapping overrides the default pointers") {
@@ -414,10 +425,28 @@ TEST_CASE("live::AssetMatcher", "[live]") {
   CHECK(m.match_topic("x/c-3/b-2/z", {}).asset == "b-2"); // the deepest level
   CHECK(m.match_topic("x/c-3/q", {"x/+/q"}).ref == "x/c-3");
   CHECK(m.match_topic("nothing/here", {}).asset.empty());
+  // Every '+' level names the device; the last one is the asset.
+  live::TopicMatch two = m.match_topic("site/c-3/a-1/state", {"site/+/+/state"});
+  CHECK(two.asset == "a-1");
+  CHECK(two.ref == "site/c-3/a-1");
+  CHECK(two.identity == "site/c-3/a-1");
+  // A device template names the device by topic levels; the identity stays the wildcard levels.
+  live::DeviceTemplate tpl("{3}");
+  live::TopicMatch named = m.match_topic("site/line-9/c-3/state", {"site/+/+/state"}, tpl);
+  CHECK(named.asset == "c-3");
+  CHECK(named.ref == "c-3");
+  CHECK(named.identity == "site/line-9/c-3");
+  CHECK(m.match_topic("site/l/x/state", {"site/+/+/state"}, live::DeviceTemplate("dev-{2}.{3}")).ref == "dev-l.x");
+  CHECK_THROWS_WITH(m.match_topic("site/x", {}, tpl), Catch::Contains("fewer levels"));
+  CHECK_THROWS_WITH(live::DeviceTemplate("line"), Catch::Contains("no topic level"));
+  CHECK_THROWS_WITH(live::DeviceTemplate("{0}"), Catch::Contains("not a level from 1 to 64"));
+  CHECK_THROWS_WITH(live::DeviceTemplate("{2"), Catch::Contains("unclosed"));
 
   size_t level = 0;
   CHECK(live::topic_matches("a/+/c/#", "a/b/c", &level));
   CHECK(level == 1);
+  CHECK(live::topic_matches("a/+/+/#", "a/b/c", &level));
+  CHECK(level == 2); // the last '+'
   CHECK(live::topic_matches("a/#", "a"));
   CHECK_FALSE(live::topic_matches("a/+", "a/b/c"));
   CHECK_FALSE(live::topic_matches("+/x", "$SYS/x"));

@@ -55,11 +55,75 @@ const char* const k_rich = R"({
                 {"source": "ditto", "ref": "rogue-2", "fields": {}}]
 })";
 
+// A snapshot written by hand (docs/live-format.md): everything with a default left out.
+const char* const k_by_hand = R"({
+  "format": "twinctl-live/v1",
+  "taken_at": "2026-05-04T10:00:00Z",
+  "observations": [
+    {"asset": "plc-a", "fields": {"status": "running", "firmware": "V3.1.7"}},
+    {"asset": "ups-1", "online": false},
+    {"asset": "hmi-1", "ref": "hmi/1", "observed_at": null, "online": null, "metrics": {"temp": {"value": 41}}}
+  ],
+  "unmatched": [{"ref": "rogue"}]
+})";
+
+// Sources named, but without the keys that have defaults.
+const char* const k_sources_by_hand = R"({
+  "format": "twinctl-live/v1", "taken_at": "2026-05-04T10:00:00Z",
+  "sources": [{"name": "scada"}, {"name": "mqtt", "ok": false, "error": "refused"}],
+  "observations": [{"asset": "plc-a", "source": "scada"}, {"asset": "plc-b", "source": "scada"}]
+})";
+
 } // namespace
+
+TEST_CASE("live: a twinctl-live/v1 snapshot written by hand takes the defaults, in both readers", "[live]") {
+  std::optional<model::LiveSnapshot> fast = live::read_v1_fast(padded(k_by_hand), "snap");
+  REQUIRE(fast);
+  model::LiveSnapshot slow = general(k_by_hand);
+  CHECK(written(*fast) == written(slow));
+  for (const model::LiveSnapshot* s : {&*fast, &slow}) {
+    REQUIRE(s->sources.size() == 1);
+    CHECK(s->sources[0].name == "snap"); // the file's stem
+    CHECK(s->sources[0].adapter == "file");
+    CHECK(s->sources[0].ok);
+    CHECK(s->sources[0].items == 4);
+    CHECK(s->sources[0].error.empty());
+    REQUIRE(s->observations.size() == 4);
+    const model::Observation& rogue = s->observations[0];
+    CHECK(rogue.asset.empty());
+    CHECK(rogue.source == "snap");
+    CHECK(rogue.observed_at == "2026-05-04T10:00:00Z");
+    const model::Observation& plc = s->observations[1];
+    CHECK(plc.source == "snap");
+    CHECK(plc.ref == "plc-a");
+    CHECK(plc.observed_at == "2026-05-04T10:00:00Z");
+    CHECK(plc.online == std::optional<bool>(true));
+    CHECK(plc.fields.at("firmware") == "V3.1.7");
+    CHECK(plc.metrics.empty());
+    CHECK(s->observations[2].online == std::optional<bool>(false));
+    CHECK(s->observations[2].fields.empty());
+    const model::Observation& hmi = s->observations[3];
+    CHECK(hmi.ref == "hmi/1");
+    CHECK(hmi.observed_at.empty()); // null: not known
+    CHECK_FALSE(hmi.online.has_value());
+    CHECK(hmi.metrics.at("temp").value == 41);
+  }
+  std::optional<model::LiveSnapshot> fast2 = live::read_v1_fast(padded(k_sources_by_hand), "snap");
+  REQUIRE(fast2);
+  model::LiveSnapshot slow2 = general(k_sources_by_hand);
+  CHECK(written(*fast2) == written(slow2));
+  for (const model::LiveSnapshot* s : {&*fast2, &slow2}) {
+    REQUIRE(s->sources.size() == 2);
+    CHECK(s->sources[0].adapter == "file");
+    CHECK(s->sources[0].items == 2);
+    CHECK(s->sources[1].items == 0);
+    CHECK_FALSE(s->sources[1].ok);
+  }
+}
 
 TEST_CASE("live::read_v1_fast gives what the general reader gives", "[live]") {
   for (std::string text : {std::string(k_rich), slurp(std::string(TWINCTL_SOURCE_DIR) + "/examples/live/snapshot.json")}) {
-    std::optional<model::LiveSnapshot> fast = live::read_v1_fast(padded(text));
+    std::optional<model::LiveSnapshot> fast = live::read_v1_fast(padded(text), "snap");
     REQUIRE(fast);
     model::LiveSnapshot slow = general(text);
     CHECK(fast->taken_at == slow.taken_at);
@@ -71,7 +135,7 @@ TEST_CASE("live::read_v1_fast gives what the general reader gives", "[live]") {
     }
     CHECK(written(*fast) == written(slow));
   }
-  std::optional<model::LiveSnapshot> rich = live::read_v1_fast(padded(k_rich));
+  std::optional<model::LiveSnapshot> rich = live::read_v1_fast(padded(k_rich), "snap");
   REQUIRE(rich);
   CHECK(rich->taken_at == "2026-05-04T09:42:00Z");
   const model::Observation& press = rich->observations[2];
@@ -104,19 +168,21 @@ TEST_CASE("live::read_v1_fast leaves everything unusual to the general reader", 
       {with("\"online\": true", "\"online\": \"yes\""), "online"},
       {with("\"value\": null", "\"value\": [1]"), "a metric value must be"},
       {with("\"error\": \"refused\"", "\"error\": \"refused\", \"colour\": 1"), "unknown key 'colour'"},
-      {with("\"ref\": \"r1\", ", ""), "missing 'ref'"},
+      // Two sources: an observation must say which one it came from.
+      {with("\"source\": \"ditto\", \"ref\": \"r1\"", "\"ref\": \"r1\""), "missing 'source' (the snapshot has 2 sources"},
+      {with("\"online\": null,", "\"online\": null, \"online\": false,"), ""},
       {rich.substr(0, rich.size() / 2), "invalid JSON"},
       // Duplicate keys: the fast reader defers; the general reader says where.
       {with("\"ip\": \"10.0.0.7\"", "\"ip\": \"10.0.0.6\", \"ip\": \"10.0.0.7\""), "duplicate key \"ip\""},
   };
   for (const Case& c : cases) {
     INFO(c.text);
-    CHECK_FALSE(live::read_v1_fast(padded(c.text)));
+    CHECK_FALSE(live::read_v1_fast(padded(c.text), "snap"));
     if (c.error.empty()) {
       CHECK(general(c.text).observations.size() == 4);
     } else {
       CHECK_THROWS_WITH(general(c.text), Catch::Contains(c.error) && Catch::Contains("snap.json:"));
     }
   }
-  CHECK_FALSE(live::read_v1_fast(std::string(k_rich))); // no room for simdjson's padding: not read here
+  CHECK_FALSE(live::read_v1_fast(std::string(k_rich), "snap")); // no room for simdjson's padding: not read here
 }

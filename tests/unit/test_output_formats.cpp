@@ -334,7 +334,8 @@ TEST_CASE("output::to_sarif", "[output]") {
     CHECK(contains(run["invocations"][0]["toolExecutionNotifications"].dump(), "no longer present"));
 
     Report no_baseline = many_findings(3);
-    for (const json& res : output::to_sarif(no_baseline, {})["runs"][0]["results"]) {
+    const json plain = output::to_sarif(no_baseline, {}); // kept alive: the loop walks a part of it
+    for (const json& res : plain["runs"][0]["results"]) {
       CHECK(!res.contains("baselineState"));
     }
   }

@@ -101,10 +101,13 @@ TEST_CASE("rca::Analyzer::analyse", "[rca]") {
     CHECK(roots == std::set<std::string>{"feed2", "sw"});
   }
 
-  SECTION("a false alert is unexplained, an isolated failure is isolated") {
+  SECTION("a false alert is unexplained, an isolated failure is an incident of its own") {
     auto ev = evidence(g, Evidence::quiet, {{"m1", Evidence::alerting}, {"p2", Evidence::failed}});
     rca::RcaResult r = a.analyse(ev, {}, {});
-    CHECK(r.incidents.empty());
+    REQUIRE(r.incidents.size() == 1);
+    CHECK(top(g, r.incidents[0]) == "p2");
+    CHECK(r.incidents[0].failures == std::vector<graph::NodeId>{node(g, "p2")});
+    CHECK(r.incidents[0].ranked.size() > 1); // ranked with what else could explain it (feed2)
     REQUIRE(r.unexplained.size() == 1);
     CHECK(g.asset(r.unexplained[0]).id == "m1");
     REQUIRE(r.isolated.size() == 1);
@@ -146,7 +149,7 @@ TEST_CASE("rca::Analyzer::analyse", "[rca]") {
     rca::RcaOptions shallow;
     shallow.max_depth = 0;
     r = a.analyse(ev, {}, shallow);
-    CHECK(r.incidents.empty());
+    CHECK(r.incidents.size() == 2); // each failed on its own
     CHECK(r.isolated.size() == 2);
   }
 
@@ -229,10 +232,10 @@ TEST_CASE("rca::observe", "[rca]") {
 
   SECTION("live status through aliases; failed sources and intended-offline assets do not count") {
     rca::Observations obs = rca::observe(g, &live, nullptr);
-    CHECK(obs.evidence[node(g, "a")] == Evidence::failed);
-    CHECK(obs.evidence[node(g, "b")] == Evidence::healthy);
+    CHECK(obs.evidence[node(g, "a")] == Evidence::faulted); // it answers with a fault
+    CHECK(obs.evidence[node(g, "b")] == Evidence::running);
     CHECK(obs.evidence[node(g, "c")] == Evidence::unknown);
-    CHECK(obs.evidence[node(g, "d")] == Evidence::healthy);
+    CHECK(obs.evidence[node(g, "d")] == Evidence::unknown); // meant to be down: says nothing
     CHECK(obs.failed_sources.size() == 1);
   }
   SECTION("open alerts count, cleared ones do not; unknown assets are reported") {
@@ -241,7 +244,7 @@ TEST_CASE("rca::observe", "[rca]") {
     CHECK(obs.evidence[node(g, "b")] == Evidence::alerting);
     CHECK(obs.unknown_assets == std::vector<std::string>{"nope"});
     std::vector<model::Alert> closed{clear, raise};
-    CHECK(rca::observe(g, &live, &closed).evidence[node(g, "b")] == Evidence::healthy);
+    CHECK(rca::observe(g, &live, &closed).evidence[node(g, "b")] == Evidence::running);
   }
 }
 

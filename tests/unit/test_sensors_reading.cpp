@@ -29,6 +29,14 @@ TEST_CASE("sensors::parse_time_ms", "[sensors]") {
       CHECK_FALSE(parse_time_ms(bad));
     }
   }
+  SECTION("times past 9999-12-31 or before 0000-01-01 are rejected, not written as non-RFC 3339 (found by fuzz_readings)") {
+    CHECK(parse_time_ms("253402300799") == 253402300799000);         // 9999-12-31T23:59:59Z
+    CHECK_FALSE(parse_time_ms("777887730000"));                      // epoch seconds in the year 26620
+    CHECK_FALSE(parse_time_ms("9999999999999999"));                  // epoch milliseconds in the year 318857
+    CHECK_FALSE(parse_time_ms("9999-12-31T23:30:00-01:00"));         // the year 10000
+    CHECK_FALSE(parse_time_ms("0000-01-01T00:30:00+01:00"));         // the year -1
+    CHECK(format_time_ms(*parse_time_ms("0000-01-01T00:00:00Z")) == "0000-01-01T00:00:00Z");
+  }
   SECTION("format round-trips") {
     CHECK(format_time_ms(1777887720250) == "2026-05-04T09:42:00.250Z");
     CHECK(format_time_ms(1777887720000) == "2026-05-04T09:42:00Z");

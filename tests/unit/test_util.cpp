@@ -29,7 +29,7 @@ TEST_CASE("util::parse_duration", "[util]") {
   }
 }
 
-TEST_CASE("util::parse_timestamp", "[util]") {
+TEST_CASE("parse_timestamp", "[util]") {
   CHECK(parse_timestamp("1970-01-01T00:00:00Z") == 0);
   CHECK(parse_timestamp("2026-05-04T09:42:00Z") == parse_timestamp("2026-05-04T11:42:00+02:00"));
   CHECK(parse_timestamp("2026-05-04T09:42:00.123Z") == parse_timestamp("2026-05-04T09:42:00Z"));
@@ -214,6 +214,16 @@ TEST_CASE("util::redact_url and split_credentials: any character in a password",
     CHECK(split_credentials("https://host/plant.git").url == "https://host/plant.git");
     CHECK(split_credentials("https://[::1]:8443/a@b").url == "https://[::1]:8443/a@b");
   }
+  SECTION("credentials and an '@' after the host are ambiguous: an error, nothing of them kept (fuzz_time_url)") {
+    std::string what;
+    try {
+      split_credentials("https://u:Zq7@Kx3/p@host/plant.git"); // password "Zq7@Kx3/p" or "Zq7"?
+    } catch (const twinctl::Error& e) {
+      what = e.what();
+    }
+    CHECK_THAT(what, Catch::Contains("must be percent-encoded"));
+    CHECK_THAT(what, !Catch::Contains("Zq7") && !Catch::Contains("Kx3"));
+  }
   SECTION("an unencoded '/', '?' or '#' in a password is an error that shows none of it") {
     for (const char* url : {"http://ops:Zq7/Kx3@host/", "http://ops:Zq7?Kx3@host/", "http://ops:Zq7#Kx3@host/"}) {
       std::string what;
@@ -230,4 +240,14 @@ TEST_CASE("util::redact_url and split_credentials: any character in a password",
     Url u = parse_url("http://ops:123/Kx3@host/");
     CHECK(u.redacted() == "http://***@host/");
   }
+}
+
+TEST_CASE("days_between counts calendar days, whatever the hour", "[util]") {
+  int64_t due = *parse_date("2026-02-10");
+  // One count for "N days overdue" in the finding and in the audit's due list (82 vs 83 before).
+  CHECK(days_between(due, *parse_timestamp("2026-05-04T00:00:00Z")) == 83);
+  CHECK(days_between(due, *parse_timestamp("2026-05-04T23:59:59Z")) == 83);
+  CHECK(days_between(*parse_timestamp("2026-05-04T10:00:00Z"), due) == -83);
+  CHECK(days_between(due, due + 3600) == 0);
+  CHECK(days_between(*parse_timestamp("1969-12-31T23:00:00Z"), 0) == 1);
 }

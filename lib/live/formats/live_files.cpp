@@ -91,13 +91,13 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
   }
   // A twinctl-live/v1 snapshot (what `snapshot` writes and CI feeds to drift)
   // takes the fast reader; anything it does not accept comes here with its error.
+  std::string stem = std::filesystem::path(path).stem().string();
   if (text.substr(0, 4096).find("\"twinctl-live/v1\"") != std::string::npos) {
     text.reserve(text.size() + 64); // simdjson's padding
-    if (std::optional<model::LiveSnapshot> snap = read_v1_fast(text)) {
+    if (std::optional<model::LiveSnapshot> snap = read_v1_fast(text, stem)) {
       return std::move(*snap);
     }
   }
-  std::string stem = std::filesystem::path(path).stem().string();
   const model::Source* source = source_name_hint.empty() ? nullptr : twin.find_source(source_name_hint);
   std::string name = source_name_hint.empty() ? stem : source_name_hint;
   // A Ditto search page (what `snapshot` fetches and users export) takes the
@@ -122,7 +122,7 @@ model::LiveSnapshot read_live_text(const std::string& path, std::string text, co
   // Step 1: a twinctl-live/v1 snapshot is read as written, its sources included.
   const json* format = root.is_object() ? member(doc, root, {}, "format", Kind::string) : nullptr;
   if (format && format->get_ref<const std::string&>() == "twinctl-live/v1") {
-    return read_v1(doc);
+    return read_v1(doc, stem);
   }
   if (format && format->get_ref<const std::string&>().rfind("twinctl-mqtt-capture", 0) != 0) {
     doc.fail({"format"}, "unknown format '" + format->get<std::string>() +

@@ -51,8 +51,9 @@ struct MqttCollection {
   std::string source_name;               // LiveSource::name; when it names a twin Source, its `mapping` applies
   std::string endpoint;                  // LiveSource::endpoint, without credentials
   std::string profile;                   // plain-json|sparkplug|aws-shadow|tasmota|homie|shelly; empty = by topic
-  std::vector<std::string> filters;      // the subscribed filters: the device is the first '+' level
+  std::vector<std::string> filters;      // the subscribed filters: the device is the topic through the last '+'
   std::vector<io::MqttMessage> messages; // in arrival order
+  std::string device;                    // the device template ({N} = topic level N); empty = by the filters
 };
 
 // Decodes collected messages by the rules of an MQTT capture, without building

@@ -1,4 +1,5 @@
 #include "lib/live/formats/readers.hpp"
+#include "lib/live/formats/live_v1_fast.hpp"
 
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
@@ -34,15 +35,25 @@ static std::map<std::string, std::string> read_v1_fields(const Doc& d, const jso
   return out;
 }
 
-model::LiveSnapshot read_v1(const Doc& d) {
+model::LiveSnapshot read_v1(const Doc& d, const std::string& default_source) {
   const json& root = d.root();
   const Path top;
   check_keys(d, root, top, {"format", "taken_at", "sources", "observations", "unmatched"});
   model::LiveSnapshot snap;
   snap.taken_at = timestamp_value(d, *member(d, root, top, "taken_at", Kind::string, k_required), {"taken_at"});
 
-  const json* sources = member(d, root, top, "sources", Kind::array, k_required);
-  for (size_t i = 0; i < sources->size(); ++i) {
+  // Everything with a sensible default has one, so a snapshot can be written by hand
+  // (docs/live-format.md): no `sources` is one source named after the file.
+  std::vector<bool> count_items;
+  const json* sources = member(d, root, top, "sources", Kind::array);
+  if (!sources) {
+    model::LiveSource src;
+    src.name = default_source;
+    src.adapter = "file";
+    snap.sources.push_back(std::move(src));
+    count_items.push_back(true);
+  }
+  for (size_t i = 0; sources && i < sources->size(); ++i) {
     const json& s = (*sources)[i];
     Path w = {"sources", std::to_string(i)};
     if (!s.is_object()) {
@@ -51,16 +62,19 @@ model::LiveSnapshot read_v1(const Doc& d) {
     check_keys(d, s, w, {"name", "adapter", "ok", "items", "error", "endpoint"});
     model::LiveSource src;
     src.name = required_string(d, s, w, "name");
-    src.adapter = required_string(d, s, w, "adapter");
-    src.ok = member(d, s, w, "ok", Kind::boolean, k_required)->get<bool>();
-    const json* items = member(d, s, w, "items", Kind::integer, k_required);
-    if (items->is_number_integer() && !items->is_number_unsigned() && items->get<int64_t>() < 0) {
+    src.adapter = "file";
+    if (const json* a = member(d, s, w, "adapter", Kind::string)) {
+      src.adapter = a->get<std::string>();
+    }
+    if (const json* ok = member(d, s, w, "ok", Kind::boolean)) {
+      src.ok = ok->get<bool>();
+    }
+    const json* items = member(d, s, w, "items", Kind::integer);
+    if (items && items->is_number_integer() && !items->is_number_unsigned() && items->get<int64_t>() < 0) {
       d.fail(at(w, "items"), "'items' must not be negative");
     }
-    src.items = static_cast<size_t>(items->get<uint64_t>());
-    if (!s.contains("error")) {
-      d.fail(w, "missing 'error'");
-    }
+    src.items = items ? static_cast<size_t>(items->get<uint64_t>()) : 0;
+    count_items.push_back(!items);
     if (const json* e = member(d, s, w, "error", Kind::string, k_nullable)) {
       src.error = e->get<std::string>();
     }
@@ -69,6 +83,17 @@ model::LiveSnapshot read_v1(const Doc& d) {
     }
     snap.sources.push_back(std::move(src));
   }
+  // An observation without `source` is the only source's.
+  auto source_of = [&](const json& o, const Path& w) {
+    if (o.contains("source")) {
+      return required_string(d, o, w, "source");
+    }
+    if (snap.sources.size() != 1) {
+      d.fail(w, "missing 'source' (the snapshot has " + std::to_string(snap.sources.size()) +
+                    " sources: say which one this came from)");
+    }
+    return snap.sources.front().name;
+  };
 
   const json* observations = member(d, root, top, "observations", Kind::array, k_required);
   for (size_t i = 0; i < observations->size(); ++i) {
@@ -78,26 +103,27 @@ model::LiveSnapshot read_v1(const Doc& d) {
       d.fail(w, "an observation must be an object, not " + describe(o));
     }
     check_keys(d, o, w, {"asset", "source", "ref", "observed_at", "online", "fields", "metrics"});
-    for (const char* key : {"observed_at", "online"}) {
-      if (!o.contains(key)) {
-        d.fail(w, std::string("missing '") + key + "'");
-      }
-    }
     model::Observation ob;
     ob.asset = required_string(d, o, w, "asset");
     if (!util::is_valid_id(ob.asset)) {
       d.fail(at(w, "asset"), "'" + ob.asset + "' is not a valid asset id");
     }
-    ob.source = required_string(d, o, w, "source");
-    ob.ref = required_string(d, o, w, "ref");
+    ob.source = source_of(o, w);
+    ob.ref = o.contains("ref") ? required_string(d, o, w, "ref") : ob.asset;
+    ob.observed_at = o.contains("observed_at") ? std::string() : snap.taken_at; // null: not known
     if (const json* t = member(d, o, w, "observed_at", Kind::string, k_nullable)) {
       ob.observed_at = timestamp_value(d, *t, at(w, "observed_at"));
     }
+    ob.online = o.contains("online") ? std::nullopt : std::optional<bool>(true); // null: not known
     if (const json* on = member(d, o, w, "online", Kind::boolean, k_nullable)) {
       ob.online = on->get<bool>();
     }
-    ob.fields = read_v1_fields(d, *member(d, o, w, "fields", Kind::object, k_required), at(w, "fields"));
-    const json* metrics = member(d, o, w, "metrics", Kind::object, k_required);
+    if (const json* fields = member(d, o, w, "fields", Kind::object)) {
+      ob.fields = read_v1_fields(d, *fields, at(w, "fields"));
+    }
+    static const json k_none = json::object();
+    const json* metrics = member(d, o, w, "metrics", Kind::object);
+    metrics = metrics ? metrics : &k_none;
     for (const auto& item : metrics->items()) {
       Path mw = at(at(w, "metrics"), item.key());
       const json& m = item.value();
@@ -142,9 +168,12 @@ model::LiveSnapshot read_v1(const Doc& d) {
       }
       check_keys(d, u, w, {"source", "ref", "fields", "observed_at"});
       model::Observation ob;
-      ob.source = required_string(d, u, w, "source");
+      ob.source = source_of(u, w);
       ob.ref = required_string(d, u, w, "ref");
-      ob.fields = read_v1_fields(d, *member(d, u, w, "fields", Kind::object, k_required), at(w, "fields"));
+      if (const json* fields = member(d, u, w, "fields", Kind::object)) {
+        ob.fields = read_v1_fields(d, *fields, at(w, "fields"));
+      }
+      ob.observed_at = u.contains("observed_at") ? std::string() : snap.taken_at;
       if (const json* t = member(d, u, w, "observed_at", Kind::string, k_nullable)) {
         ob.observed_at = timestamp_value(d, *t, at(w, "observed_at"));
       }
@@ -154,6 +183,7 @@ model::LiveSnapshot read_v1(const Doc& d) {
   // Unmatched devices first, as write_snapshot orders them (by asset, empty first).
   std::move(snap.observations.begin(), snap.observations.end(), std::back_inserter(unmatched_obs));
   snap.observations = std::move(unmatched_obs);
+  count_missing_items(snap, count_items);
   return snap;
 }
 

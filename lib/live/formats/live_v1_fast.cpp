@@ -8,10 +8,12 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <initializer_list>
 #include <string_view>
+#include <unordered_map>
 
 namespace twinctl::live {
 
@@ -60,10 +62,10 @@ std::string timestamp_of(const element& e) {
   return util::format_timestamp(*t);
 }
 
-// A nullable timestamp: null -> "".
-std::string nullable_timestamp(const std::optional<element>& e) {
+// A nullable timestamp: null -> "", absent -> `absent`.
+std::string nullable_timestamp(const std::optional<element>& e, const std::string& absent) {
   if (!e) {
-    bail(); // required key
+    return absent;
   }
   return e->is_null() ? std::string() : timestamp_of(*e);
 }
@@ -71,10 +73,13 @@ std::string nullable_timestamp(const std::optional<element>& e) {
 std::map<std::string, std::string> fields_of(const std::optional<element>& e) {
   static const std::initializer_list<std::string_view> k_names = {"status", "ip", "firmware", "config_checksum",
                                                                   "zone"};
-  if (!e || e->type() != element_type::OBJECT) {
+  std::map<std::string, std::string> out;
+  if (!e) {
+    return out;
+  }
+  if (e->type() != element_type::OBJECT) {
     bail();
   }
-  std::map<std::string, std::string> out;
   for (auto field : ok(e->get_object())) {
     bool known = false;
     for (std::string_view n : k_names) {
@@ -107,10 +112,13 @@ std::optional<double> metric_value(const element& v) {
 }
 
 std::map<std::string, model::Metric> metrics_of(const std::optional<element>& e) {
-  if (!e || e->type() != element_type::OBJECT) {
+  std::map<std::string, model::Metric> out;
+  if (!e) {
+    return out;
+  }
+  if (e->type() != element_type::OBJECT) {
     bail();
   }
-  std::map<std::string, model::Metric> out;
   std::map<std::string, bool> seen;
   for (auto field : ok(e->get_object())) {
     if (field.value.type() != element_type::OBJECT || !seen.emplace(field.key, true).second) {
@@ -137,33 +145,51 @@ std::map<std::string, model::Metric> metrics_of(const std::optional<element>& e)
   return out;
 }
 
-model::LiveSource source_of(const element& e) {
+// A source; *count_items when it has no `items` (they are counted).
+model::LiveSource source_of(const element& e, bool* count_items) {
   if (e.type() != element_type::OBJECT) {
     bail();
   }
   auto m = members<6>(ok(e.get_object()), {"name", "adapter", "ok", "items", "error", "endpoint"});
   model::LiveSource s;
   s.name = string_of(m[0]);
-  s.adapter = string_of(m[1]);
-  if (!m[2] || m[2]->type() != element_type::BOOL || !m[3] || !m[4]) {
-    bail();
+  s.adapter = m[1] ? string_of(m[1]) : "file";
+  if (m[2]) {
+    if (m[2]->type() != element_type::BOOL) {
+      bail();
+    }
+    s.ok = ok(m[2]->get_bool());
   }
-  s.ok = ok(m[2]->get_bool());
-  if (m[3]->type() == element_type::UINT64) {
+  *count_items = !m[3];
+  if (!m[3]) {
+  } else if (m[3]->type() == element_type::UINT64) {
     s.items = static_cast<size_t>(ok(m[3]->get_uint64()));
   } else if (m[3]->type() == element_type::INT64 && ok(m[3]->get_int64()) >= 0) {
     s.items = static_cast<size_t>(ok(m[3]->get_int64()));
   } else {
     bail();
   }
-  s.error = m[4]->is_null() ? std::string() : string_of(m[4]);
+  s.error = !m[4] || m[4]->is_null() ? std::string() : string_of(m[4]);
   if (m[5]) {
     s.endpoint = string_of(m[5]);
   }
   return s;
 }
 
-model::Observation observation_of(const element& e) {
+// What an observation without `source` or `observed_at` gets.
+struct Defaults {
+  const std::string* source = nullptr; // the only source; nullptr when there are several
+  const std::string* taken_at = nullptr;
+};
+
+std::string source_or_default(const std::optional<element>& e, const Defaults& def) {
+  if (!e && !def.source) {
+    bail(); // the general reader says which source is meant
+  }
+  return e ? string_of(e) : *def.source;
+}
+
+model::Observation observation_of(const element& e, const Defaults& def) {
   if (e.type() != element_type::OBJECT) {
     bail();
   }
@@ -173,13 +199,12 @@ model::Observation observation_of(const element& e) {
   if (!util::is_valid_id(o.asset)) {
     bail();
   }
-  o.source = string_of(m[1]);
-  o.ref = string_of(m[2]);
-  o.observed_at = nullable_timestamp(m[3]);
+  o.source = source_or_default(m[1], def);
+  o.ref = m[2] ? string_of(m[2]) : o.asset;
+  o.observed_at = nullable_timestamp(m[3], *def.taken_at);
   if (!m[4]) {
-    bail();
-  }
-  if (!m[4]->is_null()) {
+    o.online = true;
+  } else if (!m[4]->is_null()) {
     if (m[4]->type() != element_type::BOOL) {
       bail();
     }
@@ -190,24 +215,37 @@ model::Observation observation_of(const element& e) {
   return o;
 }
 
-model::Observation unmatched_of(const element& e) {
+model::Observation unmatched_of(const element& e, const Defaults& def) {
   if (e.type() != element_type::OBJECT) {
     bail();
   }
   auto m = members<4>(ok(e.get_object()), {"source", "ref", "fields", "observed_at"});
   model::Observation o;
-  o.source = string_of(m[0]);
+  o.source = source_or_default(m[0], def);
   o.ref = string_of(m[1]);
   o.fields = fields_of(m[2]);
-  if (m[3] && !m[3]->is_null()) {
-    o.observed_at = timestamp_of(*m[3]);
-  }
+  o.observed_at = nullable_timestamp(m[3], *def.taken_at);
   return o;
 }
 
 } // namespace
 
-std::optional<model::LiveSnapshot> read_v1_fast(const std::string& text) {
+void detail::count_missing_items(model::LiveSnapshot& snap, const std::vector<bool>& missing) {
+  if (std::find(missing.begin(), missing.end(), true) == missing.end()) {
+    return;
+  }
+  std::unordered_map<std::string, size_t> count;
+  for (const model::Observation& o : snap.observations) {
+    ++count[o.source];
+  }
+  for (size_t i = 0; i < snap.sources.size(); ++i) {
+    if (missing[i]) {
+      snap.sources[i].items = count[snap.sources[i].name];
+    }
+  }
+}
+
+std::optional<model::LiveSnapshot> read_v1_fast(const std::string& text, const std::string& default_source) {
   if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) {
     return std::nullopt;
   }
@@ -218,26 +256,39 @@ std::optional<model::LiveSnapshot> read_v1_fast(const std::string& text) {
       return std::nullopt;
     }
     auto m = members<5>(ok(root.get_object()), {"format", "taken_at", "sources", "observations", "unmatched"});
-    if (string_of(m[0]) != "twinctl-live/v1" || !m[1] || !m[2] || !m[3] || m[2]->type() != element_type::ARRAY ||
+    if (string_of(m[0]) != "twinctl-live/v1" || !m[1] || (m[2] && m[2]->type() != element_type::ARRAY) || !m[3] ||
         m[3]->type() != element_type::ARRAY || (m[4] && m[4]->type() != element_type::ARRAY)) {
       return std::nullopt;
     }
     model::LiveSnapshot snap;
     snap.taken_at = timestamp_of(*m[1]);
-    for (element s : ok(m[2]->get_array())) {
-      snap.sources.push_back(source_of(s));
+    std::vector<bool> count_items;
+    if (!m[2]) {
+      model::LiveSource src;
+      src.name = default_source;
+      src.adapter = "file";
+      snap.sources.push_back(std::move(src));
+      count_items.push_back(true);
+    } else {
+      for (element s : ok(m[2]->get_array())) {
+        bool count = false;
+        snap.sources.push_back(source_of(s, &count));
+        count_items.push_back(count);
+      }
     }
+    Defaults def{snap.sources.size() == 1 ? &snap.sources.front().name : nullptr, &snap.taken_at};
     // Unmatched devices first, as write_snapshot orders them (and the general reader returns them).
     if (m[4]) {
       for (element u : ok(m[4]->get_array())) {
-        snap.observations.push_back(unmatched_of(u));
+        snap.observations.push_back(unmatched_of(u, def));
       }
     }
     simdjson::dom::array observations = ok(m[3]->get_array());
     snap.observations.reserve(snap.observations.size() + observations.size());
     for (element o : observations) {
-      snap.observations.push_back(observation_of(o));
+      snap.observations.push_back(observation_of(o, def));
     }
+    detail::count_missing_items(snap, count_items);
     return snap;
   } catch (const NotCommon&) {
     return std::nullopt;
@@ -255,7 +306,7 @@ std::optional<model::LiveSnapshot> read_v1_file(const std::string& path) {
       return std::nullopt;
     }
     text.reserve(text.size() + 64); // simdjson's padding
-    return read_v1_fast(text);
+    return read_v1_fast(text, std::filesystem::path(path).stem().string());
   } catch (const Error&) {
     return std::nullopt;
   }

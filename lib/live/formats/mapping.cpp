@@ -20,8 +20,9 @@ namespace twinctl::live::detail {
 //               table below, its other numeric leaves become metrics; a scalar
 //               payload on ".../X" is read as {"X": payload}, except on
 //               availability/online/lwt/connected topics, which set online.
-//               The device is the `live.mqtt` binding, the first '+' level of
-//               a Source topic filter, else the deepest level that is an asset id.
+//               The device is the `live.mqtt` binding, the `device` template,
+//               the topic through the last '+' of a Source topic filter, else
+//               the deepest level that is an asset id (match.hpp).
 //   tasmota     tele|stat/<topic>/LWT -> online; INFO1/INFO2/STATUS2/STATUS5
 //               -> firmware, ip; STATE, SENSOR Time -> observed_at; SENSOR
 //               numeric leaves -> metrics (TempUnit C/F -> Cel/[degF]).

@@ -21,7 +21,8 @@ void read_azure_twin(Ctx& c, const Mapping& m, const json& twin, const Path& whe
 // the mapping, metrics from the numeric leaves at format.metrics.
 void read_generic_item(Ctx& c, const Mapping& m, const PageFormat& format, const json& item, const Path& where);
 
-// twinctl-live/v1, read as written (the general reader; live_v1_fast.cpp is the fast one).
-model::LiveSnapshot read_v1(const Doc& d);
+// twinctl-live/v1, read as written (the general reader; live_v1_fast.cpp is the fast one),
+// with the defaults of docs/live-format.md; without `sources`, the source is `default_source`.
+model::LiveSnapshot read_v1(const Doc& d, const std::string& default_source);
 
 } // namespace twinctl::live::detail

@@ -19,10 +19,18 @@ std::vector<std::string> topic_levels(std::string_view topic) { return util::spl
 
 } // namespace
 
-CaptureReader::CaptureReader(Ctx& c, std::string forced, std::vector<std::string> filters)
+CaptureReader::CaptureReader(Ctx& c, std::string forced, std::vector<std::string> filters, std::string device)
     : m_c(c), m_forced(std::move(forced)), m_filters(std::move(filters)) {
   if (c.source && m_filters.empty()) {
     m_filters = c.source->topics;
+  }
+  if (c.source && device.empty()) {
+    if (auto it = c.source->options.find("device"); it != c.source->options.end()) {
+      device = it->second;
+    }
+  }
+  if (!device.empty()) {
+    m_device_template = DeviceTemplate(device);
   }
   // Can a subscribed filter bring a homeassistant/.../config topic?
   m_streaming = !m_filters.empty();
@@ -255,16 +263,28 @@ const Mapping& CaptureReader::mapping(const std::string& profile) {
   return it->second;
 }
 
-CaptureReader::Device& CaptureReader::device(const std::string& asset, const std::string& ref, const std::string& profile) {
+CaptureReader::Device& CaptureReader::device(const Message& msg, const std::string& asset, const std::string& ref,
+                                             const std::string& profile, const std::string& identity) {
   std::string key = asset.empty() ? "r\x1f" + ref : "a\x1f" + asset;
   auto [it, inserted] = m_devices.try_emplace(key);
   Device& d = it->second;
+  const std::string& id = identity.empty() ? ref : identity;
   if (inserted) {
     d.obs.asset = asset;
     d.obs.source = m_c.name;
     std::string binding = asset.empty() ? std::string() : m_c.matcher.mqtt_binding(asset);
     d.obs.ref = binding.empty() ? ref : binding;
     d.profile = profile;
+  }
+  auto named = std::find_if(d.named.begin(), d.named.end(), [&](const Device::Named& n) { return n.profile == profile; });
+  if (named == d.named.end()) {
+    d.named.push_back({profile, id, msg.topic});
+  } else if (named->identity != id) {
+    // Two devices would become one, the newest payload winning: fail rather than guess.
+    std::string what = asset.empty() ? "device '" + ref + "'" : "asset '" + asset + "'";
+    m_c.doc.fail(msg.where(), "topics '" + named->topic + "' and '" + msg.topic + "' would both be " + what +
+                                  "; name the device by its topic levels (the `device` option, e.g. ?device={2}/{3})" +
+                                  " or bind each asset to its topic (live: {mqtt: TOPIC})");
   }
   if (d.profile != profile) {
     d.profile = "mixed";
@@ -274,24 +294,30 @@ CaptureReader::Device& CaptureReader::device(const std::string& asset, const std
 }
 
 // Asset and ref of a non-Sparkplug topic; `own_ref` is the profile's device identity.
-std::pair<std::string, std::string> CaptureReader::identify(const Message& msg, const std::string& own_ref) const {
-  TopicMatch tm = m_c.matcher.match_topic(msg.topic, m_filters);
+CaptureReader::Identity CaptureReader::identify(const Message& msg, const std::string& own_ref) const {
+  TopicMatch tm;
+  try {
+    tm = m_c.matcher.match_topic(msg.topic, m_filters, m_device_template);
+  } catch (const Error& e) {
+    m_c.doc.fail(msg.where(), e.what());
+  }
   if (tm.asset.empty()) {
     if (auto h = m_ha.find(msg.topic); h != m_ha.end()) {
       for (const std::string& id : h->second.identifiers) {
         if (m_c.matcher.is_asset(id)) {
-          return {id, tm.ref.empty() ? msg.topic : tm.ref};
+          return {id, tm.ref.empty() ? msg.topic : tm.ref, id};
         }
       }
       if (tm.ref.empty() && !h->second.identifiers.empty() && own_ref.empty()) {
-        return {"", h->second.identifiers.front()};
+        return {"", h->second.identifiers.front(), h->second.identifiers.front()};
       }
     }
   }
   if (!tm.asset.empty() || !tm.ref.empty()) {
-    return {tm.asset, tm.ref};
+    // A profile that knows its device level (Tasmota's tele/X and stat/X are one X) keeps it.
+    return {tm.asset, tm.ref, tm.by_filter && !own_ref.empty() ? own_ref : tm.identity};
   }
-  return {"", own_ref.empty() ? msg.topic : own_ref};
+  return {"", own_ref.empty() ? msg.topic : own_ref, ""};
 }
 
 void CaptureReader::discovery(const Message& msg) {
@@ -378,7 +404,7 @@ struct MqttDecoder::Impl {
 
   Impl(const MqttCollection& in, const model::Twin& twin, const AssetMatcher& matcher)
       : c{doc, matcher, twin.find_source(in.source_name), in.source_name, in.source_name, {}},
-        reader(c, in.profile, in.filters) {
+        reader(c, in.profile, in.filters, in.device) {
     // A bad Source mapping is the user's configuration error (exit 2), not a failed read: check it first.
     mapping_for(c, in.profile.empty() ? "plain-json" : in.profile, true);
     src.name = in.source_name;

@@ -27,7 +27,8 @@ class CaptureReader {
 public:
   // `forced`: the profile of every topic (a Source's adapter); empty = by topic.
   // `filters`: the subscribed filters (default: the Source's topics).
-  CaptureReader(Ctx& c, std::string forced, std::vector<std::string> filters = {});
+  // `device`: the device template (default: the Source's `device` option).
+  CaptureReader(Ctx& c, std::string forced, std::vector<std::string> filters = {}, std::string device = {});
 
   // An MQTT capture document. Returns the adapter name the source gets.
   std::string read(const json& root);
@@ -65,6 +66,20 @@ private:
     json attrs;                  // Homie topics / Sparkplug metrics by name, for the mapping (null until one)
     std::string attrs_profile;   // whose mapping reads attrs
     std::string profile;
+    // What made it this device, per profile (TopicMatch::identity), and the first topic that
+    // did, for errors. A device may speak two profiles (Tasmota telemetry beside plain JSON).
+    struct Named {
+      std::string profile;
+      std::string identity;
+      std::string topic;
+    };
+    std::vector<Named> named;
+  };
+
+  struct Identity {
+    std::string asset;
+    std::string ref;
+    std::string identity; // see TopicMatch::identity
   };
 
   std::string process(const std::vector<Message>& list);
@@ -75,8 +90,14 @@ private:
   json sparkplug_payload(std::string_view bytes, const Path& where) const;
   std::string profile_of(const std::vector<std::string>& l) const;
   const Mapping& mapping(const std::string& profile);
-  Device& device(const std::string& asset, const std::string& ref, const std::string& profile);
-  std::pair<std::string, std::string> identify(const Message& msg, const std::string& own_ref) const;
+  // The device of `msg`; fails when it already holds another identity's topics
+  // (two devices would merge). `identity` defaults to `ref`.
+  Device& device(const Message& msg, const std::string& asset, const std::string& ref, const std::string& profile,
+                 const std::string& identity = {});
+  Device& device(const Message& msg, const Identity& id, const std::string& profile) {
+    return device(msg, id.asset, id.ref, profile, id.identity);
+  }
+  Identity identify(const Message& msg, const std::string& own_ref) const;
   void discovery(const Message& msg);
 
   // The profiles (mqtt_profiles.cpp).
@@ -95,6 +116,7 @@ private:
   Ctx& m_c;
   std::string m_forced;
   std::vector<std::string> m_filters;
+  DeviceTemplate m_device_template;
   std::map<std::string, Mapping> m_mappings;
   // "a<US>asset" | "r<US>ref"; finish() emits them sorted by key: matched first, each sorted.
   std::unordered_map<std::string, Device> m_devices;

@@ -96,8 +96,7 @@ std::string CaptureReader::last_level_lower(const Message& msg) {
 }
 
 void CaptureReader::plain_json(const Message& msg) {
-  auto [asset, ref] = identify(msg, "");
-  Device& d = device(asset, ref, "plain-json");
+  Device& d = device(msg, identify(msg, ""), "plain-json");
   latest(d.time, msg.received);
   const HaTopic* ha = nullptr;
   if (auto h = m_ha.find(msg.topic); h != m_ha.end()) {
@@ -200,8 +199,7 @@ void CaptureReader::tasmota(const Message& msg) {
   if (msg.levels.size() < 3 || msg.levels[0] == "cmnd") {
     return;
   }
-  auto [asset, ref] = identify(msg, msg.levels[1]);
-  Device& d = device(asset, ref, "tasmota");
+  Device& d = device(msg, identify(msg, msg.levels[1]), "tasmota");
   latest(d.time, msg.received);
   const std::string& cmd = msg.levels[2];
   if (msg.is_text) {
@@ -232,8 +230,7 @@ void CaptureReader::shelly(const Message& msg) {
   if (msg.levels.size() < 2) {
     return;
   }
-  auto [asset, ref] = identify(msg, msg.levels[0]);
-  Device& d = device(asset, ref, "shelly");
+  Device& d = device(msg, identify(msg, msg.levels[0]), "shelly");
   latest(d.time, msg.received);
   if (msg.levels.size() == 2) {
     if (auto on = online_of(msg.is_text ? json(msg.text) : msg.body())) {
@@ -265,8 +262,7 @@ void CaptureReader::homie(const Message& msg) {
   if (msg.levels.size() <= dev + 1) {
     return;
   }
-  auto [asset, ref] = identify(msg, msg.levels[dev]);
-  Device& d = device(asset, ref, "homie");
+  Device& d = device(msg, identify(msg, msg.levels[dev]), "homie");
   latest(d.time, msg.received);
   std::vector<std::string> rest(msg.levels.begin() + static_cast<std::ptrdiff_t>(dev) + 1, msg.levels.end());
   json value = msg.is_text ? json(msg.text) : msg.body();
@@ -308,7 +304,7 @@ void CaptureReader::aws_shadow(const Message& msg) {
   }
   const std::string& thing = msg.levels[2];
   model::Observation o = read_shadow(m_c, mapping("aws-shadow"), *doc, where, thing);
-  Device& d = device(o.asset, thing, "aws-shadow");
+  Device& d = device(msg, o.asset, thing, "aws-shadow");
   std::optional<int64_t> t = util::parse_timestamp(o.observed_at);
   latest(d.time, t);
   o.ref = d.obs.ref;
@@ -331,7 +327,7 @@ void CaptureReader::sparkplug(const Message& msg) {
   if (l[1] == "STATE") {
     // spBv1.0/STATE/<host application>: {"online": bool, "timestamp": ms}
     std::string host = l[2];
-    Device& d = device(m_c.matcher.match_sparkplug(host), host, "sparkplug");
+    Device& d = device(msg, m_c.matcher.match_sparkplug(host), host, "sparkplug");
     if (auto on = body.find("online"); on != body.end() && on->is_boolean()) {
       d.obs.online = on->get<bool>();
     }
@@ -352,7 +348,7 @@ void CaptureReader::sparkplug(const Message& msg) {
   std::string node = l[1] + "/" + l[3];
   std::string ref = device_msg ? node + "/" + l[4] : node;
   std::string asset = m_c.matcher.match_sparkplug(ref);
-  Device& d = device(asset, ref, "sparkplug");
+  Device& d = device(msg, asset, ref, "sparkplug");
   std::string key = asset.empty() ? "r\x1f" + ref : "a\x1f" + asset;
   m_node_devices[node].insert(key);
   std::optional<int64_t> ptime;

@@ -29,7 +29,7 @@ const std::set<std::string, std::less<>> k_profiles = {"plain-json", "sparkplug"
                                                        "tasmota",    "homie",     "shelly"};
 // Settings a Source's `options` (or the URL's query) may hold.
 const std::set<std::string, std::less<>> k_option_keys = {
-    "settle_seconds", "timeout_seconds", "connect_timeout_seconds", "client_id", "qos", "shadow_get"};
+    "settle_seconds", "timeout_seconds", "connect_timeout_seconds", "client_id", "qos", "shadow_get", "device"};
 
 // MQTT URLs have no fragment: a '#' after the host is the multi-level wildcard
 // of the topic filter ("mqtt://host/plant/#?profile=tasmota").
@@ -108,6 +108,7 @@ struct Settings {
   std::string profile;  // empty = by topic
   std::string endpoint; // without credentials
   bool shadow_get = false;
+  std::string device;   // the device template; empty = the topic through its filter's last '+'
 };
 
 // The things whose shadows an aws-shadow `get` asks for: the assets bound with `live: {aws: THING}`,
@@ -201,6 +202,14 @@ Settings settings_for(const SourceSpec& spec, const LiveOptions& options) {
     if (!io::mqtt_filter_valid(f)) {
       throw Error("--live " + s.endpoint + ": invalid MQTT topic filter '" + f +
                   "' ('+' and '#' must fill a whole level, '#' only last)");
+    }
+  }
+  s.device = lookup(origins, "device", &where);
+  if (!s.device.empty()) {
+    try {
+      DeviceTemplate check(s.device);
+    } catch (const Error& e) {
+      throw Error(where + ": " + e.what());
     }
   }
   LiveOptions defaults;
@@ -321,7 +330,7 @@ model::LiveSnapshot read_mqtt(const SourceSpec& spec, const model::Twin& twin, c
   Credentials cred = credentials_for(spec);
   s.connect.user = cred.user;
   s.connect.password = cred.password;
-  MqttDecoder decoder({spec.name, s.endpoint, s.profile, s.connect.filters, {}}, twin, matcher);
+  MqttDecoder decoder({spec.name, s.endpoint, s.profile, s.connect.filters, {}, s.device}, twin, matcher);
   io::MqttCollected got;
   {
     DecodeThread decoding(decoder);
