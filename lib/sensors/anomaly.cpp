@@ -26,7 +26,7 @@ constexpr int64_t k_day_ms = 86400000;
 
 double limit_of(double dev, double q) { return std::max(k_mad * dev, k_quantile * q); }
 
-void learn_spread(double x, double& dev, double& q, double rate) {
+inline __attribute__((always_inline)) void learn_spread(double x, double& dev, double& q, double rate) {
   const double a = std::fabs(x);
   dev += rate * (std::min(a, dev > 0 ? k_clip * dev : a) - dev);
   q += k_q_step * dev * (a > q ? k_q : -(1 - k_q));
@@ -91,7 +91,7 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
                                        bool outliers_only) {
   if (!m_season && interval_ms > 0 && interval_ms <= 3600000 && m_n < 2 * k_warm) {
     // Seasonality only for sensors read at least hourly, decided once.
-    m_season = std::make_unique<Season>();
+    m_season.emplace();
     m_season->per_day = std::clamp(static_cast<int>(double(k_day_ms) / interval_ms), 1, k_max_bins);
     m_season->weekly = interval_ms >= k_weekly_ms; // at most 48 bins a day: 336 a week
     m_season->bins = m_season->per_day * (m_season->weekly ? 7 : 1);
@@ -136,7 +136,9 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   ++m_n;
   const double rate = m_n < k_spread ? 1.0 / m_n : 1 / k_spread;
   learn_spread(r, m_dev_r, m_q_r, rate);
-  learn_spread(d, m_dev_d, m_q_d, rate);
+  if (!outliers_only) { // once an asset model judges shifts, it does for good
+    learn_spread(d, m_dev_d, m_q_d, rate);
+  }
   m_slow += (m_n < k_slow ? 1.0 / m_n : 1 / k_slow) * (x - m_slow);
   m_fast += (x - m_fast) * (1 / k_fast);
   if (m_season && (m_season->state == 0 || !alerting)) {

@@ -19,7 +19,7 @@
 
 #include <climits>
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +39,12 @@ public:
   // `outliers_only`: the level-shift part is not scored (a multivariate
   // model of the sensor's asset judges shifts).
   Result add(int64_t ts, double v, double interval_ms, bool alerting, double limit, bool outliers_only = false);
+  // Asks the cache for the profile bin the next reading most likely uses.
+  void prefetch() const {
+    if (m_season && !m_season->bin_stats.empty()) {
+      __builtin_prefetch(&m_season->bin_stats[size_t(m_season->bin)]);
+    }
+  }
 
 private:
   struct Bin {
@@ -62,7 +68,7 @@ private:
   double m_q_r = 0, m_q_d = 0;     // their tracked 99th percentiles
   uint32_t m_n = 0;
   int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
-  std::unique_ptr<Season> m_season;
+  std::optional<Season> m_season; // inline: no pointer to follow per reading
 };
 
 } // namespace twinctl::sensors

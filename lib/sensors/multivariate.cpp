@@ -265,14 +265,13 @@ void AssetModel::adapt(const std::vector<double>& x) {
   }
 }
 
-AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
+AssetModel::Result AssetModel::judge(const std::vector<double>& x) {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
-  double z[k_max_sensors], rec[k_max_sensors], t[k_max_sensors];
   double zz = 0, tt = 0;
   for (size_t c = 0; c < d; ++c) {
-    z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
-    zz += z[c] * z[c];
+    m_z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
+    zz += m_z[c] * m_z[c];
   }
   Result r;
   r.judged = true;
@@ -280,45 +279,50 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) const {
     const double* p = &m.components[i * d];
     double ti = 0;
     for (size_t c = 0; c < d; ++c) {
-      ti += p[c] * z[c];
+      ti += p[c] * m_z[c];
     }
-    t[i] = ti;
     tt += ti * ti;
     r.t2 += ti * ti * m_inv_eigen[i];
   }
   // The components are orthonormal: the squared distance from their plane is
-  // |z|^2 - |t|^2, without reconstructing z (that only for an alert's contributors).
+  // |z|^2 - |t|^2, without reconstructing z (that only for an alert, explain()).
   r.q = std::max(zz - tt, 0.0);
-  const double st = r.t2 / m.t2_limit, sq = r.q / m.q_limit;
-  r.score = std::max(st, sq);
-  if (r.score >= 1) { // only an alert needs its contributors
+  r.score = std::max(r.t2 / m.t2_limit, r.q / m.q_limit);
+  return r;
+}
+
+void AssetModel::explain(Result& r) const {
+  const MvModel& m = *m_model;
+  const size_t d = m.sensors.size(), k = m.eigenvalues.size();
+  const bool by_t2 = r.q / m.q_limit < r.t2 / m.t2_limit;
+  double t[k_max_sensors]; // the projection, with the components of now (adapt() may have refitted them)
+  for (size_t i = 0; i < k; ++i) {
+    t[i] = 0;
     for (size_t c = 0; c < d; ++c) {
-      rec[c] = 0;
-      for (size_t i = 0; i < k; ++i) {
-        rec[c] += m.components[i * d + c] * t[i];
-      }
-    }
-    std::vector<std::pair<std::string, double>> contrib(d);
-    double sum = 0;
-    for (size_t c = 0; c < d; ++c) {
-      // Q: the column's squared residual; T2: its term z_c (V L^-1 t)_c, negative ones ignored.
-      double v = (z[c] - rec[c]) * (z[c] - rec[c]);
-      if (sq < st) {
-        double w = 0;
-        for (size_t i = 0; i < k; ++i) {
-          w += m.components[i * d + c] * t[i] / m.eigenvalues[i];
-        }
-        v = std::max(z[c] * w, 0.0);
-      }
-      contrib[c] = {m.sensors[c], v};
-      sum += v;
-    }
-    std::sort(contrib.begin(), contrib.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    for (size_t i = 0; i < std::min<size_t>(3, d) && sum > 0; ++i) {
-      r.top.emplace_back(contrib[i].first, contrib[i].second / sum);
+      t[i] += m.components[i * d + c] * m_z[c];
     }
   }
-  return r;
+  std::pair<size_t, double> contrib[k_max_sensors]; // column, share
+  double sum = 0;
+  for (size_t c = 0; c < d; ++c) {
+    // Q: the column's squared residual; T2: its term z_c (V L^-1 t)_c, negative ones ignored.
+    double rec = 0, w = 0;
+    for (size_t i = 0; i < k; ++i) {
+      rec += m.components[i * d + c] * t[i];
+      w += m.components[i * d + c] * t[i] * m_inv_eigen[i];
+    }
+    const double v = by_t2 ? std::max(m_z[c] * w, 0.0) : (m_z[c] - rec) * (m_z[c] - rec);
+    contrib[c] = {c, v};
+    sum += v;
+  }
+  const size_t n = std::min<size_t>(r.top.size(), d);
+  std::partial_sort(contrib, contrib + n, contrib + d, [](const auto& a, const auto& b) {
+    return a.second > b.second || (a.second == b.second && a.first < b.first);
+  });
+  r.n_top = 0;
+  for (size_t i = 0; i < n && sum > 0; ++i) {
+    r.top[r.n_top++] = {contrib[i].first, contrib[i].second / sum};
+  }
 }
 
 std::string models_to_json(const std::vector<std::pair<std::string, MvModel>>& models) {

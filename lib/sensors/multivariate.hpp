@@ -15,6 +15,7 @@
 // rows (freed once the model is fitted) and a d x d model.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,7 +43,9 @@ public:
   struct Result {
     bool judged = false;
     double score = 0, t2 = 0, q = 0; // score = max(t2 / t2_limit, q / q_limit)
-    std::vector<std::pair<std::string, double>> top; // up to 3 sensors and their share of the score
+    // Filled by explain(): up to 3 columns (sensors[i] of the model) and their share of the score.
+    std::array<std::pair<size_t, double>, 3> top{};
+    size_t n_top = 0;
   };
   // `learn` rows are collected, then the model is fitted (unless one was given).
   explicit AssetModel(size_t learn) : m_learn(learn) {}
@@ -56,6 +59,8 @@ public:
   // The row still open at the end of the stream.
   std::optional<Result> finish();
   const std::optional<MvModel>& model() const { return m_model; }
+  // The sensors that contribute most to r, the last row judged (only an alert needs them).
+  void explain(Result& r) const;
   size_t columns() const { return m_sensors.size(); }
 
 private:
@@ -63,7 +68,7 @@ private:
   void fit();
   void adapt(const std::vector<double>& x);
   void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
-  Result judge(const std::vector<double>& x) const;
+  Result judge(const std::vector<double>& x); // keeps the row's z for explain()
   size_t m_learn;
   std::vector<std::string> m_sensors;
   std::vector<double> m_smooth; // EWMA of each column
@@ -77,6 +82,7 @@ private:
   uint32_t m_rows_since_adapt = 0;
   std::optional<MvModel> m_model;
   std::vector<double> m_inv_scale, m_inv_eigen; // 1 / scale, 1 / eigenvalue: no division per row
+  std::array<double, k_max_sensors> m_z{}; // the last row judged, standardised, for explain()
 };
 
 // JSON of a set of models keyed by asset (format "twinctl-mv-model/v1").

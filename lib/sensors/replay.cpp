@@ -89,12 +89,18 @@ SensorState* Replayer::Impl::find(const Reading& r) {
     last->next = st;
   }
   last = st;
-  if (st && st->next) {
-    // The state of the sensor that comes next, most likely: fetched while
-    // this reading is judged and the next line parsed.
-    const char* n = reinterpret_cast<const char*>(st->next);
-    for (size_t off = 0; off < sizeof(SensorState); off += 64) {
-      __builtin_prefetch(n + off);
+  // Readings come round in the same order: the sensor after the next one
+  // gets its state fetched while this reading is judged and the next line
+  // parsed; the next one, fetched during the last reading, gets what its
+  // state points to (its daily profile).
+  if (SensorState* n1 = st ? st->next : nullptr) {
+    n1->anomaly.prefetch();
+    if (const SensorState* n2 = n1->next) {
+      const char* n = reinterpret_cast<const char*>(n2);
+      const size_t hot = size_t(reinterpret_cast<const char*>(&n2->asset_id) - n);
+      for (size_t off = 0; off < hot; off += 64) {
+        __builtin_prefetch(n + off);
+      }
     }
   }
   return st;

@@ -235,7 +235,7 @@ void Replayer::Impl::multivariate(SensorState& st, const AssetModel::Result& r, 
   }
 }
 
-void Replayer::Impl::emit_asset(SensorState& st, Transition t, int64_t ts, const AssetModel::Result& r, int line) {
+void Replayer::Impl::emit_asset(SensorState& st, Transition t, int64_t ts, AssetModel::Result r, int line) {
   model::Alert a;
   a.ts = format_time_ms(ts);
   a.asset = st.asset_id;
@@ -245,16 +245,17 @@ void Replayer::Impl::emit_asset(SensorState& st, Transition t, int64_t ts, const
   a.line = line;
   if (t == Transition::raise) {
     const MvModel& m = *st.asset->model.model();
+    st.asset->model.explain(r);
     a.message = "joint behaviour of " + std::to_string(m.sensors.size()) + " sensors off (T2 " + num(r.t2) +
                 " vs limit " + num(m.t2_limit) + ", Q " + num(r.q) + " vs limit " + num(m.q_limit) + "); most: ";
-    for (size_t i = 0; i < r.top.size(); ++i) {
-      a.message += (i ? ", " : "") + r.top[i].first + " " + num(std::round(r.top[i].second * 100)) + " %";
+    for (size_t i = 0; i < r.n_top; ++i) {
+      a.message += (i ? ", " : "") + m.sensors[r.top[i].first] + " " + num(std::round(r.top[i].second * 100)) + " %";
     }
     ++sum.alerts_by_severity[size_t(Severity::warning)];
     // Counted on its top contributor, so the sensor table shows it.
     SensorState* top = &st;
     for (auto& other : states) {
-      if (!r.top.empty() && other->asset == st.asset && other->s.sensor == r.top[0].first) {
+      if (r.n_top > 0 && other->asset == st.asset && other->s.sensor == m.sensors[r.top[0].first]) {
         top = other.get();
       }
     }

@@ -39,7 +39,6 @@ struct alignas(64) SensorState {
   SensorSummary s;
   const model::Sensor* twin = nullptr;
   const DetectorParams* p = nullptr;
-  std::string asset_id; // the twin's id when matched, else machineId
   bool is_status = false;
   double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
   double sum = 0;
@@ -47,9 +46,6 @@ struct alignas(64) SensorState {
   int64_t last_ts = INT64_MIN;
   int64_t last_v_ts = INT64_MIN; // time of last_v
   double last_v = 0;
-  RollingWindow window;
-  double ewma = 0;
-  bool ewma_ok = false;
   double interval_ms = 0; // from the twin, else estimated
   bool interval_fixed = false;
   AnomalyScore anomaly;
@@ -61,6 +57,12 @@ struct alignas(64) SensorState {
   float repeat_rate = 0; // learned share of readings equal to the one before
   double rest_value = NAN; // the value of the last long run that ended: an idle level, not a fault
   std::array<AlertState, k_detector_count> alerts{};
+  // Cold from here: what only some sensors, options or alerts touch (find()
+  // fetches the state ahead up to here).
+  std::string asset_id; // the twin's id when matched, else machineId
+  RollingWindow window; // zscore and ewma, off by default
+  double ewma = 0;
+  bool ewma_ok = false;
   double energy_kwh = 0;
   int64_t up_ms = 0, observed_ms = 0;
   int last_status = -1; // -1 unknown, 0 down, 1 up
@@ -100,7 +102,7 @@ struct Replayer::Impl {
   SensorState& create(const Reading& r);
   void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
             int line);
-  void emit_asset(SensorState& st, Transition t, int64_t ts, const AssetModel::Result& r, int line);
+  void emit_asset(SensorState& st, Transition t, int64_t ts, AssetModel::Result r, int line);
   void multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line);
   void add(const Reading& r, int line);
   void numeric(SensorState& st, const Reading& r, int line);
