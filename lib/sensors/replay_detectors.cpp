@@ -41,18 +41,9 @@ void Replayer::Impl::status(SensorState& st, const Reading& r) {
 // joins the window clipped to the limit, so one spike does not blind it.
 void Replayer::Impl::windowed(SensorState& st, const Reading& r, int line, double dt_s) {
   const DetectorParams& p = *st.p;
-  const int64_t cooldown = static_cast<int64_t>(p.cooldown * 1000);
   const double v = r.value;
   const int64_t ts = r.ts_ms;
-  auto judge_one = [&](Detector d, Severity cond, auto&& why) {
-    if (!p.enabled[size_t(d)]) {
-      return;
-    }
-    const Transition t = step_alert(st.alerts[size_t(d)], cond, ts, cooldown);
-    if (t != Transition::none) {
-      emit(st, d, t, ts, v, t == Transition::raise ? why() : std::string(), line);
-    }
-  };
+  auto judge_one = [&](Detector d, Severity cond, auto&& why) { judge(st, d, cond, r, line, why); };
   double x = v;
   st.window.advance(ts);
   if (st.window.count() >= p.z_min_count) {
@@ -95,18 +86,9 @@ void Replayer::Impl::windowed(SensorState& st, const Reading& r, int line, doubl
 
 void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   const DetectorParams& p = *st.p;
-  const int64_t cooldown = static_cast<int64_t>(p.cooldown * 1000);
   const double v = r.value;
   const int64_t ts = r.ts_ms;
-  auto judge_one = [&](Detector d, Severity cond, auto&& why) {
-    if (!p.enabled[size_t(d)]) {
-      return;
-    }
-    const Transition t = step_alert(st.alerts[size_t(d)], cond, ts, cooldown);
-    if (t != Transition::none) {
-      emit(st, d, t, ts, v, t == Transition::raise ? why() : std::string(), line);
-    }
-  };
+  auto judge_one = [&](Detector d, Severity cond, auto&& why) { judge(st, d, cond, r, line, why); };
   bool unit_ok = true;
   if (st.twin && !r.unit.empty() && r.unit != st.twin->unit && unit_of(r.unit) != st.twin->unit) {
     ++st.s.unit_mismatch;

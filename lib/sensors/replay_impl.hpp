@@ -103,6 +103,20 @@ struct Replayer::Impl {
   void emit(SensorState& st, Detector d, Transition t, int64_t ts, double value, const std::string& why,
             int line);
   void emit_asset(SensorState& st, Transition t, int64_t ts, AssetModel::Result r, int line);
+  // One detector's verdict on reading `r`: steps its alert state machine (with
+  // the sensor's cooldown) and emits a raise or clear; `why` (the raise's text)
+  // is only built for a raise.
+  template <class Why>
+  void judge(SensorState& st, Detector d, Severity cond, const Reading& r, int line, Why&& why) {
+    const DetectorParams& p = *st.p;
+    if (!p.enabled[size_t(d)]) {
+      return;
+    }
+    const Transition t = step_alert(st.alerts[size_t(d)], cond, r.ts_ms, static_cast<int64_t>(p.cooldown * 1000));
+    if (t != Transition::none) {
+      emit(st, d, t, r.ts_ms, r.value, t == Transition::raise ? why() : std::string(), line);
+    }
+  }
   void multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line);
   void add(const Reading& r, int line);
   void numeric(SensorState& st, const Reading& r, int line);
