@@ -183,15 +183,18 @@ struct LiveValue {
   const Observation* obs = nullptr;
 };
 
-// The freshest observed value of a field; `online: false` stands for status offline.
+// The freshest observed value of a field. `online: false` is status offline,
+// whatever status the device last reported: a Sparkplug DDEATH after a birth
+// that said running, or an Azure twin Disconnected with "running" in its
+// reported properties, is a device that is not running now.
 std::optional<LiveValue> live_value(const std::vector<const Observation*>& obs, const std::string& field) {
   std::optional<LiveValue> best;
   for (const Observation* o : obs) {
     std::string v;
-    if (auto it = o->fields.find(field); it != o->fields.end() && !util::trim(it->second).empty()) {
-      v = it->second;
-    } else if (field == "status" && o->online && !*o->online) {
+    if (field == "status" && o->online && !*o->online) {
       v = "offline";
+    } else if (auto it = o->fields.find(field); it != o->fields.end() && !util::trim(it->second).empty()) {
+      v = it->second;
     } else {
       continue;
     }

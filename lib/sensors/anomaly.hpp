@@ -52,6 +52,9 @@ private:
     uint16_t count = 0;
   };
   struct Season {
+    // User-provided: clang (14) decides whether std::optional<Season> can
+    // emplace() before it has read the member initialisers below, and says no.
+    Season() {} // NOLINT(modernize-use-equals-default)
     std::vector<Bin> bin_stats; // a reading touches one cache line of its profile
     int64_t start_ms = 0;
     int bins = 0, per_day = 0; // bins in all, and in one day

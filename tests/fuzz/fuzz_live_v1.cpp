@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string padded;
   padded.reserve(text.size() + 64); // simdjson's padding
   padded = text;
-  std::optional<model::LiveSnapshot> fast = live::read_v1_fast(padded);
+  // "fuzz": the source a document without `sources` gets, as the general reader names it after fuzz.json.
+  std::optional<model::LiveSnapshot> fast = live::read_v1_fast(padded, "fuzz");
 
   // The general reader: 5,000 bytes of leading whitespace keep the fast reader out.
   std::optional<model::LiveSnapshot> general;

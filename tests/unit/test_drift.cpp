@@ -137,6 +137,15 @@ TEST_CASE("drift::compute_drift", "[drift]") {
     CHECK(find(r, "TWIN101", "plc-l2-01")->severity == model::Severity::high);
     CHECK(find(r, "TWIN101", "plc-l2-01")->live == "offline");
   }
+  SECTION("offline beats the last status the device reported (a Sparkplug death after a birth that said running)") {
+    auto o = obs("plc-l2-01", {{"status", "running"}});
+    o.online = false;
+    auto r = drift::compute_drift(twin, snapshot({o}), {k_now});
+    const model::Finding* st = find(r, "TWIN101", "plc-l2-01");
+    REQUIRE(st);
+    CHECK(st->live == "offline");
+    CHECK(st->severity == model::Severity::high);
+  }
   SECTION("missing, unmanaged and stale") {
     auto rogue = obs("", {{"ip", "10.20.3.250"}});
     rogue.ref = "plant.a:rogue-pi";
