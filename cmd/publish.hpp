@@ -1,6 +1,6 @@
 // `--publish mqtt(s)://[user@]HOST[:PORT]/PREFIX` of `replay` and `simulate
-// sensors`: the only commands that publish, and only with this flag
-// (DESIGN.md §1). Topics under PREFIX:
+// sensors`: the only commands that publish, and only with this flag.
+// Topics under PREFIX:
 //   PREFIX/readings/<machineId>/<sensorType>  one reading as a JSON object
 //                                             (the JSONL reading format)
 //   PREFIX/alerts/<asset>/<sensor>            one alert event (schemas/alert.schema.json)

@@ -1,5 +1,5 @@
 // The drift engine: compares the intended state with the live state and
-// returns findings (DESIGN.md §5). Pure: `now` comes in the options.
+// returns findings. Pure: `now` comes in the options.
 #pragma once
 
 #include "lib/model/finding.hpp"

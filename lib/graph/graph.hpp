@@ -1,4 +1,4 @@
-// The asset graph (DESIGN.md §3): built once from the twin, stored compactly
+// The asset graph: built once from the twin, stored compactly
 // (CSR: one offsets array and one flat neighbour array per direction) so that a
 // million assets fit in memory and traverse fast. Node i is twin.assets[i]
 // (sorted by id), so node order is id order and every traversal is

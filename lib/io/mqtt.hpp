@@ -1,5 +1,5 @@
 // Reading retained state from an MQTT broker (libmosquitto). The collector is
-// subscribe-only: it never publishes (DESIGN.md §4, §10), except the requests a
+// subscribe-only: it never publishes, except the requests a
 // caller names in MqttConnect::requests (the AWS shadow `get`, behind an explicit
 // flag). Publishing is
 // MqttPublisher (mqtt_publish.hpp, implemented in mqtt.cpp), used only behind

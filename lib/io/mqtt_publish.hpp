@@ -1,7 +1,7 @@
 // Publishing to an MQTT broker (libmosquitto; implemented in mqtt.cpp, next to
 // the collector, with which it shares the client set-up): the one place twinctl sends
 // PUBLISH packets, and only when the user gave an explicit publishing flag
-// (`replay --publish`, `simulate sensors --publish`; DESIGN.md §1).
+// (`replay --publish`, `simulate sensors --publish`).
 #pragma once
 
 #include "lib/io/mqtt.hpp"

@@ -1,4 +1,4 @@
-// Device identity -> asset id (DESIGN.md §4): "Device identity maps to assets
+// Device identity -> asset id: "Device identity maps to assets
 // by the asset's `live` binding, else by id." The index is built once from the
 // twin; every lookup is a few hash probes, so 100k assets cost nothing extra.
 #pragma once

@@ -1,6 +1,6 @@
 // `--live SRC`: a file, an http(s):// URL, an mqtt(s):// URL, or the name of a
 // twin `Source` (sources/*.yaml). One entry point for every command that reads
-// live state (drift, rca, audit, snapshot); DESIGN.md §4.
+// live state (drift, rca, audit, snapshot).
 //
 // Fail closed: a network source that cannot be read (refused, DNS, timeout,
 // TLS, 401/403, 5xx after retries, malformed or truncated payload, broker

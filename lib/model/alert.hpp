@@ -1,5 +1,5 @@
 // An alert event, one line of the JSONL stream `replay` writes and `rca
-// --alerts` reads (schemas/alert.schema.json, DESIGN.md §8). Alerts are
+// --alerts` reads (schemas/alert.schema.json). Alerts are
 // events: `raise` opens one, `clear` closes it.
 #pragma once
 

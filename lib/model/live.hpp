@@ -1,6 +1,6 @@
 // Live state, normalised: what every adapter (snapshot file, Ditto, AWS
 // shadow, Azure twin, MQTT, ...) produces and what `snapshot` writes as
-// twinctl-live/v1 (DESIGN.md §4).
+// twinctl-live/v1.
 #pragma once
 
 #include <map>

@@ -1,5 +1,5 @@
 // The rule catalogue: stable ids (SARIF ruleId), names, descriptions and
-// default severities (DESIGN.md §5).
+// default severities.
 #pragma once
 
 #include "lib/model/finding.hpp"

@@ -1,4 +1,4 @@
-// The intended state of one site, as loaded from the twin repo (DESIGN.md §3).
+// The intended state of one site, as loaded from the twin repo.
 // Plain structs with value semantics; objects refer to each other by id. Only
 // lib/loaders builds a Twin; everything after that takes it as const.
 #pragma once

@@ -32,7 +32,7 @@ struct SarifOptions {
   size_t max_results = 25000; // GitHub's limit per run: keep the most severe
 };
 
-// SARIF 2.1.0 for GitHub code scanning (DESIGN.md §6).
+// SARIF 2.1.0 for GitHub code scanning.
 nlohmann::json to_sarif(const report::Report& r, const SarifOptions& opts);
 void write_sarif(std::ostream& out, const report::Report& r, const SarifOptions& opts);
 // The audit sections (incidents, due, resolved since the previous run, contacts)

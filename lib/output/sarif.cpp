@@ -1,4 +1,4 @@
-// SARIF 2.1.0 for GitHub code scanning (DESIGN.md §6). GitHub reads only a
+// SARIF 2.1.0 for GitHub code scanning. GitHub reads only a
 // subset of SARIF (docs: "SARIF support for code scanning"); the comments below
 // say which GitHub rule each choice follows.
 #include "lib/model/rules.hpp"

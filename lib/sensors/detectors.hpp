@@ -1,4 +1,4 @@
-// The detectors of `replay` (DESIGN.md §8) and the alert state machine they
+// The detectors of `replay` and the alert state machine they
 // share. Each detector looks at one reading of one sensor plus a few numbers
 // of state, so memory is constant per sensor whatever the input size.
 #pragma once

@@ -1,5 +1,5 @@
 // Reading parsers. Hand-written because replay must run at millions of lines
-// per second (DESIGN.md §9): no allocation, std::from_chars for numbers, and an
+// per second: no allocation, std::from_chars for numbers, and an
 // ISO 8601 parser that reads fixed positions instead of scanning.
 #include "lib/sensors/reading.hpp"
 

@@ -1,5 +1,5 @@
-// One sensor reading and the line parsers of the two reading formats
-// (DESIGN.md §8): CSV `timestamp,machineId,sensorType,value,unit,quality` and
+// One sensor reading and the line parsers of the two reading formats:
+// CSV `timestamp,machineId,sensorType,value,unit,quality` and
 // JSONL objects with the same keys. Pure and allocation-free: the string
 // fields of a Reading are views into the parsed line (or, for JSON strings
 // with escapes, into Reading::unescaped).

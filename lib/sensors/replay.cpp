@@ -1,6 +1,6 @@
 // The replay engine. Per reading: find the sensor's state (interned once),
 // drop what would corrupt it (out-of-order, duplicates), then run each
-// detector, in the order of DESIGN.md §8, through the shared alert state
+// detector, in the order twinctl-replay(1) lists them, through the shared alert state
 // machine. See replay.hpp for the contract.
 #include "lib/sensors/replay_impl.hpp"
 

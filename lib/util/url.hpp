@@ -1,5 +1,5 @@
 // URLs of live sources: http(s)://, mqtt(s)://. Parsed once, with the
-// credentials kept apart so that nothing prints them (DESIGN.md §10).
+// credentials kept apart so that nothing prints them.
 #pragma once
 
 #include <map>

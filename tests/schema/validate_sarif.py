@@ -7,7 +7,7 @@
    this script, sarif-schema-2.1.0.json; see README.md here for its source).
    That schema is JSON Schema draft-04; the validator class is picked from its
    `$schema` (Draft4Validator), never hard-coded, so the draft-07 copy works too.
-2. Against the rules GitHub code scanning applies on upload (DESIGN.md §6),
+2. Against the rules GitHub code scanning applies on upload,
    unless --no-github: one run, repo-relative artifact URIs, region.startLine
    >= 1, every result with a location and partialFingerprints.primaryLocationLineHash,
    rule name != id, help text and markdown, security-severity a string in

@@ -34,7 +34,7 @@ void read_ditto_thing(Ctx& c, const Mapping& m, const json& thing, const Path& w
       }
       std::string fptr = "/features/" + escape_token(f.key());
       const json* props = member(c.doc, f.value(), at(fwhere, f.key()), "properties", Kind::object);
-      // A feature whose properties have a numeric `value` is a metric (DESIGN.md §4).
+      // A feature whose properties have a numeric `value` is a metric.
       if (auto value = props ? props->find("value") : json::const_iterator(); props && value != props->end()) {
         if (auto v = number_of(*value)) {
           model::Metric metric;

@@ -1,4 +1,4 @@
-// Live-state files -> model::LiveSnapshot (DESIGN.md §4). The format is
+// Live-state files -> model::LiveSnapshot. The format is
 // detected from the content:
 //
 //   twinctl-live/v1      {format, taken_at, sources, observations, unmatched?}, read as written

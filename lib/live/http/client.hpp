@@ -2,7 +2,7 @@
 // default, Basic or Bearer auth, bounded retries with backoff on 408/429/5xx
 // and connection errors (Retry-After honoured), proxies from the usual
 // environment variables (libcurl reads http_proxy, https_proxy, no_proxy).
-// Only GET: nothing here can write to a factory API (DESIGN.md §1).
+// Only GET: nothing here can write to a factory API.
 #pragma once
 
 #include <cstdint>

@@ -24,7 +24,7 @@ namespace {
 constexpr size_t k_max_pages = 100000;
 constexpr size_t k_decoders = 2; // pages decoded at once (this machine class has 2 cores)
 
-// What a Source's `options` may say, per adapter (DESIGN.md §4; man twinctl-twin(5)).
+// What a Source's `options` may say, per adapter (man twinctl-twin(5)).
 const std::set<std::string> k_common_options = {"page_size", "timeout_seconds", "connect_timeout_seconds", "retries"};
 const std::set<std::string> k_ditto_options = {"namespace", "filter", "fields"};
 const std::set<std::string> k_generic_options = {"items",        "id",         "metrics",        "cursor",
@@ -167,7 +167,7 @@ Pager pager_for(const SourceSpec& spec, const Settings& s) {
   std::string path = path_query.substr(0, q);
   std::string query = q == std::string::npos ? "" : path_query.substr(q);
   if (s.adapter == "ditto" && path.find("/search/things") == std::string::npos) {
-    // The endpoint is the Ditto base URL (DESIGN.md §4).
+    // The endpoint is the Ditto base URL.
     while (!path.empty() && path.back() == '/') {
       path.pop_back();
     }
