@@ -77,11 +77,11 @@ int run_snapshot(SnapshotOptions& o, const GlobalOptions& g) {
     for (const model::Observation& ob : snap.observations) {
       unmatched += ob.asset.empty() ? 1 : 0;
     }
-    auto count = [](size_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); };
     // What matched an asset is an observation; the rest are devices the twin does not know.
-    std::cerr << "twinctl: wrote " << o.output << ": " << count(snap.sources.size(), "source") << " (" << failed
-              << " failed), " << count(snap.observations.size() - unmatched, "observation") << " of assets, "
-              << count(unmatched, "unmatched device") << "\n";
+    std::cerr << "twinctl: wrote " << o.output << ": " << util::plural(snap.sources.size(), "source", "sources")
+              << " (" << failed << " failed), "
+              << util::plural(snap.observations.size() - unmatched, "observation", "observations") << " of assets, "
+              << util::plural(unmatched, "unmatched device", "unmatched devices") << "\n";
   }
   if (failed > 0 && !o.allow_partial) {
     std::cerr << "twinctl: the snapshot is incomplete; exit 3 (use --allow-partial to exit 0)\n";

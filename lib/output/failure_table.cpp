@@ -1,10 +1,13 @@
 // `simulate failure` as text: the summary, every affected asset with its impact
 // (stopped or degraded) and path, then classes, spaces, teams and survivors.
 #include "lib/output/graph_output.hpp"
+#include "lib/util/strings.hpp"
 
 #include <cstdio>
 
 namespace twinctl::output {
+
+using util::plural;
 
 namespace {
 
@@ -27,8 +30,6 @@ std::string path_text(const graph::FailureReport& r, size_t i) {
 }
 
 // "1 asset", "2 assets".
-std::string count(size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
-
 size_t count_stopped(const graph::FailureReport& r, const std::string& type) {
   size_t n = 0;
   for (const graph::SpaceImpact& s : r.spaces) {
@@ -74,10 +75,12 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
     out << ", propagation probability " << r.options.probability << " seed " << r.options.seed;
   }
   out << "\n"
-      << count(r.affected.size(), "asset") << " affected: " << r.stopped << " stopped, "
+      << plural(r.affected.size(), "asset", "assets") << " affected: " << r.stopped << " stopped, "
       << r.affected.size() - r.stopped << " degraded (lost a data feed); " << kw(r.power_lost_kw) << " lost; "
-      << count(count_stopped(r, "line"), "line") << " and " << count(count_stopped(r, "cell"), "cell") << " stopped; "
-      << count(r.teams.size(), "team") << " affected; " << r.survivors.size() << " survived thanks to redundancy\n\n";
+      << plural(count_stopped(r, "line"), "line", "lines") << " and "
+      << plural(count_stopped(r, "cell"), "cell", "cells") << " stopped; "
+      << plural(r.teams.size(), "team", "teams") << " affected; " << r.survivors.size()
+      << " survived thanks to redundancy\n\n";
   std::vector<std::vector<std::string>> rows{{"HOP", "ASSET", "IMPACT", "CLASS", "SPACE", "TEAM", "PATH"}};
   for (size_t i = 0; i < r.affected.size(); ++i) {
     const model::Asset& a = r.asset(r.affected[i]);
@@ -106,7 +109,7 @@ void write_failure_table(std::ostream& out, const graph::FailureReport& r) {
     std::vector<std::vector<std::string>> t;
     for (const graph::TeamImpact& tm : r.teams) {
       const model::Team& c = tm.contacts();
-      t.push_back({"  " + tm.id, count(tm.assets, "asset"),
+      t.push_back({"  " + tm.id, plural(tm.assets, "asset", "assets"),
                    c.oncall.empty() ? c.email : c.oncall, c.chat});
     }
     out << columns(t);

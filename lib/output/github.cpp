@@ -9,6 +9,8 @@
 
 namespace twinctl::output {
 
+using util::plural;
+
 namespace {
 
 constexpr size_t k_per_level = 10;
@@ -100,10 +102,6 @@ struct Annotations {
     out << "::" << escape_data(msg) << "\n";
   }
 };
-
-std::string plural(size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 } // namespace
 

@@ -2,11 +2,14 @@
 // the figures, the gating findings and, collapsed, everything that does not
 // gate. GitHub refuses a step summary over 1 MiB, so every list is cut to fit.
 #include "lib/output/output.hpp"
+#include "lib/util/strings.hpp"
 #include "lib/output/markdown_text.hpp"
 
 #include <cstdio>
 
 namespace twinctl::output {
+
+using util::plural;
 
 namespace {
 
@@ -40,10 +43,6 @@ std::string finding_row(const report::Report& r, const model::Finding& f) {
   }
   return "| " + sev + " | " + md(f.rule) + " | " + cell(f.asset) + " | " + cell(f.field) + " | " + change + " | " +
          where(r, f.loc) + " |\n";
-}
-
-std::string plural(size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // Appends rows while they fit in `budget` bytes of `out`, then one line saying

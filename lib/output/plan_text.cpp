@@ -1,6 +1,7 @@
 // The sentence of PR mode (--base) that the table and the Markdown summary
 // share: what the change opens and closes, against which base.
 #include "lib/output/output.hpp"
+#include "lib/util/strings.hpp"
 
 namespace twinctl::output {
 
@@ -9,15 +10,14 @@ std::string plan_line(const report::Report& r) {
     return "";
   }
   const report::Plan& p = *r.plan;
-  auto count = [](size_t n) { return std::to_string(n) + (n == 1 ? " finding" : " findings"); };
-  std::string s = "This change opens " + count(r.findings.size()) + " and closes " + std::to_string(p.resolved.size()) +
-                  ", against " + p.base_ref;
+  std::string s = "This change opens " + util::plural(r.findings.size(), "finding", "findings") + " and closes " +
+                  std::to_string(p.resolved.size()) + ", against " + p.base_ref;
   if (!p.base_commit.empty()) {
     s += " (commit " + p.base_commit.substr(0, 12) + ")";
   }
   s += ".";
   if (p.unchanged > 0) {
-    s += " " + count(p.unchanged) + (p.unchanged == 1 ? " gates" : " gate") +
+    s += " " + util::plural(p.unchanged, "finding", "findings") + (p.unchanged == 1 ? " gates" : " gate") +
          " on both sides: not this change's doing, not reported.";
   }
   if (!p.base_note.empty()) {

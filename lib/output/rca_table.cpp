@@ -2,16 +2,17 @@
 // steps of reasoning (an asset that failed on its own is an incident too, in
 // its rank); then unexplained alerts.
 #include "lib/output/graph_output.hpp"
+#include "lib/util/strings.hpp"
 
 #include <cstdio>
 
 namespace twinctl::output {
 
+using util::plural;
+
 namespace {
 
 // "1 incident", "2 incidents".
-std::string count(size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
-
 std::string fixed(double v, const char* fmt) {
   char buf[32];
   std::snprintf(buf, sizeof buf, fmt, v);
@@ -45,7 +46,8 @@ void write_incident(std::ostream& out, const rca::IncidentView& inc) {
   if (inc.isolated) {
     out << inc.id << ": " << roots << " failed on its own (1 abnormal asset)\n";
   } else {
-    out << inc.id << ": root cause " << roots << " (" << count(inc.failures.size(), "abnormal asset") << ")\n";
+    out << inc.id << ": root cause " << roots << " ("
+        << plural(inc.failures.size(), "abnormal asset", "abnormal assets") << ")\n";
   }
   std::vector<std::vector<std::string>> rows{{"  RANK", "CANDIDATE", "CLASS", "OBSERVED", "SCORE", "SHARE", "EXPLAINS",
                                               "CONTRADICTS", "OWNER"}};
@@ -79,8 +81,9 @@ void write_incident(std::ostream& out, const rca::IncidentView& inc) {
 
 void write_rca_table(std::ostream& out, const rca::RcaReport& r) {
   out << "Root-cause analysis of site " << r.site << ": " << r.failed << " failed, " << r.alerting << " alerting, "
-      << r.healthy << " healthy; " << count(r.incidents.size(), "incident") << " ("
-      << count(r.isolated.size(), "isolated failure") << "), " << count(r.unexplained.size(), "unexplained alert")
+      << r.healthy << " healthy; " << plural(r.incidents.size(), "incident", "incidents") << " ("
+      << plural(r.isolated.size(), "isolated failure", "isolated failures") << "), "
+      << plural(r.unexplained.size(), "unexplained alert", "unexplained alerts")
       << "\n";
   if (r.incomplete) {
     out << "INCOMPLETE: a live source could not be read; its assets count as unobserved\n";

@@ -3,10 +3,13 @@
 // the lists of what to do. No script, no external resource; a strict
 // Content-Security-Policy makes sure of it. Colours always come with text.
 #include "lib/output/audit_report_output.hpp"
+#include "lib/util/strings.hpp"
 
 #include <cstdio>
 
 namespace twinctl::output {
+
+using util::plural;
 
 namespace {
 
@@ -110,10 +113,6 @@ std::string where(const report::FindingRecord &f) {
     return "—";
   }
   return "<code>" + esc(f.file) + (f.file_line ? ":" + std::to_string(*f.file_line) : "") + "</code>";
-}
-
-std::string plural(int64_t n, const char *one, const char *many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string more_row(size_t shown, size_t total, int columns, const char *what) {

@@ -3,11 +3,14 @@
 // 1 MiB, so every list is cut ("… and N more"), long cells are shortened, and a
 // byte budget stops any list that would still not fit.
 #include "lib/output/audit_report_output.hpp"
+#include "lib/util/strings.hpp"
 #include "lib/output/markdown_text.hpp"
 
 #include <cstdio>
 
 namespace twinctl::output {
+
+using util::plural;
 
 namespace {
 
@@ -36,10 +39,6 @@ std::string shorten(const std::string &s) {
 std::string md(const std::string &raw) { return markdown_text(shorten(raw)); }
 
 std::string cell(const std::string &s) { return s.empty() ? "—" : md(s); }
-
-std::string plural(int64_t n, const char *one, const char *many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 std::string coverage_text(const std::optional<double> &c) {
   if (!c) {

@@ -2,6 +2,7 @@
 // subset of SARIF (docs: "SARIF support for code scanning"); the comments below
 // say which GitHub rule each choice follows.
 #include "lib/model/rules.hpp"
+#include "lib/util/strings.hpp"
 #include "lib/output/output.hpp"
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <set>
 
 namespace twinctl::output {
+
+using util::plural;
 
 namespace {
 
@@ -181,10 +184,6 @@ void set_if(json& j, const char* key, const std::string& v) {
 
 json notification(const char* level, const std::string& text) {
   return {{"level", level}, {"message", {{"text", text}}}};
-}
-
-std::string plural(size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 } // namespace

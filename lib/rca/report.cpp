@@ -1,4 +1,5 @@
 #include "lib/rca/report.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,6 +7,8 @@
 #include <sstream>
 
 namespace twinctl::rca {
+
+using util::plural;
 
 namespace {
 
@@ -18,10 +21,6 @@ std::string list_ids(const std::vector<std::string>& ids, size_t max = 5) {
     s += " and " + std::to_string(ids.size() - max) + " more";
   }
   return s;
-}
-
-std::string plural(size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string contact_line(const graph::TeamImpact& t) {

@@ -225,4 +225,8 @@ std::string visible(std::string_view s) {
   return out;
 }
 
+std::string plural(long long n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 } // namespace twinctl::util

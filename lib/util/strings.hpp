@@ -33,5 +33,7 @@ size_t utf8_sequence(std::string_view s, size_t i);
 // line. Everything else is kept. The one function every human formatter uses;
 // JSON, SARIF and HTML keep their own exact escaping.
 std::string visible(std::string_view s);
+// "1 asset", "3 assets": a count and the word that agrees with it.
+std::string plural(long long n, std::string_view one, std::string_view many);
 
 } // namespace twinctl::util
