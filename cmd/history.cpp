@@ -13,7 +13,7 @@ namespace twinctl::cmd {
 namespace {
 
 struct HistoryArgs {
-  std::string db = ".twinctl/history.db";
+  std::string db; // "": TWINCTL_HISTORY_URL, else .twinctl/history.db
   int64_t run = 0;
   history::FindingFilter filter;
   int64_t keep = -1; // -1: not given
@@ -28,10 +28,10 @@ int run_history(const std::string& what, const HistoryArgs& a, const GlobalOptio
                               "give --all to do that, or --keep N with N of at least 1"
                             : "history prune: give --keep N (the newest N runs of each site stay) or --all");
   }
-  std::unique_ptr<io::Database> db = history::open_existing(a.db, what == "prune");
+  std::unique_ptr<io::Database> db = history::open_existing(history::default_location(a.db), what == "prune");
   history::HistoryView v;
   v.command = what;
-  v.db = a.db;
+  v.db = db->path(); // a URL without its credentials
   if (what == "list") {
     v.runs = history::list_runs(*db);
   } else if (what == "show") {
@@ -59,13 +59,16 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
   auto a = std::make_shared<HistoryArgs>();
   CLI::App* sub = root.add_subcommand("history", "Read the audit history: runs, findings, time to resolve");
   sub->description(
-      "Read the history database that `twinctl audit` records into (default .twinctl/history.db, relative to the "
-      "current directory, as audit uses it). `list` shows the runs, newest first; `show RUN` what one run saw "
+      "Read the history database that `twinctl audit` records into: --history (a file, sqlite://PATH or "
+      "postgresql://...), else $TWINCTL_HISTORY_URL, else .twinctl/history.db relative to the current directory, "
+      "as audit uses it. `list` shows the runs, newest first; `show RUN` what one run saw "
       "(each finding new, open or reopened, and those it resolved), its sources, incidents and due items; "
       "`findings` the lifecycle of every finding (first seen, last seen, resolved, times reopened); `prune` keeps "
       "the newest N runs of each site; `stats` the mean time to resolve by severity and by team (from when a "
       "finding's last episode opened to the run that no longer saw it).");
-  sub->add_option("--history", a->db, "The history database")->group("History");
+  sub->add_option("--history", a->db, "The history: a file, sqlite://PATH or postgresql://... (default: "
+                  "$TWINCTL_HISTORY_URL, else .twinctl/history.db)")
+      ->type_name("DB|URL")->group("History");
   add_output_option(*sub, g, {"table", "json"});
   sub->require_subcommand(1);
   const std::string footer = help_footer("  twinctl history list\n"
@@ -74,7 +77,8 @@ void register_history(CLI::App& root, GlobalOptions& g, int& rc) {
                                          "  twinctl history findings --asset press-07 -o json=press-07.json\n"
                                          "  twinctl history prune --keep 90\n"
                                          "  twinctl history prune --all   # every run of every site\n"
-                                         "  twinctl history stats\n",
+                                         "  twinctl history stats\n"
+                                         "  twinctl history --history postgresql://reader@db.example/fleet list\n",
                                          "  0  success\n"
                                          "  2  usage error; the database is missing, is not a twinctl\n"
                                          "     history database or was written by a newer twinctl;\n"

@@ -13,7 +13,7 @@ namespace twinctl::cmd {
 namespace {
 
 struct ReportArgs {
-  std::string history = ".twinctl/history.db";
+  std::string history; // "": TWINCTL_HISTORY_URL, else .twinctl/history.db
   int64_t run = 0; // 0 = --latest
   bool latest = false;
   std::string site;
@@ -23,7 +23,7 @@ struct ReportArgs {
 
 int run_report(const ReportArgs &a, const GlobalOptions &g) {
   // Load: the run and its site's history.
-  std::unique_ptr<io::Database> db = history::open_history(a.history);
+  std::unique_ptr<io::Database> db = history::open_existing(history::default_location(a.history), false);
   history::RunSelector selector;
   if (a.run > 0) {
     selector.run = a.run;
@@ -67,9 +67,9 @@ void register_report(CLI::App &root, GlobalOptions &g, int &rc) {
       "disk and prints; the Markdown fits a GitHub job summary (lists are cut to stay under 1 MiB). The "
       "database is opened read-only. Output depends only on the database and the run (and --now, --title): "
       "the same inputs give the same bytes.");
-  sub->add_option("--history", a->history, "History database (SQLite), as written by `twinctl audit`")
-      ->capture_default_str()
-      ->type_name("DB");
+  sub->add_option("--history", a->history, "The history, as written by `twinctl audit`: a file, sqlite://PATH or "
+                  "postgresql://... (default: $TWINCTL_HISTORY_URL, else .twinctl/history.db)")
+      ->type_name("DB|URL");
   CLI::Option *run = sub->add_option("--run", a->run, "Report this run id (see `twinctl history list`)")
                          ->check(CLI::PositiveNumber)
                          ->type_name("ID");
