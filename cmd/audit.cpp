@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -65,9 +66,10 @@ std::string live_column(const std::vector<std::string>& live) {
   return out;
 }
 
-// TWINCTL_TEST_HISTORY_PAUSE=FILE (test-only, tests/cli/audit_crash.sh): inside
-// the history transaction, create FILE and wait, so a test can kill the run
-// in the middle of its write.
+// TWINCTL_TEST_HISTORY_PAUSE=FILE (test-only, tests/cli/audit_concurrency.sh,
+// history_pg.sh): inside the history transaction, create FILE and wait until
+// the test deletes it (60 s at most), so a test can kill the run or its
+// database connection in the middle of its write.
 std::function<void()> test_pause_hook() {
   const char* file = std::getenv("TWINCTL_TEST_HISTORY_PAUSE");
   if (!file || !*file) {
@@ -76,7 +78,10 @@ std::function<void()> test_pause_hook() {
   std::string path = file;
   return [path] {
     std::ofstream(path) << "in transaction\n";
-    std::this_thread::sleep_for(std::chrono::seconds(60));
+    std::error_code ec;
+    for (int i = 0; i < 600 && std::filesystem::exists(path, ec); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   };
 }
 

@@ -203,6 +203,7 @@ PgDatabase::PgDatabase(const std::string& uri, const std::string& shown, Mode mo
     conn_ = nullptr;
     throw Error(path() + ": cannot connect to the PostgreSQL server: " + why);
   }
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr); // "already exists, skipping" is no news
   try {
     exec("SET client_encoding = 'UTF8'");
     if (mode == Mode::read_only)

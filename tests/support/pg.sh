@@ -85,3 +85,9 @@ pg_url() { echo "postgresql://twinctl:$PG_PASSWORD@127.0.0.1:$PG_PORT/$1"; }
 psql_q() { "$PG_BIN/psql" -X -q -tA -h "$PG_DIR" -p "$PG_PORT" -U twinctl -d "$1" -v ON_ERROR_STOP=1 -c "$2"; }
 
 pg_createdb() { psql_q postgres "CREATE DATABASE \"$1\"" >/dev/null; }
+
+# pg_restart: starts the stopped server again on the same port.
+pg_restart() {
+  as_pg_user "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+}
