@@ -122,6 +122,17 @@ void read_findings(io::Database &db, report::HistoryData &d) {
   }
 }
 
+// A run's count of findings in one state (run_findings grouped by run and state).
+void count_state(report::RunRecord &run, const std::string &state, int64_t n) {
+  if (state == "new") {
+    run.new_count = n;
+  } else if (state == "reopened") {
+    run.reopened_count = n;
+  } else if (state == "resolved") {
+    run.resolved_count = n;
+  }
+}
+
 void read_history_runs(io::Database &db, report::HistoryData &d) {
   std::map<int64_t, report::RunRecord *> by_id;
   io::Statement q =
@@ -142,15 +153,7 @@ void read_history_runs(io::Database &db, report::HistoryData &d) {
     if (it == by_id.end()) {
       continue;
     }
-    std::string state = states.text(1);
-    int64_t n = states.integer(2);
-    if (state == "new") {
-      it->second->new_count = n;
-    } else if (state == "reopened") {
-      it->second->reopened_count = n;
-    } else if (state == "resolved") {
-      it->second->resolved_count = n;
-    }
+    count_state(*it->second, states.text(1), states.integer(2));
   }
   d.run = d.history.back();
 }
@@ -187,6 +190,43 @@ report::HistoryData read_history(io::Database &db, const RunSelector &selector) 
   while (contacts.step()) {
     d.contacts.push_back(
         {contacts.text(0), contacts.text(1), contacts.text(2), contacts.text(3), contacts.text(4), contacts.text(5)});
+  }
+  return d;
+}
+
+report::FleetData read_fleet(io::Database &db) {
+  report::FleetData d;
+  std::map<int64_t, report::RunRecord *> latest;
+  io::Statement q = db.prepare(std::string("SELECT ") + k_run_columns + " FROM runs ORDER BY site, id");
+  while (q.step()) {
+    report::RunRecord run = run_of(q);
+    if (d.sites.empty() || d.sites.back().back().site != run.site) {
+      d.sites.emplace_back();
+    }
+    d.sites.back().push_back(std::move(run));
+  }
+  if (d.sites.empty()) {
+    throw Error(db.path() + ": the history has no runs yet (record one with `twinctl audit --history " + db.path() +
+                "`)");
+  }
+  for (std::vector<report::RunRecord> &runs : d.sites) {
+    latest[runs.back().id] = &runs.back();
+  }
+  const char *latest_runs = "(SELECT max(id) FROM runs GROUP BY site)";
+  io::Statement states = db.prepare(std::string("SELECT run_id, state, count(*) FROM run_findings WHERE suppressed = 0 "
+                                                "AND run_id IN ") + latest_runs + " GROUP BY run_id, state");
+  while (states.step()) {
+    auto it = latest.find(states.integer(0)); // a run committed since the first read is not in the report
+    if (it != latest.end()) {
+      count_state(*it->second, states.text(1), states.integer(2));
+    }
+  }
+  io::Statement open = db.prepare(std::string("SELECT r.site, f.asset, rf.severity, rf.fingerprint FROM run_findings rf "
+                                              "JOIN runs r ON r.id = rf.run_id JOIN findings f ON f.fingerprint = "
+                                              "rf.fingerprint WHERE rf.state <> 'resolved' AND rf.suppressed = 0 AND "
+                                              "rf.run_id IN ") + latest_runs);
+  while (open.step()) {
+    d.open.push_back({open.text(0), open.text(1), severity_of(open.text(2), open.text(3), db)});
   }
   return d;
 }

@@ -4,6 +4,7 @@
 
 #include "lib/history/open.hpp"
 #include "lib/report/audit_report.hpp"
+#include "lib/report/fleet_report.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -21,5 +22,9 @@ struct RunSelector {
 // items and contacts. Throws twinctl::Error when the history has no runs (of
 // the site) or the run does not exist.
 report::HistoryData read_history(io::Database &db, const RunSelector &selector);
+
+// Every site's runs and the open findings of each site's latest run (report
+// --site all). Throws twinctl::Error when the history has no runs.
+report::FleetData read_fleet(io::Database &db);
 
 } // namespace twinctl::history

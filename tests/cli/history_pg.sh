@@ -61,6 +61,16 @@ expect_rc 0 "history list on PostgreSQL"
 [ "$(/usr/bin/python3 -c 'import json,sys; print(len(json.loads(sys.stdin.read())["runs"]))' <<<"$OUT")" = 16 ] ||
   fail "history list shows not 16 runs"
 
+# The fleet report over the 8 sites, in every format, from PostgreSQL.
+run report --history "$URL" --site all -o table
+expect_rc 0 "report --site all"
+for i in $(seq $SITES); do expect_out "sim-$i "; done
+expect_out "8 sites, as of 2026-05-02T10:00:00Z"
+run report --history "$URL" --site all -o html="$WORK/fleet.html" -o markdown="$WORK/fleet.md"
+expect_rc 0 "report --site all in HTML and Markdown"
+[ "$(grep -c '^| sim-' "$WORK/fleet.md")" -ge 8 ] || fail "the Markdown fleet report lacks sites"
+grep -q '<th scope="row">sim-8' "$WORK/fleet.html" || fail "the HTML fleet report lacks sim-8"
+
 # SIGKILL inside the write transaction: nothing of the run stays, the write lock is released.
 before=$(counts)
 rm -f "$WORK/paused"
