@@ -103,7 +103,7 @@ RunDetail show_run(io::Database& db, int64_t id) {
   io::Statement f = db.prepare(std::string("SELECT ") + k_finding_columns +
                                ", rf.state, rf.severity, rf.suppressed FROM run_findings rf JOIN findings f ON "
                                "f.fingerprint = rf.fingerprint WHERE rf.run_id = ? ORDER BY rf.state = 'resolved', " +
-                               k_severity_rank + ", f.asset, f.rule, f.field");
+                               k_severity_rank + ", f.asset, f.rule, f.field, f.fingerprint");
   f.bind(1, id);
   while (f.step()) {
     FindingRow row = finding_of(f);
@@ -130,7 +130,7 @@ RunDetail show_run(io::Database& db, int64_t id) {
 std::vector<FindingRow> list_findings(io::Database& db, const FindingFilter& filter) {
   std::string sql = std::string("SELECT ") + k_finding_columns + " FROM findings f WHERE (?1 = 0 OR f.resolved_run IS NULL) "
                     "AND (?2 = '' OR f.asset = ?2) AND (?3 = '' OR f.severity = ?3) AND (?4 = '' OR f.site = ?4) "
-                    "ORDER BY " + k_severity_rank + ", f.asset, f.rule, f.field, f.site";
+                    "ORDER BY " + k_severity_rank + ", f.asset, f.rule, f.field, f.site, f.fingerprint";
   io::Statement q = db.prepare(sql);
   q.bind(1, int64_t(filter.open_only)).bind(2, std::string_view(filter.asset));
   q.bind(3, std::string_view(filter.severity)).bind(4, std::string_view(filter.site));

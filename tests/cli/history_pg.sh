@@ -105,7 +105,7 @@ pause_then() { # ACTION...: starts an audit of site 3, runs ACTION while it wait
 }
 before=$(counts)
 pause_then psql_q fleet "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-  WHERE application_name = 'twinctl' AND state = 'idle in transaction'"
+  WHERE application_name = 'twinctl' AND state = 'idle in transaction'" >/dev/null
 expect_rc 2 "audit whose connection was terminated"
 expect_err "the connection to the server was lost"
 expect_err "postgresql://***@127.0.0.1:$PG_PORT/fleet"
@@ -156,6 +156,53 @@ run report --history "$URL"
 expect_rc 2 "a newer schema"
 expect_err "schema version 2, written by a newer twinctl"
 psql_q fleet "DELETE FROM twinctl_schema_versions WHERE version = 2"
+
+# history migrate: a recorded SQLite history (weeks of runs of two sites, hostile text) moves to
+# PostgreSQL; every read of it then says the same, byte for byte, from either database.
+for kind in plain hostile; do
+  /usr/bin/python3 "$SRC/tests/support/history_fixture.py" $([ $kind = hostile ] && echo --hostile) --runs 40 \
+    "$WORK/$kind.db"
+  pg_createdb "moved_$kind"
+  run history migrate --from "sqlite://$WORK/$kind.db" --to "$(pg_url "moved_$kind")" -o json
+  expect_rc 0 "history migrate ($kind)"
+  runs=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["migrated"]["rows"]["runs"])' <<<"$OUT")
+  [ "$runs" = "$(psql_q "moved_$kind" 'SELECT count(*) FROM runs')" ] && [ "$runs" -gt 0 ] ||
+    fail "migrate reported $runs runs"
+  ! grep -qF -- "$PG_PASSWORD" <<<"$OUT$ERR" || fail "migrate printed the password"
+  for view in "history list" "history findings" "history stats" "history show 7" "report" "report --site plant-b" \
+    "report --site all -o table" "report --run 3 -o html"; do
+    # shellcheck disable=SC2086 # $view is words
+    run $view --history "$WORK/$kind.db"
+    expect_rc 0 "$view on SQLite ($kind)"
+    from=$OUT
+    # shellcheck disable=SC2086
+    run $view --history "$(pg_url "moved_$kind")"
+    expect_rc 0 "$view on PostgreSQL ($kind)"
+    [ "$from" = "$OUT" ] || { diff <(echo "$from") <(echo "$OUT") | head -20 >&2 || true; fail "$view differs after migrate ($kind)"; }
+  done
+done
+# New runs continue after the copied ids; a non-empty target is refused, --replace replaces it.
+pg_createdb moved_on
+run history migrate --from "$WORK/plain.db" --to "$(pg_url moved_on)"
+expect_rc 0 "migrate a plain path"
+expect_out "Copied $WORK/plain.db to postgresql://***@127.0.0.1:$PG_PORT/moved_on: 80 runs"
+run audit --twin site1 --live site1/live/snapshot.json --allow-partial --history "$(pg_url moved_on)" --now 2026-05-05T10:00:00Z -o json
+expect_rc 1 "audit into a migrated history"
+[ "$(psql_q moved_on 'SELECT max(id) FROM runs')" = 81 ] || fail "the run after migrate is not run 81"
+run history migrate --from "$WORK/hostile.db" --to "$(pg_url moved_on)"
+expect_rc 2 "migrate into a non-empty history"
+expect_err "the target history is not empty (81 runs); give --replace"
+[ "$(psql_q moved_on 'SELECT count(*) FROM runs')" = 81 ] || fail "a refused migrate changed the target"
+run history migrate --from "$WORK/hostile.db" --to "$(pg_url moved_on)" --replace
+expect_rc 0 "migrate --replace"
+[ "$(psql_q moved_on 'SELECT count(*) FROM runs')" = 80 ] || fail "migrate --replace did not replace"
+# And back: PostgreSQL to a new SQLite file.
+run history migrate --from "$(pg_url moved_plain)" --to "sqlite://$WORK/back.db"
+expect_rc 0 "migrate back to SQLite"
+run history --history "$WORK/back.db" findings
+back=$OUT
+run history --history "$WORK/plain.db" findings
+[ "$back" = "$OUT" ] || fail "the history that went to PostgreSQL and back differs"
 
 # The password never appears: not in any output or message, not in the history itself.
 "$PG_BIN/pg_dump" -h "$PG_DIR" -p "$PG_PORT" -U twinctl fleet >"$WORK/dump.sql"
