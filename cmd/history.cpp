@@ -8,6 +8,7 @@
 #include "lib/util/error.hpp"
 
 #include <memory>
+#include <optional>
 
 namespace twinctl::cmd {
 
@@ -46,6 +47,7 @@ int run_history(const std::string& what, const HistoryArgs& a, const GlobalOptio
   v.command = what;
   if (what == "migrate") {
     std::unique_ptr<io::Database> from = history::open_existing(a.from, false);
+    io::Transaction snapshot(*from, io::Transaction::Kind::read); // a consistent copy while audits commit
     if (io::parse_location(a.from).target == io::parse_location(a.to).target) {
       throw Error("history migrate: --from and --to are the same database");
     }
@@ -56,6 +58,10 @@ int run_history(const std::string& what, const HistoryArgs& a, const GlobalOptio
   }
   std::unique_ptr<io::Database> db = history::open_existing(history::default_location(a.db), what == "prune");
   v.db = db->path(); // a URL without its credentials
+  std::optional<io::Transaction> snapshot; // readers: one view while audits commit
+  if (what != "prune") {
+    snapshot.emplace(*db, io::Transaction::Kind::read);
+  }
   if (what == "list") {
     v.runs = history::list_runs(*db);
   } else if (what == "show") {

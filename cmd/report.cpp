@@ -56,6 +56,7 @@ int run_report(const ReportArgs &a, const GlobalOptions &g) {
   }
   // Load: the run and its site's history.
   std::unique_ptr<io::Database> db = history::open_existing(history::default_location(a.history), false);
+  io::Transaction snapshot(*db, io::Transaction::Kind::read); // one view while audits commit
   if (fleet) {
     return run_fleet_report(*db, a, g);
   }

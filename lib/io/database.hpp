@@ -81,6 +81,8 @@ public:
   // A write transaction: at most one at a time per database, so runs commit in
   // id order and a read inside it sees every run committed before.
   virtual void begin_write() = 0;
+  // A read-only transaction: every statement in it sees one snapshot, whatever commits meanwhile.
+  virtual void begin_read() = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
 
@@ -105,10 +107,13 @@ private:
   std::string shown_;
 };
 
-// begin_write on construction, rollback on destruction unless committed.
+// begin_write (or begin_read) on construction, rollback on destruction unless committed.
 class Transaction {
 public:
-  explicit Transaction(Database& db) : db_(db) { db_.begin_write(); }
+  enum class Kind { write, read };
+  explicit Transaction(Database& db, Kind kind = Kind::write) : db_(db) {
+    kind == Kind::write ? db_.begin_write() : db_.begin_read();
+  }
   ~Transaction() {
     if (!done_)
       db_.rollback();

@@ -30,6 +30,7 @@ public:
   // BEGIN, then a transaction-scoped advisory lock that every twinctl writer
   // takes: writers queue like SQLite's BEGIN IMMEDIATE (see ARCHITECTURE.md).
   void begin_write() override;
+  void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   void commit() override;
   void rollback() noexcept override;
   // The table twinctl_schema_versions: one row per version applied.

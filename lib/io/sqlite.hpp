@@ -22,6 +22,7 @@ public:
   const char* backend() const override { return "sqlite"; }
   // BEGIN IMMEDIATE: the write lock at once, so concurrent writers queue (busy timeout).
   void begin_write() override;
+  void begin_read() override { exec("BEGIN"); } // WAL: the snapshot of the first read
   void commit() override;
   void rollback() noexcept override;
   // PRAGMA user_version.
