@@ -181,6 +181,20 @@ for kind in plain hostile; do
     [ "$from" = "$OUT" ] || { diff <(echo "$from") <(echo "$OUT") | head -20 >&2 || true; fail "$view differs after migrate ($kind)"; }
   done
 done
+# prune does the same on both.
+cp "$WORK/plain.db" "$WORK/pruned.db"
+run history --history "$WORK/pruned.db" prune --keep 5
+expect_rc 0 "prune on SQLite"
+pruned=$OUT
+run history --history "$(pg_url moved_plain)" prune --keep 5
+expect_rc 0 "prune on PostgreSQL"
+[ "$pruned" = "$OUT" ] || fail "prune says otherwise on PostgreSQL: $pruned / $OUT"
+run history --history "$WORK/pruned.db" findings
+pruned=$OUT
+run history --history "$(pg_url moved_plain)" findings
+[ "$pruned" = "$OUT" ] && [ "$(psql_q moved_plain 'SELECT count(*) FROM runs')" = 10 ] ||
+  fail "the pruned histories differ"
+
 # New runs continue after the copied ids; a non-empty target is refused, --replace replaces it.
 pg_createdb moved_on
 run history migrate --from "$WORK/plain.db" --to "$(pg_url moved_on)"
@@ -201,7 +215,7 @@ run history migrate --from "$(pg_url moved_plain)" --to "sqlite://$WORK/back.db"
 expect_rc 0 "migrate back to SQLite"
 run history --history "$WORK/back.db" findings
 back=$OUT
-run history --history "$WORK/plain.db" findings
+run history --history "$WORK/pruned.db" findings
 [ "$back" = "$OUT" ] || fail "the history that went to PostgreSQL and back differs"
 
 # The password never appears: not in any output or message, not in the history itself.
