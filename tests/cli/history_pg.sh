@@ -111,6 +111,27 @@ expect_err "the connection to the server was lost"
 expect_err "postgresql://***@127.0.0.1:$PG_PORT/fleet"
 [ "$before" = "$(counts)" ] || fail "the terminated run left rows behind: $before -> $(counts)"
 
+# Bounded waits on the server: an audit that waits for the write lock longer than its
+# statement_timeout gives up with exit 2 and says why; the stuck writer holding the lock is cut
+# off by idle_in_transaction_session_timeout and records nothing.
+second_audit() { # then waits past the paused writer's idle_in_transaction_session_timeout
+  run audit --twin site4 --live site4/live/snapshot.json --allow-partial --now 2026-05-04T10:00:00Z \
+    --history "$URL_SAVED?options=-c%20statement_timeout%3D1s"
+  SECOND_RC=$RC SECOND_ERR=$ERR
+  sleep 4
+}
+URL_SAVED=$URL
+URL="$URL_SAVED?options=-c%20idle_in_transaction_session_timeout%3D3s"
+pause_then second_audit
+URL=$URL_SAVED
+expect_rc 2 "the writer stuck past idle_in_transaction_session_timeout"
+[ "$SECOND_RC" = 2 ] || { ERR=$SECOND_ERR; fail "the audit waiting for the lock past statement_timeout exited $SECOND_RC"; }
+grep -qF "statement timeout" <<<"$SECOND_ERR" || { ERR=$SECOND_ERR; fail "the lock wait's message does not say statement timeout"; }
+[ "$before" = "$(counts)" ] || fail "the writer cut off by the server, or the one that gave up, left rows behind"
+run audit --twin site4 --live site4/live/snapshot.json --allow-partial --now 2026-05-04T10:00:00Z --history "$URL"
+expect_rc 1 "the next audit, once the stuck writer is gone"
+before=$(counts)
+
 # The server stopped (as by a crash) mid-run: exit 2; after a restart nothing of the run is there.
 pause_then pg_stop
 expect_rc 2 "audit whose server stopped"
