@@ -56,6 +56,18 @@ PY
 # Each site's findings belong to it only (no run touched another site's lifecycle).
 [ "$(psql_q fleet "SELECT count(*) FROM run_findings rf JOIN runs r ON r.id = rf.run_id
   JOIN findings f ON f.fingerprint = rf.fingerprint WHERE f.site <> r.site")" = 0 ] || fail "findings crossed sites"
+# The same audits one after the other into SQLite: every finding's lifecycle reads the same.
+for day in 01 02; do
+  for i in $(seq $SITES); do
+    (cd "$WORK" && "$TWINCTL" audit --twin "site$i" --live "site$i/live/snapshot.json" --allow-partial \
+      --now "2026-05-${day}T10:00:00Z" --history serial.db -o json >/dev/null 2>&1) || true
+  done
+done
+run history --history "$WORK/serial.db" findings
+serial=$OUT
+run history --history "$URL" findings
+expect_rc 0 "history findings on PostgreSQL"
+[ "$serial" = "$OUT" ] || fail "the lifecycles recorded concurrently in PostgreSQL differ from SQLite's"
 run history --history "$URL" list -o json
 expect_rc 0 "history list on PostgreSQL"
 [ "$(/usr/bin/python3 -c 'import json,sys; print(len(json.loads(sys.stdin.read())["runs"]))' <<<"$OUT")" = 16 ] ||
