@@ -1,5 +1,6 @@
 #include "lib/health/health.hpp"
 
+#include "lib/model/rules.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
 
@@ -45,6 +46,15 @@ struct FindingTally {
   }
 };
 
+// The finding's field, or its rule's name when it has none (a missing asset).
+std::string what_of(const model::Finding& f) {
+  if (!f.field.empty()) {
+    return f.field;
+  }
+  const model::Rule* r = model::find_rule(f.rule);
+  return r ? r->name : "";
+}
+
 Component drift_component(const FindingTally& t, bool checked) {
   Component c{"drift", Weights::drift, 0, checked, ""};
   if (!checked) {
@@ -58,7 +68,7 @@ Component drift_component(const FindingTally& t, bool checked) {
   static const double points[] = {0, 4, 10, 20, 30}; // info low medium high critical
   c.penalty = std::min(c.weight, points[int(t.worst->severity)] + 2.0 * double(t.count - 1));
   c.why = util::plural(long(t.count), "open finding", "open findings") + ", worst " +
-          model::to_string(t.worst->severity) + " (" + t.worst->rule + " " + t.worst->field + ")";
+          model::to_string(t.worst->severity) + " (" + t.worst->rule + " " + what_of(*t.worst) + ")";
   return c;
 }
 
