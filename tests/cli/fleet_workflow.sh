@@ -63,6 +63,15 @@ check(html and rsteps["Keep the fleet report"]["with"]["path"] == "${{ env.OUT }
       "the uploaded artifact is not the HTML the report wrote")
 check(rsteps["Keep the fleet report"].get("if") == "always()", "the fleet report artifact is not kept after a failure")
 
+# In a container job ${{ github.workspace }} and ${{ runner.temp }} are the runner host's paths, not
+# the container's (actions/runner#2058): every example workflow writes relative to the workspace.
+import glob
+for other in sorted(glob.glob(os.path.join(os.path.dirname(wf_path), "*.yml"))):
+    for job_id, job in yaml.safe_load(open(other, encoding="utf-8"))["jobs"].items():
+        if "container" in job:
+            found = re.findall(r"\$\{\{\s*(github\.workspace|runner\.temp|runner\.workspace)\s*\}\}", json.dumps(job))
+            check(not found, f"{os.path.basename(other)}: job {job_id} runs in a container but uses {found}")
+
 # --- the site job's shell steps, for real -------------------------------------------------------
 ws = f"{work}/ws"
 gen = [f"{work}/gen/site-0{i}" for i in (1, 2, 3)]
