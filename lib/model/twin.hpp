@@ -65,6 +65,16 @@ struct Certificate {
   SourceLocation loc;
 };
 
+// A recurring maintenance task of an asset (lubrication, overhaul, inspection):
+// when it was last done and how often it is due. `task` names it; empty when
+// the asset declares a single plan without a name.
+struct Maintenance {
+  std::string task;
+  std::string last; // YYYY-MM-DD
+  Duration interval;
+  SourceLocation loc;
+};
+
 struct Asset {
   std::string id;
   std::string name;
@@ -85,6 +95,7 @@ struct Asset {
   std::map<std::string, int> redundancy; // relationship type -> k
   std::vector<Sensor> sensors;
   std::vector<Certificate> certificates;
+  std::vector<Maintenance> maintenance;
   std::optional<double> power_kw;
   std::map<std::string, std::string> live; // identity bindings: mqtt, ditto, aws, azure, sparkplug
 
@@ -201,6 +212,7 @@ struct Source {
 struct TwinDefaults {
   Duration stale_after{0, 0, 900, "PT15M"};
   Duration cert_due_soon{0, 30, 0, "P30D"};
+  Duration maintenance_due_soon{0, 14, 0, "P14D"};
   std::optional<double> co2_kg_per_kwh;
   std::map<std::string, std::string> status_aliases; // live value -> canonical status
   std::map<std::string, std::string> zone_aliases;

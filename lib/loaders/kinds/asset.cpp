@@ -139,6 +139,30 @@ void read_certificate(const Ctx& ctx, const YamlNode& node, std::vector<model::C
   out.push_back(std::move(c));
 }
 
+// One plan: {task, last, interval}. `named`: the asset has several plans, so
+// each needs a task id to tell them apart.
+void read_maintenance(const Ctx& ctx, const YamlNode& node, bool named, model::Asset& a) {
+  MapReader r(ctx, node, "maintenance", {"task", "last", "interval"});
+  if (!r.ok()) {
+    return;
+  }
+  model::Maintenance m;
+  m.loc = ctx.loc(node);
+  r.id("task", m.task, named);
+  r.date("last", m.last, true);
+  std::optional<util::Duration> interval;
+  if (r.duration("interval", interval, true) && interval) {
+    m.interval = *interval;
+  }
+  for (const model::Maintenance& other : a.maintenance) {
+    if (!m.task.empty() && other.task == m.task) {
+      ctx.error(node, "duplicate maintenance task '" + m.task + "' in asset '" + a.id + "'");
+      return;
+    }
+  }
+  a.maintenance.push_back(std::move(m));
+}
+
 } // namespace
 
 void read_asset(const Ctx& ctx, const MapReader& r, FileResult& out) {
@@ -199,6 +223,16 @@ void read_asset(const Ctx& ctx, const MapReader& r, FileResult& out) {
   if (const auto* certs = r.list("certificates")) {
     for (const YamlNode& item : *certs) {
       read_certificate(ctx, item, a.certificates);
+    }
+  }
+  // maintenance: one plan as a mapping, or several as a list (each with a task id).
+  if (const YamlNode* m = r.get("maintenance")) {
+    if (m->is_seq()) {
+      for (const YamlNode& item : *r.list("maintenance")) {
+        read_maintenance(ctx, item, m->children.size() > 1, a);
+      }
+    } else {
+      read_maintenance(ctx, *m, false, a);
     }
   }
   std::optional<double> kw;

@@ -25,7 +25,7 @@ const std::vector<KindReader>& kind_readers() {
       {"Asset",
        with_header({"id", "name", "description", "class", "criticality", "located_in", "owned_by", "zone",
                     "purdue_level", "vendor", "model", "tags", "expected", "relationships", "redundancy", "sensors",
-                    "certificates", "power_kw", "live"}),
+                    "certificates", "maintenance", "power_kw", "live"}),
        read_asset},
       {"Space", with_header({"id", "name", "type", "parent"}), read_space},
       {"Team", with_header({"id", "name", "lead", "email", "chat", "oncall"}), read_team},
