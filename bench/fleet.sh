@@ -3,8 +3,9 @@
 # nightly run"). Usage:
 #   bench/fleet.sh [BUILD_DIR] [SITES] [ASSETS] [HISTORY]
 # BUILD_DIR defaults to build, SITES to 40, ASSETS (per site) to 2000. HISTORY is where the audits
-# record: a PostgreSQL URL (postgresql://…) of an empty database, or by default a new SQLite file
-# in the work directory.
+# record: by default a new SQLite file in the work directory; `pg` for a private PostgreSQL server
+# started for the run (tests/support/pg.sh: initdb + pg_ctl of Debian's postgresql, on a free
+# loopback port, stopped at the end); or the postgresql://… URL of an empty database.
 #
 # Steps, each timed (wall clock and peak RSS from /usr/bin/time):
 #   1. simulate factory --sites SITES --assets ASSETS --commit (one Git repository per site);
@@ -22,6 +23,7 @@ sites=${2:-40}
 assets=${3:-2000}
 history_url=${4:-}
 twinctl=$(realpath "$build/twinctl")
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=${BENCH_DIR:-/tmp/twinctl-bench-fleet}
 mkdir -p "$work"
 
@@ -34,7 +36,9 @@ timed() { # timed FILE CMD...: runs CMD, appends "exit seconds KB" to FILE
 
 history_size() { # bytes of the history
   case "$1" in
-    postgresql://* | postgres://*) psql "$1" -Atc 'select pg_database_size(current_database())' ;;
+    postgresql://* | postgres://*) # the tables and indexes twinctl made, not the empty database's catalog
+      psql -X "$1" -Atc "select sum(pg_total_relation_size(c.oid)) from pg_class c join pg_namespace n
+        on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')" ;;
     *) du -cb "$1" "$1-wal" 2>/dev/null | tail -n 1 | cut -f1 ;;
   esac
 }
@@ -63,7 +67,16 @@ audit_site() { # audit_site HISTORY TIMES SITE
 export -f audit_site timed
 export twinctl fleet
 
-if [ -n "$history_url" ]; then
+if [ "$history_url" = pg ]; then
+  # shellcheck disable=SC1091 # the test helpers: a private server, stopped on exit
+  TWINCTL=$twinctl SRC=$root source "$root/tests/cli/lib.sh"
+  # shellcheck disable=SC1091
+  source "$root/tests/support/pg.sh"
+  pg_start
+  pg_createdb fleet
+  hist=$(pg_url fleet)
+  echo "history: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PG_PORT (tests/support/pg.sh: fsync off)"
+elif [ -n "$history_url" ]; then
   hist=$history_url
 else
   hist=$work/history.db
