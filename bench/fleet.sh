@@ -75,7 +75,7 @@ if [ "$history_url" = pg ]; then
   pg_start
   pg_createdb fleet
   hist=$(pg_url fleet)
-  echo "history: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PG_PORT (tests/support/pg.sh: fsync off)"
+  echo "history: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (tests/support/pg.sh: fsync off)"
 elif [ -n "$history_url" ]; then
   hist=$history_url
 else
