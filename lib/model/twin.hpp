@@ -176,6 +176,16 @@ struct DetectorPolicy {
   SourceLocation loc;
 };
 
+// policy/health.yaml (`kind: HealthPolicy`): when `twinctl health` warns and
+// how far ahead it looks.
+struct HealthPolicy {
+  double warn_below = 70;                    // a score under this is a warning
+  double risk_above = 0.7;                   // a failure risk over this puts the asset at risk
+  Duration horizon{0, 7, 0, "P7D"};          // the risk is of crossing an alarm limit within this
+  Duration window{0, 14, 0, "P14D"};         // readings older than this before the last one are not fitted
+  SourceLocation loc;
+};
+
 struct Suppression {
   // Selector: every given part must match. Globs use * and ?.
   std::string asset;
@@ -237,6 +247,7 @@ struct Twin {
   ZonePolicy zone_policy;
   DriftPolicy drift_policy;
   DetectorPolicy detector_policy;
+  HealthPolicy health_policy;
   IgnoreList ignore_list;
 
   // Last commit that changed each file, by repo-relative path.

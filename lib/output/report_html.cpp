@@ -423,6 +423,8 @@ void sources(std::string &o, const report::AuditReport &r) {
 
 } // namespace
 
+const char *report_css() { return k_css; }
+
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -32,6 +32,7 @@ const std::vector<KindReader>& kind_readers() {
       {"ZonePolicy", with_header({"zones", "conduits"}), read_zone_policy},
       {"DriftPolicy", with_header({"overrides", "volatile_fields"}), read_drift_policy},
       {"DetectorPolicy", with_header({"defaults", "types"}), read_detector_policy},
+      {"HealthPolicy", with_header({"warn_below", "risk_above", "horizon", "window"}), read_health_policy},
       {"IgnoreList", with_header({"suppressions"}), read_ignore_list},
       {"Source",
        with_header({"id", "name", "adapter", "endpoint", "topics", "mapping", "status_aliases", "zone_aliases",
@@ -68,7 +69,7 @@ void read_document(const Ctx& ctx, const YamlNode& doc, FileResult& out) {
   }
   if (!kind || !kind->is_scalar()) {
     ctx.error(kind ? *kind : doc, "the document needs a 'kind' (Asset, Space, Team, ZonePolicy, DriftPolicy, "
-                                  "DetectorPolicy, IgnoreList, Source, Twin)");
+                                  "DetectorPolicy, HealthPolicy, IgnoreList, Source, Twin)");
     return;
   }
   for (const KindReader& k : kind_readers()) {
