@@ -162,6 +162,20 @@ runs = subprocess.run(["twinctl", "history", "list", "-o", "json"], cwd=ws, capt
 recorded = sorted({r["site"] for r in json.loads(runs.stdout)["runs"]}) if runs.returncode == 0 else runs.stderr
 check(recorded == sorted(names), f"history sites: {recorded}")
 
+# Both jobs trust the history server's CA from the repository variable, when it is set (libpq verifies
+# sslmode=verify-full against PGSSLROOTCERT).
+pem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----"
+trust = [st for st in audit["steps"] + report["steps"] if st.get("name") == "Trust the history server's CA"]
+check(len(trust) == 2, "not both jobs trust the history server's CA")
+for st in trust:
+    os.makedirs(f"{work}/rt", exist_ok=True)
+    genv = f"{work}/gh-env"
+    r, _, _ = run_step(st, {"vars": {"TWINCTL_HISTORY_CA": pem}}, dict(base_env, RUNNER_TEMP=f"{work}/rt", GITHUB_ENV=genv))
+    check(st.get("if") == "vars.TWINCTL_HISTORY_CA != ''" and r.returncode == 0 and
+          open(f"{work}/rt/history-ca.crt").read() == pem + "\n" and
+          open(genv).read() == f"PGSSLROOTCERT={work}/rt/history-ca.crt\n", f"trusting the CA: {r.stderr}")
+    os.remove(genv)
+
 # The fleet report job: every site in the job summary and in the HTML it keeps.
 ctx = {"github": {"workspace": ws}, "secrets": {"TWINCTL_HISTORY_URL": history}}
 env = dict(base_env, **{k: expand(v, ctx) for k, v in report["env"].items()})

@@ -74,6 +74,12 @@ for path, cj in cronjobs:
           f"{name}: TWINCTL_HISTORY_URL is not from a Secret in secrets.yaml")
     for e in c["env"]:
         check("value" not in e or not re.search(r"PASSWORD|TOKEN|URL", e["name"]), f"{name}: {e['name']} written in the manifest")
+    # The history server's CA: a file of a Secret volume, holding only that key.
+    ca = env.get("PGSSLROOTCERT", {}).get("value", "")
+    ca_dir, ca_file = os.path.split(ca)
+    ca_vol = volumes.get(mounts.get(ca_dir, ""), {}).get("secret", {})
+    check(any(i["path"] == ca_file and i["key"] in secrets.get(ca_vol.get("secretName"), {}).get("stringData", {})
+              for i in ca_vol.get("items", [])), f"{name}: PGSSLROOTCERT {ca!r} is not a file of a declared Secret")
     for src in c.get("envFrom", []):
         check(src["secretRef"]["name"] in secrets, f"{name}: envFrom names a Secret secrets.yaml does not declare")
     args = c["args"]
@@ -92,7 +98,7 @@ for path, cj in cronjobs:
         run_args.append(a); i += 1
     wd, home = f"{work}/wd", f"{work}/home"
     history = f"sqlite://{work}/history.db"  # the Secret's URL; postgresql:// in a plant (cli.fleet_workflow runs one)
-    penv = {"PATH": "/usr/bin:/bin", "HOME": home, "TWINCTL_CACHE_DIR": f"{work}/cache",
+    penv = {"PATH": "/usr/bin:/bin", "HOME": home, "PGSSLROOTCERT": ca, "TWINCTL_CACHE_DIR": f"{work}/cache",
             "TWINCTL_HISTORY_URL": history, "TWINCTL_GIT_USERNAME": "twinctl-reader",
             "TWINCTL_GIT_PASSWORD": "Pa55-word-k8s", "TWINCTL_DITTO_TOKEN": "Pa55-word-k8s"}
     r = subprocess.run([twinctl] + run_args, cwd=wd, env=penv, capture_output=True, text=True)
