@@ -5,7 +5,8 @@
 # BUILD_DIR defaults to build, SITES to 40, ASSETS (per site) to 2000. HISTORY is where the audits
 # record: by default a new SQLite file in the work directory; `pg` for a private PostgreSQL server
 # started for the run (tests/support/pg.sh: initdb + pg_ctl of Debian's postgresql, on a free
-# loopback port, stopped at the end); or the postgresql://… URL of an empty database.
+# loopback port, restarted with fsync on as bench/history_pg.sh does, stopped at the end); or the
+# postgresql://… URL of an empty database.
 #
 # Steps, each timed (wall clock and peak RSS from /usr/bin/time):
 #   1. simulate factory --sites SITES --assets ASSETS --commit (one Git repository per site);
@@ -73,9 +74,13 @@ if [ "$history_url" = pg ]; then
   # shellcheck disable=SC1091
   source "$root/tests/support/pg.sh"
   pg_start
+  # pg.sh starts the server without fsync for tests; a benchmark wants a real one.
+  pg_stop
+  as_pg_user "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
   pg_createdb fleet
   hist=$(pg_url fleet)
-  echo "history: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PG_PORT (tests/support/pg.sh: fsync off)"
+  echo "history: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, fsync on"
 elif [ -n "$history_url" ]; then
   hist=$history_url
 else

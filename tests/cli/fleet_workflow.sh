@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # examples/workflows/fleet.yml: the structure a user relies on (one job per site, distinct sites and
 # code scanning categories, fail-fast off, the fleet report after every site even when one failed,
-# the history URL from a secret), and its site job's shell steps run for real with the built twinctl
-# on twins from `simulate factory --sites 3`: two in the workspace, one in a repository of its own
-# that twinctl clones. The Actions (checkout, upload-sarif, upload-artifact) and the .deb install are
-# GitHub's and are not run here; the plants' live sources are replaced by the recorded snapshots of
-# the generated sites. actionlint and shellcheck check the file in the test lint.github_actions.
+# the history URL from a secret), and its shell steps run for real with the built twinctl: the site
+# job's on twins from `simulate factory --sites 3` (two in the workspace, one in a repository of its
+# own that twinctl clones), all recording into one history on a real PostgreSQL server
+# (tests/support/pg.sh), then the fleet report job's. The Actions (checkout, upload-sarif,
+# upload-artifact) and the .deb install are GitHub's and are not run here; the plants' live sources
+# are replaced by the recorded snapshots of the generated sites. actionlint and shellcheck check the
+# file in the test lint.github_actions.
 source "$(dirname "$0")/lib.sh"
+source "$SRC/tests/support/pg.sh"
 WF=$SRC/examples/workflows/fleet.yml
+pg_start
+pg_createdb fleet
 
 mkdir -p "$WORK/bin" "$WORK/ws/sites" "$WORK/home"
 ln -s "$TWINCTL" "$WORK/bin/twinctl"
 run simulate factory --sites 3 --assets 120 --seed 9 --out "$WORK/gen" --quiet
 expect_rc 0 "simulate factory --sites 3"
 
-/usr/bin/python3 - "$WF" "$WORK" <<'PY' || fail "fleet.yml"
+/usr/bin/python3 - "$WF" "$WORK" "$(pg_url fleet)" <<'PY' || fail "fleet.yml"
 import json, os, re, shutil, subprocess, sys
 import yaml
 
-wf_path, work = sys.argv[1], sys.argv[2]
+wf_path, work, history = sys.argv[1], sys.argv[2], sys.argv[3]
 wf = yaml.safe_load(open(wf_path, encoding="utf-8"))
 problems = []
 def check(ok, msg):
@@ -79,6 +84,7 @@ def git(*args, cwd):
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main",
                     *args], cwd=cwd, check=True, capture_output=True)
 secret = "s3cr3t-Token-42"
+password = re.match(r"postgresql://[^:]+:([^@]+)@", history).group(1)
 overrides = {}
 for s, src in zip(sites, gen):
     # matrix.site is the twin's site id: the generated twin takes the example's name.
@@ -93,7 +99,6 @@ for s, src in zip(sites, gen):
         overrides[s["site"]] = {"live": f"{s['twin']}/live/snapshot.json"}
 git("init", "-q", cwd=ws); git("add", "-A", cwd=ws); git("commit", "-qm", "twins", cwd=ws)
 
-history = f"{ws}/.twinctl/history.db" # also twinctl's default database in the workspace
 
 def expand(text, ctx):
     def one(m): # a context path such as matrix.site or steps.audit.outputs.exit-code
@@ -110,6 +115,7 @@ def run_step(step, ctx, env):
     step_env = dict(env, **{k: expand(v, ctx) for k, v in step.get("env", {}).items()},
                     GITHUB_OUTPUT=out, GITHUB_STEP_SUMMARY=summary)
     open(out, "w").close()
+    open(summary, "w").close() # each step's own summary
     r = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ws, env=step_env, capture_output=True, text=True)
     outputs = dict(l.split("=", 1) for l in open(out).read().splitlines() if "=" in l)
     return r, outputs, open(summary).read() if os.path.exists(summary) else ""
@@ -135,7 +141,7 @@ for s in sites:
     check(sarif["runs"][0]["automationDetails"]["id"].startswith(f"audit-{site}"),
           f"{site}: SARIF category {sarif['runs'][0].get('automationDetails')}")
     check(json.load(open(f"{ws}/audit-out/{site}.json"))["twin"]["site"] == site, f"{site}: audited another twin")
-    check(secret not in r.stdout + r.stderr, f"{site}: a secret in the log")
+    check(secret not in r.stdout + r.stderr and password not in r.stdout + r.stderr, f"{site}: a secret in the log")
     r, _, summary = run_step(steps["Job summary"], ctx, env)
     check(r.returncode == 0 and site in summary, f"{site}: job summary without the site's report")
     ctx["steps"] = {"audit": {"outputs": outputs}}
@@ -155,6 +161,31 @@ runs = subprocess.run(["twinctl", "history", "list", "-o", "json"], cwd=ws, capt
                       env=dict(base_env, TWINCTL_HISTORY_URL=history))
 recorded = sorted({r["site"] for r in json.loads(runs.stdout)["runs"]}) if runs.returncode == 0 else runs.stderr
 check(recorded == sorted(names), f"history sites: {recorded}")
+
+# Both jobs trust the history server's CA from the repository variable, when it is set (libpq verifies
+# sslmode=verify-full against PGSSLROOTCERT).
+pem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----"
+trust = [st for st in audit["steps"] + report["steps"] if st.get("name") == "Trust the history server's CA"]
+check(len(trust) == 2, "not both jobs trust the history server's CA")
+for st in trust:
+    os.makedirs(f"{work}/rt", exist_ok=True)
+    genv = f"{work}/gh-env"
+    r, _, _ = run_step(st, {"vars": {"TWINCTL_HISTORY_CA": pem}}, dict(base_env, RUNNER_TEMP=f"{work}/rt", GITHUB_ENV=genv))
+    check(st.get("if") == "vars.TWINCTL_HISTORY_CA != ''" and r.returncode == 0 and
+          open(f"{work}/rt/history-ca.crt").read() == pem + "\n" and
+          open(genv).read() == f"PGSSLROOTCERT={work}/rt/history-ca.crt\n", f"trusting the CA: {r.stderr}")
+    os.remove(genv)
+
+# The fleet report job: every site in the job summary and in the HTML it keeps.
+ctx = {"github": {"workspace": ws}, "secrets": {"TWINCTL_HISTORY_URL": history}}
+env = dict(base_env, **{k: expand(v, ctx) for k, v in report["env"].items()})
+r, _, summary = run_step(rsteps["Fleet report"], ctx, env)
+check(r.returncode == 0, f"fleet report: exit {r.returncode}: {r.stderr[-600:]}")
+fleet_html = f"{ws}/{env['OUT']}/{html.group(1) if html else ''}"
+page = open(fleet_html, encoding="utf-8").read() if os.path.isfile(fleet_html) else ""
+for site in names:
+    check(site in summary and site in page, f"fleet report: {site} missing from the summary or {fleet_html}")
+check(password not in summary + page + r.stderr, "fleet report: the database password in the report")
 
 for p in problems:
     print(f"{wf_path}: {p}", file=sys.stderr)

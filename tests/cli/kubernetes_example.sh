@@ -3,10 +3,11 @@
 # concurrencyPolicy Forbid, a retry limit and a deadline, resource limits, non-root with a read-only
 # root file system, the clone cache on an emptyDir, every credential from a Secret that secrets.yaml
 # declares), and the container's arguments run for real with the built twinctl and the CronJob's
-# environment: the twin cloned from a Git repository into TWINCTL_CACHE_DIR, nothing written to HOME
-# or the working directory but the history. No Kubernetes cluster runs here: the manifests are
-# checked by parsing them, not by applying them; the plant's live sources are replaced by the
-# recorded snapshot of a generated twin, and its repository URL by a local one.
+# environment: the twin cloned from a Git repository into TWINCTL_CACHE_DIR, the run recorded into
+# the history TWINCTL_HISTORY_URL names, nothing written to HOME or the working directory. No
+# Kubernetes cluster runs here: the manifests are checked by parsing them, not by applying them; the
+# plant's live sources are replaced by the recorded snapshot of a generated twin, and its repository
+# URL by a local one.
 source "$(dirname "$0")/lib.sh"
 DIR=$SRC/examples/kubernetes
 
@@ -73,6 +74,12 @@ for path, cj in cronjobs:
           f"{name}: TWINCTL_HISTORY_URL is not from a Secret in secrets.yaml")
     for e in c["env"]:
         check("value" not in e or not re.search(r"PASSWORD|TOKEN|URL", e["name"]), f"{name}: {e['name']} written in the manifest")
+    # The history server's CA: a file of a Secret volume, holding only that key.
+    ca = env.get("PGSSLROOTCERT", {}).get("value", "")
+    ca_dir, ca_file = os.path.split(ca)
+    ca_vol = volumes.get(mounts.get(ca_dir, ""), {}).get("secret", {})
+    check(any(i["path"] == ca_file and i["key"] in secrets.get(ca_vol.get("secretName"), {}).get("stringData", {})
+              for i in ca_vol.get("items", [])), f"{name}: PGSSLROOTCERT {ca!r} is not a file of a declared Secret")
     for src in c.get("envFrom", []):
         check(src["secretRef"]["name"] in secrets, f"{name}: envFrom names a Secret secrets.yaml does not declare")
     args = c["args"]
@@ -90,9 +97,8 @@ for path, cj in cronjobs:
             i += 2; continue
         run_args.append(a); i += 1
     wd, home = f"{work}/wd", f"{work}/home"
-    history = f"{wd}/.twinctl/history.db"  # also twinctl's default database in the working directory
-    os.makedirs(os.path.dirname(history), exist_ok=True)
-    penv = {"PATH": "/usr/bin:/bin", "HOME": home, "TWINCTL_CACHE_DIR": f"{work}/cache",
+    history = f"sqlite://{work}/history.db"  # the Secret's URL; postgresql:// in a plant (cli.fleet_workflow runs one)
+    penv = {"PATH": "/usr/bin:/bin", "HOME": home, "PGSSLROOTCERT": ca, "TWINCTL_CACHE_DIR": f"{work}/cache",
             "TWINCTL_HISTORY_URL": history, "TWINCTL_GIT_USERNAME": "twinctl-reader",
             "TWINCTL_GIT_PASSWORD": "Pa55-word-k8s", "TWINCTL_DITTO_TOKEN": "Pa55-word-k8s"}
     r = subprocess.run([twinctl] + run_args, cwd=wd, env=penv, capture_output=True, text=True)
@@ -100,7 +106,7 @@ for path, cj in cronjobs:
     check(r.returncode in (0, 1), f"{name}: twinctl {' '.join(run_args)}: exit {r.returncode}: {r.stderr[-600:]}")
     check(r.stdout.strip() != "" and "Pa55-word-k8s" not in r.stdout + r.stderr, f"{name}: no table, or a secret in it")
     check(os.listdir(home) == [], f"{name}: wrote to HOME: {os.listdir(home)}")
-    check(os.listdir(wd) == [".twinctl"], f"{name}: wrote to the working directory: {os.listdir(wd)}")
+    check(os.listdir(wd) == [], f"{name}: wrote to the working directory: {os.listdir(wd)}")
     check(glob.glob(f"{work}/cache/repos/*.git"), f"{name}: no clone in TWINCTL_CACHE_DIR")
     h = subprocess.run([twinctl, "history", "list", "-o", "json"], cwd=wd, env=penv, capture_output=True, text=True)
     check(h.returncode == 0 and '"plant-a"' in h.stdout, f"{name}: the run is not in the history: {h.stdout[:300]} {h.stderr[:300]}")
