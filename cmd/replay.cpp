@@ -8,6 +8,8 @@
 #include "cmd/readings.hpp"
 #include "lib/io/files.hpp"
 #include "lib/io/line_reader.hpp"
+#include "lib/oee/oee.hpp"
+#include "lib/output/oee_output.hpp"
 #include "lib/output/replay.hpp"
 #include "lib/sensors/replay.hpp"
 #include "lib/util/error.hpp"
@@ -125,7 +127,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     }
   }
   apply_detector_settings(opts.detectors, loaded ? &loaded->twin : nullptr, a.settings);
-  Target alerts_target, aggregates_target;
+  Target alerts_target, aggregates_target, oee_target;
   std::vector<std::pair<std::string, std::string>> summaries;
   for (const auto& [fmt, path] : output_specs(g)) {
     if (fmt == "alerts") {
@@ -133,12 +135,18 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     } else if (fmt == "aggregates") {
       aggregates_target = open_target(path);
       opts.window = a.window;
+    } else if (fmt == "oee") {
+      if (!loaded) {
+        throw Error("-o oee needs the twin (--twin): OEE comes from its assets' production settings");
+      }
+      oee_target = open_target(path);
     } else {
       summaries.emplace_back(fmt, path);
     }
   }
   if (summaries.empty() && (!alerts_target.out || alerts_target.out != &std::cout) &&
-      (!aggregates_target.out || aggregates_target.out != &std::cout)) {
+      (!aggregates_target.out || aggregates_target.out != &std::cout) &&
+      (!oee_target.out || oee_target.out != &std::cout)) {
     summaries.emplace_back("table", ""); // the table, unless stdout already carries a stream
   }
 
@@ -196,6 +204,13 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (aggregates_target.out) {
     *aggregates_target.out << "window_start,machineId,sensorType,count,min,mean,max\n";
   }
+  std::unique_ptr<oee::Tracker> oee_tracker;
+  if (oee_target.out) {
+    oee_tracker = std::make_unique<oee::Tracker>(loaded->twin);
+    if (!oee_tracker->tracks()) {
+      throw Error("-o oee: no asset of the twin has 'production:' (ideal_cycle and part counters)");
+    }
+  }
   sensors::Replayer engine(loaded ? &loaded->twin : nullptr, opts, alert_sink,
                            aggregates_target.out ? sensors::AggregateSink(aggregate_sink) : sensors::AggregateSink());
   const auto start = Clock::now();
@@ -214,9 +229,23 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
         publisher->reading(r.machine, r.sensor, payload);
       }
       engine.add(r, line_no);
+      if (oee_tracker) {
+        oee_tracker->add(r);
+      }
     }, on_bad);
   }
   engine.finish();
+  if (oee_tracker) {
+    const oee::Result oee = oee_tracker->finish();
+    output::write_oee_json(*oee_target.out, oee);
+    oee_target.out->flush();
+    if (!*oee_target.out) {
+      throw Error("-o oee: cannot write");
+    }
+    for (const std::string& n : oee.notes) {
+      std::cerr << "twinctl: note: oee: " << util::visible(n) << "\n";
+    }
+  }
   pacer.done();
   if (publisher) {
     publisher->close();
@@ -322,7 +351,7 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
       ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
       ->capture_default_str();
-  add_output_option(*sub, g, {"table", "json", "markdown", "alerts", "aggregates"});
+  add_output_option(*sub, g, {"table", "json", "markdown", "alerts", "aggregates", "oee"});
   sub->footer(help_footer(
       "  twinctl replay readings.csv --twin examples/factory -o alerts=alerts.jsonl\n"
       "  twinctl simulate sensors --twin examples/factory --duration 6h --out /tmp/s && \\\n"

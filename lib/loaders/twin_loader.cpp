@@ -182,6 +182,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   std::vector<model::DriftPolicy> drift_policies;
   std::vector<model::DetectorPolicy> detector_policies;
   std::vector<model::HealthPolicy> health_policies;
+  std::vector<model::ShiftCalendar> shift_calendars;
   size_t asset_count = 0;
   for (const FileResult& r : results) {
     asset_count += r.assets.size();
@@ -198,6 +199,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
     append(drift_policies, r.drift_policies);
     append(detector_policies, r.detector_policies);
     append(health_policies, r.health_policies);
+    append(shift_calendars, r.shift_calendars);
     for (model::IgnoreList& l : r.ignore_lists) {
       if (!twin.ignore_list.loc.known()) {
         twin.ignore_list.loc = l.loc;
@@ -228,6 +230,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   take_one(drift_policies, twin.drift_policy, "DriftPolicy", out.errors);
   take_one(detector_policies, twin.detector_policy, "DetectorPolicy", out.errors);
   take_one(health_policies, twin.health_policy, "HealthPolicy", out.errors);
+  take_one(shift_calendars, twin.shift_calendar, "ShiftCalendar", out.errors);
 
   // Step 4: sorted collections with unique ids.
   sort_unique(twin.assets, "asset", out.errors);
@@ -247,7 +250,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
 std::vector<Diagnostic> load_ignore_file(const TwinFile& file, model::IgnoreList& out) {
   FileResult r = read_file(file);
   auto other = r.assets.size() + r.spaces.size() + r.teams.size() + r.sources.size() + r.zone_policies.size() +
-               r.drift_policies.size() + r.detector_policies.size() + r.health_policies.size() + r.twins.size();
+               r.drift_policies.size() + r.detector_policies.size() + r.health_policies.size() + r.shift_calendars.size() + r.twins.size();
   if (other > 0) {
     r.errors.push_back({{file.path, 1, 1}, "an ignore file may only hold IgnoreList documents"});
   }

@@ -75,6 +75,17 @@ struct Maintenance {
   SourceLocation loc;
 };
 
+// What OEE needs of a producing asset: the ideal time per part and the sensors
+// that count parts (cumulative counters, as PLCs keep them) and tell its state.
+struct Production {
+  double ideal_cycle_s = 0; // seconds per part at the rated speed
+  std::string good;   // sensor id of the good-part counter ("" when `total` is given)
+  std::string total;  // sensor id of the all-parts counter ("" when `good` is given)
+  std::string reject; // sensor id of the reject counter; "" = no rejects counted
+  std::string status; // sensor id of its state; "" = its sensor of type status
+  SourceLocation loc;
+};
+
 struct Asset {
   std::string id;
   std::string name;
@@ -96,6 +107,7 @@ struct Asset {
   std::vector<Sensor> sensors;
   std::vector<Certificate> certificates;
   std::vector<Maintenance> maintenance;
+  std::optional<Production> production;
   std::optional<double> power_kw;
   std::map<std::string, std::string> live; // identity bindings: mqtt, ditto, aws, azure, sparkplug
 
@@ -186,6 +198,22 @@ struct HealthPolicy {
   SourceLocation loc;
 };
 
+// policy/shifts.yaml (`kind: ShiftCalendar`): the shifts OEE is reported by
+// and the planned stops it leaves out of availability. Times of day are local
+// to utc_offset; a window may pass midnight (22:00-06:00).
+struct TimeWindow {
+  std::string name;
+  int start_min = 0, end_min = 0; // minutes after local midnight; end <= start passes midnight
+  uint8_t days = 0x7F;            // bit 0 = Monday ... bit 6 = Sunday: the days the window starts on
+  SourceLocation loc;
+};
+struct ShiftCalendar {
+  int utc_offset_min = 0;
+  std::vector<TimeWindow> shifts;        // none: one shift per day, "day"
+  std::vector<TimeWindow> planned_stops; // weekends, breaks, maintenance windows
+  SourceLocation loc;
+};
+
 struct Suppression {
   // Selector: every given part must match. Globs use * and ?.
   std::string asset;
@@ -248,6 +276,7 @@ struct Twin {
   DriftPolicy drift_policy;
   DetectorPolicy detector_policy;
   HealthPolicy health_policy;
+  ShiftCalendar shift_calendar;
   IgnoreList ignore_list;
 
   // Last commit that changed each file, by repo-relative path.

@@ -39,6 +39,7 @@ KIND_SCHEMAS = {
     "DriftPolicy": "drift-policy.schema.json",
     "DetectorPolicy": "detector-policy.schema.json",
     "HealthPolicy": "health-policy.schema.json",
+    "ShiftCalendar": "shift-calendar.schema.json",
     "IgnoreList": "ignore-list.schema.json",
     "Source": "source.schema.json",
 }
