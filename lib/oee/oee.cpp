@@ -18,6 +18,10 @@ constexpr int64_t k_day_s = 86400;
 // A status holds until the next status reading, for at most this long: past
 // it, the state is unknown (a gap), not running nor stopped.
 constexpr int64_t k_max_hold_s = 15 * 60;
+// A gap longer than this is not counted as "no data" period by period: a
+// device that was away for months (or a timestamp from another century) must
+// not create a period for every shift in between.
+constexpr int64_t k_max_gap_s = 7 * k_day_s;
 
 std::optional<State> state_of(const model::Twin& twin, const sensors::Reading& r) {
   std::string s(r.text);
@@ -190,7 +194,9 @@ struct Tracker::Impl {
       if (x.status_ts != INT64_MIN && ts > x.status_ts) {
         const int64_t held = std::min(ts, x.status_ts + k_max_hold_s);
         account(it->second, x.status_ts, held, x.state);
-        account(it->second, held, ts, std::nullopt);
+        if (ts - held <= k_max_gap_s) {
+          account(it->second, held, ts, std::nullopt);
+        }
       }
       if (x.status_ts == INT64_MIN || ts >= x.status_ts) {
         x.status_ts = ts;

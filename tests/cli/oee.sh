@@ -121,6 +121,13 @@ near '[.lines[] | select(.line == "line-2" and .shift == "early") | (.availabili
   "line-2 early" '.lines'
 expect_err "oee: press-21: 1 counter reset"
 
+# A rogue timestamp far in the future: counted as nothing, not as a century of periods (bounded time).
+{ cat "$WORK/readings.csv"; echo "9999-12-31T23:59:00Z,press-21,state,running,,good"; } >"$WORK/rogue.csv"
+run replay rogue.csv --twin twin -o oee=rogue.json
+expect_rc 0 "a reading in 9999"
+[ "$(jq '[.assets[] | select(.asset == "press-21")] | length' "$WORK/rogue.json")" -le 4 ] ||
+  fail "periods for the gap: $(jq -c '[.assets[] | [.asset, .day, .shift]]' "$WORK/rogue.json")"
+
 # Without production settings, or without the twin: a clear error.
 run replay readings.csv -o oee=x.json
 expect_rc 2 "-o oee without --twin"
