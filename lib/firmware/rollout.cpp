@@ -20,14 +20,8 @@ bool newer(const std::string& a, const std::string& b) {
 }
 
 std::string line_of(const model::Twin& twin, const model::Asset& a) {
-  const model::Space* s = twin.find_space(a.located_in);
-  for (int depth = 0; s && depth < 64; ++depth) {
-    if (s->type == "line") {
-      return s->id;
-    }
-    s = s->parent.empty() ? nullptr : twin.find_space(s->parent);
-  }
-  return "";
+  const model::Space* line = twin.enclosing(a, "line");
+  return line ? line->id : "";
 }
 
 } // namespace

@@ -19,16 +19,10 @@ std::string num(double v, int decimals = 0) {
   return buf;
 }
 
-// The space of `type` the asset sits in (walking up from located_in), else "".
+// The id of the space of `type` the asset sits in, else "".
 std::string space_of(const model::Twin& twin, const model::Asset& a, const char* type) {
-  const model::Space* s = twin.find_space(a.located_in);
-  for (int depth = 0; s && depth < 64; ++depth) {
-    if (s->type == type) {
-      return s->id;
-    }
-    s = s->parent.empty() ? nullptr : twin.find_space(s->parent);
-  }
-  return "";
+  const model::Space* s = twin.enclosing(a, type);
+  return s ? s->id : "";
 }
 
 double criticality_weight(const std::string& c) {

@@ -11,14 +11,8 @@ namespace twinctl::history {
 namespace {
 
 std::string line_of(const model::Twin& twin, const model::Asset& a) {
-  const model::Space* s = twin.find_space(a.located_in);
-  for (int depth = 0; s && depth < 64; ++depth) {
-    if (s->type == "line") {
-      return s->id;
-    }
-    s = s->parent.empty() ? nullptr : twin.find_space(s->parent);
-  }
-  return a.located_in;
+  const model::Space* line = twin.enclosing(a, "line");
+  return line ? line->id : a.located_in;
 }
 
 } // namespace

@@ -21,6 +21,17 @@ const T* find_sorted(const std::vector<T>& items, const std::string& id) {
 
 const Asset* Twin::find_asset(const std::string& key) const { return find_sorted(assets, key); }
 const Space* Twin::find_space(const std::string& key) const { return find_sorted(spaces, key); }
+
+const Space* Twin::enclosing(const Asset& a, std::string_view type) const {
+  const Space* s = find_space(a.located_in);
+  for (size_t depth = 0; s && depth <= spaces.size(); ++depth) { // a parent loop ends here too
+    if (s->type == type) {
+      return s;
+    }
+    s = s->parent.empty() ? nullptr : find_space(s->parent);
+  }
+  return nullptr;
+}
 const Team* Twin::find_team(const std::string& key) const { return find_sorted(teams, key); }
 
 const Zone* Twin::find_zone(const std::string& key) const { return find_sorted(zone_policy.zones, key); }

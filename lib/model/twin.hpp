@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace twinctl::model {
@@ -285,6 +286,9 @@ struct Twin {
   // Lookups by id; nullptr when absent. Collections are sorted by id.
   const Asset* find_asset(const std::string& key) const;
   const Space* find_space(const std::string& key) const;
+  // The space of `type` (line, cell, ...) that holds asset a: its own space or
+  // the nearest ancestor of that type; nullptr when none.
+  const Space* enclosing(const Asset& a, std::string_view type) const;
   const Team* find_team(const std::string& key) const;
   const Zone* find_zone(const std::string& key) const;
   const Source* find_source(const std::string& key) const;

@@ -91,14 +91,8 @@ struct Tracker::Impl {
   }
 
   std::string line_of(const model::Asset& a) const {
-    const model::Space* s = twin.find_space(a.located_in);
-    for (int depth = 0; s && depth < 64; ++depth) {
-      if (s->type == "line") {
-        return s->id;
-      }
-      s = s->parent.empty() ? nullptr : twin.find_space(s->parent);
-    }
-    return "";
+    const model::Space* line = twin.enclosing(a, "line");
+    return line ? line->id : "";
   }
 
   // Does window w hold local time (day index `d`, `tod` seconds)? Which day did it start on?
@@ -232,6 +226,14 @@ struct Tracker::Impl {
       p.good = p.total - p.reject;
     }
     p.ideal_s = ideal_cycle * double(p.total);
+    if (p.total > 0) {
+      p.quality_loss_s = ideal_cycle * double(p.reject);
+    }
+    rates(p);
+  }
+
+  // Availability, performance, quality and OEE from the sums of a period.
+  static void rates(Period& p) {
     if (p.planned_s > 0) {
       p.availability = p.run_s / p.planned_s;
     }
@@ -241,7 +243,6 @@ struct Tracker::Impl {
     }
     if (p.total > 0) {
       p.quality = double(p.good) / double(p.total);
-      p.quality_loss_s = ideal_cycle * double(p.reject);
     }
     if (p.availability && p.performance && p.quality) {
       p.oee = *p.availability * *p.performance * *p.quality;
@@ -310,20 +311,7 @@ Result Tracker::finish() {
   }
   for (auto& [key, l] : lines) {
     // Line figures from the sums: ideal time and parts add up across machines.
-    l.total = std::max(l.total, l.good + l.reject);
-    if (l.planned_s > 0) {
-      l.availability = l.run_s / l.planned_s;
-    }
-    if (l.run_s > 0) {
-      l.performance = l.ideal_s / l.run_s;
-      l.speed_loss_s = std::max(0.0, l.run_s - l.ideal_s);
-    }
-    if (l.total > 0) {
-      l.quality = double(l.good) / double(l.total);
-    }
-    if (l.availability && l.performance && l.quality) {
-      l.oee = *l.availability * *l.performance * *l.quality;
-    }
+    Impl::rates(l);
     out.lines.push_back(l);
   }
   // Totals (day "") after the periods of each asset: sorted by asset, then day with "" last.

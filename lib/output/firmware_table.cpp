@@ -1,4 +1,5 @@
 #include "lib/output/firmware_output.hpp"
+#include "lib/output/columns.hpp"
 #include "lib/output/markdown_text.hpp"
 #include "lib/util/strings.hpp"
 
@@ -8,7 +9,6 @@ namespace twinctl::output {
 
 namespace {
 
-std::string pad(const std::string& s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
 
 std::string contact(const model::Twin& twin, const std::string& id) {
   const model::Team* t = twin.find_team(id);

@@ -1,4 +1,5 @@
 #include "lib/output/fleet_output.hpp"
+#include "lib/output/columns.hpp"
 
 #include "lib/util/strings.hpp"
 
@@ -12,7 +13,6 @@ namespace {
 constexpr model::Severity k_order[] = {model::Severity::critical, model::Severity::high, model::Severity::medium,
                                        model::Severity::low, model::Severity::info};
 
-std::string pad(const std::string &s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
 
 std::string sev_cells(const report::SeverityCounts &c) {
   std::string s;

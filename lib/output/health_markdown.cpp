@@ -1,4 +1,5 @@
 #include "lib/output/health_output.hpp"
+#include "lib/output/columns.hpp"
 #include "lib/output/markdown_text.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
@@ -6,16 +7,6 @@
 #include <cstdio>
 
 namespace twinctl::output {
-
-namespace {
-
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-} // namespace
 
 void write_health_markdown(std::ostream& out, const health::HealthReport& r) {
   out << "## Asset health — " << markdown_text(r.site_name.empty() ? r.site : r.site_name) << "\n\n"

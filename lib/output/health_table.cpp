@@ -1,4 +1,5 @@
 #include "lib/output/health_output.hpp"
+#include "lib/output/columns.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
 
@@ -9,13 +10,7 @@ namespace twinctl::output {
 
 namespace {
 
-std::string pad(const std::string& s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
 
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 std::string status(const health::AssetHealth& h) {
   if (h.warning && h.at_risk) {

@@ -1,4 +1,5 @@
 #include "lib/output/history_output.hpp"
+#include "lib/output/columns.hpp"
 #include "lib/util/strings.hpp"
 
 #include <algorithm>
@@ -7,14 +8,6 @@
 namespace twinctl::output {
 
 namespace {
-
-std::string pad(const std::string& s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
-
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 std::string counts(const history::RunRow& r) {
   static const char* const k_names[] = {"critical", "high", "medium", "low", "info"};
