@@ -5,6 +5,7 @@
 #include "cmd/common.hpp"
 #include "cmd/pacer.hpp"
 #include "cmd/publish.hpp"
+#include "cmd/replay_kafka.hpp"
 #include "lib/io/files.hpp"
 #include "lib/io/line_reader.hpp"
 #include "lib/output/replay.hpp"
@@ -12,12 +13,14 @@
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -39,6 +42,7 @@ struct ReplayArgs {
   std::string learn, model_in, model_out; // multivariate models: --learn FILE, --model FILE, --model-out FILE
   std::string fail_on = "critical";
   PublishArgs publish;
+  std::string checkpoint_dir; // kafka://: detector state per partition
 };
 
 // An output target: stdout or a file opened once and streamed to.
@@ -63,6 +67,9 @@ Target open_target(const std::string& path) {
   return t;
 }
 
+} // namespace
+
+// Also the format of a Kafka message (replay_kafka.cpp): `path` is then "".
 sensors::Format format_of(const std::string& arg, const std::string& path, std::string_view first_line) {
   if (arg == "csv") {
     return sensors::Format::csv;
@@ -78,6 +85,8 @@ sensors::Format format_of(const std::string& arg, const std::string& path, std::
   const size_t i = first_line.find_first_not_of(" \t");
   return i != std::string_view::npos && first_line[i] == '{' ? sensors::Format::jsonl : sensors::Format::csv;
 }
+
+namespace {
 
 // Reads FILE ('-' = stdin) line by line: each reading to on_reading(reading,
 // line number), each line that is not one to on_bad("FILE:LINE: reason").
@@ -200,6 +209,21 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
 
   output::ReplayReport report;
   report.inputs = a.files;
+  std::optional<io::KafkaUrl> kafka_url;
+  if (std::any_of(a.files.begin(), a.files.end(), [](const std::string& f) { return io::is_kafka_url(f); })) {
+    if (a.files.size() != 1) {
+      throw Error("replay reads one kafka:// URL, or files: not both");
+    }
+    kafka_url = io::parse_kafka_url(a.files[0]);
+    if (kafka_url->group.empty()) {
+      throw Error(kafka_url->display + ": ?group=G is required (the consumer group that shares the partitions)");
+    }
+    if (speed > 0) {
+      throw Error("--speed paces files: a Kafka topic is read as it comes");
+    }
+  } else if (!a.checkpoint_dir.empty()) {
+    throw Error("--checkpoint-dir is for kafka:// input");
+  }
   report.fail_on = a.fail_on;
 
   // Learn: multivariate models from --model, then from a known-good recording (--learn).
@@ -254,7 +278,36 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (publisher) {
     pacer.on_idle([&] { publisher->idle(); });
   }
-  for (const std::string& file : a.files) {
+  std::optional<KafkaReplayResult> kafka;
+  if (kafka_url) {
+    KafkaReplayOptions ko;
+    ko.url = *kafka_url;
+    ko.checkpoint_dir = a.checkpoint_dir;
+    ko.format = a.format;
+    ko.twin = loaded ? &loaded->twin : nullptr;
+    ko.engine = opts;
+    ko.quiet = g.quiet;
+    KafkaReplayHooks hooks;
+    hooks.alert = alert_sink;
+    hooks.bad = on_bad;
+    hooks.flush = [&] {
+      if (alerts_target.out) {
+        alerts_target.out->flush();
+        if (!*alerts_target.out) {
+          throw Error((alerts_target.path.empty() ? std::string("stdout") : alerts_target.path) + ": write failed");
+        }
+      }
+    };
+    if (publisher) {
+      hooks.reading = [&](const sensors::Reading& r) {
+        payload.clear();
+        output::append_reading_json(payload, r);
+        publisher->reading(r.machine, r.sensor, payload);
+      };
+    }
+    kafka = replay_kafka(ko, hooks);
+  }
+  for (const std::string& file : kafka_url ? std::vector<std::string>{} : a.files) {
     for_each_reading(file, a.format, [&](const sensors::Reading& r, int line_no) {
       // Paced, then published, then judged: a reading goes out before the alerts it raises.
       pacer.tick(r.ts_ms, line_no);
@@ -266,7 +319,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
       engine.add(r, line_no);
     }, on_bad);
   }
-  engine.finish();
+  if (!kafka_url) {
+    engine.finish();
+  }
   pacer.done();
   if (publisher) {
     publisher->close();
@@ -275,7 +330,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (!a.model_out.empty()) {
     io::write_file(a.model_out, sensors::models_to_json(engine.models()));
   }
-  report.summary = engine.summary();
+  report.summary = kafka ? kafka->summary : engine.summary();
   report.summary.bad_lines = bad_lines;
 
   // Render: summaries, then the gate.
@@ -284,6 +339,19 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   if (bad_lines > report.bad_line_samples.size()) {
     std::cerr << "twinctl: warning: " << bad_lines << " bad lines in all (use --strict to make them an error)\n";
+  }
+  if (kafka) {
+    report.inputs = {kafka_url->display};
+    report.kafka = output::ReplayReport::Kafka{kafka->misrouted, kafka->unkeyed, kafka->incomplete};
+    for (const std::string& m : kafka->misrouted_samples) {
+      std::cerr << "twinctl: warning: " << util::visible(m) << "\n";
+    }
+    if (kafka->misrouted > 0) {
+      std::cerr << "twinctl: warning: " << kafka->misrouted
+                << " readings arrived on a partition their machineId does not belong to (producers must key each "
+                   "reading by its machineId, partitioner murmur2): a sensor split over partitions is judged in "
+                   "pieces\n";
+    }
   }
   const std::string lost = lost_readings(report.summary, a.max_sensors);
   if (!lost.empty() && a.strict) {
@@ -326,6 +394,11 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
       return k_exit_gate_failed; // failed on the readings judged, whatever was lost
     }
   }
+  if (kafka && !kafka->incomplete.empty()) {
+    std::cerr << "twinctl: " << kafka_url->display << ": stopped before the end: " << util::visible(kafka->incomplete)
+              << " (exit 3; offsets are committed up to what was judged)\n";
+    return k_exit_incomplete;
+  }
   return lost.empty() ? k_exit_ok : k_exit_incomplete;
 }
 
@@ -346,7 +419,12 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "settings come from the twin's DetectorPolicy (policy/detectors.yaml) and --set, which overrides\n"
       "it. --publish sends each reading to PREFIX/readings/MACHINE/SENSOR and each alert event to\n"
       "PREFIX/alerts/ASSET/SENSOR.");
-  sub->add_option("FILE", a->files, "Readings: CSV or JSONL files, '-' for stdin")->required();
+  sub->add_option("FILE", a->files,
+                  "Readings: CSV or JSONL files, '-' for stdin, or kafka://HOST:PORT[,…]/TOPIC?group=G[&until=end]")
+      ->required();
+  sub->add_option("--checkpoint-dir", a->checkpoint_dir,
+                  "kafka:// input: keep each partition's detector state here (shared by the group), restored "
+                  "when a partition moves");
   add_twin_options(*sub, a->twin);
   sub->add_option("--format", a->format, "Input format (auto: by extension, else by the first line)")
       ->check(CLI::IsMember({"auto", "csv", "jsonl"}))
