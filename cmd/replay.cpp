@@ -342,7 +342,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   if (kafka) {
     report.inputs = {kafka_url->display};
-    report.kafka = output::ReplayReport::Kafka{kafka->misrouted, kafka->unkeyed, kafka->incomplete};
+    report.kafka = output::ReplayReport::Kafka{kafka->misrouted, kafka->unkeyed, kafka->skipped, kafka->incomplete};
     for (const std::string& m : kafka->misrouted_samples) {
       std::cerr << "twinctl: warning: " << util::visible(m) << "\n";
     }
@@ -397,6 +397,11 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (kafka && !kafka->incomplete.empty()) {
     std::cerr << "twinctl: " << kafka_url->display << ": stopped before the end: " << util::visible(kafka->incomplete)
               << " (exit 3; offsets are committed up to what was judged)\n";
+    return k_exit_incomplete;
+  }
+  if (kafka && kafka->skipped > 0) {
+    std::cerr << "twinctl: warning: " << kafka->skipped
+              << " readings were deleted from the topic before they were read (exit 3)\n";
     return k_exit_incomplete;
   }
   return lost.empty() ? k_exit_ok : k_exit_incomplete;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <climits>
 #include <csignal>
 #include <iostream>
 #include <map>
@@ -34,6 +35,8 @@ struct Part {
   int64_t next = -1;  // the next offset to read: what a commit records
   int64_t committed = -1;
   int64_t end = -1;   // ?until=end: stop before this offset
+  int64_t start = 0;  // where this process started reading it
+  uint64_t messages = 0; // read by this process since `start`
   bool done = false;  // reached `end` (and finished)
   sensors::Reading reading; // reused: the parsers keep their timestamp cache in it
 };
@@ -56,17 +59,20 @@ public:
   KafkaReplayResult run();
 
 private:
+  // Progress on stderr (not under --quiet); warnings always.
   void note(const std::string& text) const {
-    if (!m_o.quiet) {
+    if (!m_o.quiet || text.rfind("warning: ", 0) == 0) {
       std::cerr << "twinctl: " << text << "\n";
     }
   }
   void assigned(std::vector<io::KafkaConsumer::Assigned>& parts);
   void revoked(const std::vector<int32_t>& ids);
   void message(const io::KafkaMessage& msg);
+  void reached(int32_t id, int64_t offset);
   void check_route(const io::KafkaMessage& msg, const sensors::Reading& r);
   // Flush the alerts, checkpoint and commit the partitions read since the
-  // last commit (all of `ids` when given). False when the commit failed.
+  // last commit (all of `ids` when given). False when the brokers refused or
+  // did not answer; true when the group was rebalancing (tried again later).
   bool commit(const std::vector<int32_t>* ids = nullptr);
   void retire(int32_t id);
   bool all_done();
@@ -84,7 +90,6 @@ private:
   std::array<uint64_t, 4> m_raised{};
   uint64_t m_read = 0; // readings parsed by this process
   bool m_assigned_once = false;
-  bool m_commit_failed = false;
 };
 
 void Run::assigned(std::vector<io::KafkaConsumer::Assigned>& parts) {
@@ -94,11 +99,18 @@ void Run::assigned(std::vector<io::KafkaConsumer::Assigned>& parts) {
     p.committed = a.committed;
     p.engine = std::make_unique<sensors::Replayer>(m_o.twin, m_o.engine, m_alert);
     p.next = a.committed;
+    if (m_o.url.until_end && size_t(a.partition) < m_ends.size()) {
+      p.end = m_ends[size_t(a.partition)];
+      p.done = std::max<int64_t>(p.next, 0) >= p.end;
+    }
     std::string from = a.committed >= 0 ? "committed offset " + std::to_string(a.committed) : "the beginning";
-    if (m_store && a.committed >= 0) {
+    if (m_store && !p.done) {
       from += " (no usable checkpoint: detector state starts empty)";
-      // The newest checkpoint at or before the committed offset: read again from there.
-      for (const io::CheckpointStore::Found& ck : m_store->candidates(a.partition, a.committed)) {
+      // The newest checkpoint. One past the committed offset is as good as a
+      // commit (it is written after the alerts before it were flushed; only the
+      // commit did not land, e.g. during a rebalance); one before it means
+      // reading again from there.
+      for (const io::CheckpointStore::Found& ck : m_store->candidates(a.partition, INT64_MAX)) {
         try {
           p.engine->load_state(m_store->read(ck), ck.path);
         } catch (const Error& e) {
@@ -108,17 +120,16 @@ void Run::assigned(std::vector<io::KafkaConsumer::Assigned>& parts) {
         }
         a.start = p.next = ck.offset;
         from = "checkpoint at offset " + std::to_string(ck.offset) +
-               (ck.offset == a.committed ? "" : " (before the committed " + std::to_string(a.committed) + ")");
+               (ck.offset == a.committed ? ""
+                : ck.offset < a.committed ? " (before the committed " + std::to_string(a.committed) + ": read again)"
+                                          : " (the committed offset is " + std::to_string(a.committed) + ")");
+        p.done = p.end >= 0 && p.next >= p.end; // finished by its last owner
         break;
       }
     }
-    if (p.next < 0) {
-      p.next = 0; // earliest: the group has not committed this partition
-    }
-    if (m_o.url.until_end && size_t(a.partition) < m_ends.size()) {
-      p.end = m_ends[size_t(a.partition)];
-      p.done = p.next >= p.end;
-    }
+    // p.next < 0: the group has not committed this partition; it is read from
+    // the earliest offset the log still holds.
+    p.start = p.next;
     note(m_o.url.topic + "[" + std::to_string(a.partition) + "]: assigned, reading from " + from +
          (p.done ? "; nothing to read before the end" : ""));
   }
@@ -133,14 +144,18 @@ void Run::retire(int32_t id) {
 }
 
 void Run::revoked(const std::vector<int32_t>& ids) {
-  // Their next owner starts at what is committed now: commit all we read.
+  // Their next owner starts at what is committed now (or at the checkpoints
+  // written here, when the group refuses commits while it rebalances).
   if (!commit(&ids)) {
     note("warning: " + m_o.url.display + ": " + m_consumer->why() +
          " while giving partitions up: their next owner reads again from the last commit");
   }
   for (int32_t id : ids) {
-    note(m_o.url.topic + "[" + std::to_string(id) + "]: revoked at offset " +
-         std::to_string(m_parts.count(id) ? m_parts[id].next : -1));
+    if (auto it = m_parts.find(id); it != m_parts.end()) {
+      note(m_o.url.topic + "[" + std::to_string(id) + "]: revoked at offset " + std::to_string(it->second.next) +
+           " (" + std::to_string(it->second.messages) + " messages read from offset " +
+           std::to_string(it->second.start) + ")");
+    }
     retire(id);
   }
 }
@@ -162,9 +177,11 @@ bool Run::commit(const std::vector<int32_t>* ids) {
       m_store->save(id, next, m_parts[id].engine->save_state());
     }
   }
-  if (!m_consumer->commit(offsets)) {
-    m_commit_failed = true;
-    return false;
+  const io::KafkaConsumer::Commit c = m_consumer->commit(offsets);
+  if (c != io::KafkaConsumer::Commit::ok) {
+    // Rebalancing: the checkpoints just written hand the state over (they are
+    // as good as the commit); the next commit point tries again.
+    return c == io::KafkaConsumer::Commit::rebalancing;
   }
   for (const auto& [id, next] : offsets) {
     m_parts[id].committed = next;
@@ -210,8 +227,18 @@ void Run::message(const io::KafkaMessage& msg) {
   if (p.end >= 0 && msg.offset >= p.end) {
     return;
   }
-  p.next = msg.offset + 1;
   auto where = [&] { return m_o.url.topic + "[" + std::to_string(msg.partition) + "]@" + std::to_string(msg.offset); };
+  if (p.start < 0) {
+    p.start = msg.offset;
+  } else if (msg.offset > p.next) {
+    // Offsets the log no longer holds (retention, or a reset to the earliest):
+    // readings that were never judged. Not silent.
+    m_result.skipped += uint64_t(msg.offset - p.next);
+    note("warning: " + where() + ": offsets " + std::to_string(p.next) + " to " + std::to_string(msg.offset - 1) +
+         " are no longer in the log: never read");
+  }
+  p.next = msg.offset + 1;
+  ++p.messages;
   std::string_view line = msg.payload;
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
     line.remove_suffix(1);
@@ -242,12 +269,22 @@ void Run::message(const io::KafkaMessage& msg) {
     }
     p.engine->add(p.reading, 0);
   }
-  if (p.end >= 0 && p.next >= p.end) {
-    p.done = true;
-    p.engine->finish();
-    m_consumer->pause(msg.partition);
-    note(m_o.url.topic + "[" + std::to_string(msg.partition) + "]: end offset " + std::to_string(p.end) + " reached");
+  reached(msg.partition, p.next);
+}
+
+// ?until=end: a partition read up to its end offset is finished (its silent
+// sensors raise their gaps, open alerts clear) and no longer fetched.
+void Run::reached(int32_t id, int64_t offset) {
+  auto it = m_parts.find(id);
+  if (it == m_parts.end() || it->second.done || it->second.end < 0 || offset < it->second.end) {
+    return;
   }
+  Part& p = it->second;
+  p.done = true;
+  p.next = std::max(p.next, p.end);
+  p.engine->finish();
+  m_consumer->pause(id);
+  note(m_o.url.topic + "[" + std::to_string(id) + "]: end offset " + std::to_string(p.end) + " reached");
 }
 
 bool Run::all_done() {
@@ -296,6 +333,8 @@ KafkaReplayResult Run::run() {
     const io::KafkaConsumer::Event e = m_consumer->poll(200, msg);
     if (e == io::KafkaConsumer::Event::message) {
       message(msg);
+    } else if (e == io::KafkaConsumer::Event::end) {
+      reached(msg.partition, msg.offset);
     } else if (e == io::KafkaConsumer::Event::unreachable) {
       m_result.incomplete = m_consumer->why();
       break;

@@ -37,6 +37,7 @@ struct KafkaReplayResult {
   sensors::ReplaySummary summary; // readings: those this process read; per sensor: the partition's history
   uint64_t misrouted = 0;         // readings on a partition their key or machineId does not belong to
   uint64_t unkeyed = 0;           // messages without a key
+  uint64_t skipped = 0;           // offsets gone from the log before they were read (retention)
   std::vector<std::string> misrouted_samples;
   std::string incomplete;         // why the stream stopped early ("" = it did not)
 };

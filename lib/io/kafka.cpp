@@ -284,6 +284,8 @@ KafkaConsumer::KafkaConsumer(const KafkaUrl& url, Handler handler) : m(std::make
     set(conf, "enable.auto.commit", "false", url.display);
     set(conf, "enable.auto.offset.store", "false", url.display);
     set(conf, "auto.offset.reset", "earliest", url.display);
+    set(conf, "enable.partition.eof", "true", url.display);
+    set(conf, "allow.auto.create.topics", "false", url.display); // reading never creates a topic
     set(conf, "partition.assignment.strategy", "range,roundrobin", url.display);
     set(conf, "session.timeout.ms", std::to_string(int(url.session_timeout * 1000)), url.display);
     set(conf, "heartbeat.interval.ms", std::to_string(std::max(100, int(url.session_timeout * 1000) / 4)),
@@ -354,6 +356,10 @@ KafkaConsumer::Event KafkaConsumer::poll(int timeout_ms, KafkaMessage& out) {
     const rd_kafka_resp_err_t e = msg->err;
     if (e == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       m->ok();
+      out.partition = msg->partition;
+      out.offset = msg->offset;
+      rd_kafka_message_destroy(msg);
+      return Event::end;
     } else {
       m->last_error = scrub(std::string(rd_kafka_err2str(e)) + ": " + rd_kafka_message_errstr(msg));
     }
@@ -431,9 +437,9 @@ std::optional<std::vector<int64_t>> KafkaConsumer::committed(size_t partitions) 
   return out;
 }
 
-bool KafkaConsumer::commit(const std::vector<std::pair<int32_t, int64_t>>& offsets) {
+KafkaConsumer::Commit KafkaConsumer::commit(const std::vector<std::pair<int32_t, int64_t>>& offsets) {
   if (offsets.empty()) {
-    return true;
+    return Commit::ok;
   }
   PartitionList list(int(offsets.size()));
   for (const auto& [p, off] : offsets) {
@@ -445,10 +451,13 @@ bool KafkaConsumer::commit(const std::vector<std::pair<int32_t, int64_t>>& offse
   }
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     m->last_error = std::string("committing offsets: ") + rd_kafka_err2str(e);
-    return false;
+    const bool rebalancing = e == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || e == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
+                             e == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || e == RD_KAFKA_RESP_ERR__STATE ||
+                             e == RD_KAFKA_RESP_ERR__NO_OFFSET;
+    return rebalancing ? Commit::rebalancing : Commit::failed;
   }
   m->ok();
-  return true;
+  return Commit::ok;
 }
 
 void KafkaConsumer::pause(int32_t partition) {

@@ -79,9 +79,10 @@ public:
   KafkaConsumer(const KafkaConsumer&) = delete;
   KafkaConsumer& operator=(const KafkaConsumer&) = delete;
 
-  enum class Event { message, idle, unreachable };
+  enum class Event { message, end, idle, unreachable };
   // The next message within timeout_ms (Event::message, `out` valid until the
-  // next poll), Event::idle when none came, Event::unreachable when no broker
+  // next poll), Event::end when a partition's last message was delivered
+  // (out.partition, out.offset = the offset after it), Event::idle when none came, Event::unreachable when no broker
   // has answered for url.timeout seconds (why() says what failed). Throws
   // twinctl::Error on a fatal client error and what a handler threw.
   Event poll(int timeout_ms, KafkaMessage& out);
@@ -93,9 +94,11 @@ public:
   // The group's committed offset of every partition (-1 = none); nullopt
   // when the brokers do not answer.
   std::optional<std::vector<int64_t>> committed(size_t partitions);
-  // Commits `next offset to read` per partition, synchronously: false when
-  // the brokers refuse or do not answer (why() says why).
-  bool commit(const std::vector<std::pair<int32_t, int64_t>>& offsets);
+  // Commits `next offset to read` per partition, synchronously. `rebalancing`:
+  // the group is being rebalanced (or this member was fenced out of it): try
+  // again after it; `failed`: the brokers refuse or do not answer (why()).
+  enum class Commit { ok, rebalancing, failed };
+  Commit commit(const std::vector<std::pair<int32_t, int64_t>>& offsets);
   // Stops fetching a partition (reached its end).
   void pause(int32_t partition);
   // Leaves the group (on_revoke runs for what is still assigned). Safe to call twice.

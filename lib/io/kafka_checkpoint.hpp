@@ -27,6 +27,7 @@ public:
     std::string path;
   };
   // The checkpoints of `partition` at or before `at_most`, newest first.
+  // Throws twinctl::Error when the directory cannot be listed.
   std::vector<Found> candidates(int32_t partition, int64_t at_most) const;
   // A checkpoint's bytes (at most 1 GiB). Throws twinctl::Error.
   std::string read(const Found& f) const;

@@ -159,6 +159,7 @@ void write_replay_json(std::ostream& out, const ReplayReport& r) {
   if (r.kafka) {
     doc["kafka"] = {{"misrouted", r.kafka->misrouted},
                     {"unkeyed", r.kafka->unkeyed},
+                    {"skipped", r.kafka->skipped},
                     {"incomplete", r.kafka->incomplete.empty() ? nlohmann::ordered_json(nullptr)
                                                                : nlohmann::ordered_json(r.kafka->incomplete)}};
   }

@@ -24,7 +24,7 @@ struct ReplayReport {
   // kafka:// input: readings on a partition their key or machineId does not
   // belong to, messages without a key, and why the stream stopped early.
   struct Kafka {
-    uint64_t misrouted = 0, unkeyed = 0;
+    uint64_t misrouted = 0, unkeyed = 0, skipped = 0;
     std::string incomplete;
   };
   std::optional<Kafka> kafka;

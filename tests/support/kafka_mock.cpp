@@ -13,8 +13,9 @@
 //
 //   twinctl_kafka_mock --committed BOOTSTRAP GROUP TOPIC
 //
-// Prints the offsets GROUP committed on each partition of TOPIC, "PARTITION
-// OFFSET" per line (-1001: none), as any Kafka client sees them.
+// Prints the offset GROUP committed on each partition of TOPIC and the
+// partition's end (high watermark), "PARTITION COMMITTED END" per line
+// (COMMITTED -1001: none), as any Kafka client sees them.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -66,10 +67,15 @@ int print_committed(const char* bootstrap, const char* group, const char* topic)
       rd_kafka_topic_partition_list_add(parts, topic, p);
     }
     if (rd_kafka_committed(rk, parts, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      for (int i = 0; i < parts->cnt; ++i) {
-        std::printf("%d %lld\n", int(parts->elems[i].partition), static_cast<long long>(parts->elems[i].offset));
-      }
       rc = 0;
+      for (int i = 0; i < parts->cnt; ++i) {
+        int64_t lo = 0, hi = 0;
+        if (rd_kafka_query_watermark_offsets(rk, topic, parts->elems[i].partition, &lo, &hi, 10000)) {
+          rc = 2;
+        }
+        std::printf("%d %lld %lld\n", int(parts->elems[i].partition), static_cast<long long>(parts->elems[i].offset),
+                    static_cast<long long>(hi));
+      }
     }
     rd_kafka_topic_partition_list_destroy(parts);
   }
