@@ -76,6 +76,8 @@ rd_kafka_conf_t* base_conf(const KafkaUrl& url) {
     set(conf, "bootstrap.servers", url.bootstrap, url.display);
     set(conf, "client.id", "twinctl", url.display);
     set(conf, "log_level", "0", url.display);
+    // librdkafka's own log lines would go to stderr unasked: errors reach us through error_cb.
+    rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int, const char*, const char*) {});
     const int timeout_ms = std::max(100, int(url.timeout * 1000));
     set(conf, "socket.timeout.ms", std::to_string(std::max(10, timeout_ms)), url.display);
     for (const KafkaSetting& s : kafka_env_settings()) {
@@ -159,8 +161,15 @@ KafkaUrl parse_kafka_url(const std::string& text) {
       u.timeout = seconds_in(key, value, 1, 3600);
     } else if (key == "session_timeout") {
       u.session_timeout = seconds_in(key, value, 1, 3600);
+    } else if (key == "fetch_bytes") {
+      int n = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || p != value.data() + value.size() || n < 1024 || n > (64 << 20)) {
+        throw Error(text + ": fetch_bytes=" + value + ": 1024 to 67108864 expected");
+      }
+      u.fetch_bytes = n;
     } else {
-      throw Error(text + ": unknown query key '" + key + "' (group, until, timeout, session_timeout)");
+      throw Error(text + ": unknown query key '" + key + "' (group, until, timeout, session_timeout, fetch_bytes)");
     }
   }
   return u;
@@ -290,7 +299,7 @@ KafkaConsumer::KafkaConsumer(const KafkaUrl& url, Handler handler) : m(std::make
     set(conf, "session.timeout.ms", std::to_string(int(url.session_timeout * 1000)), url.display);
     set(conf, "heartbeat.interval.ms", std::to_string(std::max(100, int(url.session_timeout * 1000) / 4)),
         url.display);
-    set(conf, "fetch.message.max.bytes", std::to_string(1 << 20), url.display);
+    set(conf, "fetch.message.max.bytes", std::to_string(url.fetch_bytes), url.display);
     set(conf, "message.max.bytes", std::to_string(4 << 20), url.display);
   } catch (...) {
     rd_kafka_conf_destroy(conf);

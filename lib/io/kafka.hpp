@@ -1,7 +1,7 @@
 // Kafka (librdkafka): the consumer-group member of `replay kafka://…` and the
 // keyed producer of `-o alerts=kafka://…` and `--publish kafka://…`.
 //
-// URL: kafka://HOST:PORT[,HOST:PORT…]/TOPIC[?group=G&until=end&timeout=S&session_timeout=S]
+// URL: kafka://HOST:PORT[,HOST:PORT…]/TOPIC[?group=G&until=end&timeout=S&session_timeout=S&fetch_bytes=N]
 // Credentials never go in the URL: TLS and SASL settings come from the
 // environment (kafka_env_settings()), and no message, summary or error text
 // prints them.
@@ -25,6 +25,7 @@ struct KafkaUrl {
   bool until_end = false;   // ?until=end
   double timeout = 30;      // ?timeout=S: no broker answer for this long = unreachable
   double session_timeout = 45; // ?session_timeout=S: a silent member's partitions move after this
+  int fetch_bytes = 1 << 20;   // ?fetch_bytes=N: bytes fetched per partition and request (memory bound)
   std::string display;      // the URL as given (it holds no credentials): safe to print
 };
 
