@@ -185,9 +185,15 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   apply_detector_settings(opts.detectors, loaded ? &loaded->twin : nullptr, a.settings);
   Target alerts_target, aggregates_target;
+  std::unique_ptr<io::KafkaProducer> alerts_kafka; // -o alerts=kafka://…/TOPIC
+  std::string alerts_topic;
   std::vector<std::pair<std::string, std::string>> summaries;
   for (const auto& [fmt, path] : output_specs(g)) {
-    if (fmt == "alerts") {
+    if (fmt == "alerts" && io::is_kafka_url(path)) {
+      const io::KafkaUrl k = io::parse_kafka_url(path);
+      alerts_topic = k.topic;
+      alerts_kafka = std::make_unique<io::KafkaProducer>(k);
+    } else if (fmt == "alerts") {
       alerts_target = open_target(path);
     } else if (fmt == "aggregates") {
       aggregates_target = open_target(path);
@@ -259,6 +265,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     if (alerts_target.out) {
       output::write_alert_jsonl(*alerts_target.out, al);
     }
+    if (alerts_kafka) {
+      alerts_kafka->send(alerts_topic, al.asset, output::alert_json(al)); // keyed by asset, like the readings
+    }
     if (publisher) {
       publisher->alert(al);
     }
@@ -291,6 +300,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     hooks.alert = alert_sink;
     hooks.bad = on_bad;
     hooks.flush = [&] {
+      if (alerts_kafka) {
+        alerts_kafka->flush(); // delivered before any offset moves
+      }
       if (alerts_target.out) {
         alerts_target.out->flush();
         if (!*alerts_target.out) {
@@ -359,6 +371,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   if (!lost.empty()) {
     std::cerr << "twinctl: warning: " << lost << " (exit 3; --strict makes it an error)\n";
+  }
+  if (alerts_kafka) {
+    alerts_kafka->flush();
   }
   if (alerts_target.file) {
     alerts_target.file->close();

@@ -554,7 +554,7 @@ void KafkaProducer::send(std::string_view topic, std::string_view key, std::stri
 
 void KafkaProducer::idle() { rd_kafka_poll(m->rk, 0); }
 
-void KafkaProducer::close() {
+void KafkaProducer::flush() {
   const rd_kafka_resp_err_t e = rd_kafka_flush(m->rk, std::max(1000, int(m->url.timeout * 1000)));
   const uint64_t unsent = uint64_t(std::max(0, rd_kafka_outq_len(m->rk)));
   const uint64_t bad = m->failed + unsent;

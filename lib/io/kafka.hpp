@@ -125,9 +125,10 @@ public:
   void send(std::string_view topic, std::string_view key, std::string_view payload);
   // Serves delivery reports (call while idle).
   void idle();
-  // Waits for every message (url.timeout at most). Throws twinctl::Error
-  // "N of M messages not delivered: reason" when any failed.
-  void close();
+  // Waits until every message sent so far is delivered (url.timeout at most).
+  // Throws twinctl::Error "N of M messages not delivered: reason" when any
+  // failed or is still waiting.
+  void flush();
   uint64_t delivered() const;
   uint64_t failed() const;
 
