@@ -438,7 +438,12 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "--alerts). See man twinctl-replay for every detector, its parameters and defaults. Detector\n"
       "settings come from the twin's DetectorPolicy (policy/detectors.yaml) and --set, which overrides\n"
       "it. --publish sends each reading to PREFIX/readings/MACHINE/SENSOR and each alert event to\n"
-      "PREFIX/alerts/ASSET/SENSOR.");
+      "PREFIX/alerts/ASSET/SENSOR (kafka://: topics PREFIX.readings and PREFIX.alerts).\n"
+      "kafka://HOST:PORT[,...]/TOPIC?group=G reads a topic as a member of consumer group G: N processes\n"
+      "split its partitions (producers key readings by machineId, partitioner murmur2); offsets are\n"
+      "committed after the alerts are flushed and each partition's state is checkpointed to\n"
+      "--checkpoint-dir (at-least-once); ?until=end stops at the end offsets seen at the start. TLS and\n"
+      "SASL from TWINCTL_KAFKA_* (man twinctl-replay, KAFKA).");
   sub->add_option("FILE", a->files,
                   "Readings: CSV or JSONL files, '-' for stdin, or kafka://HOST:PORT[,…]/TOPIC?group=G[&until=end]")
       ->required();
@@ -478,7 +483,9 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "  zcat day.jsonl.gz | twinctl replay - --set temperature:zscore.limit=6 --fail-on warning\n"
       "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"
       "  twinctl replay good-week.csv --model-out pump.model.json && twinctl replay today.csv --model pump.model.json\n"
-      "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"));
+      "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"
+      "  twinctl replay 'kafka://k1:9092,k2:9092/plant.readings?group=nightly&until=end' --checkpoint-dir ck \\\n"
+      "    -o alerts=kafka://k1:9092/plant.alerts\n"));
   sub->callback([a, &g, &rc] { rc = run_replay(*a, g); });
 }
 
