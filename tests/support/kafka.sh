@@ -16,11 +16,17 @@
 : "${KAFKA_MOCK:?set KAFKA_MOCK to the twinctl_kafka_mock binary}"
 
 KAFKA_PIDS=()
+KAFKA_LOGS=()
 kafka_cleanup() {
-  local pid
-  for pid in "${KAFKA_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+  local i
+  for i in "${!KAFKA_PIDS[@]}"; do
+    # A mock that died before the end (librdkafka's mock has aborted on its own
+    # assertions under load) is said, with its last words, not left to guess.
+    if ! kill -0 "${KAFKA_PIDS[$i]}" 2>/dev/null; then
+      echo "the mock cluster (pid ${KAFKA_PIDS[$i]}) died during the test: $(tail -5 "${KAFKA_LOGS[$i]}")" >&2
+    fi
+    kill "${KAFKA_PIDS[$i]}" 2>/dev/null || true
+    wait "${KAFKA_PIDS[$i]}" 2>/dev/null || true
   done
   cleanup
 }
@@ -31,6 +37,7 @@ kafka_start() {
   "$KAFKA_MOCK" "$@" >"$out" 2>"$out.err" &
   KAFKA_PID=$!
   KAFKA_PIDS+=("$KAFKA_PID")
+  KAFKA_LOGS+=("$out.err")
   for _ in $(seq 100); do
     if [ -s "$out" ]; then
       BROKERS=$(head -1 "$out")
