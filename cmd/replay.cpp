@@ -227,6 +227,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     if (speed > 0) {
       throw Error("--speed paces files: a Kafka topic is read as it comes");
     }
+    if (!a.model_out.empty()) {
+      throw Error("--model-out writes the models of one replay of files; with kafka:// each partition learns its own");
+    }
   } else if (!a.checkpoint_dir.empty()) {
     throw Error("--checkpoint-dir is for kafka:// input");
   }
@@ -298,6 +301,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     ko.quiet = g.quiet;
     KafkaReplayHooks hooks;
     hooks.alert = alert_sink;
+    if (aggregates_target.out) {
+      hooks.aggregate = aggregate_sink;
+    }
     hooks.bad = on_bad;
     hooks.flush = [&] {
       if (alerts_kafka) {

@@ -97,7 +97,7 @@ void Run::assigned(std::vector<io::KafkaConsumer::Assigned>& parts) {
   for (io::KafkaConsumer::Assigned& a : parts) {
     Part& p = m_parts[a.partition];
     p.committed = a.committed;
-    p.engine = std::make_unique<sensors::Replayer>(m_o.twin, m_o.engine, m_alert);
+    p.engine = std::make_unique<sensors::Replayer>(m_o.twin, m_o.engine, m_alert, m_h.aggregate);
     p.next = a.committed;
     if (m_o.url.until_end && size_t(a.partition) < m_ends.size()) {
       p.end = m_ends[size_t(a.partition)];
@@ -115,7 +115,7 @@ void Run::assigned(std::vector<io::KafkaConsumer::Assigned>& parts) {
           p.engine->load_state(m_store->read(ck), ck.path);
         } catch (const Error& e) {
           note(std::string("warning: ") + e.what() + "; trying an older one");
-          p.engine = std::make_unique<sensors::Replayer>(m_o.twin, m_o.engine, m_alert);
+          p.engine = std::make_unique<sensors::Replayer>(m_o.twin, m_o.engine, m_alert, m_h.aggregate);
           continue;
         }
         a.start = p.next = ck.offset;

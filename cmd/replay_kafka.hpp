@@ -28,6 +28,7 @@ struct KafkaReplayOptions {
 
 struct KafkaReplayHooks {
   sensors::AlertSink alert;
+  sensors::AggregateSink aggregate; // -o aggregates, or empty
   std::function<void(const sensors::Reading&)> reading; // after parsing, before judging (--publish)
   std::function<void()> flush;                           // makes every alert so far durable; throws on failure
   std::function<void(const std::string&)> bad;            // "TOPIC[P]@OFFSET: reason"
