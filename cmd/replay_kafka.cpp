@@ -148,7 +148,8 @@ void Run::revoked(const std::vector<int32_t>& ids) {
   // written here, when the group refuses commits while it rebalances).
   if (!commit(&ids)) {
     note("warning: " + m_o.url.display + ": " + m_consumer->why() +
-         " while giving partitions up: their next owner reads again from the last commit");
+         " while giving partitions up: their next owner starts at the checkpoints written here, or without "
+         "--checkpoint-dir reads again from the last commit");
   }
   for (int32_t id : ids) {
     if (auto it = m_parts.find(id); it != m_parts.end()) {
