@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -29,7 +30,7 @@ namespace {
 struct AuditArgs {
   CheckArgs check;
   std::string alerts;
-  std::string history = ".twinctl/history.db";
+  std::string history; // "": TWINCTL_HISTORY_URL, else .twinctl/history.db
   bool no_history = false;
 };
 
@@ -65,9 +66,10 @@ std::string live_column(const std::vector<std::string>& live) {
   return out;
 }
 
-// TWINCTL_TEST_HISTORY_PAUSE=FILE (test-only, tests/cli/audit_crash.sh): inside
-// the history transaction, create FILE and wait, so a test can kill the run
-// in the middle of its write.
+// TWINCTL_TEST_HISTORY_PAUSE=FILE (test-only, tests/cli/audit_concurrency.sh,
+// history_pg.sh): inside the history transaction, create FILE and wait until
+// the test deletes it (60 s at most), so a test can kill the run or its
+// database connection in the middle of its write.
 std::function<void()> test_pause_hook() {
   const char* file = std::getenv("TWINCTL_TEST_HISTORY_PAUSE");
   if (!file || !*file) {
@@ -76,7 +78,10 @@ std::function<void()> test_pause_hook() {
   std::string path = file;
   return [path] {
     std::ofstream(path) << "in transaction\n";
-    std::this_thread::sleep_for(std::chrono::seconds(60));
+    std::error_code ec;
+    for (int i = 0; i < 600 && std::filesystem::exists(path, ec); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   };
 }
 
@@ -93,7 +98,7 @@ int run_audit(AuditArgs& a, const GlobalOptions& g) {
   // The history database is opened before the work, so a bad --history fails fast.
   std::unique_ptr<io::Database> db;
   if (!a.no_history) {
-    db = history::open_for_audit(a.history);
+    db = history::open_for_audit(history::default_location(a.history));
   }
   std::optional<rca::RcaReport> rca = analyse(a, run, alerts);
   report::describe_audit(run.report, run.loaded.twin, rca ? &*rca : nullptr, run.now);
@@ -124,15 +129,18 @@ void register_audit(CLI::App& root, GlobalOptions& g, int& rc) {
       "and calibrations expired or due soon), compares it with the live state when --live is given (drift), "
       "finds the incidents behind what failed (rca --all over the assets live state shows failed and the alerts "
       "still open in --alerts), and lists whom to contact. Outputs, gate and exit codes are those of drift. "
-      "Each run is recorded in the history database (--history, default .twinctl/history.db relative to the "
-      "current directory): findings are tracked by fingerprint, and the output marks each one new, open "
+      "Each run is recorded in the history database, in one transaction (--history: a file or sqlite://PATH "
+      "for SQLite, created if missing, or postgresql://... for a PostgreSQL database many sites share; default "
+      "$TWINCTL_HISTORY_URL, else .twinctl/history.db relative to the current directory): findings are tracked by fingerprint, and the output marks each one new, open "
       "(for N days) or reopened, and lists those resolved since the site's previous run. A run that could not "
       "read a live source never resolves a live-state finding it could not check.");
   add_twin_options(*sub, a->check.twin);
   add_check_options(*sub, a->check, false);
   sub->add_option("--alerts", a->alerts, "Alert events, JSONL (as replay writes them), for the incidents")
       ->group("Live state");
-  sub->add_option("--history", a->history, "The history database (SQLite; created if missing)")
+  sub->add_option("--history", a->history, "The history: a file or sqlite://PATH (created if missing), or postgresql://USER@HOST/DB "
+                  "(default: $TWINCTL_HISTORY_URL, else .twinctl/history.db)")
+      ->type_name("DB|URL")
       ->group("History");
   sub->add_flag("--no-history", a->no_history, "Do not read or record history")->group("History");
   add_output_option(*sub, g, {"table", "json", "sarif", "markdown", "github", "junit", "baseline"});
@@ -144,6 +152,7 @@ void register_audit(CLI::App& root, GlobalOptions& g, int& rc) {
       "  twinctl audit --ref origin/main --live ditto-main --history /var/lib/twinctl/plant-a.db \\\n"
       "      -o table -o markdown=$GITHUB_STEP_SUMMARY -o sarif=audit.sarif --sarif-category plant-a\n"
       "  twinctl audit --live snapshot.json --alerts alerts.jsonl --fail-on critical\n"
+      "  TWINCTL_HISTORY_URL=postgresql://twinctl@db.example/fleet twinctl audit --live mqtt-plant-a\n"
       "  twinctl audit --no-history --now 2026-06-01   # certificates and calibrations due, no live state\n"));
   sub->callback([a, &g, &rc] { rc = run_audit(*a, g); });
 }

@@ -53,6 +53,8 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc);
 void register_rca(CLI::App& root, GlobalOptions& g, int& rc);
 void register_graph(CLI::App& root, GlobalOptions& g, int& rc);
 void register_report(CLI::App& root, GlobalOptions& g, int& rc);
+void register_health(CLI::App& root, GlobalOptions& g, int& rc);
+void register_firmware(CLI::App& root, GlobalOptions& g, int& rc);
 // Registered last: it walks the command table the others built.
 void register_completion(CLI::App& root, GlobalOptions& g, int& rc);
 

@@ -158,6 +158,8 @@ int main(int argc, char** argv) {
   register_rca(app, g, rc);
   register_graph(app, g, rc);
   register_report(app, g, rc);
+  register_health(app, g, rc);
+  register_firmware(app, g, rc);
   register_completion(app, g, rc); // last: it walks the table the others built
   setup_usage(app, rc);             // one-line summaries, `twinctl help CMD`
 

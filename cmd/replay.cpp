@@ -6,8 +6,11 @@
 #include "cmd/pacer.hpp"
 #include "cmd/publish.hpp"
 #include "cmd/replay_kafka.hpp"
+#include "cmd/readings.hpp"
 #include "lib/io/files.hpp"
 #include "lib/io/line_reader.hpp"
+#include "lib/oee/oee.hpp"
+#include "lib/output/oee_output.hpp"
 #include "lib/output/replay.hpp"
 #include "lib/sensors/replay.hpp"
 #include "lib/util/error.hpp"
@@ -65,62 +68,6 @@ Target open_target(const std::string& path) {
   }
   t.out = t.file.get();
   return t;
-}
-
-} // namespace
-
-// Also the format of a Kafka message (replay_kafka.cpp): `path` is then "".
-sensors::Format format_of(const std::string& arg, const std::string& path, std::string_view first_line) {
-  if (arg == "csv") {
-    return sensors::Format::csv;
-  }
-  if (arg == "jsonl") {
-    return sensors::Format::jsonl;
-  }
-  for (const char* ext : {".jsonl", ".ndjson", ".json"}) {
-    if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0) {
-      return sensors::Format::jsonl;
-    }
-  }
-  const size_t i = first_line.find_first_not_of(" \t");
-  return i != std::string_view::npos && first_line[i] == '{' ? sensors::Format::jsonl : sensors::Format::csv;
-}
-
-namespace {
-
-// Reads FILE ('-' = stdin) line by line: each reading to on_reading(reading,
-// line number), each line that is not one to on_bad("FILE:LINE: reason").
-template <typename OnReading, typename OnBad>
-void for_each_reading(const std::string& file, const std::string& format_arg, OnReading&& on_reading, OnBad&& on_bad) {
-  io::LineReader reader(file);
-  const std::string name = file == "-" ? "<stdin>" : file;
-  std::string_view line;
-  int line_no = 0;
-  std::optional<sensors::Format> format;
-  sensors::Reading r;
-  while (reader.next(line)) {
-    ++line_no;
-    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
-      line.remove_prefix(3); // a UTF-8 byte-order mark, as spreadsheet exports write
-    }
-    if (!format) {
-      format = format_of(format_arg, file, line);
-      if (*format == sensors::Format::csv && sensors::is_csv_header(line)) {
-        continue;
-      }
-    }
-    if (!reader.too_long() && (line.empty() || (line.size() == 1 && line[0] == '\r'))) {
-      continue;
-    }
-    const char* why = reader.too_long()                  ? "line longer than 4 MiB"
-                      : *format == sensors::Format::csv ? sensors::parse_csv_line(line, r)
-                                                         : sensors::parse_jsonl_line(line, r);
-    if (why) {
-      on_bad(name + ":" + std::to_string(line_no) + ": " + why);
-      continue;
-    }
-    on_reading(r, line_no);
-  }
 }
 
 std::vector<std::pair<std::string, std::string>> output_specs(const GlobalOptions& g) {
@@ -184,7 +131,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     }
   }
   apply_detector_settings(opts.detectors, loaded ? &loaded->twin : nullptr, a.settings);
-  Target alerts_target, aggregates_target;
+  Target alerts_target, aggregates_target, oee_target;
   std::unique_ptr<io::KafkaProducer> alerts_kafka; // -o alerts=kafka://…/TOPIC
   std::string alerts_topic;
   std::vector<std::pair<std::string, std::string>> summaries;
@@ -198,12 +145,18 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     } else if (fmt == "aggregates") {
       aggregates_target = open_target(path);
       opts.window = a.window;
+    } else if (fmt == "oee") {
+      if (!loaded) {
+        throw Error("-o oee needs the twin (--twin): OEE comes from its assets' production settings");
+      }
+      oee_target = open_target(path);
     } else {
       summaries.emplace_back(fmt, path);
     }
   }
   if (summaries.empty() && (!alerts_target.out || alerts_target.out != &std::cout) &&
-      (!aggregates_target.out || aggregates_target.out != &std::cout)) {
+      (!aggregates_target.out || aggregates_target.out != &std::cout) &&
+      (!oee_target.out || oee_target.out != &std::cout)) {
     summaries.emplace_back("table", ""); // the table, unless stdout already carries a stream
   }
 
@@ -229,6 +182,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     }
     if (!a.model_out.empty()) {
       throw Error("--model-out writes the models of one replay of files; with kafka:// each partition learns its own");
+    }
+    if (oee_target.out) {
+      throw Error("-o oee is computed from files; with kafka:// it is not (yet)");
     }
   } else if (!a.checkpoint_dir.empty()) {
     throw Error("--checkpoint-dir is for kafka:// input");
@@ -281,6 +237,13 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   };
   if (aggregates_target.out) {
     *aggregates_target.out << "window_start,machineId,sensorType,count,min,mean,max\n";
+  }
+  std::unique_ptr<oee::Tracker> oee_tracker;
+  if (oee_target.out) {
+    oee_tracker = std::make_unique<oee::Tracker>(loaded->twin);
+    if (!oee_tracker->tracks()) {
+      throw Error("-o oee: no asset of the twin has 'production:' (ideal_cycle and part counters)");
+    }
   }
   sensors::Replayer engine(loaded ? &loaded->twin : nullptr, opts, alert_sink,
                            aggregates_target.out ? sensors::AggregateSink(aggregate_sink) : sensors::AggregateSink());
@@ -335,10 +298,24 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
         publisher->reading(r.machine, r.sensor, payload);
       }
       engine.add(r, line_no);
+      if (oee_tracker) {
+        oee_tracker->add(r);
+      }
     }, on_bad);
   }
   if (!kafka_url) {
     engine.finish();
+  }
+  if (oee_tracker) {
+    const oee::Result oee = oee_tracker->finish();
+    output::write_oee_json(*oee_target.out, oee);
+    oee_target.out->flush();
+    if (!*oee_target.out) {
+      throw Error("-o oee: cannot write");
+    }
+    for (const std::string& n : oee.notes) {
+      std::cerr << "twinctl: note: oee: " << util::visible(n) << "\n";
+    }
   }
   pacer.done();
   if (publisher) {
@@ -481,7 +458,7 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->add_option("--fail-on", a->fail_on, "Exit 1 when alerts of this severity or above were raised")
       ->check(CLI::IsMember({"critical", "warning", "info", "none"}))
       ->capture_default_str();
-  add_output_option(*sub, g, {"table", "json", "markdown", "alerts", "aggregates"});
+  add_output_option(*sub, g, {"table", "json", "markdown", "alerts", "aggregates", "oee"});
   sub->footer(help_footer(
       "  twinctl replay readings.csv --twin examples/factory -o alerts=alerts.jsonl\n"
       "  twinctl simulate sensors --twin examples/factory --duration 6h --out /tmp/s && \\\n"

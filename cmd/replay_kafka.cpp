@@ -4,6 +4,7 @@
 // the state and commit the offset, in that order.
 #include "cmd/replay_kafka.hpp"
 
+#include "cmd/readings.hpp"
 #include "lib/io/kafka_checkpoint.hpp"
 #include "lib/util/error.hpp"
 
@@ -18,8 +19,6 @@
 #include <unordered_map>
 
 namespace twinctl::cmd {
-
-sensors::Format format_of(const std::string& arg, const std::string& path, std::string_view first_line);
 
 namespace {
 

@@ -4,6 +4,8 @@
 
 #include "lib/history/report_reader.hpp"
 #include "lib/output/audit_report_output.hpp"
+#include "lib/output/fleet_output.hpp"
+#include "lib/util/error.hpp"
 #include "lib/report/audit_report.hpp"
 
 #include <memory>
@@ -13,7 +15,7 @@ namespace twinctl::cmd {
 namespace {
 
 struct ReportArgs {
-  std::string history = ".twinctl/history.db";
+  std::string history; // "": TWINCTL_HISTORY_URL, else .twinctl/history.db
   int64_t run = 0; // 0 = --latest
   bool latest = false;
   std::string site;
@@ -21,9 +23,43 @@ struct ReportArgs {
   std::string title;
 };
 
+// report --site all: every site's latest run, worst first.
+int run_fleet_report(io::Database &db, const ReportArgs &a, const GlobalOptions &g) {
+  report::FleetOptions opts;
+  opts.title = a.title;
+  opts.tool_version = TWINCTL_VERSION;
+  if (!a.now.empty()) {
+    opts.now = resolve_now(a.now);
+  }
+  report::FleetReport r = report::build_fleet_report(history::read_fleet(db), opts);
+  write_each_output(g, "markdown", [&r](const std::string &fmt, std::ostream &out) {
+    if (fmt == "html") {
+      output::write_fleet_html(out, r);
+    } else if (fmt == "table") {
+      output::write_fleet_table(out, r);
+    } else {
+      output::write_fleet_markdown(out, r);
+    }
+  });
+  return k_exit_ok;
+}
+
 int run_report(const ReportArgs &a, const GlobalOptions &g) {
+  const bool fleet = a.site == "all";
+  if (fleet && a.run > 0) {
+    throw Error("report: --run names one run of one site; --site all reports the latest run of every site");
+  }
+  for (const std::string &spec : g.outputs) {
+    if (spec.substr(0, spec.find('=')) == "table" && !fleet) {
+      throw Error("report: -o table is for the fleet report (--site all); one site's report is html or markdown");
+    }
+  }
   // Load: the run and its site's history.
-  std::unique_ptr<io::Database> db = history::open_history(a.history);
+  std::unique_ptr<io::Database> db = history::open_existing(history::default_location(a.history), false);
+  io::Transaction snapshot(*db, io::Transaction::Kind::read); // one view while audits commit
+  if (fleet) {
+    return run_fleet_report(*db, a, g);
+  }
   history::RunSelector selector;
   if (a.run > 0) {
     selector.run = a.run;
@@ -67,19 +103,20 @@ void register_report(CLI::App &root, GlobalOptions &g, int &rc) {
       "disk and prints; the Markdown fits a GitHub job summary (lists are cut to stay under 1 MiB). The "
       "database is opened read-only. Output depends only on the database and the run (and --now, --title): "
       "the same inputs give the same bytes.");
-  sub->add_option("--history", a->history, "History database (SQLite), as written by `twinctl audit`")
-      ->capture_default_str()
-      ->type_name("DB");
+  sub->add_option("--history", a->history, "The history, as written by `twinctl audit`: a file, sqlite://PATH or "
+                  "postgresql://... (default: $TWINCTL_HISTORY_URL, else .twinctl/history.db)")
+      ->type_name("DB|URL");
   CLI::Option *run = sub->add_option("--run", a->run, "Report this run id (see `twinctl history list`)")
                          ->check(CLI::PositiveNumber)
                          ->type_name("ID");
   sub->add_flag("--latest", a->latest, "Report the latest run (the default)")->excludes(run);
-  sub->add_option("--site", a->site, "With several sites in one history: the latest run of this site");
+  sub->add_option("--site", a->site,
+                  "With several sites in one history: the latest run of this site; `all`: the fleet report");
   sub->add_option("--now", a->now,
                   "The report's date (RFC 3339); warns when the run is older than a day (default: the run's time)")
       ->type_name("TIME");
   sub->add_option("--title", a->title, "Title of the report (default: \"Audit report — <site name>\")");
-  add_output_option(*sub, g, {"html", "markdown"});
+  add_output_option(*sub, g, {"html", "markdown", "table"});
   sub->footer(
       help_footer("  twinctl report -o html=report.html\n"
                   "  twinctl report --history /var/lib/twinctl/plant-a.db -o html=report.html -o markdown=summary.md\n"

@@ -25,7 +25,7 @@ void register_validate(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->description(
       "Check the intended state: every YAML document against the twin format (unknown keys are errors), "
       "ids, references, value types, POWERS/FEEDS_DATA cycles, the zone policy (TWIN301, TWIN302), "
-      "certificate and calibration expiry (TWIN201, TWIN202) and expired suppressions (TWIN901). "
+      "certificate, calibration and maintenance due dates (TWIN201-TWIN204) and expired suppressions (TWIN901). "
       "Errors print as path:line:column and exit 2; policy findings gate with --fail-on. With --base REV, "
       "only the findings the change introduces (against the twin at REV) gate, and the ones it resolves are listed.");
   add_twin_options(*sub, o->twin, true);

@@ -12,7 +12,7 @@ fi
 build_packages=(
   build-essential cmake ninja-build pkg-config dpkg-dev
   libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev
-  libmosquitto-dev libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev libsqlite3-dev
+  libmosquitto-dev libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev libsqlite3-dev libpq-dev
   librdkafka-dev
 )
 
@@ -20,7 +20,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev catch2
   libmosquitto-dev mosquitto mosquitto-clients
-  libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev openssl libsqlite3-dev
+  libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev openssl libsqlite3-dev libpq-dev postgresql
   python3 python3-jsonschema python3-yaml man-db
   shellcheck nodejs graphviz
   zsh dpkg-dev sqlite3 systemd

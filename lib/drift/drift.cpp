@@ -178,15 +178,12 @@ const std::map<std::string, std::string>& aliases_for(Ctx& ctx, const std::strin
   return out;
 }
 
-struct LiveValue {
-  std::string value;
-  const Observation* obs = nullptr;
-};
-
 // The freshest observed value of a field. `online: false` is status offline,
 // whatever status the device last reported: a Sparkplug DDEATH after a birth
 // that said running, or an Azure twin Disconnected with "running" in its
 // reported properties, is a device that is not running now.
+} // namespace
+
 std::optional<LiveValue> live_value(const std::vector<const Observation*>& obs, const std::string& field) {
   std::optional<LiveValue> best;
   for (const Observation* o : obs) {
@@ -204,6 +201,8 @@ std::optional<LiveValue> live_value(const std::vector<const Observation*>& obs, 
   }
   return best;
 }
+
+namespace {
 
 std::string describe(const std::string& field, const std::string& value) {
   return field == "config_checksum" ? short_checksum(value) : value;

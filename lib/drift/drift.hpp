@@ -28,6 +28,15 @@ struct DriftResult {
 
 DriftResult compute_drift(const model::Twin& twin, const model::LiveSnapshot& live, const DriftOptions& opts);
 
+// The freshest observed value of `field` among an asset's observations (the
+// newest observed_at wins); `online: false` is status offline whatever status
+// was last reported. nullopt when no observation has the field.
+struct LiveValue {
+  std::string value;
+  const model::Observation* obs = nullptr;
+};
+std::optional<LiveValue> live_value(const std::vector<const model::Observation*>& obs, const std::string& field);
+
 // One field compared after typed normalisation.
 struct Comparison {
   bool equal = true;

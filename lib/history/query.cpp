@@ -1,6 +1,7 @@
 #include "lib/history/query.hpp"
 
 #include "lib/util/error.hpp"
+#include "lib/util/time.hpp"
 
 #include <algorithm>
 #include <map>
@@ -102,7 +103,7 @@ RunDetail show_run(io::Database& db, int64_t id) {
   io::Statement f = db.prepare(std::string("SELECT ") + k_finding_columns +
                                ", rf.state, rf.severity, rf.suppressed FROM run_findings rf JOIN findings f ON "
                                "f.fingerprint = rf.fingerprint WHERE rf.run_id = ? ORDER BY rf.state = 'resolved', " +
-                               k_severity_rank + ", f.asset, f.rule, f.field");
+                               k_severity_rank + ", f.asset, f.rule, f.field, f.fingerprint");
   f.bind(1, id);
   while (f.step()) {
     FindingRow row = finding_of(f);
@@ -129,7 +130,7 @@ RunDetail show_run(io::Database& db, int64_t id) {
 std::vector<FindingRow> list_findings(io::Database& db, const FindingFilter& filter) {
   std::string sql = std::string("SELECT ") + k_finding_columns + " FROM findings f WHERE (?1 = 0 OR f.resolved_run IS NULL) "
                     "AND (?2 = '' OR f.asset = ?2) AND (?3 = '' OR f.severity = ?3) AND (?4 = '' OR f.site = ?4) "
-                    "ORDER BY " + k_severity_rank + ", f.asset, f.rule, f.field, f.site";
+                    "ORDER BY " + k_severity_rank + ", f.asset, f.rule, f.field, f.site, f.fingerprint";
   io::Statement q = db.prepare(sql);
   q.bind(1, int64_t(filter.open_only)).bind(2, std::string_view(filter.asset));
   q.bind(3, std::string_view(filter.severity)).bind(4, std::string_view(filter.site));
@@ -146,17 +147,12 @@ PruneResult prune(io::Database& db, int64_t keep) {
   // The runs of each site beyond its `keep` newest go, with their rows (ON DELETE CASCADE).
   io::Statement del = db.prepare(
       "DELETE FROM runs WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY site ORDER BY id DESC) "
-      "AS n FROM runs) WHERE n > ?)");
+      "AS n FROM runs) AS ranked WHERE n > ?)");
   del.bind(1, keep);
-  del.run();
-  io::Statement changes = db.prepare("SELECT changes()");
-  changes.step();
-  out.runs_deleted = changes.integer(0);
+  out.runs_deleted = del.run();
   // A resolved finding whose resolving run is gone has no run left to show it.
-  db.exec("DELETE FROM findings WHERE resolved_run IS NOT NULL AND resolved_run NOT IN (SELECT id FROM runs)");
-  io::Statement changes2 = db.prepare("SELECT changes()");
-  changes2.step();
-  out.findings_deleted = changes2.integer(0);
+  out.findings_deleted =
+      db.prepare("DELETE FROM findings WHERE resolved_run IS NOT NULL AND resolved_run NOT IN (SELECT id FROM runs)").run();
   tx.commit();
   return out;
 }
@@ -164,33 +160,53 @@ PruneResult prune(io::Database& db, int64_t keep) {
 Stats stats(io::Database& db) {
   Stats s;
   {
-    io::Statement q = db.prepare("SELECT (SELECT count(*) FROM runs), count(*), coalesce(sum(resolved_run IS NULL), 0) "
-                                 "FROM findings");
+    io::Statement q = db.prepare("SELECT (SELECT count(*) FROM runs), count(*), "
+                                 "coalesce(sum(CASE WHEN resolved_run IS NULL THEN 1 ELSE 0 END), 0) FROM findings");
     q.step();
     s.runs = q.integer(0);
     s.findings = q.integer(1);
     s.open = q.integer(2);
   }
-  auto group = [&db](const std::string& key) {
-    std::vector<ResolveStats> out;
-    // julianday differences are in days; opened_at is the start of the resolved episode.
-    io::Statement q = db.prepare(
-        "SELECT " + key + ", coalesce(sum(resolved_run IS NOT NULL), 0), "
-        "avg(CASE WHEN resolved_run IS NOT NULL THEN julianday(resolved_at) - julianday(opened_at) END), "
-        "coalesce(sum(resolved_run IS NULL), 0) FROM findings f GROUP BY " + key);
-    while (q.step()) {
-      out.push_back({q.text(0), q.integer(1), q.is_null(2) ? 0.0 : q.real(2), q.integer(3)});
-    }
-    return out;
+  // Days from opened_at (the start of the resolved episode) to resolved_at, averaged here
+  // rather than in SQL: the two engines have no date arithmetic in common.
+  struct Sum {
+    ResolveStats stats;
+    double days = 0;
+    int64_t timed = 0;
   };
-  s.by_severity = group("f.severity");
+  std::map<std::string, Sum> by_severity, by_team;
+  io::Statement q = db.prepare("SELECT severity, team, resolved_run IS NULL, opened_at, resolved_at FROM findings");
+  while (q.step()) {
+    std::optional<int64_t> opened = util::parse_timestamp(q.text(3)), resolved = util::parse_timestamp(q.text(4));
+    for (auto [groups, key] : {std::pair{&by_severity, q.text(0)}, {&by_team, q.text(1)}}) {
+      Sum& g = (*groups)[key];
+      g.stats.key = key;
+      if (q.integer(2) != 0) {
+        ++g.stats.open;
+        continue;
+      }
+      ++g.stats.resolved;
+      if (opened && resolved) {
+        g.days += double(*resolved - *opened) / 86400.0;
+        ++g.timed;
+      }
+    }
+  }
+  auto collect = [](std::map<std::string, Sum>& groups) {
+    std::vector<ResolveStats> out;
+    for (auto& [key, g] : groups) {
+      g.stats.mean_days = g.timed ? g.days / double(g.timed) : 0.0;
+      out.push_back(g.stats);
+    }
+    return out; // by key
+  };
+  s.by_severity = collect(by_severity);
   std::sort(s.by_severity.begin(), s.by_severity.end(), [](const ResolveStats& a, const ResolveStats& b) {
     static const std::map<std::string, int> rank = {{"critical", 0}, {"high", 1}, {"medium", 2}, {"low", 3}, {"info", 4}};
     auto r = [](const std::string& k) { auto it = rank.find(k); return it == rank.end() ? 5 : it->second; };
     return std::make_pair(r(a.key), a.key) < std::make_pair(r(b.key), b.key);
   });
-  s.by_team = group("f.team");
-  std::sort(s.by_team.begin(), s.by_team.end(), [](const ResolveStats& a, const ResolveStats& b) { return a.key < b.key; });
+  s.by_team = collect(by_team);
   return s;
 }
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "lib/history/rows.hpp"
-#include "lib/io/sqlite.hpp"
+#include "lib/io/database.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -2,7 +2,6 @@
 
 #include "lib/util/error.hpp"
 
-#include <filesystem>
 #include <map>
 
 namespace twinctl::history {
@@ -51,7 +50,7 @@ report::RunRecord select_run(io::Database &db, const RunSelector &sel) {
   }
   std::string range = "runs " + std::to_string(count.integer(1)) + " to " + std::to_string(count.integer(2));
   std::string sql = std::string("SELECT ") + k_run_columns + " FROM runs WHERE ";
-  sql += sel.run ? "id = ?" : sel.site.empty() ? "1 ORDER BY id DESC LIMIT 1" : "site = ? ORDER BY id DESC LIMIT 1";
+  sql += sel.run ? "id = ?" : sel.site.empty() ? "1 = 1 ORDER BY id DESC LIMIT 1" : "site = ? ORDER BY id DESC LIMIT 1";
   io::Statement q = db.prepare(sql);
   if (sel.run) {
     q.bind(1, *sel.run);
@@ -80,12 +79,12 @@ model::Severity severity_of(const std::string &text, const std::string &fingerpr
 void read_findings(io::Database &db, report::HistoryData &d) {
   // When each finding last opened: its latest new/reopened sighting up to this run.
   std::map<std::string, std::string> open_since;
-  io::Statement since = db.prepare("SELECT rf.fingerprint, max(rf.run_id), r.started_at FROM run_findings rf "
+  io::Statement since = db.prepare("SELECT rf.fingerprint, r.started_at FROM run_findings rf "
                                    "JOIN runs r ON r.id = rf.run_id WHERE rf.run_id <= ? AND r.site = ? "
-                                   "AND rf.state IN ('new', 'reopened') GROUP BY rf.fingerprint");
+                                   "AND rf.state IN ('new', 'reopened') ORDER BY rf.run_id");
   since.bind(1, d.run.id).bind(2, d.run.site);
   while (since.step()) {
-    open_since[since.text(0)] = since.text(2);
+    open_since[since.text(0)] = since.text(1); // the latest sighting wins
   }
   io::Statement q = db.prepare(
       "SELECT rf.fingerprint, rf.state, rf.severity, rf.suppressed, f.rule, f.kind, f.asset, f.field, f.message, "
@@ -123,6 +122,17 @@ void read_findings(io::Database &db, report::HistoryData &d) {
   }
 }
 
+// A run's count of findings in one state (run_findings grouped by run and state).
+void count_state(report::RunRecord &run, const std::string &state, int64_t n) {
+  if (state == "new") {
+    run.new_count = n;
+  } else if (state == "reopened") {
+    run.reopened_count = n;
+  } else if (state == "resolved") {
+    run.resolved_count = n;
+  }
+}
+
 void read_history_runs(io::Database &db, report::HistoryData &d) {
   std::map<int64_t, report::RunRecord *> by_id;
   io::Statement q =
@@ -143,46 +153,12 @@ void read_history_runs(io::Database &db, report::HistoryData &d) {
     if (it == by_id.end()) {
       continue;
     }
-    std::string state = states.text(1);
-    int64_t n = states.integer(2);
-    if (state == "new") {
-      it->second->new_count = n;
-    } else if (state == "reopened") {
-      it->second->reopened_count = n;
-    } else if (state == "resolved") {
-      it->second->resolved_count = n;
-    }
+    count_state(*it->second, states.text(1), states.integer(2));
   }
   d.run = d.history.back();
 }
 
 } // namespace
-
-std::unique_ptr<io::Database> open_history(const std::string &path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error(path + ": no such history database (record one with `twinctl audit --history " + path + "`)");
-  }
-  auto handle = std::make_unique<io::Database>(path, io::Database::Mode::read_only);
-  io::Database &db = *handle;
-  io::Statement version = db.prepare("PRAGMA user_version");
-  version.step();
-  int64_t v = version.integer(0);
-  if (v > k_schema_version) {
-    throw Error(path + ": the history database has schema version " + std::to_string(v) +
-                ", written by a newer twinctl; this twinctl reads version " + std::to_string(k_schema_version) +
-                " (upgrade twinctl)");
-  }
-  io::Statement tables =
-      db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                 "('runs', 'run_sources', 'findings', 'run_findings', 'incidents', 'due', 'contacts')");
-  tables.step();
-  if (v < k_schema_version || tables.integer(0) != 7) {
-    throw Error(path + ": not a twinctl history database (schema version " + std::to_string(v) + ", expected " +
-                std::to_string(k_schema_version) + ")");
-  }
-  return handle;
-}
 
 report::HistoryData read_history(io::Database &db, const RunSelector &selector) {
   report::HistoryData d;
@@ -214,6 +190,43 @@ report::HistoryData read_history(io::Database &db, const RunSelector &selector) 
   while (contacts.step()) {
     d.contacts.push_back(
         {contacts.text(0), contacts.text(1), contacts.text(2), contacts.text(3), contacts.text(4), contacts.text(5)});
+  }
+  return d;
+}
+
+report::FleetData read_fleet(io::Database &db) {
+  report::FleetData d;
+  std::map<int64_t, report::RunRecord *> latest;
+  io::Statement q = db.prepare(std::string("SELECT ") + k_run_columns + " FROM runs ORDER BY site, id");
+  while (q.step()) {
+    report::RunRecord run = run_of(q);
+    if (d.sites.empty() || d.sites.back().back().site != run.site) {
+      d.sites.emplace_back();
+    }
+    d.sites.back().push_back(std::move(run));
+  }
+  if (d.sites.empty()) {
+    throw Error(db.path() + ": the history has no runs yet (record one with `twinctl audit --history " + db.path() +
+                "`)");
+  }
+  for (std::vector<report::RunRecord> &runs : d.sites) {
+    latest[runs.back().id] = &runs.back();
+  }
+  const char *latest_runs = "(SELECT max(id) FROM runs GROUP BY site)";
+  io::Statement states = db.prepare(std::string("SELECT run_id, state, count(*) FROM run_findings WHERE suppressed = 0 "
+                                                "AND run_id IN ") + latest_runs + " GROUP BY run_id, state");
+  while (states.step()) {
+    auto it = latest.find(states.integer(0)); // a run committed since the first read is not in the report
+    if (it != latest.end()) {
+      count_state(*it->second, states.text(1), states.integer(2));
+    }
+  }
+  io::Statement open = db.prepare(std::string("SELECT r.site, f.asset, rf.severity, rf.fingerprint FROM run_findings rf "
+                                              "JOIN runs r ON r.id = rf.run_id JOIN findings f ON f.fingerprint = "
+                                              "rf.fingerprint WHERE rf.state <> 'resolved' AND rf.suppressed = 0 AND "
+                                              "rf.run_id IN ") + latest_runs);
+  while (open.step()) {
+    d.open.push_back({open.text(0), open.text(1), severity_of(open.text(2), open.text(3), db)});
   }
   return d;
 }

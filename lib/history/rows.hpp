@@ -68,6 +68,11 @@ struct PruneResult {
   int64_t runs_deleted = 0;
   int64_t findings_deleted = 0; // resolved findings whose resolving run was deleted
 };
+// history migrate: rows copied per table, in copy order.
+struct MigrateResult {
+  std::string from, to; // locations as shown (no credentials)
+  std::vector<std::pair<std::string, int64_t>> tables;
+};
 struct ResolveStats {
   std::string key; // severity or team ("" = no team)
   int64_t resolved = 0;
@@ -83,12 +88,13 @@ struct Stats {
 };
 // What one `twinctl history` subcommand shows; the formatters render it.
 struct HistoryView {
-  std::string command; // list | show | findings | prune | stats
+  std::string command; // list | show | findings | prune | stats | migrate
   std::string db;
   std::vector<RunRow> runs;
   std::optional<RunDetail> run;
   std::vector<FindingRow> findings;
   std::optional<PruneResult> pruned;
+  std::optional<MigrateResult> migrated;
   std::optional<Stats> stats;
 };
 

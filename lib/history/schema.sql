@@ -89,11 +89,11 @@ CREATE TABLE IF NOT EXISTS incidents (
   PRIMARY KEY (run_id, rank)
 );
 
--- Certificates and calibrations overdue or due soon, as of the run.
+-- Certificates, calibrations and maintenance overdue or due soon, as of the run.
 CREATE TABLE IF NOT EXISTS due (
   run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   asset     TEXT NOT NULL,
-  kind      TEXT NOT NULL,           -- certificate | calibration
+  kind      TEXT NOT NULL,           -- certificate | calibration | maintenance
   item      TEXT NOT NULL,           -- certificate id or sensor id
   due_on    TEXT NOT NULL,           -- YYYY-MM-DD
   days_left INTEGER NOT NULL         -- negative when overdue

@@ -1,48 +1,14 @@
 #include "lib/history/store.hpp"
 
 #include "lib/history/lifecycle.hpp"
-#include "lib/history/schema_sql.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 namespace twinctl::history {
 
 namespace {
-
-// Refuses a database that is not ours, or is of a newer schema.
-void check_version(io::Database& db, bool may_be_empty) {
-  io::Statement v = db.prepare("PRAGMA user_version");
-  v.step();
-  int64_t version = v.integer(0);
-  if (version > k_schema_version) {
-    throw Error(db.path() + ": written by a newer twinctl (history schema version " + std::to_string(version) +
-                ", this twinctl reads up to " + std::to_string(k_schema_version) + "); upgrade twinctl");
-  }
-  io::Statement t = db.prepare("SELECT count(*), coalesce(sum(name = 'runs'), 0) FROM sqlite_master WHERE type = 'table'");
-  t.step();
-  bool empty = t.integer(0) == 0;
-  bool has_runs = t.integer(1) > 0;
-  if ((version == 0 && !(empty && may_be_empty)) || (version > 0 && !has_runs)) {
-    throw Error(db.path() + ": not a twinctl history database" +
-                (empty ? std::string(" (it is empty; an audit creates one)") : std::string()));
-  }
-}
-
-// Wraps SQLite's "file is not a database" in the message a user needs.
-template <class F> auto guarded(const std::string& path, F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    std::string what = e.what();
-    if (what.find("file is not a database") != std::string::npos) {
-      throw Error(path + ": not a twinctl history database (not an SQLite file)");
-    }
-    throw;
-  }
-}
 
 std::string line_of(const model::Twin& twin, const model::Asset& a) {
   const model::Space* s = twin.find_space(a.located_in);
@@ -56,42 +22,6 @@ std::string line_of(const model::Twin& twin, const model::Asset& a) {
 }
 
 } // namespace
-
-std::unique_ptr<io::Database> open_existing(const std::string& path, bool write) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error(path + ": no such history database (an audit creates it; see --history)");
-  }
-  return guarded(path, [&] {
-    auto db = std::make_unique<io::Database>(path, write ? io::Database::Mode::read_write_create
-                                                         : io::Database::Mode::read_only);
-    check_version(*db, false);
-    return db;
-  });
-}
-
-std::unique_ptr<io::Database> open_for_audit(const std::string& path) {
-  return guarded(path, [&] {
-    auto db = std::make_unique<io::Database>(path, io::Database::Mode::read_write_create);
-    // Two first audits at once: the second waits, then finds the tables made.
-    io::Transaction tx(*db);
-    check_version(*db, true);
-    // Version-1 databases made before findings.site and findings.opened_at were added get them
-    // first (the schema indexes site).
-    for (const char* column : {"site", "opened_at"}) {
-      io::Statement has = db->prepare("SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'findings'), "
-                                      "(SELECT count(*) FROM pragma_table_info('findings') WHERE name = ?)");
-      has.bind(1, std::string_view(column));
-      has.step();
-      if (has.integer(0) == 1 && has.integer(1) == 0) {
-        db->exec(std::string("ALTER TABLE findings ADD COLUMN ") + column + " TEXT NOT NULL DEFAULT ''");
-      }
-    }
-    db->exec(k_schema_sql);
-    tx.commit();
-    return db;
-  });
-}
 
 void record_run(io::Database& db, report::Report& r, const model::Twin& twin, const RecordOptions& opts) {
   const int64_t now = util::parse_timestamp(r.generated_at).value_or(0);
@@ -137,7 +67,7 @@ void record_run(io::Database& db, report::Report& r, const model::Twin& twin, co
   }
   io::Statement run = db.prepare(
       "INSERT INTO runs (started_at, site, site_name, twin_commit, ref, live, exit_code, incomplete, coverage, assets, "
-      "critical, high, medium, low, info, suppressed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "critical, high, medium, low, info, suppressed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
   run.bind(1, std::string_view(r.generated_at)).bind(2, std::string_view(r.site)).bind(3, std::string_view(r.site_name));
   run.bind_optional(4, r.commit.empty() ? std::nullopt : std::optional<std::string>(r.commit));
   run.bind_optional(5, r.ref.empty() ? std::nullopt : std::optional<std::string>(r.ref));
@@ -152,10 +82,11 @@ void record_run(io::Database& db, report::Report& r, const model::Twin& twin, co
     run.bind(11 + (4 - s), open_by_sev[static_cast<size_t>(s)]);
   }
   run.bind(16, int64_t(r.suppressed));
-  run.run();
-  h.run_id = db.last_insert_rowid();
+  run.step();
+  h.run_id = run.integer(0);
+  run.reset(); // SQLite commits no transaction with a statement in progress
 
-  io::Statement src = db.prepare("INSERT OR IGNORE INTO run_sources (run_id, name, ok, error, items) VALUES (?,?,?,?,?)");
+  io::Statement src = db.prepare("INSERT INTO run_sources (run_id, name, ok, error, items) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING");
   for (const model::LiveSource& s : r.sources) {
     src.bind(1, h.run_id).bind(2, std::string_view(s.name)).bind(3, int64_t(s.ok));
     src.bind_optional(4, s.error.empty() ? std::nullopt : std::optional<std::string>(s.error));
@@ -170,10 +101,11 @@ void record_run(io::Database& db, report::Report& r, const model::Twin& twin, co
       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,?15,?14) "
       "ON CONFLICT(fingerprint) DO UPDATE SET rule=?2, kind=?3, severity=?4, asset=?5, field=?6, message=?7, "
       "zone=?8, line=?9, team=?10, file=?11, file_line=?12, last_seen_run=?13, last_seen_at=?14, "
-      "resolved_run=NULL, resolved_at=NULL, reopened = reopened + (?16 = 'reopened'), "
-      "opened_at = CASE WHEN ?16 = 'open' THEN opened_at ELSE ?14 END");
+      "resolved_run=NULL, resolved_at=NULL, reopened = findings.reopened + CASE WHEN ?16 = 'reopened' THEN 1 ELSE 0 END, "
+      "opened_at = CASE WHEN ?16 = 'open' THEN findings.opened_at ELSE ?14 END");
   io::Statement said = db.prepare(
-      "INSERT OR IGNORE INTO run_findings (run_id, fingerprint, state, severity, suppressed) VALUES (?,?,?,?,?)");
+      "INSERT INTO run_findings (run_id, fingerprint, state, severity, suppressed) VALUES (?,?,?,?,?) "
+      "ON CONFLICT DO NOTHING");
   for (size_t i = 0; i < r.findings.size(); ++i) {
     model::Finding& f = r.findings[i];
     const Verdict& v = life.seen[i];
@@ -233,7 +165,8 @@ void record_run(io::Database& db, report::Report& r, const model::Twin& twin, co
     due.run();
   }
   io::Statement contact = db.prepare(
-      "INSERT OR IGNORE INTO contacts (run_id, team, name, lead, email, chat, oncall) VALUES (?,?,?,?,?,?,?)");
+      "INSERT INTO contacts (run_id, team, name, lead, email, chat, oncall) VALUES (?,?,?,?,?,?,?) "
+      "ON CONFLICT DO NOTHING");
   for (const model::Team& t : audit.contacts) {
     contact.bind(1, h.run_id).bind(2, std::string_view(t.id)).bind(3, std::string_view(t.name));
     contact.bind(4, std::string_view(t.lead)).bind(5, std::string_view(t.email)).bind(6, std::string_view(t.chat));

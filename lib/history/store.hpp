@@ -1,8 +1,8 @@
-// The history database (lib/history/schema.sql): opening it with the version
-// checks, and recording an audit run in one transaction.
+// Recording an audit run in the history (lib/history/schema.sql) in one
+// transaction, on either backend (opening it: open.hpp).
 #pragma once
 
-#include "lib/io/sqlite.hpp"
+#include "lib/history/open.hpp"
 #include "lib/model/twin.hpp"
 #include "lib/report/report.hpp"
 
@@ -11,17 +11,6 @@
 #include <string>
 
 namespace twinctl::history {
-
-inline constexpr int k_schema_version = 1;
-
-// Opens an existing history database to read (and, with `write`, to change:
-// history prune). Throws twinctl::Error when the file is missing, is not a
-// twinctl history database, or was written by a newer twinctl.
-std::unique_ptr<io::Database> open_existing(const std::string& path, bool write);
-
-// Opens or creates the database an audit records into (its directory too),
-// creating the tables. Same errors as open_existing for a foreign or newer file.
-std::unique_ptr<io::Database> open_for_audit(const std::string& path);
 
 struct RecordOptions {
   int exit_code = 0;   // what the audit exits with

@@ -12,7 +12,7 @@
 
 namespace twinctl::io {
 
-Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
+SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode, int busy_timeout_ms) : Database(path) {
   int flags = SQLITE_OPEN_NOMUTEX;
   if (mode == Mode::read_only) {
     flags |= SQLITE_OPEN_READONLY;
@@ -51,7 +51,7 @@ Database::Database(const std::string& path, Mode mode, int busy_timeout_ms) : pa
 // audits create the database at once, one gets "database is locked" at once. So read the mode
 // first, and retry the conversion with backoff within the busy timeout; another process having
 // converted it meanwhile is success.
-void Database::enable_wal(int busy_timeout_ms) {
+void SqliteDatabase::enable_wal(int busy_timeout_ms) {
   auto mode_is_wal = [&](const char* sql) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
@@ -69,126 +69,116 @@ void Database::enable_wal(int busy_timeout_ms) {
     if (mode_is_wal("PRAGMA journal_mode") || mode_is_wal("PRAGMA journal_mode = WAL"))
       return;
     if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(busy_timeout_ms))
-      throw Error(path_ + ": database is locked (could not switch it to WAL journaling within " +
+      throw Error(path() + ": database is locked (could not switch it to WAL journaling within " +
                   std::to_string(busy_timeout_ms / 1000) + " s)");
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   }
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
 
-void Database::fail(std::string_view what) const {
-  throw Error(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+void SqliteDatabase::fail(std::string_view what) const {
+  throw Error(path() + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
-void Database::exec(std::string_view sql) {
+void SqliteDatabase::exec(std::string_view sql) {
   std::string text(sql);
   char* message = nullptr;
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string why = message ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    throw Error(path_ + ": " + why);
+    throw Error(path() + ": " + why);
   }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+void SqliteDatabase::begin_write() { exec("BEGIN IMMEDIATE"); }
 
-int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+void SqliteDatabase::commit() { exec("COMMIT"); }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+void SqliteDatabase::rollback() noexcept { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
-Transaction::~Transaction() {
-  if (!done_)
-    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+int64_t SqliteDatabase::schema_version() {
+  Statement v = prepare("PRAGMA user_version");
+  v.step();
+  return v.integer(0);
 }
 
-void Transaction::commit() {
-  db_.exec("COMMIT");
-  done_ = true;
+void SqliteDatabase::set_schema_version(int64_t version) { exec("PRAGMA user_version = " + std::to_string(version)); }
+
+std::vector<std::string> SqliteDatabase::tables() {
+  std::vector<std::string> out;
+  Statement q = prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  while (q.step())
+    out.push_back(q.text(0));
+  return out;
 }
 
-Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
-  if (sqlite3_prepare_v2(db.handle(), sql.data(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-    db.fail("cannot prepare \"" + std::string(sql.substr(0, 60)) + "\"");
+bool SqliteDatabase::has_column(const std::string& table, const std::string& column) {
+  Statement q = prepare("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
+  q.bind(1, table).bind(2, column);
+  q.step();
+  return q.integer(0) > 0;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+namespace {
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
-
-Statement& Statement::bind(int index, int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
-    db_->fail("cannot bind");
-  return *this;
-}
-
-Statement& Statement::bind(int index, double value) {
-  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
-    db_->fail("cannot bind");
-  return *this;
-}
-
-Statement& Statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    db_->fail("cannot bind");
-  return *this;
-}
-
-Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
-    db_->fail("cannot bind");
-  return *this;
-}
-
-Statement& Statement::bind_optional(int index, const std::optional<std::string>& text) {
-  return text ? bind(index, std::string_view(*text)) : bind_null(index);
-}
-
-Statement& Statement::bind_optional(int index, const std::optional<int64_t>& value) {
-  return value ? bind(index, *value) : bind_null(index);
-}
-
-bool Statement::step() {
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW)
-    return true;
-  if (rc == SQLITE_DONE)
-    return false;
-  db_->fail("query failed");
-}
-
-void Statement::run() {
-  while (step()) {
+class SqliteCursor final : public Cursor {
+public:
+  SqliteCursor(SqliteDatabase& db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db.handle(), sql.data(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+      db.fail("cannot prepare \"" + std::string(sql.substr(0, 60)) + "\"");
   }
-  reset();
-}
+  ~SqliteCursor() override { sqlite3_finalize(stmt_); }
+  SqliteCursor(const SqliteCursor&) = delete;
+  SqliteCursor& operator=(const SqliteCursor&) = delete;
 
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
+  void bind_integer(int index, int64_t value) override { check(sqlite3_bind_int64(stmt_, index, value)); }
+  void bind_real(int index, double value) override { check(sqlite3_bind_double(stmt_, index, value)); }
+  void bind_text(int index, std::string_view text) override {
+    check(sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT));
+  }
+  void bind_null(int index) override { check(sqlite3_bind_null(stmt_, index)); }
 
-int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+      return true;
+    if (rc == SQLITE_DONE)
+      return false;
+    db_.fail("query failed");
+  }
+  int64_t run() override {
+    while (step()) {
+    }
+    reset();
+    return sqlite3_changes64(db_.handle());
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+  int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string text(int column) const override {
+    const unsigned char* p = sqlite3_column_text(stmt_, column);
+    return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(stmt_, column)))
+             : std::string();
+  }
+  bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::string Statement::text(int column) const {
-  const unsigned char* p = sqlite3_column_text(stmt_, column);
-  return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(stmt_, column))) : std::string();
-}
+private:
+  void check(int rc) {
+    if (rc != SQLITE_OK)
+      db_.fail("cannot bind");
+  }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  SqliteDatabase& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
 
-std::optional<int64_t> Statement::optional_integer(int column) const {
-  if (is_null(column))
-    return std::nullopt;
-  return integer(column);
-}
+} // namespace
 
-std::optional<std::string> Statement::optional_text(int column) const {
-  if (is_null(column))
-    return std::nullopt;
-  return text(column);
-}
+std::unique_ptr<Cursor> SqliteDatabase::cursor(std::string_view sql) { return std::make_unique<SqliteCursor>(*this, sql); }
 
 } // namespace twinctl::io

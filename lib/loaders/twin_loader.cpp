@@ -90,6 +90,19 @@ template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
   std::vector<T>().swap(from);
 }
 
+// A document kind the twin holds once (ZonePolicy, DriftPolicy, ...): the
+// first in path order; each further one is an error pointing at the first.
+template <class T>
+void take_one(std::vector<T>& found, T& into, const char* kind, std::vector<Diagnostic>& errors) {
+  if (found.empty()) {
+    return;
+  }
+  into = std::move(found.front());
+  for (size_t i = 1; i < found.size(); ++i) {
+    errors.push_back({found[i].loc, std::string("more than one ") + kind + " (the first is at " + into.loc.str() + ")"});
+  }
+}
+
 // Sorts by id and reports duplicates (the later one, pointing at the first).
 // Sorts a permutation, applies it in place by following its cycles (each item
 // moves about once: assets are large structs), then drops duplicates in place.
@@ -168,6 +181,8 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   std::vector<model::ZonePolicy> zone_policies;
   std::vector<model::DriftPolicy> drift_policies;
   std::vector<model::DetectorPolicy> detector_policies;
+  std::vector<model::HealthPolicy> health_policies;
+  std::vector<model::ShiftCalendar> shift_calendars;
   size_t asset_count = 0;
   for (const FileResult& r : results) {
     asset_count += r.assets.size();
@@ -183,6 +198,8 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
     append(zone_policies, r.zone_policies);
     append(drift_policies, r.drift_policies);
     append(detector_policies, r.detector_policies);
+    append(health_policies, r.health_policies);
+    append(shift_calendars, r.shift_calendars);
     for (model::IgnoreList& l : r.ignore_lists) {
       if (!twin.ignore_list.loc.known()) {
         twin.ignore_list.loc = l.loc;
@@ -209,28 +226,11 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
   if (!twin.loc.known()) {
     out.errors.push_back({{twin_yaml, 1, 1}, twin_yaml + " has no 'kind: Twin' document"});
   }
-  if (!zone_policies.empty()) {
-    twin.zone_policy = std::move(zone_policies.front());
-    for (size_t i = 1; i < zone_policies.size(); ++i) {
-      out.errors.push_back({zone_policies[i].loc, "more than one ZonePolicy (the first is at " +
-                                                      twin.zone_policy.loc.str() + ")"});
-    }
-  }
-  if (!drift_policies.empty()) {
-    twin.drift_policy = std::move(drift_policies.front());
-    for (size_t i = 1; i < drift_policies.size(); ++i) {
-      out.errors.push_back({drift_policies[i].loc, "more than one DriftPolicy (the first is at " +
-                                                       twin.drift_policy.loc.str() + ")"});
-    }
-  }
-
-  if (!detector_policies.empty()) {
-    twin.detector_policy = std::move(detector_policies.front());
-    for (size_t i = 1; i < detector_policies.size(); ++i) {
-      out.errors.push_back({detector_policies[i].loc, "more than one DetectorPolicy (the first is at " +
-                                                          twin.detector_policy.loc.str() + ")"});
-    }
-  }
+  take_one(zone_policies, twin.zone_policy, "ZonePolicy", out.errors);
+  take_one(drift_policies, twin.drift_policy, "DriftPolicy", out.errors);
+  take_one(detector_policies, twin.detector_policy, "DetectorPolicy", out.errors);
+  take_one(health_policies, twin.health_policy, "HealthPolicy", out.errors);
+  take_one(shift_calendars, twin.shift_calendar, "ShiftCalendar", out.errors);
 
   // Step 4: sorted collections with unique ids.
   sort_unique(twin.assets, "asset", out.errors);
@@ -250,7 +250,7 @@ LoadResult load_twin_files(std::vector<TwinFile> files, const std::string& twin_
 std::vector<Diagnostic> load_ignore_file(const TwinFile& file, model::IgnoreList& out) {
   FileResult r = read_file(file);
   auto other = r.assets.size() + r.spaces.size() + r.teams.size() + r.sources.size() + r.zone_policies.size() +
-               r.drift_policies.size() + r.detector_policies.size() + r.twins.size();
+               r.drift_policies.size() + r.detector_policies.size() + r.health_policies.size() + r.shift_calendars.size() + r.twins.size();
   if (other > 0) {
     r.errors.push_back({{file.path, 1, 1}, "an ignore file may only hold IgnoreList documents"});
   }

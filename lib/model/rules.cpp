@@ -58,6 +58,15 @@ const std::vector<Rule>& rules() {
        "A certificate expires, or a calibration falls due, within the twin's `cert_due_soon` window.",
        "Plan the renewal or recalibration before the due date.",
        Severity::low, {"compliance", "certificates"}},
+      {"TWIN203", "maintenance-overdue", "Maintenance overdue",
+       "A maintenance task of the asset (`maintenance:` in the twin) is past its interval: the last time it was done "
+       "plus the interval is before today.",
+       "Do the maintenance, then update `last` in the twin; or change the interval through a reviewed change.",
+       Severity::medium, {"maintenance"}},
+      {"TWIN204", "maintenance-due-soon", "Maintenance due soon",
+       "A maintenance task of the asset falls due within the twin's `maintenance_due_soon` window (default 14 days).",
+       "Plan the maintenance (and the stop it needs) before the due date.",
+       Severity::low, {"maintenance"}},
       {"TWIN301", "conduit-missing", "Data flow crosses zones without a conduit",
        "A FEEDS_DATA relationship connects assets in two different zones, and no conduit of the zone "
        "policy allows that flow (IEC 62443-3-2).",

@@ -65,6 +65,27 @@ struct Certificate {
   SourceLocation loc;
 };
 
+// A recurring maintenance task of an asset (lubrication, overhaul, inspection):
+// when it was last done and how often it is due. `task` names it; empty when
+// the asset declares a single plan without a name.
+struct Maintenance {
+  std::string task;
+  std::string last; // YYYY-MM-DD
+  Duration interval;
+  SourceLocation loc;
+};
+
+// What OEE needs of a producing asset: the ideal time per part and the sensors
+// that count parts (cumulative counters, as PLCs keep them) and tell its state.
+struct Production {
+  double ideal_cycle_s = 0; // seconds per part at the rated speed
+  std::string good;   // sensor id of the good-part counter ("" when `total` is given)
+  std::string total;  // sensor id of the all-parts counter ("" when `good` is given)
+  std::string reject; // sensor id of the reject counter; "" = no rejects counted
+  std::string status; // sensor id of its state; "" = its sensor of type status
+  SourceLocation loc;
+};
+
 struct Asset {
   std::string id;
   std::string name;
@@ -85,6 +106,8 @@ struct Asset {
   std::map<std::string, int> redundancy; // relationship type -> k
   std::vector<Sensor> sensors;
   std::vector<Certificate> certificates;
+  std::vector<Maintenance> maintenance;
+  std::optional<Production> production;
   std::optional<double> power_kw;
   std::map<std::string, std::string> live; // identity bindings: mqtt, ditto, aws, azure, sparkplug
 
@@ -165,6 +188,32 @@ struct DetectorPolicy {
   SourceLocation loc;
 };
 
+// policy/health.yaml (`kind: HealthPolicy`): when `twinctl health` warns and
+// how far ahead it looks.
+struct HealthPolicy {
+  double warn_below = 70;                    // a score under this is a warning
+  double risk_above = 0.7;                   // a failure risk over this puts the asset at risk
+  Duration horizon{0, 7, 0, "P7D"};          // the risk is of crossing an alarm limit within this
+  Duration window{0, 14, 0, "P14D"};         // readings older than this before the last one are not fitted
+  SourceLocation loc;
+};
+
+// policy/shifts.yaml (`kind: ShiftCalendar`): the shifts OEE is reported by
+// and the planned stops it leaves out of availability. Times of day are local
+// to utc_offset; a window may pass midnight (22:00-06:00).
+struct TimeWindow {
+  std::string name;
+  int start_min = 0, end_min = 0; // minutes after local midnight; end <= start passes midnight
+  uint8_t days = 0x7F;            // bit 0 = Monday ... bit 6 = Sunday: the days the window starts on
+  SourceLocation loc;
+};
+struct ShiftCalendar {
+  int utc_offset_min = 0;
+  std::vector<TimeWindow> shifts;        // none: one shift per day, "day"
+  std::vector<TimeWindow> planned_stops; // weekends, breaks, maintenance windows
+  SourceLocation loc;
+};
+
 struct Suppression {
   // Selector: every given part must match. Globs use * and ?.
   std::string asset;
@@ -201,6 +250,7 @@ struct Source {
 struct TwinDefaults {
   Duration stale_after{0, 0, 900, "PT15M"};
   Duration cert_due_soon{0, 30, 0, "P30D"};
+  Duration maintenance_due_soon{0, 14, 0, "P14D"};
   std::optional<double> co2_kg_per_kwh;
   std::map<std::string, std::string> status_aliases; // live value -> canonical status
   std::map<std::string, std::string> zone_aliases;
@@ -225,6 +275,8 @@ struct Twin {
   ZonePolicy zone_policy;
   DriftPolicy drift_policy;
   DetectorPolicy detector_policy;
+  HealthPolicy health_policy;
+  ShiftCalendar shift_calendar;
   IgnoreList ignore_list;
 
   // Last commit that changed each file, by repo-relative path.

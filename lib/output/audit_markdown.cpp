@@ -68,7 +68,7 @@ std::string audit_markdown(const report::Report& r, size_t budget) {
     s += "\n";
   }
   if (!a.due.empty()) {
-    s += "### Certificates and calibrations due\n\n| Due on | Asset | Kind | Item | Days left |\n| --- | --- | --- | --- | --- |\n";
+    s += "### Certificates, calibrations and maintenance due\n\n| Due on | Asset | Kind | Item | Days left |\n| --- | --- | --- | --- | --- |\n";
     rows(s, budget, a.due.size(), [&](size_t i) {
       const report::DueItem& d = a.due[i];
       return "| " + d.due_on + " | " + cell(d.asset) + " | " + d.kind + " | " + cell(d.item) + " | " +

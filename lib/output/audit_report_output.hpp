@@ -18,6 +18,9 @@ void write_report_html(std::ostream &out, const report::AuditReport &r);
 // always under 1 MiB.
 void write_report_markdown(std::ostream &out, const report::AuditReport &r);
 
+// The style sheet of the HTML report, shared by the fleet report's page.
+const char *report_css();
+
 // Text for HTML/SVG text and attribute values: & < > " ' as entities.
 std::string html_escape(std::string_view s);
 

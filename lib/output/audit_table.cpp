@@ -57,7 +57,7 @@ void write_audit_table(std::ostream& out, const report::Report& r, const RenderO
     }
   }
   if (!a.due.empty()) {
-    out << "\n" << bold << "Due" << reset << " (certificates and calibrations):\n";
+    out << "\n" << bold << "Due" << reset << " (certificates, calibrations and maintenance):\n";
     for (const report::DueItem& d : a.due) {
       out << "  " << d.due_on << "  " << d.asset << " " << d.kind << " " << d.item << "  " << dim
           << (d.days_left < 0 ? std::to_string(-d.days_left) + " days overdue"

@@ -117,6 +117,12 @@ void write_history_json(std::ostream& out, const history::HistoryView& v) {
     doc["findings"] = std::move(findings);
   } else if (v.command == "prune" && v.pruned) {
     doc["pruned"] = {{"runs", v.pruned->runs_deleted}, {"findings", v.pruned->findings_deleted}};
+  } else if (v.command == "migrate" && v.migrated) {
+    json tables = json::object();
+    for (const auto& [table, rows] : v.migrated->tables) {
+      tables[table] = rows;
+    }
+    doc["migrated"] = {{"from", v.migrated->from}, {"to", v.migrated->to}, {"rows", std::move(tables)}};
   } else if (v.command == "stats" && v.stats) {
     doc["stats"] = {{"runs", v.stats->runs},
                     {"findings", v.stats->findings},

@@ -1,4 +1,5 @@
 #include "lib/output/history_output.hpp"
+#include "lib/util/strings.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -118,6 +119,12 @@ void write_history_table(std::ostream& out, const history::HistoryView& v) {
   } else if (v.command == "prune" && v.pruned) {
     out << "Pruned " << v.pruned->runs_deleted << " runs and " << v.pruned->findings_deleted
         << " resolved findings.\n";
+  } else if (v.command == "migrate" && v.migrated) {
+    out << "Copied " << util::visible(v.migrated->from) << " to " << util::visible(v.migrated->to) << ":";
+    for (const auto& [table, rows] : v.migrated->tables) {
+      out << (table == v.migrated->tables.front().first ? " " : ", ") << rows << " " << table;
+    }
+    out << ".\n";
   } else if (v.command == "stats" && v.stats) {
     stats_table(out, *v.stats);
   }

@@ -195,7 +195,7 @@ void summary(std::string &o, const report::AuditReport &r) {
        r.sources_failed > 0);
   card(o, "Incidents", std::to_string(r.incidents.size()), "root causes found in live state", !r.incidents.empty());
   card(o, "Overdue", std::to_string(r.overdue),
-       "certificates and calibrations past due; " + std::to_string(int64_t(r.due.size()) - r.overdue) + " due soon",
+       "certificates, calibrations and maintenance past due; " + std::to_string(int64_t(r.due.size()) - r.overdue) + " due soon",
        r.overdue > 0);
   o += "</div></section>";
 }
@@ -352,7 +352,7 @@ void incidents(std::string &o, const report::AuditReport &r) {
 }
 
 void due(std::string &o, const report::AuditReport &r) {
-  o += "<section aria-labelledby=\"s-due\"><h2 id=\"s-due\">Certificates and calibrations due</h2>";
+  o += "<section aria-labelledby=\"s-due\"><h2 id=\"s-due\">Certificates, calibrations and maintenance due</h2>";
   if (r.due.empty()) {
     o += "<p class=\"none\">Nothing overdue or due soon.</p></section>";
     return;
@@ -422,6 +422,8 @@ void sources(std::string &o, const report::AuditReport &r) {
 }
 
 } // namespace
+
+const char *report_css() { return k_css; }
 
 std::string html_escape(std::string_view s) {
   std::string out;

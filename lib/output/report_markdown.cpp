@@ -218,7 +218,7 @@ void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
          });
   }
 
-  o += "## Certificates and calibrations due\n\n";
+  o += "## Certificates, calibrations and maintenance due\n\n";
   if (r.due.empty()) {
     o += "Nothing overdue or due soon.\n\n";
   } else {

@@ -30,23 +30,25 @@ std::vector<AuditIncident> incidents_of(const rca::RcaReport& rca) {
   return out;
 }
 
-// Certificates and calibrations come from validate's expiry findings:
-// TWIN201 (expired, overdue) and TWIN202 (due soon), with the date in `intended`.
+// Certificates, calibrations and maintenance come from validate's expiry
+// findings: TWIN201/TWIN203 (expired, overdue) and TWIN202/TWIN204 (due soon),
+// with the date in `intended`. The field is KIND:ITEM, or KIND alone (a
+// maintenance plan without a task name).
 std::vector<DueItem> due_of(const std::vector<model::Finding>& findings, int64_t now) {
   std::vector<DueItem> out;
   for (const model::Finding& f : findings) {
-    if (f.rule != "TWIN201" && f.rule != "TWIN202") {
+    if (f.rule != "TWIN201" && f.rule != "TWIN202" && f.rule != "TWIN203" && f.rule != "TWIN204") {
       continue;
     }
     size_t colon = f.field.find(':');
     auto due = util::parse_date(f.intended);
-    if (colon == std::string::npos || !due) {
+    if (!due) {
       continue;
     }
     DueItem d;
     d.asset = f.asset;
     d.kind = f.field.substr(0, colon);
-    d.item = f.field.substr(colon + 1);
+    d.item = colon == std::string::npos ? "" : f.field.substr(colon + 1);
     d.due_on = f.intended;
     d.days_left = util::days_between(now, *due); // as the finding's message counts them
     out.push_back(std::move(d));

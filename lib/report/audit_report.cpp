@@ -21,16 +21,6 @@ int64_t days_between(const std::string &from, const std::string &to) {
   return (*b - *a) / 86400;
 }
 
-// Most severe first: compare the counts from critical down, then the name.
-bool more_severe(const SeverityCounts &a, const std::string &an, const SeverityCounts &b, const std::string &bn) {
-  for (int s = 4; s >= 0; --s) {
-    if (a[size_t(s)] != b[size_t(s)]) {
-      return a[size_t(s)] > b[size_t(s)];
-    }
-  }
-  return an < bn;
-}
-
 std::vector<GroupCount> group_by(const std::vector<FindingRecord> &findings, std::string FindingRecord::*key) {
   std::map<std::string, SeverityCounts> groups;
   for (const FindingRecord &f : findings) {
@@ -55,6 +45,15 @@ void sort_by_severity(std::vector<FindingRecord> &v) {
 }
 
 } // namespace
+
+bool more_severe(const SeverityCounts &a, const std::string &an, const SeverityCounts &b, const std::string &bn) {
+  for (int s = 4; s >= 0; --s) {
+    if (a[size_t(s)] != b[size_t(s)]) {
+      return a[size_t(s)] > b[size_t(s)];
+    }
+  }
+  return an < bn;
+}
 
 int64_t total(const SeverityCounts &c) {
   int64_t n = 0;

@@ -19,6 +19,9 @@ using SeverityCounts = std::array<int64_t, 5>;
 
 int64_t total(const SeverityCounts &c);
 
+// Most severe first: compares the counts from critical down, then the names.
+bool more_severe(const SeverityCounts &a, const std::string &an, const SeverityCounts &b, const std::string &bn);
+
 // A row of the `runs` table.
 struct RunRecord {
   int64_t id = 0;

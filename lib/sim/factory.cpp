@@ -12,6 +12,10 @@
 //   Power: site feed -> distribution -> line feeds -> loads (some loads fed by
 //   both feeds with redundancy {POWERS: 2}).
 //
+// A fleet (--sites) is N runs of this generator, one per site; a site differs
+// from the single twin only in its id, namespaces, host names and PRNG seed
+// (the Factory constructor).
+//
 // Determinism and streaming: every asset draws from its own PRNG keyed by
 // (seed, ordinal), so a line can be rebuilt at any time with identical
 // results. The generator makes two passes over the lines: the first writes
@@ -29,6 +33,8 @@
 #include "lib/util/error.hpp"
 #include "lib/util/time.hpp"
 
+#include <algorithm>
+
 namespace twinctl::sim {
 
 namespace factory {
@@ -37,9 +43,24 @@ Factory::Factory(const FactoryOptions &o, int64_t now) : m_opt(o), m_now(now), m
   if (now < 0) {
     m_today = (now - 86399) / 86400;
   }
-  m_twin_id = "sim-" + std::to_string(o.seed);
-  m_ns = "plant.sim" + std::to_string(o.seed);
-  m_topic = "sim-" + std::to_string(o.seed);
+  const std::string seed = std::to_string(o.seed);
+  m_twin_id = "sim-" + seed;
+  m_ns = "plant.sim" + seed;
+  m_topic = "sim-" + seed;
+  m_seed = o.seed;
+  m_host = ".sim.invalid";
+  if (o.site > 0) {
+    // A site of a fleet: its own id, names and device namespace (the sites may
+    // share brokers and a history database), and its own PRNG stream, so no
+    // two sites have the same assets or the same drift.
+    const std::string site = fleet_site_id(o.site, o.sites);
+    m_twin_id = site;
+    m_ns += "." + site;
+    m_topic += "/" + site;
+    m_host = "." + site + m_host;
+    uint64_t x = o.seed ^ (o.site * 0x9E3779B97F4A7C15ULL);
+    m_seed = splitmix64(x);
+  }
 }
 
 FactoryStats Factory::run(const FileSink &sink) {
@@ -96,7 +117,16 @@ std::string Factory::timestamp(int64_t t) const {
 
 } // namespace factory
 
+std::string fleet_site_id(size_t site, size_t sites) {
+  const size_t width = std::max<size_t>(2, std::to_string(sites).size());
+  return "site-" + factory::pad(site, static_cast<int>(width));
+}
+
 int64_t check_factory_options(const FactoryOptions &options) {
+  if (options.sites > k_factory_max_sites || options.site > options.sites) {
+    throw Error("--sites must be between 1 and " + std::to_string(k_factory_max_sites) + ", not " +
+                std::to_string(options.sites));
+  }
   if (options.assets < k_factory_min_assets || options.assets > k_factory_max_assets) {
     throw Error("--assets must be between " + std::to_string(k_factory_min_assets) + " and " +
                 std::to_string(k_factory_max_assets) + ", not " + std::to_string(options.assets));

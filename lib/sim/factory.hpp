@@ -18,6 +18,7 @@ namespace twinctl::sim {
 
 inline constexpr size_t k_factory_min_assets = 20;
 inline constexpr size_t k_factory_max_assets = 3'000'000;
+inline constexpr size_t k_factory_max_sites = 999;
 
 struct FactoryOptions {
   size_t assets = 60;                       // exact number of intended assets
@@ -25,11 +26,21 @@ struct FactoryOptions {
   std::string now = "2026-05-04T09:42:00Z"; // RFC 3339: snapshot taken_at, certificate reference
   double drift_rate = 0.05;                 // share of assets with injected drift, 0..1 (0 = clean)
   size_t assets_per_file = 0; // 0 = one file per cell; 1 = one per asset; K = K per file
+  // A fleet: site `site` (1..sites) of `sites`. Each site is a full twin with
+  // its own id (fleet_site_id), names, device namespace and PRNG stream; site 0
+  // (the default) is the single twin "sim-<seed>".
+  size_t site = 0;
+  size_t sites = 0;
 };
+
+// The id of site `site` of a fleet of `sites`: "site-07", zero-padded to the
+// width of `sites` (at least two digits) so the ids sort in site order. It is
+// the twin's id and the directory `simulate factory --sites` writes it into.
+std::string fleet_site_id(size_t site, size_t sites);
 
 // What was generated, for the command's summary line.
 struct FactoryStats {
-  std::string twin_id;    // "sim-<seed>"
+  std::string twin_id;    // "sim-<seed>", or fleet_site_id() for a site of a fleet
   size_t assets = 0;      // intended assets
   size_t files = 0;       // files handed to the sink
   size_t drift = 0;       // entries in the truth file's "drift", unmanaged included

@@ -119,6 +119,39 @@ std::string days_phrase(int64_t from, int64_t to, const char* before, const char
   return before + std::to_string(days) + (days == 1 ? " day" : " days") + after;
 }
 
+// Something done every `interval` (a calibration, a maintenance task), last on
+// `last`: `rules.overdue` once the next date has passed, `rules.soon` within
+// `soon` of it. The due date goes in `intended` (the audit's due list reads it).
+struct DueRules {
+  const char* overdue;
+  const char* soon;
+};
+void check_interval(const Twin& twin, const Asset& a, DueRules rules, const std::string& field, const std::string& what,
+                    const char* done, const std::string& last, const model::Duration& interval,
+                    const model::Duration& soon, const model::SourceLocation& loc, int64_t now, std::vector<Finding>& out) {
+  auto on = util::parse_date(last);
+  if (!on) {
+    return;
+  }
+  const int64_t due = util::add_duration(*on, interval);
+  const std::string due_date = util::format_date(due);
+  std::string message;
+  const char* rule = nullptr;
+  if (due <= now) {
+    rule = rules.overdue;
+    message = what + " was due on " + due_date + " (" + days_phrase(due, now, "", " overdue") + "; " + done + " " +
+              last + ", interval " + interval.text + ")";
+  } else if (due <= util::add_duration(now, soon)) {
+    rule = rules.soon;
+    message = what + " is due on " + due_date + " (" + days_phrase(now, due, "in ", "") + ")";
+  } else {
+    return;
+  }
+  Finding f = make_finding(twin, rule, &a, field, std::move(message), loc);
+  f.intended = due_date;
+  out.push_back(std::move(f));
+}
+
 void check_expiry(const Twin& twin, const Asset& a, int64_t now, std::vector<Finding>& out) {
   const int64_t soon = util::add_duration(now, twin.defaults.cert_due_soon);
   for (const model::Certificate& c : a.certificates) {
@@ -141,32 +174,16 @@ void check_expiry(const Twin& twin, const Asset& a, int64_t now, std::vector<Fin
     }
   }
   for (const model::Sensor& s : a.sensors) {
-    if (!s.calibration) {
-      continue;
+    if (s.calibration) {
+      check_interval(twin, a, {"TWIN201", "TWIN202"}, "calibration:" + s.id, "calibration of sensor " + s.id,
+                     "calibrated", s.calibration->calibrated_on, s.calibration->interval, twin.defaults.cert_due_soon,
+                     s.calibration->loc, now, out);
     }
-    auto on = util::parse_date(s.calibration->calibrated_on);
-    if (!on) {
-      continue;
-    }
-    int64_t due = util::add_duration(*on, s.calibration->interval);
-    std::string field = "calibration:" + s.id;
-    std::string due_date = util::format_date(due);
-    if (due <= now) {
-      Finding f = make_finding(twin, "TWIN201", &a, field,
-                               "calibration of sensor " + s.id + " was due on " + due_date + " (" +
-                                   days_phrase(due, now, "", " overdue") + "; calibrated " + s.calibration->calibrated_on +
-                                   ", interval " + s.calibration->interval.text + ")",
-                               s.calibration->loc);
-      f.intended = due_date;
-      out.push_back(std::move(f));
-    } else if (due <= soon) {
-      Finding f = make_finding(twin, "TWIN202", &a, field,
-                               "calibration of sensor " + s.id + " is due on " + due_date + " (" +
-                                   days_phrase(now, due, "in ", "") + ")",
-                               s.calibration->loc);
-      f.intended = due_date;
-      out.push_back(std::move(f));
-    }
+  }
+  for (const model::Maintenance& m : a.maintenance) {
+    check_interval(twin, a, {"TWIN203", "TWIN204"}, m.task.empty() ? "maintenance" : "maintenance:" + m.task,
+                   m.task.empty() ? "maintenance" : "maintenance task " + m.task, "last done", m.last, m.interval,
+                   twin.defaults.maintenance_due_soon, m.loc, now, out);
   }
 }
 

@@ -53,9 +53,9 @@ expect_out "Incidents ("
 # A year later, certificates and calibrations are overdue: the due list, in days.
 run audit --twin factory --now 2027-06-01 --no-history --fail-on none -o table -o markdown="$WORK/due.md"
 expect_rc 0 "audit --now 2027-06-01"
-expect_out "Due (certificates and calibrations):"
+expect_out "Due (certificates, calibrations and maintenance):"
 expect_out "2026-10-31  press-02 certificate PI-2025-1031-P02  213 days overdue"
-grep -q "### Certificates and calibrations due" "$WORK/due.md" || fail "markdown lacks the due section"
+grep -q "### Certificates, calibrations and maintenance due" "$WORK/due.md" || fail "markdown lacks the due section"
 
 # Without live state: only the intended state (policy, expiry); a gate that passes exits 0.
 run audit --twin factory --now 2026-05-04T10:00:00Z --no-history --fail-on critical -o json

@@ -90,6 +90,35 @@ expect_rc 2 "audit into a newer database"
 expect_err "written by a newer twinctl"
 run history
 expect_rc 2 "history without a subcommand"
+# Where the history is: --history, else TWINCTL_HISTORY_URL, else .twinctl/history.db; sqlite://PATH too.
+N=$(/usr/bin/python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM runs").fetchone()[0])' "$DB")
+TWINCTL_HISTORY_URL="sqlite://$DB" run history list -o json
+expect_rc 0 "history from TWINCTL_HISTORY_URL"
+[ "$(q 'd["db"], len(d["runs"])')" = "('$DB', $N)" ] || fail "TWINCTL_HISTORY_URL was not the default"
+TWINCTL_HISTORY_URL="$WORK/elsewhere.db" run history --history "$DB" list
+expect_rc 0 "--history over TWINCTL_HISTORY_URL"
+run history list
+expect_rc 2 "no history in the current directory"
+expect_err ".twinctl/history.db: no such history database"
+TWINCTL_HISTORY_URL="http://user:hunter2@example.invalid/h" run history list
+expect_rc 2 "a URL of no database"
+expect_err "not a database location"
+[[ "$ERR" != *hunter2* ]] || fail "the password of a bad --history was printed"
+# migrate between two SQLite files, ids kept; the copy reads the same.
+run history migrate --from "$DB" --to "sqlite://$WORK/copy.db" -o json
+expect_rc 0 "migrate SQLite to SQLite"
+check_schema migrate
+[ "$(q 'd["migrated"]["rows"]["runs"]')" = "$N" ] || fail "migrate copied not $N runs"
+run history --history "$WORK/copy.db" findings
+copied=$OUT
+run history --history "$DB" findings
+[ "$copied" = "$OUT" ] || fail "the migrated SQLite history reads otherwise"
+run history migrate --from "$DB" --to "$WORK/copy.db"
+expect_rc 2 "migrate into a history"
+expect_err "the target history is not empty ($N runs); give --replace"
+run history migrate --from "$DB" --to "sqlite://$DB"
+expect_rc 2 "migrate onto itself"
+
 run history --help
 expect_rc 0 "history --help"
 expect_out "EXAMPLES:"

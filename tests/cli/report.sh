@@ -45,7 +45,7 @@ points=$(grep -o '<circle class="pt' "$WORK/a.html" | wc -l)
 [ "$points" = "$runs_a" ] || fail "trend chart has $points points, plant-a has $runs_a runs"
 grep -qF "Plant B" "$WORK/a.html" && fail "plant-a's report mentions plant-b"
 for section in "## Drift trend" "## Oldest open findings" "## Incidents and their root causes" \
-  "## Certificates and calibrations due" "## Who to contact" "### By zone" "### By line" "### By team" \
+  "## Certificates, calibrations and maintenance due" "## Who to contact" "### By zone" "### By line" "### By team" \
   "**overdue by" "sw-l2-ctl" "Marco Rossi"; do
   grep -qF -- "$section" "$WORK/a.md" || fail "Markdown lacks: $section"
 done

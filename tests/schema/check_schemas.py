@@ -38,6 +38,8 @@ KIND_SCHEMAS = {
     "ZonePolicy": "zone-policy.schema.json",
     "DriftPolicy": "drift-policy.schema.json",
     "DetectorPolicy": "detector-policy.schema.json",
+    "HealthPolicy": "health-policy.schema.json",
+    "ShiftCalendar": "shift-calendar.schema.json",
     "IgnoreList": "ignore-list.schema.json",
     "Source": "source.schema.json",
 }

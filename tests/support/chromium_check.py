@@ -182,7 +182,7 @@ def main():
         if facts["h1"] != 1:
             failures.append(f"{facts['h1']} <h1> elements")
         for heading in ("Summary", "Drift trend", "Oldest open findings", "Incidents and their root causes",
-                        "Certificates and calibrations due", "Who to contact"):
+                        "Certificates, calibrations and maintenance due", "Who to contact"):
             if heading not in facts["h2"]:
                 failures.append(f"no section '{heading}' (h2: {facts['h2']})")
         if facts["headers"] < 10:

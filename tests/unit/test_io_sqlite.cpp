@@ -18,7 +18,7 @@ TEST_CASE("sqlite: the history schema creates, and a transaction commits or roll
   test::TempDir dir;
   std::string path = dir / "sub/history.db";
   {
-    io::Database db(path, io::Database::Mode::read_write_create);
+    io::SqliteDatabase db(path, io::Database::Mode::read_write_create);
     db.exec(history::k_schema_sql);
     db.exec(history::k_schema_sql); // idempotent
     io::Statement version = db.prepare("PRAGMA user_version");
@@ -42,7 +42,7 @@ TEST_CASE("sqlite: the history schema creates, and a transaction commits or roll
       // no commit: rolled back
     }
   }
-  io::Database db(path, io::Database::Mode::read_only);
+  io::SqliteDatabase db(path, io::Database::Mode::read_only);
   io::Statement runs = db.prepare("SELECT id, site, twin_commit FROM runs ORDER BY id");
   REQUIRE(runs.step());
   CHECK(runs.integer(0) == 1);
@@ -54,9 +54,9 @@ TEST_CASE("sqlite: the history schema creates, and a transaction commits or roll
 TEST_CASE("sqlite: errors name the database file", "[io][sqlite]") {
   test::TempDir dir;
   std::string missing = dir / "nope.db";
-  CHECK_THROWS_WITH(io::Database(missing, io::Database::Mode::read_only), Catch::Contains(missing));
+  CHECK_THROWS_WITH(io::SqliteDatabase(missing, io::Database::Mode::read_only), Catch::Contains(missing));
   std::string path = dir / "h.db";
-  io::Database db(path, io::Database::Mode::read_write_create);
+  io::SqliteDatabase db(path, io::Database::Mode::read_write_create);
   CHECK_THROWS_WITH(db.exec("SELECT * FROM no_such_table"), Catch::Contains(path) && Catch::Contains("no_such_table"));
 }
 
@@ -78,7 +78,7 @@ TEST_CASE("sqlite: a database that fails halfway through opening leaks no handle
   dir.write("text.db", std::string(4096, 'x'));
   size_t before = open_descriptors();
   for (int i = 0; i < 3; ++i) {
-    CHECK_THROWS_WITH(io::Database(path, io::Database::Mode::read_write_create),
+    CHECK_THROWS_WITH(io::SqliteDatabase(path, io::Database::Mode::read_write_create),
                       Catch::Contains(path) && Catch::Contains("not a database"));
   }
   CHECK(open_descriptors() == before);
@@ -98,7 +98,7 @@ TEST_CASE("sqlite: eight processes creating one database at once all succeed", "
       REQUIRE(pid >= 0);
       if (pid == 0) {
         try {
-          io::Database db(path, io::Database::Mode::read_write_create);
+          io::SqliteDatabase db(path, io::Database::Mode::read_write_create);
           io::Transaction tx(db);
           db.exec(history::k_schema_sql);
           tx.commit();
@@ -114,7 +114,7 @@ TEST_CASE("sqlite: eight processes creating one database at once all succeed", "
       waitpid(pid, &status, 0);
       failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
-    io::Database db(path, io::Database::Mode::read_only);
+    io::SqliteDatabase db(path, io::Database::Mode::read_only);
     io::Statement mode = db.prepare("PRAGMA journal_mode");
     REQUIRE(mode.step());
     CHECK(mode.text(0) == "wal");
@@ -130,9 +130,9 @@ TEST_CASE("sqlite: a database another process keeps locked fails with a clear me
   REQUIRE(sqlite3_open(path.c_str(), &holder) == SQLITE_OK);
   REQUIRE(sqlite3_exec(holder, "CREATE TABLE t(x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)", nullptr, nullptr,
                        nullptr) == SQLITE_OK);
-  CHECK_THROWS_WITH(io::Database(path, io::Database::Mode::read_write_create, 300),
+  CHECK_THROWS_WITH(io::SqliteDatabase(path, io::Database::Mode::read_write_create, 300),
                     Catch::Contains(path) && Catch::Contains("locked"));
   sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(holder);
-  io::Database db(path, io::Database::Mode::read_write_create, 300);
+  io::SqliteDatabase db(path, io::Database::Mode::read_write_create, 300);
 }

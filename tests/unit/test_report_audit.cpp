@@ -2,6 +2,7 @@
 // the history reader on real SQLite files made with the compiled-in schema.
 #include "lib/history/report_reader.hpp"
 #include "lib/history/schema_sql.hpp"
+#include "lib/io/sqlite.hpp"
 #include "lib/output/audit_report_output.hpp"
 #include "lib/report/audit_report.hpp"
 #include "lib/util/error.hpp"
@@ -181,7 +182,7 @@ TEST_CASE("history::read_history", "[history][report]") {
   test::TempDir dir;
   std::string path = dir / "h.db";
   {
-    io::Database db(path, io::Database::Mode::read_write_create);
+    io::SqliteDatabase db(path, io::Database::Mode::read_write_create);
     db.exec(history::k_schema_sql);
     db.exec(R"(
 INSERT INTO runs(id, started_at, site, exit_code, incomplete, assets, critical, high, medium, low, info, suppressed)
@@ -197,7 +198,7 @@ INSERT INTO run_findings VALUES (1, 'f1', 'new', 'high', 0), (3, 'f1', 'resolved
 INSERT INTO run_sources VALUES (4, 'mqtt', 0, 'refused', NULL);
 )");
   }
-  std::unique_ptr<io::Database> handle = history::open_history(path);
+  std::unique_ptr<io::Database> handle = history::open_existing(path, false);
   io::Database &db = *handle;
   SECTION("the latest run, with its site's history and when each finding last opened") {
     report::HistoryData d = history::read_history(db, {});
@@ -222,19 +223,19 @@ INSERT INTO run_sources VALUES (4, 'mqtt', 0, 'refused', NULL);
 
 TEST_CASE("history::open_history refuses what it cannot read", "[history][report]") {
   test::TempDir dir;
-  CHECK_THROWS_WITH(history::open_history(dir / "missing.db"), Catch::Contains("no such history database"));
+  CHECK_THROWS_WITH(history::open_existing(dir / "missing.db", false), Catch::Contains("no such history database"));
   std::string newer = dir / "newer.db";
   {
-    io::Database db(newer, io::Database::Mode::read_write_create);
+    io::SqliteDatabase db(newer, io::Database::Mode::read_write_create);
     db.exec(history::k_schema_sql);
     db.exec("PRAGMA user_version = 7");
   }
-  CHECK_THROWS_WITH(history::open_history(newer), Catch::Contains("schema version 7, written by a newer twinctl"));
+  CHECK_THROWS_WITH(history::open_existing(newer, false), Catch::Contains("schema version 7, written by a newer twinctl"));
   std::string empty = dir / "empty.db";
   {
-    io::Database db(empty, io::Database::Mode::read_write_create);
+    io::SqliteDatabase db(empty, io::Database::Mode::read_write_create);
     db.exec(history::k_schema_sql);
   }
-  std::unique_ptr<io::Database> db = history::open_history(empty);
+  std::unique_ptr<io::Database> db = history::open_existing(empty, false);
   CHECK_THROWS_WITH(history::read_history(*db, {}), Catch::Contains("has no runs yet"));
 }

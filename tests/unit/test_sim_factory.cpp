@@ -25,12 +25,7 @@ using Files = std::map<std::string, std::string>;
 
 // Runs the generator into memory, checking the sink contract on the way: the
 // chunks of a file are consecutive and no file is empty.
-Files generate(size_t assets, uint64_t seed = 1, double rate = 0.05, size_t per_file = 0) {
-  sim::FactoryOptions o;
-  o.assets = assets;
-  o.seed = seed;
-  o.drift_rate = rate;
-  o.assets_per_file = per_file;
+Files generate(const sim::FactoryOptions &o) {
   Files files;
   std::string last;
   sim::generate_factory(o, [&](const std::string &path, std::string_view chunk) {
@@ -43,6 +38,25 @@ Files generate(size_t assets, uint64_t seed = 1, double rate = 0.05, size_t per_
     files[path] += chunk;
   });
   return files;
+}
+
+Files generate(size_t assets, uint64_t seed = 1, double rate = 0.05, size_t per_file = 0) {
+  sim::FactoryOptions o;
+  o.assets = assets;
+  o.seed = seed;
+  o.drift_rate = rate;
+  o.assets_per_file = per_file;
+  return generate(o);
+}
+
+// Site `site` of a fleet of `sites`.
+Files generate_site(size_t assets, size_t site, size_t sites, uint64_t seed = 1) {
+  sim::FactoryOptions o;
+  o.assets = assets;
+  o.seed = seed;
+  o.site = site;
+  o.sites = sites;
+  return generate(o);
 }
 
 // What a line-oriented scan of the generated asset YAML finds.
@@ -339,5 +353,46 @@ TEST_CASE("sim::generate_factory", "[sim]") {
     CHECK_FALSE(wrote);
     o.now = "2026-05-04T11:42:00+02:00";
     CHECK(sim::check_factory_options(o) == *util::parse_timestamp("2026-05-04T09:42:00Z"));
+  }
+}
+
+TEST_CASE("sim::generate_factory of a fleet", "[sim]") {
+  SECTION("site ids sort in site order at every fleet size") {
+    CHECK(sim::fleet_site_id(7, 40) == "site-07");
+    CHECK(sim::fleet_site_id(7, 9) == "site-07");
+    CHECK(sim::fleet_site_id(7, 120) == "site-007");
+    CHECK(sim::fleet_site_id(120, 120) == "site-120");
+  }
+
+  SECTION("each site is its own twin: id, names, endpoints, assets and drift differ") {
+    const Files one = generate_site(300, 1, 3), two = generate_site(300, 2, 3);
+    CHECK(one.at("twin.yaml").find("\nid: site-01\n") != std::string::npos);
+    CHECK(two.at("twin.yaml").find("\nid: site-02\n") != std::string::npos);
+    CHECK(two.at("sources/ditto.yaml").find("ditto-b01.site-02.sim.invalid") != std::string::npos);
+    CHECK(one.at("assets/line-01/line-01-c01.yaml") != two.at("assets/line-01/line-01-c01.yaml"));
+    const auto t1 = nlohmann::json::parse(one.at("live/truth.json"));
+    const auto t2 = nlohmann::json::parse(two.at("live/truth.json"));
+    CHECK(t1["site"] == "site-01");
+    CHECK(t2["site"] == "site-02");
+    CHECK(t1["drift"] != t2["drift"]);
+    // Device references carry the site, so sites sharing a broker or a Ditto never collide.
+    const auto s2 = nlohmann::json::parse(two.at("live/snapshot.json"));
+    for (const auto &o : s2["observations"]) {
+      const std::string ref = o["ref"];
+      INFO(ref);
+      CHECK(ref.find("site-02") != std::string::npos);
+    }
+    CHECK(generate_site(300, 2, 3) == two);
+    // Not the single twin of the same seed.
+    CHECK(generate(300).at("live/snapshot.json") != one.at("live/snapshot.json"));
+  }
+
+  SECTION("a site outside the fleet is an error") {
+    sim::FactoryOptions o;
+    o.site = 4;
+    o.sites = 3;
+    CHECK_THROWS_AS(sim::check_factory_options(o), Error);
+    o.sites = sim::k_factory_max_sites + 1;
+    CHECK_THROWS_AS(sim::check_factory_options(o), Error);
   }
 }

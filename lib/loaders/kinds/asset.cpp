@@ -4,6 +4,7 @@
 
 #include "lib/util/values.hpp"
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -139,6 +140,68 @@ void read_certificate(const Ctx& ctx, const YamlNode& node, std::vector<model::C
   out.push_back(std::move(c));
 }
 
+// One plan: {task, last, interval}. `named`: the asset has several plans, so
+// each needs a task id to tell them apart.
+void read_maintenance(const Ctx& ctx, const YamlNode& node, bool named, model::Asset& a) {
+  MapReader r(ctx, node, "maintenance", {"task", "last", "interval"});
+  if (!r.ok()) {
+    return;
+  }
+  model::Maintenance m;
+  m.loc = ctx.loc(node);
+  r.id("task", m.task, named);
+  r.date("last", m.last, true);
+  std::optional<util::Duration> interval;
+  if (r.duration("interval", interval, true) && interval) {
+    m.interval = *interval;
+  }
+  for (const model::Maintenance& other : a.maintenance) {
+    if (!m.task.empty() && other.task == m.task) {
+      ctx.error(node, "duplicate maintenance task '" + m.task + "' in asset '" + a.id + "'");
+      return;
+    }
+  }
+  a.maintenance.push_back(std::move(m));
+}
+
+// production: {ideal_cycle, good | total, reject, status}: the sensors named must be the asset's.
+void read_production(const Ctx& ctx, const YamlNode& node, model::Asset& a) {
+  MapReader r(ctx, node, "production", {"ideal_cycle", "good", "total", "reject", "status"});
+  if (!r.ok()) {
+    return;
+  }
+  model::Production p;
+  p.loc = ctx.loc(node);
+  // Seconds (2.5) or an ISO 8601 duration (PT12S); fast lines cycle in fractions of a second.
+  if (const YamlNode* c = r.get("ideal_cycle"); c && c->is_scalar() && !c->value.empty() && c->value[0] == 'P') {
+    std::optional<util::Duration> d;
+    if (r.duration("ideal_cycle", d) && d) {
+      p.ideal_cycle_s = double(util::approx_seconds(*d));
+    }
+  } else {
+    std::optional<double> s;
+    if (r.number("ideal_cycle", s, true) && s) {
+      p.ideal_cycle_s = *s;
+    }
+  }
+  if (r.get("ideal_cycle") && !(p.ideal_cycle_s > 0 && p.ideal_cycle_s < 86400 * 7)) {
+    ctx.error(*r.get("ideal_cycle"), "ideal_cycle must be more than 0 s and less than a week");
+  }
+  r.id("good", p.good);
+  r.id("total", p.total);
+  r.id("reject", p.reject);
+  r.id("status", p.status);
+  if (p.good.empty() == p.total.empty()) {
+    ctx.error(node, "production needs one part counter: 'good' (good parts) or 'total' (all parts)");
+  }
+  for (const std::string* id : {&p.good, &p.total, &p.reject, &p.status}) {
+    if (!id->empty() && std::none_of(a.sensors.begin(), a.sensors.end(), [&](const model::Sensor& s) { return s.id == *id; })) {
+      ctx.error(node, "production names sensor '" + *id + "', which asset '" + a.id + "' does not have");
+    }
+  }
+  a.production = std::move(p);
+}
+
 } // namespace
 
 void read_asset(const Ctx& ctx, const MapReader& r, FileResult& out) {
@@ -200,6 +263,19 @@ void read_asset(const Ctx& ctx, const MapReader& r, FileResult& out) {
     for (const YamlNode& item : *certs) {
       read_certificate(ctx, item, a.certificates);
     }
+  }
+  // maintenance: one plan as a mapping, or several as a list (each with a task id).
+  if (const YamlNode* m = r.get("maintenance")) {
+    if (m->is_seq()) {
+      for (const YamlNode& item : *r.list("maintenance")) {
+        read_maintenance(ctx, item, m->children.size() > 1, a);
+      }
+    } else {
+      read_maintenance(ctx, *m, false, a);
+    }
+  }
+  if (const YamlNode* p = r.get("production")) {
+    read_production(ctx, *p, a);
   }
   std::optional<double> kw;
   if (r.number("power_kw", kw) && kw) {

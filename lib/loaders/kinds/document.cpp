@@ -25,13 +25,15 @@ const std::vector<KindReader>& kind_readers() {
       {"Asset",
        with_header({"id", "name", "description", "class", "criticality", "located_in", "owned_by", "zone",
                     "purdue_level", "vendor", "model", "tags", "expected", "relationships", "redundancy", "sensors",
-                    "certificates", "power_kw", "live"}),
+                    "certificates", "maintenance", "production", "power_kw", "live"}),
        read_asset},
       {"Space", with_header({"id", "name", "type", "parent"}), read_space},
       {"Team", with_header({"id", "name", "lead", "email", "chat", "oncall"}), read_team},
       {"ZonePolicy", with_header({"zones", "conduits"}), read_zone_policy},
       {"DriftPolicy", with_header({"overrides", "volatile_fields"}), read_drift_policy},
       {"DetectorPolicy", with_header({"defaults", "types"}), read_detector_policy},
+      {"HealthPolicy", with_header({"warn_below", "risk_above", "horizon", "window"}), read_health_policy},
+      {"ShiftCalendar", with_header({"utc_offset", "shifts", "planned_stops"}), read_shift_calendar},
       {"IgnoreList", with_header({"suppressions"}), read_ignore_list},
       {"Source",
        with_header({"id", "name", "adapter", "endpoint", "topics", "mapping", "status_aliases", "zone_aliases",
@@ -68,7 +70,7 @@ void read_document(const Ctx& ctx, const YamlNode& doc, FileResult& out) {
   }
   if (!kind || !kind->is_scalar()) {
     ctx.error(kind ? *kind : doc, "the document needs a 'kind' (Asset, Space, Team, ZonePolicy, DriftPolicy, "
-                                  "DetectorPolicy, IgnoreList, Source, Twin)");
+                                  "DetectorPolicy, HealthPolicy, ShiftCalendar, IgnoreList, Source, Twin)");
     return;
   }
   for (const KindReader& k : kind_readers()) {

@@ -35,6 +35,8 @@ struct FileResult {
   std::vector<model::ZonePolicy> zone_policies;
   std::vector<model::DriftPolicy> drift_policies;
   std::vector<model::DetectorPolicy> detector_policies;
+  std::vector<model::HealthPolicy> health_policies;
+  std::vector<model::ShiftCalendar> shift_calendars;
   std::vector<model::IgnoreList> ignore_lists;
   std::vector<model::Twin> twins; // only header fields set
   std::vector<model::Diagnostic> errors;
@@ -52,6 +54,8 @@ void read_team(const Ctx& ctx, const MapReader& r, FileResult& out);
 void read_zone_policy(const Ctx& ctx, const MapReader& r, FileResult& out);
 void read_drift_policy(const Ctx& ctx, const MapReader& r, FileResult& out);
 void read_detector_policy(const Ctx& ctx, const MapReader& r, FileResult& out);
+void read_shift_calendar(const Ctx& ctx, const MapReader& r, FileResult& out);
+void read_health_policy(const Ctx& ctx, const MapReader& r, FileResult& out);
 void read_ignore_list(const Ctx& ctx, const MapReader& r, FileResult& out);
 void read_source(const Ctx& ctx, const MapReader& r, FileResult& out);
 void read_twin_header(const Ctx& ctx, const MapReader& r, FileResult& out);

@@ -13,7 +13,7 @@ void read_twin_header(const Ctx& ctx, const MapReader& r, FileResult& out) {
   r.str("description", t.description);
   if (const YamlNode* d = r.get("defaults")) {
     MapReader dr(ctx, *d, "defaults",
-                 {"stale_after", "cert_due_soon", "co2_kg_per_kwh", "status_aliases", "zone_aliases", "unit_aliases"});
+                 {"stale_after", "cert_due_soon", "maintenance_due_soon", "co2_kg_per_kwh", "status_aliases", "zone_aliases", "unit_aliases"});
     std::optional<util::Duration> dur;
     if (dr.duration("stale_after", dur) && dur) {
       t.defaults.stale_after = *dur;
@@ -21,6 +21,10 @@ void read_twin_header(const Ctx& ctx, const MapReader& r, FileResult& out) {
     dur.reset();
     if (dr.duration("cert_due_soon", dur) && dur) {
       t.defaults.cert_due_soon = *dur;
+    }
+    dur.reset();
+    if (dr.duration("maintenance_due_soon", dur) && dur) {
+      t.defaults.maintenance_due_soon = *dur;
     }
     dr.number("co2_kg_per_kwh", t.defaults.co2_kg_per_kwh);
     dr.string_map("status_aliases", t.defaults.status_aliases);

@@ -17,7 +17,7 @@ Asset &Factory::add(std::vector<Asset> &out, size_t ordinal, std::string id, std
                     const char *cls, const Model &model, ZoneNet &zone, bool varied_status) {
   Asset &a = out.emplace_back();
   a.ordinal = ordinal;
-  a.rng = keyed_rng(m_opt.seed, k_dom_asset, ordinal);
+  a.rng = keyed_rng(m_seed, k_dom_asset, ordinal);
   a.variant = forced_variant(ordinal);
   a.id = std::move(id);
   a.name = std::move(name);
@@ -167,7 +167,7 @@ std::vector<Asset> Factory::build_line(size_t li) {
   m_line_zones = {line_zone(li, false), line_zone(li, true)};
   ZoneNet &ctl = m_line_zones[0];
   ZoneNet &sup = m_line_zones[1];
-  Rng line_rng = keyed_rng(m_opt.seed, k_dom_line, li, 1);
+  Rng line_rng = keyed_rng(m_seed, k_dom_line, li, 1);
 
   std::vector<Asset> out;
   size_t count = 3 + static_cast<size_t>(L.switches);

@@ -226,6 +226,8 @@ private:
   int64_t m_now;
   int64_t m_today;
   std::string m_twin_id, m_ns, m_topic;
+  uint64_t m_seed = 0;  // the PRNG seed: the option's, or one of its own for a site of a fleet
+  std::string m_host;   // the suffix of every endpoint's host name, ".sim.invalid"
 
   // Layout.
   size_t m_lines = 0, m_areas = 0, m_buildings = 0;

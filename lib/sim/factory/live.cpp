@@ -111,7 +111,7 @@ void Factory::write_snapshot(Emitter &em) {
     o += failed ? ", \"ok\": false" : ", \"ok\": true";
     o += ", \"items\": " + std::to_string(m_source_items[s]) + ", \"error\": ";
     if (failed) {
-      append_json_string(o, "https://energy-hub.sim.invalid: connection refused");
+      append_json_string(o, "https://energy-hub" + m_host + ": connection refused");
     } else {
       o += "null";
     }

@@ -64,7 +64,7 @@ void Factory::plan_layout() {
   size_t overhead = site_asset_count();
   m_line.resize(m_lines);
   for (size_t li = 0; li < m_lines; ++li) {
-    Rng rng = keyed_rng(m_opt.seed, k_dom_line, li);
+    Rng rng = keyed_rng(m_seed, k_dom_line, li);
     m_line[li].switches = rng.chance(0.5) ? 2 : 1;
     overhead += 3 + static_cast<size_t>(m_line[li].switches); // 2 feeds, switches, SCADA
   }
@@ -120,7 +120,7 @@ void Factory::plan_layout() {
     const auto count = std::max<size_t>(
         1, static_cast<size_t>(std::llround(static_cast<double>(n) * m_opt.drift_rate * 0.1)));
     for (size_t j = 0; j < count; ++j) {
-      Rng rng = keyed_rng(m_opt.seed, k_dom_unmanaged, j);
+      Rng rng = keyed_rng(m_seed, k_dom_unmanaged, j);
       Unmanaged u;
       u.line = j * m_lines / count;
       u.source = ditto_source(building_of_line(u.line));
@@ -155,7 +155,11 @@ void Factory::write_twin(Emitter &em) {
   o += "name: " + yq("Simulated factory " + m_twin_id) + "\n";
   o += "description: " +
        yq("Synthetic twin from twinctl simulate factory: " + std::to_string(m_opt.assets) +
-          " assets, seed " + std::to_string(m_opt.seed) + ", drift rate " +
+          " assets, seed " + std::to_string(m_opt.seed) +
+          (m_opt.site > 0 ? ", site " + std::to_string(m_opt.site) + " of " +
+                                std::to_string(m_opt.sites)
+                          : std::string()) +
+          ", drift rate " +
           std::string(rate, r.ptr) + ".") +
        "\n";
   o += "defaults:\n  stale_after: PT15M\n  cert_due_soon: P30D\n  co2_kg_per_kwh: 0.38\n";
@@ -220,14 +224,14 @@ void Factory::write_sources(Emitter &em) {
          "\n";
     if (s == 0) {
       o += "name: " + yq("Azure IoT Hub, energy meters") +
-           "\nendpoint: " + yq("https://energy-hub.sim.invalid") + "\n";
+           "\nendpoint: " + yq("https://energy-hub" + m_host) + "\n";
     } else if (s <= m_buildings) {
       o += "name: " + yq("Eclipse Ditto, building " + pad(s, m_wb)) +
-           "\nendpoint: " + yq("https://ditto-b" + pad(s, m_wb) + ".sim.invalid") + "\n";
+           "\nendpoint: " + yq("https://ditto-b" + pad(s, m_wb) + m_host) + "\n";
     } else {
       const std::string bp = pad(s - m_buildings, m_wb);
       o += "name: " + yq("MQTT sensors, building " + bp) +
-           "\nendpoint: " + yq("mqtt://mqtt-b" + bp + ".sim.invalid:1883") + "\ntopics: [" +
+           "\nendpoint: " + yq("mqtt://mqtt-b" + bp + m_host + ":1883") + "\ntopics: [" +
            yq(m_topic + "/b" + bp + "/+/state") + "]\n";
     }
   }
@@ -271,7 +275,7 @@ void Factory::write_spaces(Emitter &em) {
 
 void Factory::write_teams(Emitter &em) {
   auto team = [&](std::string &o, const std::string &id, const std::string &name, size_t key) {
-    Rng rng = keyed_rng(m_opt.seed, k_dom_team, key);
+    Rng rng = keyed_rng(m_seed, k_dom_team, key);
     const char initial = static_cast<char>('A' + rng.below(26));
     o += "apiVersion: twinctl/v1\nkind: Team\nid: " + id + "\nname: " + yq(name) + "\nlead: " +
          yq(std::string(1, initial) + ". " + k_surnames[rng.below(k_surnames.size())]) +

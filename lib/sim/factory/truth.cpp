@@ -68,8 +68,12 @@ void Factory::write_truth(Emitter &em) {
   std::sort(m_equivalent.begin(), m_equivalent.end());
   em.open("live/truth.json");
   std::string &o = em.buf();
-  o += "{\n  \"format\": \"twinctl-truth/v1\",\n  \"seed\": " + std::to_string(m_opt.seed) +
-       ",\n  \"assets\": " + std::to_string(m_asset_docs) + ",\n  \"drift\": [";
+  o += "{\n  \"format\": \"twinctl-truth/v1\",\n  \"seed\": " + std::to_string(m_opt.seed);
+  if (m_opt.site > 0) {
+    o += ",\n  \"site\": ";
+    append_json_string(o, m_twin_id);
+  }
+  o += ",\n  \"assets\": " + std::to_string(m_asset_docs) + ",\n  \"drift\": [";
   for (size_t i = 0; i < m_drift.size(); ++i) {
     const TruthEntry &t = m_drift[i];
     o += i ? ",\n    {\"asset\": " : "\n    {\"asset\": ";
