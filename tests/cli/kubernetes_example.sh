@@ -101,6 +101,8 @@ for path, cj in cronjobs:
     penv = {"PATH": "/usr/bin:/bin", "HOME": home, "PGSSLROOTCERT": ca, "TWINCTL_CACHE_DIR": f"{work}/cache",
             "TWINCTL_HISTORY_URL": history, "TWINCTL_GIT_USERNAME": "twinctl-reader",
             "TWINCTL_GIT_PASSWORD": "Pa55-word-k8s", "TWINCTL_DITTO_TOKEN": "Pa55-word-k8s"}
+    # The sanitizer build's settings (tests/lsan.supp) reach the container's command too.
+    penv.update({k: v for k, v in os.environ.items() if k in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS")})
     r = subprocess.run([twinctl] + run_args, cwd=wd, env=penv, capture_output=True, text=True)
     # 0 or 1: a clean snapshot, but the generated certificates and calibrations expire (policy findings).
     check(r.returncode in (0, 1), f"{name}: twinctl {' '.join(run_args)}: exit {r.returncode}: {r.stderr[-600:]}")
