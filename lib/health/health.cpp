@@ -216,8 +216,8 @@ HealthReport assess(const model::Twin& twin, const Inputs& in, int64_t now) {
       }
       auto key = std::make_tuple(a.asset, a.sensor, a.detector);
       if (a.event == "raise") {
-        open.emplace(key, ActiveAlert{&a, *ts}); // a raise while open (severity change) keeps its start
-        open.at(key).raise = &a;
+        // A raise while open (a severity change) keeps its start and takes the new severity.
+        open.try_emplace(key, ActiveAlert{&a, *ts}).first->second.raise = &a;
       } else {
         open.erase(key);
       }

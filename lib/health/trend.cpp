@@ -94,7 +94,6 @@ void TrendFit::add(int64_t ts_ms, double value) {
   k.sum += value;
   ++k.n;
   m_last_ms = std::max(m_last_ms, ts_ms);
-  ++m_readings;
 }
 
 TrendResult TrendFit::fit(const Limits& limits, double horizon_days) const {
@@ -166,7 +165,6 @@ TrendResult TrendFit::fit(const Limits& limits, double horizon_days) const {
   const double rho = rss > 0 ? std::clamp(lag / rss, 0.0, 0.95) : 0;
   const double inflate = (1 + rho) / (1 - rho);
   const double b = beta[1], a = beta[0]; // x = 0 is last_ms
-  r.scatter = std::sqrt(s2);
   r.slope_per_day = b;
   r.slope_se = std::sqrt(std::max(0.0, s2 * inv[1][1] * inflate));
   r.level = a;

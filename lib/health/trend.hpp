@@ -27,7 +27,6 @@ struct TrendResult {
   double level = 0;         // fitted level at last_ms
   double slope_per_day = 0; // units per day
   double slope_se = 0;      // its standard error, widened for autocorrelated residuals
-  double scatter = 0;       // standard deviation of the bucket means around the fit
   double daily_swing = 0;   // amplitude of the daily cycle (fitted once 2 days are covered)
   bool enough = false;      // enough buckets (>= k_min_points) to say anything
   bool trending = false;    // |slope| >= 3 standard errors, towards `limit`
@@ -50,7 +49,6 @@ public:
   // Readings may come out of order within the window; older ones are dropped.
   void add(int64_t ts_ms, double value);
   TrendResult fit(const Limits& limits, double horizon_days) const;
-  uint64_t readings() const { return m_readings; }
 
 private:
   struct Bucket {
@@ -61,7 +59,6 @@ private:
   int64_t m_first = 0; // bucket index of m_buckets.front()
   std::deque<Bucket> m_buckets;
   int64_t m_last_ms = INT64_MIN;
-  uint64_t m_readings = 0;
 };
 
 } // namespace twinctl::health
