@@ -12,10 +12,10 @@
 namespace twinctl::cmd {
 
 void add_publish_options(CLI::App& sub, PublishArgs& a) {
-  const char* group = "Publishing (MQTT)";
+  const char* group = "Publishing (MQTT, Kafka)";
   sub.add_option("--publish", a.url,
                  "Publish to mqtt(s)://[user@]HOST[:PORT]/PREFIX (password from TWINCTL_<HOST>_PASSWORD or "
-                 "TWINCTL_PASSWORD)")
+                 "TWINCTL_PASSWORD), or kafka://HOST:PORT[,…]/PREFIX (topics PREFIX.readings, PREFIX.alerts)")
       ->type_name("URL")
       ->group(group);
   sub.add_option("--connect-timeout", a.connect_timeout, "Seconds to wait for the broker (default 10)")
@@ -31,6 +31,14 @@ void add_publish_options(CLI::App& sub, PublishArgs& a) {
 }
 
 SensorPublisher::SensorPublisher(const PublishArgs& a) {
+  if (io::is_kafka_url(a.url)) {
+    const io::KafkaUrl k = io::parse_kafka_url(a.url);
+    m_endpoint = k.display;
+    m_readings_topic = k.topic + ".readings";
+    m_alerts_topic = k.topic + ".alerts";
+    m_kafka = std::make_unique<io::KafkaProducer>(k);
+    return;
+  }
   const util::Url url = util::parse_url(a.url); // its errors never repeat the credentials
   m_endpoint = url.redacted();
   const std::string flag = "--publish " + m_endpoint;
@@ -90,22 +98,42 @@ SensorPublisher::SensorPublisher(const PublishArgs& a) {
 }
 
 void SensorPublisher::reading(std::string_view machine, std::string_view sensor, std::string_view json) {
+  if (m_kafka) {
+    m_kafka->send(m_readings_topic, machine, json);
+    ++m_sent;
+    return;
+  }
   m_topic.assign(m_prefix).append("readings/");
   m_topic.append(io::mqtt_topic_level(machine)).append("/").append(io::mqtt_topic_level(sensor));
   m_pub->publish(m_topic, json, m_reading_qos);
 }
 
 void SensorPublisher::alert(const model::Alert& a) {
+  if (m_kafka) {
+    m_kafka->send(m_alerts_topic, a.asset, output::alert_json(a));
+    ++m_sent;
+    return;
+  }
   m_topic.assign(m_prefix).append("alerts/");
   m_topic.append(io::mqtt_topic_level(a.asset)).append("/").append(io::mqtt_topic_level(a.sensor));
   m_pub->publish(m_topic, output::alert_json(a), m_alert_qos);
 }
 
-void SensorPublisher::idle() { m_pub->idle(); }
+void SensorPublisher::idle() {
+  if (m_kafka) {
+    m_kafka->idle();
+  } else {
+    m_pub->idle();
+  }
+}
 
 void SensorPublisher::close() {
   try {
-    m_pub->close();
+    if (m_kafka) {
+      m_kafka->flush();
+    } else {
+      m_pub->close();
+    }
   } catch (const Error& e) {
     throw Error("--publish " + m_endpoint + ": " + e.what());
   }

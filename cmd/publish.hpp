@@ -7,8 +7,15 @@
 // Readings go at QoS 0 and alerts at QoS 1 unless the URL sets ?qos=N.
 // The password comes from the environment, as for live sources:
 // TWINCTL_<HOST>_PASSWORD, else TWINCTL_PASSWORD (user likewise).
+//
+// `--publish kafka://HOST:PORT[,…]/PREFIX`: readings go to the topic
+// PREFIX.readings and alerts to PREFIX.alerts, each message keyed by its
+// machineId (alerts: their asset) with the murmur2_random partitioner, so
+// a sensor's readings stay on one partition; TLS and SASL settings come from
+// TWINCTL_KAFKA_* (see lib/io/kafka.hpp).
 #pragma once
 
+#include "lib/io/kafka.hpp"
 #include "lib/io/mqtt_publish.hpp"
 #include "lib/model/alert.hpp"
 
@@ -46,11 +53,14 @@ public:
   void idle();
   // Flushes (every message written or acknowledged) and disconnects.
   void close();
-  uint64_t published() const { return m_pub->published(); }
+  uint64_t published() const { return m_kafka ? m_sent : m_pub->published(); }
   const std::string& endpoint() const { return m_endpoint; } // without credentials
 
 private:
   std::unique_ptr<io::MqttPublisher> m_pub;
+  std::unique_ptr<io::KafkaProducer> m_kafka; // instead of m_pub for kafka://
+  std::string m_readings_topic, m_alerts_topic;
+  uint64_t m_sent = 0;
   std::string m_endpoint;
   std::string m_prefix; // "" or "plant/replay/"
   int m_reading_qos = 0;

@@ -5,6 +5,7 @@
 #include "cmd/common.hpp"
 #include "cmd/pacer.hpp"
 #include "cmd/publish.hpp"
+#include "cmd/replay_kafka.hpp"
 #include "cmd/readings.hpp"
 #include "lib/io/files.hpp"
 #include "lib/io/line_reader.hpp"
@@ -15,12 +16,14 @@
 #include "lib/util/error.hpp"
 #include "lib/util/strings.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -42,6 +45,7 @@ struct ReplayArgs {
   std::string learn, model_in, model_out; // multivariate models: --learn FILE, --model FILE, --model-out FILE
   std::string fail_on = "critical";
   PublishArgs publish;
+  std::string checkpoint_dir; // kafka://: detector state per partition
 };
 
 // An output target: stdout or a file opened once and streamed to.
@@ -128,9 +132,15 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   }
   apply_detector_settings(opts.detectors, loaded ? &loaded->twin : nullptr, a.settings);
   Target alerts_target, aggregates_target, oee_target;
+  std::unique_ptr<io::KafkaProducer> alerts_kafka; // -o alerts=kafka://…/TOPIC
+  std::string alerts_topic;
   std::vector<std::pair<std::string, std::string>> summaries;
   for (const auto& [fmt, path] : output_specs(g)) {
-    if (fmt == "alerts") {
+    if (fmt == "alerts" && io::is_kafka_url(path)) {
+      const io::KafkaUrl k = io::parse_kafka_url(path);
+      alerts_topic = k.topic;
+      alerts_kafka = std::make_unique<io::KafkaProducer>(k);
+    } else if (fmt == "alerts") {
       alerts_target = open_target(path);
     } else if (fmt == "aggregates") {
       aggregates_target = open_target(path);
@@ -158,6 +168,27 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
 
   output::ReplayReport report;
   report.inputs = a.files;
+  std::optional<io::KafkaUrl> kafka_url;
+  if (std::any_of(a.files.begin(), a.files.end(), [](const std::string& f) { return io::is_kafka_url(f); })) {
+    if (a.files.size() != 1) {
+      throw Error("replay reads one kafka:// URL, or files: not both");
+    }
+    kafka_url = io::parse_kafka_url(a.files[0]);
+    if (kafka_url->group.empty()) {
+      throw Error(kafka_url->display + ": ?group=G is required (the consumer group that shares the partitions)");
+    }
+    if (speed > 0) {
+      throw Error("--speed paces files: a Kafka topic is read as it comes");
+    }
+    if (!a.model_out.empty()) {
+      throw Error("--model-out writes the models of one replay of files; with kafka:// each partition learns its own");
+    }
+    if (oee_target.out) {
+      throw Error("-o oee is computed from files; with kafka:// it is not (yet)");
+    }
+  } else if (!a.checkpoint_dir.empty()) {
+    throw Error("--checkpoint-dir is for kafka:// input");
+  }
   report.fail_on = a.fail_on;
 
   // Learn: multivariate models from --model, then from a known-good recording (--learn).
@@ -193,6 +224,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
     if (alerts_target.out) {
       output::write_alert_jsonl(*alerts_target.out, al);
     }
+    if (alerts_kafka) {
+      alerts_kafka->send(alerts_topic, al.asset, output::alert_json(al)); // keyed by asset, like the readings
+    }
     if (publisher) {
       publisher->alert(al);
     }
@@ -219,7 +253,42 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (publisher) {
     pacer.on_idle([&] { publisher->idle(); });
   }
-  for (const std::string& file : a.files) {
+  std::optional<KafkaReplayResult> kafka;
+  if (kafka_url) {
+    KafkaReplayOptions ko;
+    ko.url = *kafka_url;
+    ko.checkpoint_dir = a.checkpoint_dir;
+    ko.format = a.format;
+    ko.twin = loaded ? &loaded->twin : nullptr;
+    ko.engine = opts;
+    ko.quiet = g.quiet;
+    KafkaReplayHooks hooks;
+    hooks.alert = alert_sink;
+    if (aggregates_target.out) {
+      hooks.aggregate = aggregate_sink;
+    }
+    hooks.bad = on_bad;
+    hooks.flush = [&] {
+      if (alerts_kafka) {
+        alerts_kafka->flush(); // delivered before any offset moves
+      }
+      if (alerts_target.out) {
+        alerts_target.out->flush();
+        if (!*alerts_target.out) {
+          throw Error((alerts_target.path.empty() ? std::string("stdout") : alerts_target.path) + ": write failed");
+        }
+      }
+    };
+    if (publisher) {
+      hooks.reading = [&](const sensors::Reading& r) {
+        payload.clear();
+        output::append_reading_json(payload, r);
+        publisher->reading(r.machine, r.sensor, payload);
+      };
+    }
+    kafka = replay_kafka(ko, hooks);
+  }
+  for (const std::string& file : kafka_url ? std::vector<std::string>{} : a.files) {
     for_each_reading(file, a.format, [&](const sensors::Reading& r, int line_no) {
       // Paced, then published, then judged: a reading goes out before the alerts it raises.
       pacer.tick(r.ts_ms, line_no);
@@ -234,7 +303,9 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
       }
     }, on_bad);
   }
-  engine.finish();
+  if (!kafka_url) {
+    engine.finish();
+  }
   if (oee_tracker) {
     const oee::Result oee = oee_tracker->finish();
     output::write_oee_json(*oee_target.out, oee);
@@ -254,7 +325,7 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (!a.model_out.empty()) {
     io::write_file(a.model_out, sensors::models_to_json(engine.models()));
   }
-  report.summary = engine.summary();
+  report.summary = kafka ? kafka->summary : engine.summary();
   report.summary.bad_lines = bad_lines;
 
   // Render: summaries, then the gate.
@@ -264,12 +335,28 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
   if (bad_lines > report.bad_line_samples.size()) {
     std::cerr << "twinctl: warning: " << bad_lines << " bad lines in all (use --strict to make them an error)\n";
   }
+  if (kafka) {
+    report.inputs = {kafka_url->display};
+    report.kafka = output::ReplayReport::Kafka{kafka->misrouted, kafka->unkeyed, kafka->skipped, kafka->incomplete};
+    for (const std::string& m : kafka->misrouted_samples) {
+      std::cerr << "twinctl: warning: " << util::visible(m) << "\n";
+    }
+    if (kafka->misrouted > 0) {
+      std::cerr << "twinctl: warning: " << kafka->misrouted
+                << " readings arrived on a partition their machineId does not belong to (producers must key each "
+                   "reading by its machineId, partitioner murmur2): a sensor split over partitions is judged in "
+                   "pieces\n";
+    }
+  }
   const std::string lost = lost_readings(report.summary, a.max_sensors);
   if (!lost.empty() && a.strict) {
     throw Error(lost);
   }
   if (!lost.empty()) {
     std::cerr << "twinctl: warning: " << lost << " (exit 3; --strict makes it an error)\n";
+  }
+  if (alerts_kafka) {
+    alerts_kafka->flush();
   }
   if (alerts_target.file) {
     alerts_target.file->close();
@@ -305,6 +392,16 @@ int run_replay(const ReplayArgs& a, const GlobalOptions& g) {
       return k_exit_gate_failed; // failed on the readings judged, whatever was lost
     }
   }
+  if (kafka && !kafka->incomplete.empty()) {
+    std::cerr << "twinctl: " << kafka_url->display << ": stopped before the end: " << util::visible(kafka->incomplete)
+              << " (exit 3; offsets are committed up to what was judged)\n";
+    return k_exit_incomplete;
+  }
+  if (kafka && kafka->skipped > 0) {
+    std::cerr << "twinctl: warning: " << kafka->skipped
+              << " readings were deleted from the topic before they were read (exit 3)\n";
+    return k_exit_incomplete;
+  }
   return lost.empty() ? k_exit_ok : k_exit_incomplete;
 }
 
@@ -324,8 +421,18 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "--alerts). See man twinctl-replay for every detector, its parameters and defaults. Detector\n"
       "settings come from the twin's DetectorPolicy (policy/detectors.yaml) and --set, which overrides\n"
       "it. --publish sends each reading to PREFIX/readings/MACHINE/SENSOR and each alert event to\n"
-      "PREFIX/alerts/ASSET/SENSOR.");
-  sub->add_option("FILE", a->files, "Readings: CSV or JSONL files, '-' for stdin")->required();
+      "PREFIX/alerts/ASSET/SENSOR (kafka://: topics PREFIX.readings and PREFIX.alerts).\n"
+      "kafka://HOST:PORT[,...]/TOPIC?group=G reads a topic as a member of consumer group G: N processes\n"
+      "split its partitions (producers key readings by machineId, partitioner murmur2); offsets are\n"
+      "committed after the alerts are flushed and each partition's state is checkpointed to\n"
+      "--checkpoint-dir (at-least-once); ?until=end stops at the end offsets seen at the start. TLS and\n"
+      "SASL from TWINCTL_KAFKA_* (man twinctl-replay, KAFKA).");
+  sub->add_option("FILE", a->files,
+                  "Readings: CSV or JSONL files, '-' for stdin, or kafka://HOST:PORT[,…]/TOPIC?group=G[&until=end]")
+      ->required();
+  sub->add_option("--checkpoint-dir", a->checkpoint_dir,
+                  "kafka:// input: keep each partition's detector state here (shared by the group), restored "
+                  "when a partition moves");
   add_twin_options(*sub, a->twin);
   sub->add_option("--format", a->format, "Input format (auto: by extension, else by the first line)")
       ->check(CLI::IsMember({"auto", "csv", "jsonl"}))
@@ -359,7 +466,9 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
       "  zcat day.jsonl.gz | twinctl replay - --set temperature:zscore.limit=6 --fail-on warning\n"
       "  twinctl replay readings.csv --speed 60 -o aggregates=agg.csv --window 10\n"
       "  twinctl replay good-week.csv --model-out pump.model.json && twinctl replay today.csv --model pump.model.json\n"
-      "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"));
+      "  TWINCTL_PASSWORD=... twinctl replay day.csv --twin plant --speed 10 --publish mqtt://ops@broker:1883/plant/replay\n"
+      "  twinctl replay 'kafka://k1:9092,k2:9092/plant.readings?group=nightly&until=end' --checkpoint-dir ck \\\n"
+      "    -o alerts=kafka://k1:9092/plant.alerts\n"));
   sub->callback([a, &g, &rc] { rc = run_replay(*a, g); });
 }
 

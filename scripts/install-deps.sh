@@ -13,6 +13,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config dpkg-dev
   libgit2-dev libyaml-dev nlohmann-json3-dev libcli11-dev
   libmosquitto-dev libcurl4-openssl-dev protobuf-compiler libprotobuf-dev libsimdjson-dev libsqlite3-dev libpq-dev
+  librdkafka-dev
 )
 
 packages=(
@@ -25,6 +26,7 @@ packages=(
   zsh dpkg-dev sqlite3 systemd
   chromium python3-websocket
   clang jq
+  librdkafka-dev kcat
 )
 
 if [ "$build_only" = true ]; then

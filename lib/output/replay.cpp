@@ -71,7 +71,10 @@ std::string totals_line(const ReplayReport& r) {
          ", " + std::to_string(s.bad_lines) + " bad lines; alerts raised: " +
          std::to_string(a[size_t(sensors::Severity::critical)]) + " critical, " +
          std::to_string(a[size_t(sensors::Severity::warning)]) + " warning, " +
-         std::to_string(a[size_t(sensors::Severity::info)]) + " info";
+         std::to_string(a[size_t(sensors::Severity::info)]) + " info" +
+         (r.kafka && r.kafka->misrouted > 0
+              ? "; " + std::to_string(r.kafka->misrouted) + " readings on an unexpected partition"
+              : std::string());
 }
 
 } // namespace
@@ -153,6 +156,13 @@ void write_replay_json(std::ostream& out, const ReplayReport& r) {
   doc["alerts"] = {{"critical", s.alerts_by_severity[3]},
                    {"warning", s.alerts_by_severity[2]},
                    {"info", s.alerts_by_severity[1]}};
+  if (r.kafka) {
+    doc["kafka"] = {{"misrouted", r.kafka->misrouted},
+                    {"unkeyed", r.kafka->unkeyed},
+                    {"skipped", r.kafka->skipped},
+                    {"incomplete", r.kafka->incomplete.empty() ? nlohmann::ordered_json(nullptr)
+                                                               : nlohmann::ordered_json(r.kafka->incomplete)}};
+  }
   nlohmann::ordered_json sensors_json = nlohmann::ordered_json::array();
   for (const auto& x : s.sensors) {
     nlohmann::ordered_json raises = nlohmann::ordered_json::object();

@@ -7,6 +7,7 @@
 #include "lib/model/alert.hpp"
 #include "lib/sensors/replay.hpp"
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,6 +21,13 @@ struct ReplayReport {
   std::vector<std::string> bad_line_samples; // "file:line: reason", the first few
   std::string fail_on;                       // severity of the gate
   double seconds = 0;                        // wall-clock time of the replay
+  // kafka:// input: readings on a partition their key or machineId does not
+  // belong to, messages without a key, and why the stream stopped early.
+  struct Kafka {
+    uint64_t misrouted = 0, unkeyed = 0, skipped = 0;
+    std::string incomplete;
+  };
+  std::optional<Kafka> kafka;
 };
 
 // One alert as one line of JSON: ts, asset, sensor, detector, event, severity, value, message.

@@ -25,8 +25,15 @@
 
 namespace twinctl::sensors {
 
+class StateWriter;
+class StateReader;
+
 class AnomalyScore {
 public:
+  // Everything it learned, as a checkpoint holds it (replay_state.cpp); load
+  // checks the profile's shape and throws twinctl::Error when it is wrong.
+  void save(StateWriter& w) const;
+  void load(StateReader& r);
   struct Result {
     double score = 0;           // >= limit: anomalous; 0 under the limit and while learning
     bool shift = false;         // the level-shift part decided the score (else the outlier part)

@@ -124,8 +124,14 @@ inline Transition step_alert(AlertState& a, Severity cond, int64_t ts, int64_t c
 
 // Count, sum and sum of squares over a time-based window of 10 buckets; values
 // are stored relative to `origin` to keep the variance exact at large levels.
+class StateWriter;
+class StateReader;
+
 class RollingWindow {
 public:
+  // The window as a checkpoint holds it (replay_state.cpp).
+  void save(StateWriter& w) const;
+  void load(StateReader& r);
   void reset(int64_t bucket_ms) { *this = RollingWindow(); m_bucket_ms = bucket_ms; }
   // Adds v at ts; readings older than the window are ignored. A gap longer
   // than the window empties it.

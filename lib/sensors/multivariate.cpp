@@ -96,6 +96,32 @@ void AssetModel::prepare() {
   }
 }
 
+const char* model_problem(const MvModel& m) {
+  const size_t d = m.sensors.size(), k = m.eigenvalues.size();
+  if (d < 2 || d > AssetModel::k_max_sensors || m.mean.size() != d || m.scale.size() != d ||
+      m.covariance.size() != d * d || k < 1 || k >= d || m.components.size() != k * d) {
+    return "the sizes of sensors, mean, scale, covariance, eigenvalues and components do not match";
+  }
+  const auto positive = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [](double x) { return x > 0 && std::isfinite(x); });
+  };
+  const auto finite = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+  };
+  if (!(m.t2_limit > 0) || !(m.q_limit > 0) || !positive(m.scale) || !positive(m.eigenvalues)) {
+    return "limits, scales and eigenvalues must be > 0";
+  }
+  if (!finite(m.mean) || !finite(m.covariance) || !finite(m.components)) {
+    return "a value that is not a finite number";
+  }
+  return nullptr;
+}
+
+int AssetModel::find_column(std::string_view sensor) const {
+  auto it = std::find(m_sensors.begin(), m_sensors.end(), sensor);
+  return it == m_sensors.end() ? -1 : static_cast<int>(it - m_sensors.begin());
+}
+
 int AssetModel::column(std::string_view sensor) {
   auto it = std::find(m_sensors.begin(), m_sensors.end(), sensor);
   if (it != m_sensors.end()) {
@@ -412,11 +438,8 @@ std::vector<std::pair<std::string, MvModel>> models_from_json(std::string_view t
     m.t2_limit = a.value("t2_limit", 0.0);
     m.q_limit = a.value("q_limit", 0.0);
     m.rows = a.value("rows", uint64_t(0));
-    const auto positive = [](const std::vector<double>& v) {
-      return std::all_of(v.begin(), v.end(), [](double x) { return x > 0; });
-    };
-    if (!(m.t2_limit > 0) || !(m.q_limit > 0) || !positive(m.scale) || !positive(m.eigenvalues)) {
-      fail("limits, scales and eigenvalues must be > 0");
+    if (const char* why = model_problem(m)) {
+      fail(why);
     }
     out.emplace_back(a["asset"].get<std::string>(), std::move(m));
   }

@@ -36,8 +36,21 @@ struct MvModel {
   uint64_t rows = 0; // rows it was learned from
 };
 
+class StateWriter;
+class StateReader;
+
+// Why `m` cannot judge (sizes that do not match, limits, scales or
+// eigenvalues not > 0, values not finite); nullptr when it can.
+const char* model_problem(const MvModel& m);
+
 class AssetModel {
 public:
+  // The learning rows, the smoothed row and the model, as a checkpoint holds
+  // them (replay_state.cpp); load validates sizes and the model.
+  void save(StateWriter& w) const;
+  void load(StateReader& r);
+  // The column of a sensor; -1 when it is not one (never adds a column).
+  int find_column(std::string_view sensor) const;
   static constexpr size_t k_max_sensors = 32;
   static constexpr size_t k_max_learn = 20000; // rows kept to learn from (--learn): 5 MB at 32 sensors
   struct Result {

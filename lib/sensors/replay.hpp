@@ -74,6 +74,10 @@ struct ReplaySummary {
   std::vector<AssetSummary> assets;             // sorted by asset
 };
 
+// Adds `from` to `into`: counts summed, sensors and assets of both (an asset
+// in both: readings and alerts summed), sorted as summary() sorts them.
+void merge_summary(ReplaySummary& into, const ReplaySummary& from);
+
 class Replayer {
 public:
   // `twin` may be null (no intended state: statistical detectors only). The
@@ -91,6 +95,16 @@ public:
   ReplaySummary summary() const;
   // The fitted multivariate models, by asset (for --model-out and --learn).
   std::vector<std::pair<std::string, MvModel>> models() const;
+  // Every sensor's and asset's state and the summary so far, as bytes
+  // (format "twinctl checkpoint v1", replay_state.cpp): a Replayer made with
+  // the same twin and options that loads them judges the next reading as
+  // this one would.
+  std::string save_state() const;
+  // Loads what save_state() wrote, into a Replayer that has seen no reading.
+  // Throws twinctl::Error naming `what` on anything truncated, corrupt (the
+  // checksum), of another version or out of bounds; the Replayer is then
+  // unusable (make a new one).
+  void load_state(std::string_view bytes, const std::string& what);
 
 private:
   struct Impl;
