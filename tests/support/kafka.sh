@@ -18,17 +18,22 @@
 KAFKA_PIDS=()
 KAFKA_LOGS=()
 kafka_cleanup() {
-  local i
+  local i died=0
   for i in "${!KAFKA_PIDS[@]}"; do
     # A mock that died before the end (librdkafka's mock has aborted on its own
-    # assertions under load) is said, with its last words, not left to guess.
+    # assertions under load) is said, with its last words, not left to guess;
+    # the test then exits 75 and tests/cli/kafka_run.sh runs it again.
     if ! kill -0 "${KAFKA_PIDS[$i]}" 2>/dev/null; then
       echo "the mock cluster (pid ${KAFKA_PIDS[$i]}) died during the test: $(tail -5 "${KAFKA_LOGS[$i]}")" >&2
+      died=1
     fi
     kill "${KAFKA_PIDS[$i]}" 2>/dev/null || true
     wait "${KAFKA_PIDS[$i]}" 2>/dev/null || true
   done
   cleanup
+  if [ "$died" = 1 ]; then
+    exit 75
+  fi
 }
 trap kafka_cleanup EXIT
 
