@@ -33,6 +33,14 @@ constexpr double k_rate_start = 30;
 constexpr double k_rate_memory = 1000;
 constexpr double k_recent = 64; // readings in m_recent
 constexpr double k_rarity = 0.1;
+// Change points: a two-sided CUSUM of the level shift d in units of its mean
+// absolute deviation, each reading adding min(|d| / dev, 4) - 3: it reaches
+// 15 once the recent level has stayed beyond ~3-4 deviations of the
+// long-run level for 15 to 60 readings (a shift too small for the
+// instantaneous limit, but lasting). Its score is the sum / 15.
+constexpr double k_cusum_slack = 3;
+constexpr double k_cusum_clip = 4;
+constexpr double k_cusum_limit = 15;
 
 // P(N >= c) for N ~ Poisson(lambda): how often c outliers come in 64 readings.
 double poisson_tail(int c, double lambda) {
@@ -146,10 +154,16 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     // The outlier's rarity (a Poisson tail) only for a reading over the limit.
     const bool rare = over && m_n >= k_warm && poisson_tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
+    if (!outliers_only && m_n >= k_warm / 2) { // from when the spread of d is roughly known
+      const double z = std::clamp(m_dev_d > floor ? d / m_dev_d : 0.0, -k_cusum_clip, k_cusum_clip);
+      m_cusum_hi = std::max(0.0, m_cusum_hi + z - k_cusum_slack);
+      m_cusum_lo = std::max(0.0, m_cusum_lo - z - k_cusum_slack);
+    }
+    const double zc = outliers_only ? 0 : std::max(m_cusum_hi, m_cusum_lo) * (1 / k_cusum_limit);
     // Compared without a division: the score itself only for a reading over the limit.
-    if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d)) {
+    if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d || zc >= limit)) {
       const double zr = !rare ? 0 : lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
-      const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
+      const double zd = outliers_only ? 0 : std::max(zc, lim_d > 0 ? std::fabs(d) / lim_d : 1e9);
       out.score = std::max(zr, zd);
       out.shift = zd > zr;
       const double centre = profile + (out.shift ? m_slow : m_fast);

@@ -6,6 +6,8 @@
 //    of the median of the last three values, so one spike does not move it),
 //  - level shift: the distance of that recent level from the long-run level
 //    (a slow EWMA), which also catches slow drift away from it,
+//  - change point: a CUSUM of that distance (in its own mean absolute
+//    deviations), so a smaller shift that lasts is found too,
 // each divided by its own learned limit: the larger of 6 x its mean
 // absolute deviation and 2 x its tracked 99th percentile, so a quantised
 // signal learns that its steps are normal. An outlier counts only when it
@@ -85,6 +87,7 @@ private:
   uint32_t m_n = 0;
   uint64_t m_recent = 0; // bit i: reading i back was over the outlier limit
   double m_rate = 0;     // learned share of readings over the outlier limit
+  double m_cusum_hi = 0, m_cusum_lo = 0; // the change-point sums, up and down
   int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
   std::optional<Season> m_season; // inline: no pointer to follow per reading
 };
