@@ -160,14 +160,14 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
       m_cusum_lo = std::max(0.0, m_cusum_lo - z - k_cusum_slack);
     }
     const double zc = outliers_only ? 0 : std::max(m_cusum_hi, m_cusum_lo) * (1 / k_cusum_limit);
-    // Compared without a division: the score itself only for a reading over the limit.
+    // The scores (divisions) only for a reading that is anomalous in some part.
     if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d || zc >= limit)) {
       const double zr = !rare ? 0 : lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
-      const double zd = outliers_only ? 0 : std::max(zc, lim_d > 0 ? std::fabs(d) / lim_d : 1e9);
-      out.score = std::max(zr, zd);
-      out.shift = zd > zr;
-      const double centre = profile + (out.shift ? m_slow : m_fast);
-      const double half = limit * (out.shift ? lim_d : lim_r);
+      const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
+      out.score = std::max({zr, zd, zc});
+      out.part = out.score == zr ? Part::outlier : out.score == zd ? Part::shift : Part::change;
+      const double centre = profile + (out.part == Part::outlier ? m_fast : m_slow);
+      const double half = limit * (out.part == Part::outlier ? lim_r : lim_d);
       out.expected_lo = centre - half;
       out.expected_hi = centre + half;
     }

@@ -41,9 +41,13 @@ public:
   // checks the profile's shape and throws twinctl::Error when it is wrong.
   void save(StateWriter& w) const;
   void load(StateReader& r);
+  enum class Part : uint8_t { outlier, shift, change };
+  static const char* part_name(Part p) {
+    return p == Part::outlier ? "outlier" : p == Part::shift ? "level shift" : "change point";
+  }
   struct Result {
     double score = 0;           // >= limit: anomalous; 0 under the limit and while learning
-    bool shift = false;         // the level-shift part decided the score (else the outlier part)
+    Part part = Part::outlier;  // the part that decided the score
     double expected_lo = 0, expected_hi = 0; // the range the value (or level) was expected in
   };
   // One numeric reading; `interval_ms` is the sensor's sampling interval, 0
