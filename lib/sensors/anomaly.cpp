@@ -33,11 +33,11 @@ constexpr double k_rate_start = 30;
 constexpr double k_rate_memory = 1000;
 constexpr double k_recent = 64; // readings in m_recent
 constexpr double k_rarity = 0.1;
-// Change points: a two-sided CUSUM of the level shift d in units of its mean
-// absolute deviation, each reading adding min(|d| / dev, 4) - 3: it reaches
-// 15 once the recent level has stayed beyond ~3-4 deviations of the
-// long-run level for 15 to 60 readings (a shift too small for the
-// instantaneous limit, but lasting). Its score is the sum / 15.
+// Change points: a two-sided CUSUM of the level shift d, each reading adding
+// min(|d|, 4 dev) - 3 dev (dev: the mean absolute deviation of d): it
+// reaches 15 dev once the recent level has stayed beyond ~3-4 deviations of
+// the long-run level for 15 to 60 readings (a shift too small for the
+// instantaneous limit, but lasting). Its score is the sum / (15 dev).
 constexpr double k_cusum_slack = 3;
 constexpr double k_cusum_clip = 4;
 constexpr double k_cusum_limit = 15;
@@ -150,18 +150,22 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     const double lim_r = std::max(limit_of(m_dev_r, m_q_r), floor);
     const bool over = std::fabs(r) >= limit * lim_r;
     m_recent = (m_recent << 1) | uint64_t(over);
-    m_rate += (double(over) - m_rate) / std::min(double(m_n) - k_rate_start + 1, k_rate_memory);
+    m_rate += (double(over) - m_rate) *
+              (m_n < k_rate_start + k_rate_memory ? 1 / (double(m_n) - k_rate_start + 1) : 1 / k_rate_memory);
     // The outlier's rarity (a Poisson tail) only for a reading over the limit.
     const bool rare = over && m_n >= k_warm && poisson_tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
     if (!outliers_only && m_n >= k_warm / 2) { // from when the spread of d is roughly known
-      const double z = std::clamp(m_dev_d > floor ? d / m_dev_d : 0.0, -k_cusum_clip, k_cusum_clip);
-      m_cusum_hi = std::max(0.0, m_cusum_hi + z - k_cusum_slack);
-      m_cusum_lo = std::max(0.0, m_cusum_lo - z - k_cusum_slack);
+      // In units of d (no division per reading): slack and clip are multiples of its deviation.
+      const double clipped = std::clamp(d, -k_cusum_clip * m_dev_d, k_cusum_clip * m_dev_d);
+      m_cusum_hi = std::max(0.0, m_cusum_hi + clipped - k_cusum_slack * m_dev_d);
+      m_cusum_lo = std::max(0.0, m_cusum_lo - clipped - k_cusum_slack * m_dev_d);
     }
-    const double zc = outliers_only ? 0 : std::max(m_cusum_hi, m_cusum_lo) * (1 / k_cusum_limit);
+    const double cusum = outliers_only ? 0 : std::max(m_cusum_hi, m_cusum_lo);
+    const double lim_c = std::max(k_cusum_limit * m_dev_d, floor);
     // The scores (divisions) only for a reading that is anomalous in some part.
-    if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d || zc >= limit)) {
+    if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d || cusum >= limit * lim_c)) {
+      const double zc = lim_c > 0 ? cusum / lim_c : 1e9;
       const double zr = !rare ? 0 : lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
       const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
       out.score = std::max({zr, zd, zc});
