@@ -78,7 +78,8 @@ int AnomalyScore::Season::bin_of(int64_t ts) {
 
 void AnomalyScore::reset_levels() {
   m_n = 0;
-  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = 0;
+  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = m_rate = m_cusum_hi = m_cusum_lo = 0;
+  m_recent = 0;
 }
 
 // After two days: the daily profile is used when it covers the day and its
