@@ -6,6 +6,7 @@
 #include "lib/util/strings.hpp"
 #include "lib/output/markdown_text.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace twinctl::output {
@@ -113,6 +114,92 @@ void finding_list(std::string &o, const std::vector<report::FindingRecord> &v, c
        });
 }
 
+std::string score_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+std::string change_text(double now, const std::optional<double> &before) {
+  if (!before) {
+    return "—";
+  }
+  const long d = std::lround(now - *before);
+  return d > 0 ? "+" + std::to_string(d) : d < 0 ? "−" + std::to_string(-d) : "±0";
+}
+
+void health(std::string &o, const report::AuditReport &r) {
+  o += "## Health\n\n";
+  if (!r.health) {
+    o += "This run recorded no health (it was audited by a twinctl before health was recorded).\n\n";
+    return;
+  }
+  const report::HealthSection &h = *r.health;
+  o += "Site score **" + score_text(h.site.score) + "** of 100 (" +
+       (h.site_previous ? change_text(h.site.score, h.site_previous) + " since the previous run"
+                        : std::string("first run with health")) +
+       ") · " + plural(h.site.warnings, "asset", "assets") + " under the warning score " +
+       score_text(h.inputs.warn_below) + " · " + plural(h.site.at_risk, "asset", "assets") + " at risk · " +
+       plural(h.site.assets, "asset", "assets") + " scored.";
+  if (!h.unscored.empty()) {
+    std::string list;
+    for (const std::string &u : h.unscored) {
+      list += (list.empty() ? "" : "; ") + md(u);
+    }
+    o += " Not scored in this run: " + list + ".";
+  }
+  o += "\n\n";
+  if (!h.lines.empty()) {
+    rows(o, "| Line | Score | Change | Assets | Under " + score_text(h.inputs.warn_below) +
+                " | At risk | Lowest asset |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n",
+         h.lines.size(), "lines", [&](size_t i) {
+           const report::HealthScoreRecord &s = h.lines[i].score;
+           return "| " + md(s.id) + " | " + (s.score < h.inputs.warn_below ? "**" + score_text(s.score) + "** ⚠️" : score_text(s.score)) +
+                  " | " + change_text(s.score, h.lines[i].previous) + " | " + std::to_string(s.assets) + " | " +
+                  std::to_string(s.warnings) + " | " + std::to_string(s.at_risk) + " | " +
+                  (s.worst_asset.empty() ? "—" : md(s.worst_asset) + " (" + score_text(s.worst_score) + ")") + " |\n";
+         });
+  }
+  o += "### Lowest-scoring assets, and why\n\n";
+  if (h.lowest.empty()) {
+    o += "Every asset scores 100: nothing took points off.\n\n";
+  } else {
+    rows(o, "| Score | Asset | Line | Risk | Why (points taken off) |\n| ---: | --- | --- | ---: | --- |\n", h.lowest.size(),
+         "assets", [&](size_t i) {
+           const report::HealthAssetRecord &a = h.lowest[i];
+           std::string why;
+           bool degraded = false; // the degradation component already names the trend
+           for (const report::HealthComponentRecord &c : a.components) {
+             degraded = degraded || (c.name == "degradation" && c.penalty > 0);
+             if (c.penalty > 0) {
+               why += (why.empty() ? "" : "; ") + std::string("**") + md(c.name) + " −" + score_text(c.penalty) +
+                      "**: " + md(c.why);
+             }
+           }
+           if (!a.trend.empty() && !degraded) {
+             why += (why.empty() ? "" : "; ") + std::string("_trend_: ") + md(a.trend);
+           }
+           char risk[32] = "—";
+           if (a.risk) {
+             std::snprintf(risk, sizeof risk, "%.2f%s", *a.risk, a.at_risk ? " ⚠️" : "");
+           }
+           return "| " + (a.warning ? "**" + score_text(a.score) + "**" : score_text(a.score)) + " | " + md(a.asset) +
+                  " | " + cell(a.line) + " | " + risk + " | " + (why.empty() ? "—" : why) + " |\n";
+         });
+  }
+  size_t first = h.trend.size() > k_trend_rows ? h.trend.size() - k_trend_rows : 0;
+  o += "### Health trend (last " + plural(int64_t(h.trend.size() - first), "run", "runs") + ")\n\n";
+  o += "| Run | Date | Site score | Under " + score_text(h.inputs.warn_below) +
+       " | At risk | Lowest line |\n| --- | --- | ---: | ---: | ---: | --- |\n";
+  for (size_t i = first; i < h.trend.size(); ++i) {
+    const report::HealthTrendPoint &p = h.trend[i];
+    o += "| #" + std::to_string(p.run) + " | " + md(p.date) + " | " + score_text(p.site) + " | " +
+         std::to_string(p.warnings) + " | " + std::to_string(p.at_risk) + " | " +
+         (p.worst_line.empty() ? "—" : md(p.worst_line) + " (" + score_text(p.worst_line_score) + ")") + " |\n";
+  }
+  o += "\n";
+}
+
 } // namespace
 
 void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
@@ -172,6 +259,8 @@ void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
          std::to_string(p.resolved_count) + " | " + coverage_text(p.coverage) + " |\n";
   }
   o += "\n";
+
+  health(o, r);
 
   o += "## Open findings by zone, line and team\n\n";
   groups(o, "By zone", "Zone", r.by_zone, "no zone");

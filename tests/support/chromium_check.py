@@ -181,7 +181,7 @@ def main():
             failures.append(f"trend chart is {facts['chartHeight']} px high")
         if facts["h1"] != 1:
             failures.append(f"{facts['h1']} <h1> elements")
-        for heading in ("Summary", "Drift trend", "Oldest open findings", "Incidents and their root causes",
+        for heading in ("Summary", "Drift trend", "Health", "Oldest open findings", "Incidents and their root causes",
                         "Certificates, calibrations and maintenance due", "Who to contact"):
             if heading not in facts["h2"]:
                 failures.append(f"no section '{heading}' (h2: {facts['h2']})")
