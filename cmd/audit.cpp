@@ -90,17 +90,20 @@ std::function<void()> test_pause_hook() {
 }
 
 // The run's health, as `twinctl health` computes it from the same findings,
-// alerts and readings, as of the audit's time.
+// alerts and readings, as of the audit's time; and OEE over the readings, as
+// `replay -o oee` computes it, when the twin declares production.
 health::HealthReport assess_health(const AuditArgs& a, const CheckRun& run, const std::vector<model::Alert>& alerts,
-                                   history::HealthRecord& record) {
+                                   history::HealthRecord& record, std::optional<oee::Result>& oee) {
   health::Inputs in;
   in.findings = &run.report.findings;
   in.drift_checked = !a.check.live.empty();
   in.alerts = a.alerts.empty() ? nullptr : &alerts;
   record.alerts = !a.alerts.empty();
   if (!a.readings.empty()) {
-    const ReadingsPass pass = read_health_readings(run.loaded.twin, a.readings, a.format, in, false);
+    ReadingsPass pass = read_health_readings(run.loaded.twin, a.readings, a.format, in, true);
     record.readings = pass.readings;
+    oee = std::move(pass.oee);
+    record.oee = oee ? &*oee : nullptr;
     if (pass.readings > 0) {
       record.window_from = util::format_timestamp(pass.first_ms / 1000);
       record.window_to = util::format_timestamp(pass.last_ms / 1000);
@@ -128,7 +131,8 @@ int run_audit(AuditArgs& a, const GlobalOptions& g) {
   report::describe_audit(run.report, run.loaded.twin, rca ? &*rca : nullptr, run.now);
   if (db) {
     history::RecordOptions ro;
-    const health::HealthReport health = assess_health(a, run, alerts, ro.health);
+    std::optional<oee::Result> oee;
+    const health::HealthReport health = assess_health(a, run, alerts, ro.health, oee);
     ro.health.report = &health;
     ro.exit_code = checks_exit_code(run.report, a.check.allow_partial);
     ro.live = live_column(a.check.live);
@@ -161,7 +165,8 @@ void register_audit(CLI::App& root, GlobalOptions& g, int& rc) {
       "(for N days) or reopened, and lists those resolved since the site's previous run. A run that could not "
       "read a live source never resolves a live-state finding it could not check. Each run also records the "
       "health of every asset, line and site, as `twinctl health` computes it from the run's findings, --alerts "
-      "and --readings (its components, so `twinctl report` can say why, and its trend over the runs).");
+      "and --readings (its components, so `twinctl report` can say why, and its trend over the runs), and, with "
+      "--readings of assets that declare production, their OEE per asset and line (as replay -o oee computes it).");
   add_twin_options(*sub, a->check.twin);
   add_check_options(*sub, a->check, false);
   sub->add_option("--alerts", a->alerts, "Alert events, JSONL (as replay writes them), for the incidents")

@@ -33,7 +33,7 @@ void check_version(io::Database& db, bool may_be_empty) {
 
 // Brings the schema to k_schema_version, inside the caller's write transaction.
 // schema.sql is idempotent (CREATE ... IF NOT EXISTS), so running it again adds
-// what an older version lacks: version 2 the health tables. A change that is
+// what an older version lacks: version 2 the health tables, 3 the oee table. A change that is
 // not a new table (a column) is patched here first, as version 1's were.
 void migrate(io::Database& db) {
   int64_t version = db.schema_version();

@@ -1,11 +1,11 @@
--- The twinctl history database (`twinctl audit --history DB`), schema version 2.
+-- The twinctl history database (`twinctl audit --history DB`), schema version 3.
 -- One file, SQLite, WAL. `audit` writes each run in one transaction; `history`
 -- and `report` read. Times are RFC 3339 UTC strings ("2026-12-02T02:00:00Z"),
 -- the run's --now. This file is compiled into twinctl (lib/history).
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 -- Every statement is idempotent (IF NOT EXISTS): an older database is brought
 -- up to date by running this file again (lib/history/open.cpp). Version 2 added
--- the health tables at the end.
+-- the health tables at the end, version 3 the oee table.
 
 CREATE TABLE IF NOT EXISTS runs (
   id          INTEGER PRIMARY KEY,   -- 1, 2, 3 ... in the order runs committed
@@ -171,4 +171,32 @@ CREATE TABLE IF NOT EXISTS health_components (
   has_data  INTEGER NOT NULL,
   why       TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run_id, asset, component)
+);
+
+-- Version 3: OEE over the audit's readings (lib/oee, as `replay -o oee` computes
+-- it) for the assets with `production:`: one row per asset (line: its line, or
+-- '') and one per line (asset ''), totals over the readings' span
+-- (health_runs.window_from/to). Seconds are of planned production time.
+CREATE TABLE IF NOT EXISTS oee (
+  run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  line           TEXT NOT NULL,
+  asset          TEXT NOT NULL,      -- '' for the line's row
+  planned_s      REAL NOT NULL,      -- planned production time with a known state
+  run_s          REAL NOT NULL,
+  down_s         REAL NOT NULL,      -- breakdowns and unplanned stops (fault, stopped, offline)
+  setup_s        REAL NOT NULL,      -- setup, changeover, maintenance
+  idle_s         REAL NOT NULL,      -- idle, waiting, starved, blocked
+  no_data_s      REAL NOT NULL,      -- planned time without a state (not in planned_s)
+  planned_stop_s REAL NOT NULL,      -- the ShiftCalendar's planned stops (not in planned_s)
+  total          INTEGER NOT NULL,   -- parts
+  good           INTEGER NOT NULL,
+  reject         INTEGER NOT NULL,
+  ideal_s        REAL NOT NULL,      -- ideal cycle x parts
+  speed_loss_s   REAL,               -- running time beyond ideal x parts; NULL without running time
+  quality_loss_s REAL,               -- ideal cycle x rejects; NULL without parts
+  availability   REAL,
+  performance    REAL,
+  quality        REAL,
+  oee            REAL,               -- NULL when a factor is unknown
+  PRIMARY KEY (run_id, line, asset)
 );

@@ -4,6 +4,7 @@
 
 #include "lib/health/health.hpp"
 #include "lib/history/open.hpp"
+#include "lib/oee/oee.hpp"
 #include "lib/model/twin.hpp"
 #include "lib/report/report.hpp"
 
@@ -19,6 +20,7 @@ struct HealthRecord {
   bool alerts = false;         // --alerts was given
   uint64_t readings = 0;       // readings read (0: no --readings)
   std::string window_from, window_to; // the readings' first and last time (RFC 3339), with readings
+  const oee::Result* oee = nullptr;   // OEE over the readings (assets with production:), recorded in oee
 };
 
 struct RecordOptions {

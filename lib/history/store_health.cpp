@@ -1,9 +1,46 @@
 // The health of a run in the history (schema.sql, version 2): the inputs and
 // thresholds, the roll-ups, every asset's score and the components of those
-// that lost points.
+// that lost points; and its OEE (version 3): the totals of each asset and line.
 #include "lib/history/store.hpp"
 
 namespace twinctl::history {
+
+namespace {
+
+void bind_optional(io::Statement& s, int index, const std::optional<double>& v) {
+  if (v) {
+    s.bind(index, *v);
+  } else {
+    s.bind_null(index);
+  }
+}
+
+// The totals over the readings (day "") of each asset and line.
+void record_oee(io::Database& db, int64_t run_id, const oee::Result& r) {
+  io::Statement row = db.prepare(
+      "INSERT INTO oee (run_id, line, asset, planned_s, run_s, down_s, setup_s, idle_s, no_data_s, planned_stop_s, "
+      "total, good, reject, ideal_s, speed_loss_s, quality_loss_s, availability, performance, quality, oee) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  for (const auto* list : {&r.assets, &r.lines}) {
+    for (const oee::Period& p : *list) {
+      if (!p.day.empty()) {
+        continue;
+      }
+      row.bind(1, run_id).bind(2, p.line).bind(3, p.asset).bind(4, p.planned_s).bind(5, p.run_s).bind(6, p.down_s);
+      row.bind(7, p.setup_s).bind(8, p.idle_s).bind(9, p.no_data_s).bind(10, p.stopped_plan_s);
+      row.bind(11, int64_t(p.total)).bind(12, int64_t(p.good)).bind(13, int64_t(p.reject)).bind(14, p.ideal_s);
+      bind_optional(row, 15, p.speed_loss_s);
+      bind_optional(row, 16, p.quality_loss_s);
+      bind_optional(row, 17, p.availability);
+      bind_optional(row, 18, p.performance);
+      bind_optional(row, 19, p.quality);
+      bind_optional(row, 20, p.oee);
+      row.run();
+    }
+  }
+}
+
+} // namespace
 
 void record_health(io::Database& db, int64_t run_id, const HealthRecord& h, bool drift_checked) {
   const health::HealthReport& r = *h.report;
@@ -31,11 +68,7 @@ void record_health(io::Database& db, int64_t run_id, const HealthRecord& h, bool
   for (const health::AssetHealth& a : r.assets) {
     asset.bind(1, run_id).bind(2, a.asset).bind(3, a.name).bind(4, a.criticality).bind(5, a.line).bind(6, a.cell);
     asset.bind(7, a.team).bind(8, a.score);
-    if (a.risk) {
-      asset.bind(9, *a.risk);
-    } else {
-      asset.bind_null(9);
-    }
+    bind_optional(asset, 9, a.risk);
     asset.bind(10, int64_t(a.warning)).bind(11, int64_t(a.at_risk));
     asset.bind(12, a.trends.empty() ? std::string() : a.trends.front().sensor + " " + health::trend_phrase(a.trends.front()));
     asset.run();
@@ -47,6 +80,9 @@ void record_health(io::Database& db, int64_t run_id, const HealthRecord& h, bool
       part.bind(6, int64_t(c.has_data)).bind(7, c.why);
       part.run();
     }
+  }
+  if (h.oee) {
+    record_oee(db, run_id, *h.oee);
   }
 }
 

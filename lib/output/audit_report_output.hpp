@@ -33,5 +33,7 @@ std::string health_chart_svg(const report::HealthSection &h);
 
 // The Health section of the HTML page (report_html_health.cpp), appended to `o`.
 void write_health_html(std::string &o, const report::AuditReport &r);
+// The OEE section: each line's A x P x Q with its biggest losses, its assets, and what the data could not separate.
+void write_oee_html(std::string &o, const report::AuditReport &r);
 
 } // namespace twinctl::output

@@ -473,6 +473,8 @@ void write_report_html(std::ostream &out, const report::AuditReport &r) {
   o += "\n";
   write_health_html(o, r);
   o += "\n";
+  write_oee_html(o, r);
+  o += "\n";
   breakdowns(o, r);
   o += "\n";
   findings(o, r);

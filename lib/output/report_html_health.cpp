@@ -63,7 +63,81 @@ std::string why_of(const report::HealthAssetRecord &a) {
   return s.empty() ? "—" : s;
 }
 
+std::string pct(const std::optional<double> &v) {
+  if (!v) {
+    return "—";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", *v * 100);
+  return buf;
+}
+
+std::string hours(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 3600 ? "%.0f min" : "%.1f h", s < 3600 ? s / 60 : s / 3600);
+  return buf;
+}
+
+// OEE, A, P, Q and parts of one line or asset.
+std::string oee_cells(const report::OeeRecord &o) {
+  return "<td class=\"n\"><strong>" + pct(o.oee) + "</strong></td><td class=\"n\">" + pct(o.availability) +
+         "</td><td class=\"n\">" + pct(o.performance) + "</td><td class=\"n\">" + pct(o.quality) +
+         "</td><td class=\"n\">" + std::to_string(o.good) + " / " + std::to_string(o.total) + "</td>";
+}
+
 } // namespace
+
+void write_oee_html(std::string &o, const report::AuditReport &r) {
+  o += "<section aria-labelledby=\"s-oee\" id=\"oee\"><h2 id=\"s-oee\">OEE by line</h2>";
+  if (!r.oee) {
+    o += "<p class=\"none\">No OEE in this run: the audit was given no --readings, or no asset of the twin declares "
+         "production (ideal cycle and part counters).</p></section>";
+    return;
+  }
+  const report::OeeSection &s = *r.oee;
+  o += "<p>Availability × performance × quality over the audit's readings";
+  if (!s.window_from.empty()) {
+    o += " (" + esc(s.window_from) + " to " + esc(s.window_to) + ")";
+  }
+  o += ", planned production time only (the ShiftCalendar's planned stops are left out). Losses are in hours of "
+       "planned time, the biggest first.</p>";
+  o += "<table><thead><tr><th scope=\"col\">Line</th><th scope=\"col\" class=\"n\">OEE</th><th scope=\"col\" "
+       "class=\"n\">Availability</th><th scope=\"col\" class=\"n\">Performance</th><th scope=\"col\" "
+       "class=\"n\">Quality</th><th scope=\"col\" class=\"n\">Good / parts</th><th scope=\"col\">Biggest losses"
+       "</th></tr></thead><tbody>";
+  for (const report::OeeLine &l : s.lines) {
+    std::string losses;
+    for (size_t i = 0; i < l.losses.size() && i < 3; ++i) {
+      char share[32];
+      std::snprintf(share, sizeof share, "%.0f %%", l.losses[i].share * 100);
+      losses += (losses.empty() ? "" : "<br>") + esc(l.losses[i].name) + ": " + hours(l.losses[i].seconds) + " (" +
+                share + ")";
+    }
+    o += "<tr><th scope=\"row\">" + (l.line.line.empty() ? std::string("<em>no line</em>") : esc(l.line.line)) +
+         "</th>" + oee_cells(l.line) + "<td class=\"msg\">" + (losses.empty() ? "none" : losses) + "</td></tr>";
+  }
+  o += "</tbody></table><h3>Assets</h3><table><thead><tr><th scope=\"col\">Asset</th><th scope=\"col\">Line</th>"
+       "<th scope=\"col\" class=\"n\">OEE</th><th scope=\"col\" class=\"n\">Availability</th><th scope=\"col\" "
+       "class=\"n\">Performance</th><th scope=\"col\" class=\"n\">Quality</th><th scope=\"col\" class=\"n\">Good / "
+       "parts</th><th scope=\"col\" class=\"n\">Breakdowns</th><th scope=\"col\" class=\"n\">Setup</th>"
+       "<th scope=\"col\" class=\"n\">Idling</th></tr></thead><tbody>";
+  size_t shown = 0;
+  for (const report::OeeLine &l : s.lines) {
+    for (const report::OeeRecord &a : l.assets) {
+      if (++shown > 50) {
+        break;
+      }
+      o += "<tr><th scope=\"row\">" + esc(a.asset) + "</th><td>" + (a.line.empty() ? "—" : esc(a.line)) + "</td>" +
+           oee_cells(a) + "<td class=\"n\">" + hours(a.down_s) + "</td><td class=\"n\">" + hours(a.setup_s) +
+           "</td><td class=\"n\">" + hours(a.idle_s) + "</td></tr>";
+    }
+  }
+  o += "</tbody></table><h3>What the data could not separate</h3><ul>";
+  for (const std::string &u : s.unseparated) {
+    o += "<li>" + esc(u) + "</li>";
+  }
+  o += "</ul></section>";
+}
 
 void write_health_html(std::string &o, const report::AuditReport &r) {
   o += "<section aria-labelledby=\"s-health\" id=\"health\"><h2 id=\"s-health\">Health</h2>";

@@ -200,6 +200,71 @@ void health(std::string &o, const report::AuditReport &r) {
   o += "\n";
 }
 
+std::string pct(const std::optional<double> &v) {
+  if (!v) {
+    return "—";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", *v * 100);
+  return buf;
+}
+
+std::string hours(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 3600 ? "%.0f min" : "%.1f h", s < 3600 ? s / 60 : s / 3600);
+  return buf;
+}
+
+std::string oee_cells(const report::OeeRecord &o) {
+  return " **" + pct(o.oee) + "** | " + pct(o.availability) + " | " + pct(o.performance) + " | " + pct(o.quality) +
+         " | " + std::to_string(o.good) + " / " + std::to_string(o.total) + " |";
+}
+
+void oee(std::string &o, const report::AuditReport &r) {
+  o += "## OEE by line\n\n";
+  if (!r.oee) {
+    o += "No OEE in this run: the audit was given no --readings, or no asset of the twin declares production (ideal "
+         "cycle and part counters).\n\n";
+    return;
+  }
+  const report::OeeSection &s = *r.oee;
+  o += "Availability × performance × quality over the audit's readings" +
+       (s.window_from.empty() ? std::string() : " (" + md(s.window_from) + " to " + md(s.window_to) + ")") +
+       ", planned production time only. Losses in hours of planned time, the biggest first.\n\n";
+  rows(o, "| Line | OEE | Availability | Performance | Quality | Good / parts | Biggest losses |\n| --- | ---: | ---: | "
+          "---: | ---: | ---: | --- |\n",
+       s.lines.size(), "lines", [&](size_t i) {
+         const report::OeeLine &l = s.lines[i];
+         std::string losses;
+         for (size_t k = 0; k < l.losses.size() && k < 3; ++k) {
+           char share[32];
+           std::snprintf(share, sizeof share, "%.0f %%", l.losses[k].share * 100);
+           losses += (losses.empty() ? "" : "; ") + md(l.losses[k].name) + ": " + hours(l.losses[k].seconds) + " (" +
+                     share + ")";
+         }
+         return "| " + (l.line.line.empty() ? std::string("_no line_") : md(l.line.line)) + " |" + oee_cells(l.line) +
+                " " + (losses.empty() ? "none" : losses) + " |\n";
+       });
+  std::vector<const report::OeeRecord *> assets;
+  for (const report::OeeLine &l : s.lines) {
+    for (const report::OeeRecord &a : l.assets) {
+      assets.push_back(&a);
+    }
+  }
+  rows(o, "| Asset | Line | OEE | Availability | Performance | Quality | Good / parts | Breakdowns | Setup | Idling |\n"
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+       assets.size(), "assets", [&](size_t i) {
+         const report::OeeRecord &a = *assets[i];
+         return "| " + md(a.asset) + " | " + cell(a.line) + " |" + oee_cells(a) + " " + hours(a.down_s) + " | " +
+                hours(a.setup_s) + " | " + hours(a.idle_s) + " |\n";
+       });
+  o += "What the data could not separate:\n\n";
+  for (const std::string &u : s.unseparated) {
+    o += "- " + md(u) + "\n";
+  }
+  o += "\n";
+}
+
 } // namespace
 
 void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
@@ -261,6 +326,7 @@ void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
   o += "\n";
 
   health(o, r);
+  oee(o, r);
 
   o += "## Open findings by zone, line and team\n\n";
   groups(o, "By zone", "Zone", r.by_zone, "no zone");

@@ -131,6 +131,15 @@ struct HealthScoreRecord {
   double worst_score = 100;
 };
 
+// OEE totals of one asset (or, with asset empty, one line) over the audit's readings.
+struct OeeRecord {
+  std::string line, asset;
+  double planned_s = 0, run_s = 0, down_s = 0, setup_s = 0, idle_s = 0, no_data_s = 0, planned_stop_s = 0;
+  int64_t total = 0, good = 0, reject = 0;
+  double ideal_s = 0;
+  std::optional<double> speed_loss_s, quality_loss_s, availability, performance, quality, oee;
+};
+
 // Everything the history database says about one run.
 struct HistoryData {
   RunRecord run;
@@ -143,6 +152,7 @@ struct HistoryData {
   std::optional<HealthRunRecord> health;         // nullopt: the run recorded no health
   std::vector<HealthAssetRecord> health_assets;  // the run's lowest-scoring assets under 100, lowest first
   std::vector<HealthScoreRecord> health_scores;  // site and line roll-ups of the site's runs up to the run
+  std::vector<OeeRecord> oee;                    // the run's OEE rows (schema version 3), by line and asset
 };
 
 struct AuditReportOptions {
@@ -207,6 +217,25 @@ struct HealthSection {
   std::vector<std::string> unscored;     // components no asset could be scored on: "drift (no live state)"
 };
 
+// One of the six big losses, in seconds of planned production time.
+struct OeeLoss {
+  std::string name; // breakdowns | setup and adjustments | idling and small stops | reduced speed | rejects
+  double seconds = 0;
+  double share = 0; // of planned time
+};
+
+struct OeeLine {
+  OeeRecord line;
+  std::vector<OeeRecord> assets; // lowest OEE first (unknown last)
+  std::vector<OeeLoss> losses;   // the biggest first, those over 0 only
+};
+
+struct OeeSection {
+  std::string window_from, window_to; // the readings' span
+  std::vector<OeeLine> lines;         // lowest OEE first; assets without a line under line ""
+  std::vector<std::string> unseparated; // what the data could not tell apart, in words
+};
+
 struct AuditReport {
   std::string title;
   std::string tool_version;
@@ -247,12 +276,16 @@ struct AuditReport {
   std::vector<DueRecord> due;              // soonest (most overdue) first
   std::vector<Contact> contacts;           // teams with open findings or incidents, most severe first
   std::optional<HealthSection> health;     // nullopt: the run recorded no health (an older twinctl)
+  std::optional<OeeSection> oee;           // nullopt: no OEE recorded (no --readings, or no production declared)
 };
 
 AuditReport build_audit_report(const HistoryData &data, const AuditReportOptions &opts);
 
 // The health section (audit_health.cpp); nullopt when the run recorded no health.
 std::optional<HealthSection> build_health_section(const HistoryData &data, size_t max_runs);
+
+// The OEE section (audit_health.cpp): lines lowest first, their losses biggest first.
+std::optional<OeeSection> build_oee_section(const HistoryData &data);
 
 // The smallest 1/2/5 x 10^n step giving at most `max_lines` grid lines up to a
 // value >= `max`; returns {axis_max, step}. {1, 1} for max <= 0.

@@ -69,7 +69,7 @@ grep -qF "Site score **$site2** of 100" <<<"$OUT" || fail "run 2's site score $s
 "$PY" - "$WORK/v1.db" <<'PYV1'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-for t in ("health_components", "health_assets", "health_scores", "health_runs"):
+for t in ("oee", "health_components", "health_assets", "health_scores", "health_runs"):
     db.execute(f"DROP TABLE {t}")
 db.execute("PRAGMA user_version = 1")
 db.commit()
@@ -80,7 +80,7 @@ expect_out "This run recorded no health"
 run audit --twin twin --history "$WORK/v1.db" --readings readings.csv --now 2026-12-04T00:00:00Z
 expect_rc 0 "audit into a version-1 history"
 DB="$WORK/v1.db"
-[ "$(sql 'PRAGMA user_version')" = 2 ] && [ "$(sql 'SELECT count(*) FROM health_runs')" = 1 ] ||
+[ "$(sql 'PRAGMA user_version')" = 3 ] && [ "$(sql 'SELECT count(*) FROM health_runs')" = 1 ] ||
   fail "the version-1 history was not migrated: $(sql 'PRAGMA user_version')"
 run report --history "$WORK/v1.db" --site plant-h -o markdown
 expect_out "Site score **"
@@ -98,7 +98,7 @@ done
 run report --history "$(pg_url health)" -o markdown
 expect_rc 0 "report from PostgreSQL"
 [ "$OUT" = "$md" ] || { diff <(echo "$md") <(echo "$OUT") | head -20 >&2 || true; fail "the PostgreSQL report differs"; }
-psql_q health "DROP TABLE health_components, health_assets, health_scores, health_runs"
+psql_q health "DROP TABLE oee, health_components, health_assets, health_scores, health_runs"
 psql_q health "DELETE FROM twinctl_schema_versions"
 psql_q health "INSERT INTO twinctl_schema_versions (version) VALUES (1)"
 run report --history "$(pg_url health)" -o markdown
@@ -106,7 +106,7 @@ expect_rc 0 "report from a version-1 PostgreSQL history"
 expect_out "This run recorded no health"
 run audit --twin twin --history "$(pg_url health)" --readings readings.csv --now 2026-12-05T00:00:00Z
 expect_rc 0 "audit into a version-1 PostgreSQL history"
-[ "$(psql_q health 'SELECT max(version) FROM twinctl_schema_versions')" = 2 ] &&
+[ "$(psql_q health 'SELECT max(version) FROM twinctl_schema_versions')" = 3 ] &&
   [ "$(psql_q health 'SELECT count(*) FROM health_assets WHERE run_id = 4')" = 3 ] ||
   fail "the version-1 PostgreSQL history was not migrated"
 finish

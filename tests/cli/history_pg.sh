@@ -38,7 +38,7 @@ for day in 01 02; do
 done
 [ "$(psql_q fleet 'SELECT count(*), count(DISTINCT site) FROM runs')" = "16|8" ] ||
   fail "16 audits of 8 sites recorded $(psql_q fleet 'SELECT count(*), count(DISTINCT site) FROM runs')"
-[ "$(psql_q fleet 'SELECT max(version) FROM twinctl_schema_versions')" = 2 ] || fail "schema version not recorded"
+[ "$(psql_q fleet 'SELECT max(version) FROM twinctl_schema_versions')" = 3 ] || fail "schema version not recorded"
 # Each site: its second run follows its first, sees every finding of the first as open, none new.
 /usr/bin/python3 - "$WORK" "$SITES" <<'PY' || fail "a site's lifecycle is wrong after concurrent audits"
 import json, sys
