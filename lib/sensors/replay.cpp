@@ -314,7 +314,8 @@ void Replayer::Impl::add(const Reading& r, int line) {
   const bool bad = r.quality == Quality::bad || nan;
   st.s.bad_quality += r.quality == Quality::bad;
   st.s.not_a_number += nan;
-  if (p.enabled[size_t(Detector::quality)]) {
+  if (p.enabled[size_t(Detector::quality)] &&
+      (bad || st.alerts[size_t(Detector::quality)].severity != Severity::none)) {
     AlertState& a = st.alerts[size_t(Detector::quality)];
     const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
