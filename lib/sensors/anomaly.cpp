@@ -24,12 +24,15 @@ constexpr double k_week_days = 14;     // ... a weekly one after two weeks
 constexpr int k_max_bins = 144;        // one bin per 10 min at most
 constexpr double k_weekly_ms = 1800000; // sensors read every 30 min or slower get a weekly profile
 constexpr int64_t k_day_ms = 86400000;
+// The outlier rate and the change-point sums start from reading 300: counted
+// against limits learned from fewer readings, they would learn the limits'
+// own settling (a noise-only sensor crossing its young limits) as the sensor's.
+constexpr double k_rate_start = 300;
 // Rarity of outliers: an outlier is anomalous only when this many outliers in
 // the last 64 readings are rarer than 1 in 10 at the rate the sensor learned
-// (from reading 30 on, over ~1000 readings). A spiky signal whose spikes come
-// at a steady rate raises nothing; the same spikes coming denser do; a sensor
-// that had no outlier in the last ~600 readings raises on its first.
-constexpr double k_rate_start = 30;
+// (over ~1000 readings). A spiky signal whose spikes come at a steady rate
+// raises nothing; the same spikes coming denser do; a sensor that had no
+// outlier in the last ~600 readings raises on its first.
 constexpr double k_rate_memory = 1000;
 constexpr double k_recent = 64; // readings in m_recent
 constexpr double k_rarity = 0.1;
@@ -156,7 +159,7 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     // The outlier's rarity (a Poisson tail) only for a reading over the limit.
     const bool rare = over && m_n >= k_warm && poisson_tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
-    if (!outliers_only && m_n >= k_warm / 2) { // from when the spread of d is roughly known
+    if (!outliers_only) {
       // In units of d (no division per reading): slack and clip are multiples of its deviation.
       const double clipped = std::clamp(d, -k_cusum_clip * m_dev_d, k_cusum_clip * m_dev_d);
       m_cusum_hi = std::max(0.0, m_cusum_hi + clipped - k_cusum_slack * m_dev_d);
