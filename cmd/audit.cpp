@@ -2,6 +2,7 @@
 // and expiry of the intended state, incidents from RCA over what failed, all
 // gated like drift and recorded in the history database.
 #include "cmd/check_run.hpp"
+#include "cmd/health_inputs.hpp"
 
 #include "lib/graph/graph.hpp"
 #include "lib/history/store.hpp"
@@ -11,8 +12,9 @@
 #include "lib/rca/report.hpp"
 #include "lib/report/audit.hpp"
 #include "lib/util/error.hpp"
-#include "lib/util/url.hpp"
 #include "lib/util/strings.hpp"
+#include "lib/util/time.hpp"
+#include "lib/util/url.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -30,6 +32,8 @@ namespace {
 struct AuditArgs {
   CheckArgs check;
   std::string alerts;
+  std::vector<std::string> readings;
+  std::string format = "auto";
   std::string history; // "": TWINCTL_HISTORY_URL, else .twinctl/history.db
   bool no_history = false;
 };
@@ -85,6 +89,29 @@ std::function<void()> test_pause_hook() {
   };
 }
 
+// The run's health, as `twinctl health` computes it from the same findings,
+// alerts and readings, as of the audit's time; and OEE over the readings, as
+// `replay -o oee` computes it, when the twin declares production.
+health::HealthReport assess_health(const AuditArgs& a, const CheckRun& run, const std::vector<model::Alert>& alerts,
+                                   history::HealthRecord& record, std::optional<oee::Result>& oee) {
+  health::Inputs in;
+  in.findings = &run.report.findings;
+  in.drift_checked = !a.check.live.empty();
+  in.alerts = a.alerts.empty() ? nullptr : &alerts;
+  record.alerts = !a.alerts.empty();
+  if (!a.readings.empty()) {
+    ReadingsPass pass = read_health_readings(run.loaded.twin, a.readings, a.format, in, true);
+    record.readings = pass.readings;
+    oee = std::move(pass.oee);
+    record.oee = oee ? &*oee : nullptr;
+    if (pass.readings > 0) {
+      record.window_from = util::format_timestamp(pass.first_ms / 1000);
+      record.window_to = util::format_timestamp(pass.last_ms / 1000);
+    }
+  }
+  return health::assess(run.loaded.twin, in, run.now);
+}
+
 int run_audit(AuditArgs& a, const GlobalOptions& g) {
   // Alerts are read first: a bad alerts file is an error before anything is recorded.
   std::vector<model::Alert> alerts;
@@ -104,6 +131,9 @@ int run_audit(AuditArgs& a, const GlobalOptions& g) {
   report::describe_audit(run.report, run.loaded.twin, rca ? &*rca : nullptr, run.now);
   if (db) {
     history::RecordOptions ro;
+    std::optional<oee::Result> oee;
+    const health::HealthReport health = assess_health(a, run, alerts, ro.health, oee);
+    ro.health.report = &health;
     ro.exit_code = checks_exit_code(run.report, a.check.allow_partial);
     ro.live = live_column(a.check.live);
     ro.live_read = !a.check.live.empty();
@@ -133,10 +163,20 @@ void register_audit(CLI::App& root, GlobalOptions& g, int& rc) {
       "for SQLite, created if missing, or postgresql://... for a PostgreSQL database many sites share; default "
       "$TWINCTL_HISTORY_URL, else .twinctl/history.db relative to the current directory): findings are tracked by fingerprint, and the output marks each one new, open "
       "(for N days) or reopened, and lists those resolved since the site's previous run. A run that could not "
-      "read a live source never resolves a live-state finding it could not check.");
+      "read a live source never resolves a live-state finding it could not check. Each run also records the "
+      "health of every asset, line and site, as `twinctl health` computes it from the run's findings, --alerts "
+      "and --readings (its components, so `twinctl report` can say why, and its trend over the runs), and, with "
+      "--readings of assets that declare production, their OEE per asset and line (as replay -o oee computes it).");
   add_twin_options(*sub, a->check.twin);
   add_check_options(*sub, a->check, false);
   sub->add_option("--alerts", a->alerts, "Alert events, JSONL (as replay writes them), for the incidents")
+      ->group("Live state");
+  sub->add_option("--readings", a->readings,
+                  "Sensor readings, CSV or JSONL (as replay reads them; repeatable): the availability and degradation "
+                  "of each asset's health")
+      ->group("Live state");
+  sub->add_option("--format", a->format, "Format of --readings: auto|csv|jsonl")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl"}))
       ->group("Live state");
   sub->add_option("--history", a->history, "The history: a file or sqlite://PATH (created if missing), or postgresql://USER@HOST/DB "
                   "(default: $TWINCTL_HISTORY_URL, else .twinctl/history.db)")
@@ -152,6 +192,7 @@ void register_audit(CLI::App& root, GlobalOptions& g, int& rc) {
       "  twinctl audit --ref origin/main --live ditto-main --history /var/lib/twinctl/plant-a.db \\\n"
       "      -o table -o markdown=$GITHUB_STEP_SUMMARY -o sarif=audit.sarif --sarif-category plant-a\n"
       "  twinctl audit --live snapshot.json --alerts alerts.jsonl --fail-on critical\n"
+      "  twinctl audit --live snapshot.json --readings historian-last-24h.csv   # health with availability and trends\n"
       "  TWINCTL_HISTORY_URL=postgresql://twinctl@db.example/fleet twinctl audit --live mqtt-plant-a\n"
       "  twinctl audit --no-history --now 2026-06-01   # certificates and calibrations due, no live state\n"));
   sub->callback([a, &g, &rc] { rc = run_audit(*a, g); });

@@ -2,18 +2,15 @@
 // sensors, rolled up per cell, line and site. Only wiring: the weighing is in
 // lib/health.
 #include "cmd/check_run.hpp"
-#include "cmd/readings.hpp"
+#include "cmd/health_inputs.hpp"
 
 #include "lib/health/health.hpp"
 #include "lib/loaders/alert_reader.hpp"
 #include "lib/output/health_output.hpp"
-#include "lib/sensors/replay.hpp"
 #include "lib/util/error.hpp"
-#include "lib/util/strings.hpp"
 #include "lib/util/time.hpp"
 
 #include <iostream>
-#include <map>
 #include <memory>
 
 namespace twinctl::cmd {
@@ -26,70 +23,6 @@ struct HealthArgs {
   std::vector<std::string> readings;
   std::string format = "auto";
   std::string fail_on = "risk";
-};
-
-// The sensors judged for a trend: those of the twin with an alarm limit, by
-// the names readings use (asset id or live binding; sensor id, or its type
-// when no sensor has that id).
-class TrendSensors {
-public:
-  TrendSensors(const model::Twin& twin, int64_t window_ms) : m_window(window_ms) {
-    for (const model::Asset& a : twin.assets) {
-      m_assets.emplace(a.id, &a);
-      for (const auto& [kind, binding] : a.live) {
-        m_assets.emplace(binding, &a);
-      }
-    }
-  }
-  void add(const sensors::Reading& r) {
-    if (r.quality == sensors::Quality::bad) {
-      return;
-    }
-    auto key = std::make_pair(std::string(r.machine), std::string(r.sensor));
-    auto it = m_fits.find(key);
-    if (it == m_fits.end()) {
-      it = m_fits.emplace(key, match(r)).first;
-    }
-    if (it->second.fit) {
-      it->second.fit->add(r.ts_ms, r.value);
-    }
-  }
-  std::map<std::string, std::vector<health::SensorTrend>> trends(double horizon_days) const {
-    std::map<std::string, std::vector<health::SensorTrend>> out;
-    for (const auto& [key, t] : m_fits) {
-      if (t.fit) {
-        out[t.asset->id].push_back({t.sensor->id, t.sensor->unit, t.fit->fit(health::limits_of(*t.sensor), horizon_days)});
-      }
-    }
-    return out;
-  }
-
-private:
-  struct Tracked {
-    const model::Asset* asset = nullptr;
-    const model::Sensor* sensor = nullptr;
-    std::shared_ptr<health::TrendFit> fit; // null: not a sensor with a limit
-  };
-  Tracked match(const sensors::Reading& r) const {
-    Tracked t;
-    auto a = m_assets.find(std::string(r.machine));
-    if (a == m_assets.end() || m_fits.size() >= 100000) {
-      return t;
-    }
-    for (const model::Sensor& s : a->second->sensors) {
-      if (s.id == r.sensor || (!t.sensor && s.type == r.sensor)) {
-        t.sensor = &s;
-      }
-    }
-    if (t.sensor && (t.sensor->thresholds.high_alarm || t.sensor->thresholds.low_alarm)) {
-      t.asset = a->second;
-      t.fit = std::make_shared<health::TrendFit>(m_window);
-    }
-    return t;
-  }
-  int64_t m_window;
-  std::map<std::string, const model::Asset*> m_assets;
-  std::map<std::pair<std::string, std::string>, Tracked> m_fits;
 };
 
 int run_health(HealthArgs& a, const GlobalOptions& g) {
@@ -120,38 +53,9 @@ int run_health(HealthArgs& a, const GlobalOptions& g) {
 
   int64_t now = run.now;
   if (!a.readings.empty()) {
-    sensors::ReplayOptions ro;
-    ro.detectors.defaults.enabled.fill(false); // availability only: the alerts come from --alerts
-    sensors::Replayer engine(&twin, ro, {});
-    TrendSensors trends(twin, util::approx_seconds(twin.health_policy.window) * 1000);
-    uint64_t bad = 0;
-    int64_t last_ms = INT64_MIN;
-    for (const std::string& file : a.readings) {
-      for_each_reading(
-          file, a.format,
-          [&](const sensors::Reading& r, int line_no) {
-            engine.add(r, line_no);
-            trends.add(r);
-            last_ms = std::max(last_ms, r.ts_ms);
-          },
-          [&](const std::string& why) {
-            if (++bad <= 5) {
-              std::cerr << "twinctl: warning: " << util::visible(why) << " (skipped)\n";
-            }
-          });
-    }
-    engine.finish();
-    if (!now_given && last_ms != INT64_MIN) {
-      now = last_ms / 1000;
-    }
-    for (const sensors::AssetSummary& s : engine.summary().assets) {
-      if (s.availability && s.in_twin) {
-        in.availability[s.asset] = *s.availability;
-      }
-    }
-    in.trends = trends.trends(double(util::approx_seconds(twin.health_policy.horizon)) / 86400.0);
-    if (bad > 5) {
-      std::cerr << "twinctl: warning: " << bad << " lines were not readings\n";
+    const ReadingsPass pass = read_health_readings(twin, a.readings, a.format, in, false);
+    if (!now_given && pass.last_ms != INT64_MIN) {
+      now = pass.last_ms / 1000;
     }
   }
   const health::HealthReport r = health::assess(twin, in, now);

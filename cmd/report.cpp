@@ -95,7 +95,8 @@ void register_report(CLI::App &root, GlobalOptions &g, int &rc) {
   sub->description(
       "Report one audit run recorded by `twinctl audit --history DB` (the latest by default), set against the "
       "earlier runs of its site: open findings by severity, zone, line and team; new, reopened and resolved "
-      "findings since the previous run; the drift trend over the runs (charts in HTML); the oldest open "
+      "findings since the previous run; the drift trend over the runs (charts in HTML); the health of the site, "
+      "its lines and its lowest-scoring assets with why, and its trend (runs audited with health); the oldest open "
       "findings with the days they have been open; incidents with their root causes; certificates and "
       "calibrations overdue or due soon; the contacts of every team with open findings or incidents; the "
       "health of the live sources, with a warning when the run was incomplete. The HTML page is one "

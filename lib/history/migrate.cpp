@@ -8,37 +8,55 @@ namespace twinctl::history {
 
 namespace {
 
-// The columns of schema version 1 (schema.sql), typed: i integer, r real, t text.
-// A new schema version adds its columns here.
+// The columns of the schema (schema.sql), typed: i integer, r real, t text.
+// A new schema version adds its tables here, with the version that made them.
 struct Table {
   const char* name;
+  int64_t since; // the schema version that added the table
   const char* order; // the source's rows in primary-key order: the copy is deterministic
   std::vector<std::pair<const char*, char>> columns;
 };
 
 const std::vector<Table>& tables() {
   static const std::vector<Table> k = {
-      {"runs", "id",
+      {"runs", 1, "id",
        {{"id", 'i'}, {"started_at", 't'}, {"site", 't'}, {"site_name", 't'}, {"twin_commit", 't'}, {"ref", 't'},
         {"live", 't'}, {"exit_code", 'i'}, {"incomplete", 'i'}, {"coverage", 'r'}, {"assets", 'i'},
         {"critical", 'i'}, {"high", 'i'}, {"medium", 'i'}, {"low", 'i'}, {"info", 'i'}, {"suppressed", 'i'}}},
-      {"run_sources", "run_id, name",
+      {"run_sources", 1, "run_id, name",
        {{"run_id", 'i'}, {"name", 't'}, {"ok", 'i'}, {"error", 't'}, {"items", 'i'}}},
-      {"findings", "fingerprint",
+      {"findings", 1, "fingerprint",
        {{"fingerprint", 't'}, {"rule", 't'}, {"kind", 't'}, {"severity", 't'}, {"asset", 't'}, {"field", 't'},
         {"message", 't'}, {"zone", 't'}, {"line", 't'}, {"team", 't'}, {"file", 't'}, {"file_line", 'i'},
         {"first_seen_run", 'i'}, {"first_seen_at", 't'}, {"last_seen_run", 'i'}, {"last_seen_at", 't'},
         {"resolved_run", 'i'}, {"resolved_at", 't'}, {"reopened", 'i'}, {"site", 't'}, {"opened_at", 't'}}},
-      {"run_findings", "run_id, fingerprint",
+      {"run_findings", 1, "run_id, fingerprint",
        {{"run_id", 'i'}, {"fingerprint", 't'}, {"state", 't'}, {"severity", 't'}, {"suppressed", 'i'}}},
-      {"incidents", "run_id, rank",
+      {"incidents", 1, "run_id, rank",
        {{"run_id", 'i'}, {"rank", 'i'}, {"root", 't'}, {"score", 'r'}, {"affected", 'i'}, {"explanation", 't'},
         {"team", 't'}}},
-      {"due", "run_id, asset, kind, item, due_on, days_left",
+      {"due", 1, "run_id, asset, kind, item, due_on, days_left",
        {{"run_id", 'i'}, {"asset", 't'}, {"kind", 't'}, {"item", 't'}, {"due_on", 't'}, {"days_left", 'i'}}},
-      {"contacts", "run_id, team",
+      {"contacts", 1, "run_id, team",
        {{"run_id", 'i'}, {"team", 't'}, {"name", 't'}, {"lead", 't'}, {"email", 't'}, {"chat", 't'},
         {"oncall", 't'}}},
+      {"health_runs", 2, "run_id",
+       {{"run_id", 'i'}, {"warn_below", 'r'}, {"risk_above", 'r'}, {"drift_checked", 'i'}, {"alerts", 'i'},
+        {"readings", 'i'}, {"window_from", 't'}, {"window_to", 't'}}},
+      {"health_scores", 2, "run_id, level, id",
+       {{"run_id", 'i'}, {"level", 't'}, {"id", 't'}, {"name", 't'}, {"score", 'r'}, {"assets", 'i'},
+        {"warnings", 'i'}, {"at_risk", 'i'}, {"worst_asset", 't'}, {"worst_score", 'r'}}},
+      {"health_assets", 2, "run_id, asset",
+       {{"run_id", 'i'}, {"asset", 't'}, {"name", 't'}, {"criticality", 't'}, {"line", 't'}, {"cell", 't'},
+        {"team", 't'}, {"score", 'r'}, {"risk", 'r'}, {"warning", 'i'}, {"at_risk", 'i'}, {"trend", 't'}}},
+      {"health_components", 2, "run_id, asset, component",
+       {{"run_id", 'i'}, {"asset", 't'}, {"component", 't'}, {"weight", 'r'}, {"penalty", 'r'}, {"has_data", 'i'},
+        {"why", 't'}}},
+      {"oee", 3, "run_id, line, asset",
+       {{"run_id", 'i'}, {"line", 't'}, {"asset", 't'}, {"planned_s", 'r'}, {"run_s", 'r'}, {"down_s", 'r'},
+        {"setup_s", 'r'}, {"idle_s", 'r'}, {"no_data_s", 'r'}, {"planned_stop_s", 'r'}, {"total", 'i'},
+        {"good", 'i'}, {"reject", 'i'}, {"ideal_s", 'r'}, {"speed_loss_s", 'r'}, {"quality_loss_s", 'r'},
+        {"availability", 'r'}, {"performance", 'r'}, {"quality", 'r'}, {"oee", 'r'}}},
   };
   return k;
 }
@@ -138,8 +156,9 @@ MigrateResult migrate_history(io::Database& from, io::Database& to, bool replace
   for (auto it = tables().rbegin(); it != tables().rend(); ++it) {
     to.prepare(std::string("DELETE FROM ") + it->name).run(); // children first
   }
+  const int64_t from_version = from.schema_version();
   for (const Table& t : tables()) {
-    out.tables.push_back({t.name, copy(from, to, t)});
+    out.tables.push_back({t.name, t.since <= from_version ? copy(from, to, t) : 0}); // an older source lacks it
   }
   to.sync_ids("runs");
   tx.commit();

@@ -32,8 +32,9 @@ void check_version(io::Database& db, bool may_be_empty) {
 }
 
 // Brings the schema to k_schema_version, inside the caller's write transaction.
-// Version 1 is schema.sql; a version 2 would add its statements here, run when
-// the database is older, and each backend records the new version.
+// schema.sql is idempotent (CREATE ... IF NOT EXISTS), so running it again adds
+// what an older version lacks: version 2 the health tables, 3 the oee table. A change that is
+// not a new table (a column) is patched here first, as version 1's were.
 void migrate(io::Database& db) {
   int64_t version = db.schema_version();
   // Version-1 SQLite files made before findings.site and findings.opened_at were added get
@@ -45,9 +46,9 @@ void migrate(io::Database& db) {
       patched = true;
     }
   }
-  if (version < 1 || patched) {
+  if (version < k_schema_version || patched) {
     db.create_schema(k_schema_sql);
-    db.set_schema_version(1);
+    db.set_schema_version(k_schema_version);
   }
 }
 

@@ -13,8 +13,9 @@
 namespace twinctl::history {
 
 // The schema version this twinctl writes and reads (SQLite: PRAGMA user_version;
-// PostgreSQL: the table twinctl_schema_versions).
-inline constexpr int64_t k_schema_version = 1;
+// PostgreSQL: the table twinctl_schema_versions). 2: the health tables; 3: oee.
+// An audit migrates an older database; history and report read one as it is.
+inline constexpr int64_t k_schema_version = 3;
 
 // The history location: `given` (--history) when not empty, else
 // TWINCTL_HISTORY_URL when set and not empty, else .twinctl/history.db.

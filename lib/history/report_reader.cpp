@@ -158,6 +158,95 @@ void read_history_runs(io::Database &db, report::HistoryData &d) {
   d.run = d.history.back();
 }
 
+// The lowest-scoring assets a report can show (the formatters show fewer).
+constexpr int64_t k_health_assets = 50;
+
+report::HealthScoreRecord score_of(const io::Statement &q) {
+  report::HealthScoreRecord h;
+  h.run = q.integer(0);
+  h.level = q.text(1);
+  h.id = q.text(2);
+  h.name = q.text(3);
+  h.score = q.real(4);
+  h.assets = q.integer(5);
+  h.warnings = q.integer(6);
+  h.at_risk = q.integer(7);
+  h.worst_asset = q.text(8);
+  h.worst_score = q.real(9);
+  return h;
+}
+
+// The run's health (schema version 2): its inputs, its lowest assets with their
+// components, and the site and line scores of the site's runs up to it.
+void read_health(io::Database &db, report::HistoryData &d) {
+  if (db.schema_version() < 2) {
+    return;
+  }
+  io::Statement run = db.prepare("SELECT warn_below, risk_above, drift_checked, alerts, readings, window_from, "
+                                 "window_to FROM health_runs WHERE run_id = ?");
+  run.bind(1, d.run.id);
+  if (!run.step()) {
+    return;
+  }
+  d.health = report::HealthRunRecord{run.real(0), run.real(1), run.integer(2) != 0, run.integer(3) != 0,
+                                     run.integer(4), run.text(5), run.text(6)};
+  run.reset();
+  io::Statement assets = db.prepare("SELECT asset, name, criticality, line, cell, team, score, risk, warning, at_risk, "
+                                    "trend FROM health_assets WHERE run_id = ? AND score < 100 ORDER BY score, asset "
+                                    "LIMIT ?");
+  assets.bind(1, d.run.id).bind(2, k_health_assets);
+  std::map<std::string, size_t> index;
+  while (assets.step()) {
+    report::HealthAssetRecord a;
+    a.asset = assets.text(0);
+    a.name = assets.text(1);
+    a.criticality = assets.text(2);
+    a.line = assets.text(3);
+    a.cell = assets.text(4);
+    a.team = assets.text(5);
+    a.score = assets.real(6);
+    if (!assets.is_null(7)) {
+      a.risk = assets.real(7);
+    }
+    a.warning = assets.integer(8) != 0;
+    a.at_risk = assets.integer(9) != 0;
+    a.trend = assets.text(10);
+    index[a.asset] = d.health_assets.size();
+    d.health_assets.push_back(std::move(a));
+  }
+  io::Statement parts = db.prepare("SELECT asset, component, weight, penalty, has_data, why FROM health_components "
+                                   "WHERE run_id = ? ORDER BY asset, weight DESC, component");
+  parts.bind(1, d.run.id);
+  while (parts.step()) {
+    auto it = index.find(parts.text(0));
+    if (it != index.end()) {
+      d.health_assets[it->second].components.push_back(
+          {parts.text(1), parts.real(2), parts.real(3), parts.integer(4) != 0, parts.text(5)});
+    }
+  }
+  io::Statement scores = db.prepare("SELECT s.run_id, s.level, s.id, s.name, s.score, s.assets, s.warnings, s.at_risk, "
+                                    "s.worst_asset, s.worst_score FROM health_scores s JOIN runs r ON r.id = s.run_id "
+                                    "WHERE r.site = ? AND s.run_id <= ? AND s.level IN ('site', 'line') "
+                                    "ORDER BY s.run_id, s.level DESC, s.id");
+  scores.bind(1, d.run.site).bind(2, d.run.id);
+  while (scores.step()) {
+    d.health_scores.push_back(score_of(scores));
+  }
+  if (db.schema_version() < 3) {
+    return;
+  }
+  io::Statement oee = db.prepare("SELECT line, asset, planned_s, run_s, down_s, setup_s, idle_s, no_data_s, "
+                                 "planned_stop_s, total, good, reject, ideal_s, speed_loss_s, quality_loss_s, "
+                                 "availability, performance, quality, oee FROM oee WHERE run_id = ? ORDER BY line, asset");
+  oee.bind(1, d.run.id);
+  auto opt = [&oee](int c) { return oee.is_null(c) ? std::nullopt : std::optional<double>(oee.real(c)); };
+  while (oee.step()) {
+    d.oee.push_back({oee.text(0), oee.text(1), oee.real(2), oee.real(3), oee.real(4), oee.real(5), oee.real(6),
+                     oee.real(7), oee.real(8), oee.integer(9), oee.integer(10), oee.integer(11), oee.real(12), opt(13),
+                     opt(14), opt(15), opt(16), opt(17), opt(18)});
+  }
+}
+
 } // namespace
 
 report::HistoryData read_history(io::Database &db, const RunSelector &selector) {
@@ -191,6 +280,7 @@ report::HistoryData read_history(io::Database &db, const RunSelector &selector) 
     d.contacts.push_back(
         {contacts.text(0), contacts.text(1), contacts.text(2), contacts.text(3), contacts.text(4), contacts.text(5)});
   }
+  read_health(db, d);
   return d;
 }
 

@@ -1,8 +1,11 @@
--- The twinctl history database (`twinctl audit --history DB`), schema version 1.
+-- The twinctl history database (`twinctl audit --history DB`), schema version 3.
 -- One file, SQLite, WAL. `audit` writes each run in one transaction; `history`
 -- and `report` read. Times are RFC 3339 UTC strings ("2026-12-02T02:00:00Z"),
 -- the run's --now. This file is compiled into twinctl (lib/history).
-PRAGMA user_version = 1;
+PRAGMA user_version = 3;
+-- Every statement is idempotent (IF NOT EXISTS): an older database is brought
+-- up to date by running this file again (lib/history/open.cpp). Version 2 added
+-- the health tables at the end, version 3 the oee table.
 
 CREATE TABLE IF NOT EXISTS runs (
   id          INTEGER PRIMARY KEY,   -- 1, 2, 3 ... in the order runs committed
@@ -109,4 +112,91 @@ CREATE TABLE IF NOT EXISTS contacts (
   chat   TEXT NOT NULL DEFAULT '',
   oncall TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run_id, team)
+);
+
+-- Version 2: the health of each run's assets (lib/health, as `twinctl health`
+-- computes it from the run's findings, --alerts and --readings).
+-- The inputs and thresholds of the run's health.
+CREATE TABLE IF NOT EXISTS health_runs (
+  run_id        INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  warn_below    REAL NOT NULL,       -- the policy's warning score
+  risk_above    REAL NOT NULL,       -- the policy's risk threshold
+  drift_checked INTEGER NOT NULL,    -- 1 when live state was read (the drift component counts)
+  alerts        INTEGER NOT NULL,    -- 1 when --alerts was given
+  readings      INTEGER NOT NULL,    -- readings read (availability, degradation); 0 without --readings
+  window_from   TEXT,                -- the readings' first and last time; NULL without readings
+  window_to     TEXT
+);
+
+-- The roll-ups: the site, each line and each cell (criticality-weighted mean of its assets).
+CREATE TABLE IF NOT EXISTS health_scores (
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  level       TEXT NOT NULL,         -- site | line | cell
+  id          TEXT NOT NULL,
+  name        TEXT NOT NULL DEFAULT '',
+  score       REAL NOT NULL,         -- 0..100
+  assets      INTEGER NOT NULL,
+  warnings    INTEGER NOT NULL,      -- assets under warn_below
+  at_risk     INTEGER NOT NULL,      -- assets with a risk over risk_above
+  worst_asset TEXT NOT NULL DEFAULT '',
+  worst_score REAL NOT NULL,
+  PRIMARY KEY (run_id, level, id)
+);
+
+-- Every asset's score; risk is NULL without a fitted sensor.
+CREATE TABLE IF NOT EXISTS health_assets (
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  asset       TEXT NOT NULL,
+  name        TEXT NOT NULL DEFAULT '',
+  criticality TEXT NOT NULL DEFAULT '',
+  line        TEXT NOT NULL DEFAULT '',
+  cell        TEXT NOT NULL DEFAULT '',
+  team        TEXT NOT NULL DEFAULT '',
+  score       REAL NOT NULL,
+  risk        REAL,
+  warning     INTEGER NOT NULL,
+  at_risk     INTEGER NOT NULL,
+  trend       TEXT NOT NULL DEFAULT '', -- the riskiest sensor's trend in words ("temp crosses 85 Cel in 6-11 days")
+  PRIMARY KEY (run_id, asset)
+);
+
+-- Why: the components of every asset that lost points (an asset at 100 has none
+-- stored: each of its components took nothing off).
+CREATE TABLE IF NOT EXISTS health_components (
+  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  asset     TEXT NOT NULL,
+  component TEXT NOT NULL,           -- drift | alerts | availability | compliance | maintenance | degradation
+  weight    REAL NOT NULL,
+  penalty   REAL NOT NULL,
+  has_data  INTEGER NOT NULL,
+  why       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, asset, component)
+);
+
+-- Version 3: OEE over the audit's readings (lib/oee, as `replay -o oee` computes
+-- it) for the assets with `production:`: one row per asset (line: its line, or
+-- '') and one per line (asset ''), totals over the readings' span
+-- (health_runs.window_from/to). Seconds are of planned production time.
+CREATE TABLE IF NOT EXISTS oee (
+  run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  line           TEXT NOT NULL,
+  asset          TEXT NOT NULL,      -- '' for the line's row
+  planned_s      REAL NOT NULL,      -- planned production time with a known state
+  run_s          REAL NOT NULL,
+  down_s         REAL NOT NULL,      -- breakdowns and unplanned stops (fault, stopped, offline)
+  setup_s        REAL NOT NULL,      -- setup, changeover, maintenance
+  idle_s         REAL NOT NULL,      -- idle, waiting, starved, blocked
+  no_data_s      REAL NOT NULL,      -- planned time without a state (not in planned_s)
+  planned_stop_s REAL NOT NULL,      -- the ShiftCalendar's planned stops (not in planned_s)
+  total          INTEGER NOT NULL,   -- parts
+  good           INTEGER NOT NULL,
+  reject         INTEGER NOT NULL,
+  ideal_s        REAL NOT NULL,      -- ideal cycle x parts
+  speed_loss_s   REAL,               -- running time beyond ideal x parts; NULL without running time
+  quality_loss_s REAL,               -- ideal cycle x rejects; NULL without parts
+  availability   REAL,
+  performance    REAL,
+  quality        REAL,
+  oee            REAL,               -- NULL when a factor is unknown
+  PRIMARY KEY (run_id, line, asset)
 );

@@ -168,6 +168,9 @@ void record_run(io::Database& db, report::Report& r, const model::Twin& twin, co
     contact.run();
   }
 
+  if (opts.health.report) {
+    record_health(db, h.run_id, opts.health, opts.live_read);
+  }
   if (opts.before_commit) {
     opts.before_commit();
   }

@@ -28,5 +28,12 @@ std::string html_escape(std::string_view s);
 // severity over the runs as stacked areas, and the new and resolved findings per run.
 std::string trend_chart_svg(const report::AuditReport &r);
 std::string churn_chart_svg(const report::AuditReport &r);
+// The site's health score over the runs, with its lowest line and the warning score.
+std::string health_chart_svg(const report::HealthSection &h);
+
+// The Health section of the HTML page (report_html_health.cpp), appended to `o`.
+void write_health_html(std::string &o, const report::AuditReport &r);
+// The OEE section: each line's A x P x Q with its biggest losses, its assets, and what the data could not separate.
+void write_oee_html(std::string &o, const report::AuditReport &r);
 
 } // namespace twinctl::output

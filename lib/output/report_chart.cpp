@@ -39,8 +39,16 @@ struct Frame {
   double y(double v) const { return k_bottom - v * (k_bottom - k_top) / axis_max; }
 };
 
-// Horizontal grid lines with their values, and the date of every k-th run.
-std::string axes(const report::AuditReport &r, const Frame &f, int64_t lo, int64_t hi, int64_t step,
+std::vector<std::string> dates_of(const report::AuditReport &r) {
+  std::vector<std::string> dates;
+  for (const report::TrendPoint &p : r.trend) {
+    dates.push_back(p.date);
+  }
+  return dates;
+}
+
+// Horizontal grid lines with their values, and the date (YYYY-MM-DD) of every k-th run.
+std::string axes(const std::vector<std::string> &dates, const Frame &f, int64_t lo, int64_t hi, int64_t step,
                  const std::string &y_title) {
   std::string s = "<g class=\"grid\" aria-hidden=\"true\">";
   for (int64_t v = lo; v <= hi; v += step) {
@@ -50,16 +58,16 @@ std::string axes(const report::AuditReport &r, const Frame &f, int64_t lo, int64
     s += "<text x=\"" + num(k_left - 6) + "\" y=\"" + num(y + 4) + "\" text-anchor=\"end\">" + std::to_string(v) +
          "</text>";
   }
-  size_t every = std::max<size_t>(1, (r.trend.size() + 9) / 10);
-  for (size_t i = 0; i < r.trend.size(); ++i) {
-    if (i % every != 0 && i + 1 != r.trend.size()) {
+  size_t every = std::max<size_t>(1, (dates.size() + 9) / 10);
+  for (size_t i = 0; i < dates.size(); ++i) {
+    if (i % every != 0 && i + 1 != dates.size()) {
       continue;
     }
-    if (i + 1 == r.trend.size() && i % every != 0 && (i % every) * 2 < every) {
+    if (i + 1 == dates.size() && i % every != 0 && (i % every) * 2 < every) {
       continue; // too close to the previous label
     }
     s += "<text x=\"" + num(f.x(i)) + "\" y=\"" + num(k_bottom + 16) + "\" text-anchor=\"middle\">" +
-         html_escape(r.trend[i].date.size() >= 10 ? r.trend[i].date.substr(5) : r.trend[i].date) + "</text>";
+         html_escape(dates[i].size() >= 10 ? dates[i].substr(5) : dates[i]) + "</text>";
   }
   s += "<text class=\"axis-title\" x=\"" + num((k_left + k_right) / 2) + "\" y=\"" + num(k_height - 6) +
        "\" text-anchor=\"middle\">Run date (month-day, UTC)</text>";
@@ -108,7 +116,7 @@ std::string trend_chart_svg(const report::AuditReport &r) {
       "trend", "Open findings by severity over the last " + std::to_string(r.trend.size()) + " runs",
       "Stacked areas, critical at the bottom. From " + std::to_string(r.trend.front().total) + " open findings on " +
           r.trend.front().date + " to " + std::to_string(last.total) + " on " + last.date + ".");
-  s += axes(r, f, 0, r.trend_axis_max, r.trend_axis_step, "Open findings");
+  s += axes(dates_of(r), f, 0, r.trend_axis_max, r.trend_axis_step, "Open findings");
 
   // One band per severity between the running sums below and above it; a single
   // run is drawn as a flat band across the plot.
@@ -179,7 +187,7 @@ std::string churn_chart_svg(const report::AuditReport &r) {
   }
   s += "</g>";
   // Reuse the x labels of the trend (same runs), without its y grid.
-  std::string x_axis = axes(r, f, 1, 0, 1, "New (+) / resolved (−)");
+  std::string x_axis = axes(dates_of(r), f, 1, 0, 1, "New (+) / resolved (−)");
   s += x_axis;
   double slot = r.trend.size() <= 1 ? 40 : (k_right - k_left) / double(r.trend.size() - 1);
   double w = std::clamp(slot * 0.6, 2.0, 28.0);
@@ -201,6 +209,48 @@ std::string churn_chart_svg(const report::AuditReport &r) {
            num(y(-double(p.resolved_count)) - y(0)) + "\" data-run=\"" + std::to_string(p.run) + "\"><title>" +
            html_escape(when + std::to_string(p.resolved_count) + " resolved") + "</title></rect>";
     }
+  }
+  s += "</g></svg>";
+  return s;
+}
+
+std::string health_chart_svg(const report::HealthSection &h) {
+  if (h.trend.empty()) {
+    return "";
+  }
+  Frame f{h.trend.size(), 100};
+  std::vector<std::string> dates;
+  for (const report::HealthTrendPoint &p : h.trend) {
+    dates.push_back(p.date);
+  }
+  const report::HealthTrendPoint &last = h.trend.back();
+  std::string s = svg_open("health-trend", "Site health score over the last " + std::to_string(h.trend.size()) + " runs",
+                           "From " + num(h.trend.front().site) + " on " + h.trend.front().date + " to " +
+                               num(last.site) + " on " + last.date + "; the dashed line is the warning score " +
+                               num(h.inputs.warn_below) + ".");
+  s += axes(dates, f, 0, 100, 20, "Health score");
+  const double warn = f.y(h.inputs.warn_below);
+  s += "<line class=\"warn\" x1=\"" + num(k_left) + "\" y1=\"" + num(warn) + "\" x2=\"" + num(k_right) + "\" y2=\"" +
+       num(warn) + "\"/>";
+  std::string site, worst;
+  for (size_t i = 0; i < h.trend.size(); ++i) {
+    site += (i == 0 ? "" : " ") + num(f.x(i)) + "," + num(f.y(h.trend[i].site));
+    worst += (i == 0 ? "" : " ") + num(f.x(i)) + "," + num(f.y(h.trend[i].worst_line_score));
+  }
+  if (!last.worst_line.empty()) {
+    s += "<polyline class=\"worst\" points=\"" + worst + "\"/>";
+  }
+  s += "<polyline class=\"total\" points=\"" + site + "\"/><g class=\"points\">";
+  for (size_t i = 0; i < h.trend.size(); ++i) {
+    const report::HealthTrendPoint &p = h.trend[i];
+    std::string t = "Run " + std::to_string(p.run) + ", " + p.date + ": site " + num(p.site) + ", " +
+                    std::to_string(p.warnings) + " under " + num(h.inputs.warn_below) + ", " +
+                    std::to_string(p.at_risk) + " at risk";
+    if (!p.worst_line.empty()) {
+      t += "; lowest line " + p.worst_line + " " + num(p.worst_line_score);
+    }
+    s += "<circle class=\"pt\" cx=\"" + num(f.x(i)) + "\" cy=\"" + num(f.y(p.site)) + "\" r=\"3.5\"><title>" +
+         html_escape(t) + "</title></circle>";
   }
   s += "</g></svg>";
   return s;

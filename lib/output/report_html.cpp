@@ -81,6 +81,10 @@ svg.chart .area.sev-medium{fill:#facc15}svg.chart .area.sev-low{fill:#60a5fa}svg
 svg.chart .total{fill:none;stroke:#111827;stroke-width:2}
 svg.chart .pt{fill:#111827}svg.chart .pt.incomplete{fill:#fff;stroke:#b45309;stroke-width:2.5}
 svg.chart rect.new{fill:#dc2626}svg.chart rect.resolved{fill:#16a34a}
+svg.chart .warn{stroke:#b45309;stroke-width:1.5;stroke-dasharray:6 4}
+svg.chart .worst{fill:none;stroke:#6b7280;stroke-width:1.5;stroke-dasharray:3 3}
+.legend .k-worst::before{background:#6b7280;height:3px;vertical-align:3px}
+.legend .k-warn::before{background:#b45309;height:3px;vertical-align:3px}
 details{margin:6px 0}summary{cursor:pointer;color:var(--accent)}
 footer{margin-top:36px;padding-top:10px;padding-bottom:28px;border-top:1px solid var(--line);color:var(--muted);font-size:.85em}
 @media print{
@@ -466,6 +470,10 @@ void write_report_html(std::ostream &out, const report::AuditReport &r) {
   summary(o, r);
   o += "\n";
   trend(o, r);
+  o += "\n";
+  write_health_html(o, r);
+  o += "\n";
+  write_oee_html(o, r);
   o += "\n";
   breakdowns(o, r);
   o += "\n";

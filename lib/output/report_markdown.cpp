@@ -6,6 +6,7 @@
 #include "lib/util/strings.hpp"
 #include "lib/output/markdown_text.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace twinctl::output {
@@ -113,6 +114,157 @@ void finding_list(std::string &o, const std::vector<report::FindingRecord> &v, c
        });
 }
 
+std::string score_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+std::string change_text(double now, const std::optional<double> &before) {
+  if (!before) {
+    return "—";
+  }
+  const long d = std::lround(now - *before);
+  return d > 0 ? "+" + std::to_string(d) : d < 0 ? "−" + std::to_string(-d) : "±0";
+}
+
+void health(std::string &o, const report::AuditReport &r) {
+  o += "## Health\n\n";
+  if (!r.health) {
+    o += "This run recorded no health (it was audited by a twinctl before health was recorded).\n\n";
+    return;
+  }
+  const report::HealthSection &h = *r.health;
+  o += "Site score **" + score_text(h.site.score) + "** of 100 (" +
+       (h.site_previous ? change_text(h.site.score, h.site_previous) + " since the previous run"
+                        : std::string("first run with health")) +
+       ") · " + plural(h.site.warnings, "asset", "assets") + " under the warning score " +
+       score_text(h.inputs.warn_below) + " · " + plural(h.site.at_risk, "asset", "assets") + " at risk · " +
+       plural(h.site.assets, "asset", "assets") + " scored.";
+  if (!h.unscored.empty()) {
+    std::string list;
+    for (const std::string &u : h.unscored) {
+      list += (list.empty() ? "" : "; ") + md(u);
+    }
+    o += " Not scored in this run: " + list + ".";
+  }
+  o += "\n\n";
+  if (!h.lines.empty()) {
+    rows(o, "| Line | Score | Change | Assets | Under " + score_text(h.inputs.warn_below) +
+                " | At risk | Lowest asset |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n",
+         h.lines.size(), "lines", [&](size_t i) {
+           const report::HealthScoreRecord &s = h.lines[i].score;
+           return "| " + md(s.id) + " | " + (s.score < h.inputs.warn_below ? "**" + score_text(s.score) + "** ⚠️" : score_text(s.score)) +
+                  " | " + change_text(s.score, h.lines[i].previous) + " | " + std::to_string(s.assets) + " | " +
+                  std::to_string(s.warnings) + " | " + std::to_string(s.at_risk) + " | " +
+                  (s.worst_asset.empty() ? "—" : md(s.worst_asset) + " (" + score_text(s.worst_score) + ")") + " |\n";
+         });
+  }
+  o += "### Lowest-scoring assets, and why\n\n";
+  if (h.lowest.empty()) {
+    o += "Every asset scores 100: nothing took points off.\n\n";
+  } else {
+    rows(o, "| Score | Asset | Line | Risk | Why (points taken off) |\n| ---: | --- | --- | ---: | --- |\n", h.lowest.size(),
+         "assets", [&](size_t i) {
+           const report::HealthAssetRecord &a = h.lowest[i];
+           std::string why;
+           bool degraded = false; // the degradation component already names the trend
+           for (const report::HealthComponentRecord &c : a.components) {
+             degraded = degraded || (c.name == "degradation" && c.penalty > 0);
+             if (c.penalty > 0) {
+               why += (why.empty() ? "" : "; ") + std::string("**") + md(c.name) + " −" + score_text(c.penalty) +
+                      "**: " + md(c.why);
+             }
+           }
+           if (!a.trend.empty() && !degraded) {
+             why += (why.empty() ? "" : "; ") + std::string("_trend_: ") + md(a.trend);
+           }
+           char risk[32] = "—";
+           if (a.risk) {
+             std::snprintf(risk, sizeof risk, "%.2f%s", *a.risk, a.at_risk ? " ⚠️" : "");
+           }
+           return "| " + (a.warning ? "**" + score_text(a.score) + "**" : score_text(a.score)) + " | " + md(a.asset) +
+                  " | " + cell(a.line) + " | " + risk + " | " + (why.empty() ? "—" : why) + " |\n";
+         });
+  }
+  size_t first = h.trend.size() > k_trend_rows ? h.trend.size() - k_trend_rows : 0;
+  o += "### Health trend (last " + plural(int64_t(h.trend.size() - first), "run", "runs") + ")\n\n";
+  o += "| Run | Date | Site score | Under " + score_text(h.inputs.warn_below) +
+       " | At risk | Lowest line |\n| --- | --- | ---: | ---: | ---: | --- |\n";
+  for (size_t i = first; i < h.trend.size(); ++i) {
+    const report::HealthTrendPoint &p = h.trend[i];
+    o += "| #" + std::to_string(p.run) + " | " + md(p.date) + " | " + score_text(p.site) + " | " +
+         std::to_string(p.warnings) + " | " + std::to_string(p.at_risk) + " | " +
+         (p.worst_line.empty() ? "—" : md(p.worst_line) + " (" + score_text(p.worst_line_score) + ")") + " |\n";
+  }
+  o += "\n";
+}
+
+std::string pct(const std::optional<double> &v) {
+  if (!v) {
+    return "—";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", *v * 100);
+  return buf;
+}
+
+std::string hours(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 3600 ? "%.0f min" : "%.1f h", s < 3600 ? s / 60 : s / 3600);
+  return buf;
+}
+
+std::string oee_cells(const report::OeeRecord &o) {
+  return " **" + pct(o.oee) + "** | " + pct(o.availability) + " | " + pct(o.performance) + " | " + pct(o.quality) +
+         " | " + std::to_string(o.good) + " / " + std::to_string(o.total) + " |";
+}
+
+void oee(std::string &o, const report::AuditReport &r) {
+  o += "## OEE by line\n\n";
+  if (!r.oee) {
+    o += "No OEE in this run: the audit was given no --readings, or no asset of the twin declares production (ideal "
+         "cycle and part counters).\n\n";
+    return;
+  }
+  const report::OeeSection &s = *r.oee;
+  o += "Availability × performance × quality over the audit's readings" +
+       (s.window_from.empty() ? std::string() : " (" + md(s.window_from) + " to " + md(s.window_to) + ")") +
+       ", planned production time only. Losses in hours of planned time, the biggest first.\n\n";
+  rows(o, "| Line | OEE | Availability | Performance | Quality | Good / parts | Biggest losses |\n| --- | ---: | ---: | "
+          "---: | ---: | ---: | --- |\n",
+       s.lines.size(), "lines", [&](size_t i) {
+         const report::OeeLine &l = s.lines[i];
+         std::string losses;
+         for (size_t k = 0; k < l.losses.size() && k < 3; ++k) {
+           char share[32];
+           std::snprintf(share, sizeof share, "%.0f %%", l.losses[k].share * 100);
+           losses += (losses.empty() ? "" : "; ") + md(l.losses[k].name) + ": " + hours(l.losses[k].seconds) + " (" +
+                     share + ")";
+         }
+         return "| " + (l.line.line.empty() ? std::string("_no line_") : md(l.line.line)) + " |" + oee_cells(l.line) +
+                " " + (losses.empty() ? "none" : losses) + " |\n";
+       });
+  std::vector<const report::OeeRecord *> assets;
+  for (const report::OeeLine &l : s.lines) {
+    for (const report::OeeRecord &a : l.assets) {
+      assets.push_back(&a);
+    }
+  }
+  rows(o, "| Asset | Line | OEE | Availability | Performance | Quality | Good / parts | Breakdowns | Setup | Idling |\n"
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+       assets.size(), "assets", [&](size_t i) {
+         const report::OeeRecord &a = *assets[i];
+         return "| " + md(a.asset) + " | " + cell(a.line) + " |" + oee_cells(a) + " " + hours(a.down_s) + " | " +
+                hours(a.setup_s) + " | " + hours(a.idle_s) + " |\n";
+       });
+  o += "What the data could not separate:\n\n";
+  for (const std::string &u : s.unseparated) {
+    o += "- " + md(u) + "\n";
+  }
+  o += "\n";
+}
+
 } // namespace
 
 void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
@@ -172,6 +324,9 @@ void write_report_markdown(std::ostream &out, const report::AuditReport &r) {
          std::to_string(p.resolved_count) + " | " + coverage_text(p.coverage) + " |\n";
   }
   o += "\n";
+
+  health(o, r);
+  oee(o, r);
 
   o += "## Open findings by zone, line and team\n\n";
   groups(o, "By zone", "Zone", r.by_zone, "no zone");

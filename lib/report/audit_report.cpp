@@ -207,6 +207,8 @@ AuditReport build_audit_report(const HistoryData &data, const AuditReportOptions
     }
     return more_severe(a.open, a.contact.team, b.open, b.contact.team);
   });
+  r.health = build_health_section(data, opts.max_trend_runs);
+  r.oee = build_oee_section(data);
   return r;
 }
 

@@ -96,6 +96,50 @@ struct ContactRecord {
   std::string oncall;
 };
 
+// The health the audit recorded (schema version 2; none for older runs).
+struct HealthRunRecord {
+  double warn_below = 70, risk_above = 0.7; // the policy at the run
+  bool drift_checked = false;               // live state was read
+  bool alerts = false;                      // --alerts was given
+  int64_t readings = 0;                     // readings read (0: no --readings)
+  std::string window_from, window_to;       // the readings' span
+};
+
+struct HealthComponentRecord {
+  std::string name; // drift | alerts | availability | compliance | maintenance | degradation
+  double weight = 0, penalty = 0;
+  bool has_data = false;
+  std::string why;
+};
+
+struct HealthAssetRecord {
+  std::string asset, name, criticality, line, cell, team;
+  double score = 100;
+  std::optional<double> risk;
+  bool warning = false, at_risk = false;
+  std::string trend; // the riskiest sensor's trend in words
+  std::vector<HealthComponentRecord> components; // those of an asset under 100, in weight order
+};
+
+// A roll-up (site, line or cell) of one run.
+struct HealthScoreRecord {
+  int64_t run = 0;
+  std::string level, id, name;
+  double score = 100;
+  int64_t assets = 0, warnings = 0, at_risk = 0;
+  std::string worst_asset;
+  double worst_score = 100;
+};
+
+// OEE totals of one asset (or, with asset empty, one line) over the audit's readings.
+struct OeeRecord {
+  std::string line, asset;
+  double planned_s = 0, run_s = 0, down_s = 0, setup_s = 0, idle_s = 0, no_data_s = 0, planned_stop_s = 0;
+  int64_t total = 0, good = 0, reject = 0;
+  double ideal_s = 0;
+  std::optional<double> speed_loss_s, quality_loss_s, availability, performance, quality, oee;
+};
+
 // Everything the history database says about one run.
 struct HistoryData {
   RunRecord run;
@@ -105,6 +149,10 @@ struct HistoryData {
   std::vector<IncidentRecord> incidents;
   std::vector<DueRecord> due;
   std::vector<ContactRecord> contacts;
+  std::optional<HealthRunRecord> health;         // nullopt: the run recorded no health
+  std::vector<HealthAssetRecord> health_assets;  // the run's lowest-scoring assets under 100, lowest first
+  std::vector<HealthScoreRecord> health_scores;  // site and line roll-ups of the site's runs up to the run
+  std::vector<OeeRecord> oee;                    // the run's OEE rows (schema version 3), by line and asset
 };
 
 struct AuditReportOptions {
@@ -142,6 +190,50 @@ struct Contact {
   bool on_record = false; // false: the team has no row in `contacts`
   SeverityCounts open{};  // its open findings
   int64_t incidents = 0;  // incidents whose root it owns
+};
+
+// One line's health at the run, and at the site's previous run with health.
+struct HealthLine {
+  HealthScoreRecord score;
+  std::optional<double> previous;
+};
+
+struct HealthTrendPoint {
+  int64_t run = 0;
+  std::string date; // YYYY-MM-DD
+  double site = 100;
+  int64_t warnings = 0, at_risk = 0;
+  std::string worst_line; // the lowest line at that run ("" without lines)
+  double worst_line_score = 100;
+};
+
+struct HealthSection {
+  HealthRunRecord inputs;
+  HealthScoreRecord site;
+  std::optional<double> site_previous; // the site's score at its previous run with health
+  std::vector<HealthLine> lines;       // lowest first
+  std::vector<HealthAssetRecord> lowest; // assets under 100, lowest first
+  std::vector<HealthTrendPoint> trend;   // the site's runs with health, oldest first (at most max_trend_runs)
+  std::vector<std::string> unscored;     // components no asset could be scored on: "drift (no live state)"
+};
+
+// One of the six big losses, in seconds of planned production time.
+struct OeeLoss {
+  std::string name; // breakdowns | setup and adjustments | idling and small stops | reduced speed | rejects
+  double seconds = 0;
+  double share = 0; // of planned time
+};
+
+struct OeeLine {
+  OeeRecord line;
+  std::vector<OeeRecord> assets; // lowest OEE first (unknown last)
+  std::vector<OeeLoss> losses;   // the biggest first, those over 0 only
+};
+
+struct OeeSection {
+  std::string window_from, window_to; // the readings' span
+  std::vector<OeeLine> lines;         // lowest OEE first; assets without a line under line ""
+  std::vector<std::string> unseparated; // what the data could not tell apart, in words
 };
 
 struct AuditReport {
@@ -183,9 +275,17 @@ struct AuditReport {
   std::vector<IncidentRecord> incidents;   // by rank
   std::vector<DueRecord> due;              // soonest (most overdue) first
   std::vector<Contact> contacts;           // teams with open findings or incidents, most severe first
+  std::optional<HealthSection> health;     // nullopt: the run recorded no health (an older twinctl)
+  std::optional<OeeSection> oee;           // nullopt: no OEE recorded (no --readings, or no production declared)
 };
 
 AuditReport build_audit_report(const HistoryData &data, const AuditReportOptions &opts);
+
+// The health section (audit_health.cpp); nullopt when the run recorded no health.
+std::optional<HealthSection> build_health_section(const HistoryData &data, size_t max_runs);
+
+// The OEE section (audit_health.cpp): lines lowest first, their losses biggest first.
+std::optional<OeeSection> build_oee_section(const HistoryData &data);
 
 // The smallest 1/2/5 x 10^n step giving at most `max_lines` grid lines up to a
 // value >= `max`; returns {axis_max, step}. {1, 1} for max <= 0.

@@ -81,7 +81,7 @@ run history --history "$WORK/other.db" stats
 expect_rc 2 "another application's database"
 expect_err "not a twinctl history database"
 cp "$DB" "$WORK/newer.db"
-/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 2"); c.commit()' "$WORK/newer.db"
+/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99"); c.commit()' "$WORK/newer.db"
 run history --history "$WORK/newer.db" list
 expect_rc 2 "a newer database"
 expect_err "written by a newer twinctl"

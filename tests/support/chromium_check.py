@@ -8,11 +8,13 @@ DevTools protocol, and checks what a reader's browser would do with it:
 - no <script> element; the charts are there: an <svg> per chart with the
   expected number of data points, each with a <title>;
 - optional: texts that must appear verbatim in the rendered page (so an escaped
-  hostile string shows as text), a full-page PNG screenshot and a PDF print.
+  hostile string shows as text), a full-page PNG screenshot and a PDF print;
+- optional: sections (by id) that must be rendered with visible text, and
+  nothing in them wider than the section (no table or chart overflows the page).
 
 Fails (exit 1) when Chromium is missing: it is a test dependency, never skipped.
 
-  chromium_check.py REPORT.html --points N [--text T]... [--screenshot PNG] [--pdf]
+  chromium_check.py REPORT.html --points N [--text T]... [--section ID]... [--screenshot PNG] [--pdf]
 """
 import argparse
 import base64
@@ -119,6 +121,8 @@ def main():
     ap.add_argument("html")
     ap.add_argument("--points", type=int, required=True, help="data points expected in the trend chart")
     ap.add_argument("--text", action="append", default=[], help="text the rendered page must show verbatim")
+    ap.add_argument("--section", action="append", default=[],
+                    help="id of a <section> that must show text and fit the page width (no overflow)")
     ap.add_argument("--screenshot")
     ap.add_argument("--clip", default="", help="Y,HEIGHT: the part of the page to take (default: all of it)")
     ap.add_argument("--pdf", action="store_true", help="print to PDF and check it has pages")
@@ -181,7 +185,7 @@ def main():
             failures.append(f"trend chart is {facts['chartHeight']} px high")
         if facts["h1"] != 1:
             failures.append(f"{facts['h1']} <h1> elements")
-        for heading in ("Summary", "Drift trend", "Oldest open findings", "Incidents and their root causes",
+        for heading in ("Summary", "Drift trend", "Health", "OEE by line", "Oldest open findings", "Incidents and their root causes",
                         "Certificates, calibrations and maintenance due", "Who to contact"):
             if heading not in facts["h2"]:
                 failures.append(f"no section '{heading}' (h2: {facts['h2']})")
@@ -190,6 +194,25 @@ def main():
         for t in args.text:
             if t not in facts["text"]:
                 failures.append(f"the page does not show: {t!r}")
+        for sid in args.section:
+            sec = page.js("""(() => {
+              const s = document.getElementById(%s);
+              if (!s) return null;
+              const box = s.getBoundingClientRect();
+              const wide = [...s.querySelectorAll('*')].filter(e => {
+                const r = e.getBoundingClientRect();
+                return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+              }).map(e => e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+              return {height: box.height, text: s.innerText.trim().length, wide: wide.slice(0, 5),
+                      pageWide: document.documentElement.scrollWidth > document.documentElement.clientWidth};
+            })()""" % json.dumps(sid))
+            if sec is None:
+                failures.append(f"no section #{sid}")
+                continue
+            if sec["height"] < 40 or sec["text"] < 40:
+                failures.append(f"section #{sid} is not visible: {sec['height']} px, {sec['text']} characters")
+            if sec["wide"] or sec["pageWide"]:
+                failures.append(f"section #{sid} overflows: {sec['wide']} (page wider than the window: {sec['pageWide']})")
 
         if args.screenshot:
             height = page.js("Math.ceil(document.documentElement.scrollHeight)")

@@ -1,4 +1,5 @@
 // The SQLite wrapper and the compiled-in history schema, on real database files.
+#include "lib/history/open.hpp"
 #include "lib/history/schema_sql.hpp"
 #include "lib/io/sqlite.hpp"
 #include "lib/util/error.hpp"
@@ -23,7 +24,7 @@ TEST_CASE("sqlite: the history schema creates, and a transaction commits or roll
     db.exec(history::k_schema_sql); // idempotent
     io::Statement version = db.prepare("PRAGMA user_version");
     REQUIRE(version.step());
-    CHECK(version.integer(0) == 1);
+    CHECK(version.integer(0) == history::k_schema_version);
 
     {
       io::Transaction tx(db);
