@@ -1,7 +1,6 @@
 #include "lib/sensors/anomaly.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 
 namespace twinctl::sensors {
@@ -28,14 +27,6 @@ constexpr int64_t k_day_ms = 86400000;
 // against limits learned from fewer readings, they would learn the limits'
 // own settling (a noise-only sensor crossing its young limits) as the sensor's.
 constexpr double k_rate_start = 300;
-// Rarity of outliers: an outlier is anomalous only when this many outliers in
-// the last 64 readings are rarer than 1 in 10 at the rate the sensor learned
-// (over ~1000 readings). A spiky signal whose spikes come at a steady rate
-// raises nothing; the same spikes coming denser do; a sensor that had no
-// outlier in the last ~600 readings raises on its first.
-constexpr double k_rate_memory = 1000;
-constexpr double k_recent = 64; // readings in m_recent
-constexpr double k_rarity = 0.1;
 // Change points: a two-sided CUSUM of the level shift d, each reading adding
 // min(|d|, 4 dev) - 3 dev (dev: the mean absolute deviation of d): it
 // reaches 15 dev once the recent level has stayed beyond ~3-4 deviations of
@@ -44,16 +35,6 @@ constexpr double k_rarity = 0.1;
 constexpr double k_cusum_slack = 3;
 constexpr double k_cusum_clip = 4;
 constexpr double k_cusum_limit = 15;
-
-// P(N >= c) for N ~ Poisson(lambda): how often c outliers come in 64 readings.
-double poisson_tail(int c, double lambda) {
-  double term = std::exp(-lambda), below = 0;
-  for (int k = 0; k < c; ++k) {
-    below += term;
-    term *= lambda / (k + 1);
-  }
-  return std::max(0.0, 1 - below);
-}
 
 double limit_of(double dev, double q) { return std::max(k_mad * dev, k_quantile * q); }
 
@@ -81,8 +62,8 @@ int AnomalyScore::Season::bin_of(int64_t ts) {
 
 void AnomalyScore::reset_levels() {
   m_n = 0;
-  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = m_rate = m_cusum_hi = m_cusum_lo = 0;
-  m_recent = 0;
+  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = m_cusum_hi = m_cusum_lo = 0;
+  m_outliers.reset();
 }
 
 // After two days: the daily profile is used when it covers the day and its
@@ -153,11 +134,8 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     const double floor = 1e-6 * (std::fabs(v) + std::fabs(profile));
     const double lim_r = std::max(limit_of(m_dev_r, m_q_r), floor);
     const bool over = std::fabs(r) >= limit * lim_r;
-    m_recent = (m_recent << 1) | uint64_t(over);
-    m_rate += (double(over) - m_rate) *
-              (m_n < k_rate_start + k_rate_memory ? 1 / (double(m_n) - k_rate_start + 1) : 1 / k_rate_memory);
-    // The outlier's rarity (a Poisson tail) only for a reading over the limit.
-    const bool rare = over && m_n >= k_warm && poisson_tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
+    // An outlier counts when it is rare at the sensor's own outlier rate (event_rate.hpp).
+    const bool rare = m_outliers.add(over) && m_n >= k_warm;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
     if (!outliers_only) {
       // In units of d (no division per reading): slack and clip are multiples of its deviation.

@@ -49,6 +49,7 @@ struct alignas(64) SensorState {
   double interval_ms = 0; // from the twin, else estimated
   bool interval_fixed = false;
   AnomalyScore anomaly;
+  EventRate gaps; // steps longer than the gap limit, once the interval is known
   uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
   AssetState* asset = nullptr; // the multivariate model of its asset
   int mv_column = -1;          // this sensor's column in it; -1 = not a column
