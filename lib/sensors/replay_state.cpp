@@ -99,6 +99,7 @@ void AnomalyScore::save(StateWriter& w) const {
     w.put(x);
   }
   w.put(m_n);
+  w.put(m_warm);
   m_outliers.save(w);
   w.put(m_decide_ms);
   w.put(uint8_t(m_season.has_value()));
@@ -127,6 +128,7 @@ void AnomalyScore::load(StateReader& r) {
     *x = r.get<double>();
   }
   m_n = r.get<uint32_t>();
+  m_warm = r.in<uint32_t>(0, 400, "anomaly warm-up");
   m_outliers.load(r);
   m_decide_ms = r.get<int64_t>();
   m_season.reset();
