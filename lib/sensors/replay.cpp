@@ -292,13 +292,16 @@ void Replayer::Impl::add(const Reading& r, int line) {
   if (st.last_ts != INT64_MIN) {
     const int64_t dt = r.ts_ms - st.last_ts;
     const int64_t gap = st.gap_ms();
-    if (p.enabled[size_t(Detector::gap)] && dt > gap && st.interval_known()) {
+    const bool known = st.interval_known();
+    // A gap raises when it is rare for the sensor: one that stops every night learns that it does.
+    const bool rare_gap = known && st.gaps.add(dt > gap);
+    if (p.enabled[size_t(Detector::gap)] && rare_gap) {
       AlertState& a = st.alerts[size_t(Detector::gap)];
       if (step_alert(a, Severity::warning, st.last_ts + gap, 0) == Transition::raise) {
         emit(st, Detector::gap, Transition::raise, st.last_ts + gap, NAN,
              "no data for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
       }
-    } else if (!st.interval_fixed && (dt <= gap || !st.interval_known())) {
+    } else if (!st.interval_fixed && (dt <= gap || !known)) {
       // Learn the sampling interval from ordinary steps only, never from gaps.
       st.interval_ms = st.interval_ms == 0 ? double(dt) : st.interval_ms + 0.05 * (double(dt) - st.interval_ms);
       if (st.s.readings == 10) {
@@ -314,7 +317,8 @@ void Replayer::Impl::add(const Reading& r, int line) {
   const bool bad = r.quality == Quality::bad || nan;
   st.s.bad_quality += r.quality == Quality::bad;
   st.s.not_a_number += nan;
-  if (p.enabled[size_t(Detector::quality)]) {
+  if (p.enabled[size_t(Detector::quality)] &&
+      (bad || st.alerts[size_t(Detector::quality)].severity != Severity::none)) {
     AlertState& a = st.alerts[size_t(Detector::quality)];
     const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {

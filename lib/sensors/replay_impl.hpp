@@ -49,6 +49,7 @@ struct alignas(64) SensorState {
   double interval_ms = 0; // from the twin, else estimated
   bool interval_fixed = false;
   AnomalyScore anomaly;
+  EventRate gaps; // steps longer than the gap limit, once the interval is known
   uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
   AssetState* asset = nullptr; // the multivariate model of its asset
   int mv_column = -1;          // this sensor's column in it; -1 = not a column
@@ -116,10 +117,11 @@ struct Replayer::Impl {
   template <class Why>
   void judge(SensorState& st, Detector d, Severity cond, const Reading& r, int line, Why&& why) {
     const DetectorParams& p = *st.p;
-    if (!p.enabled[size_t(d)]) {
-      return;
+    AlertState& a = st.alerts[size_t(d)];
+    if (!p.enabled[size_t(d)] || (cond == Severity::none && a.severity == Severity::none)) {
+      return; // off, or nothing raised and nothing to raise: the common case
     }
-    const Transition t = step_alert(st.alerts[size_t(d)], cond, r.ts_ms, st.cooldown_ms());
+    const Transition t = step_alert(a, cond, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
       emit(st, d, t, r.ts_ms, r.value, t == Transition::raise ? why() : std::string(), line);
     }
