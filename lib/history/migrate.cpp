@@ -54,7 +54,7 @@ const std::vector<Table>& tables() {
         {"why", 't'}}},
       {"oee", 3, "run_id, line, asset",
        {{"run_id", 'i'}, {"line", 't'}, {"asset", 't'}, {"planned_s", 'r'}, {"run_s", 'r'}, {"down_s", 'r'},
-        {"setup_s", 'r'}, {"idle_s", 'r'}, {"no_data_s", 'r'}, {"planned_stop_s", 'r'}, {"total", 'i'},
+        {"setup_s", 'r'}, {"idle_s", 'r'}, {"small_stop_s", 'r'}, {"no_data_s", 'r'}, {"planned_stop_s", 'r'}, {"total", 'i'},
         {"good", 'i'}, {"reject", 'i'}, {"ideal_s", 'r'}, {"speed_loss_s", 'r'}, {"quality_loss_s", 'r'},
         {"availability", 'r'}, {"performance", 'r'}, {"quality", 'r'}, {"oee", 'r'}}},
   };

@@ -18,23 +18,24 @@ void bind_optional(io::Statement& s, int index, const std::optional<double>& v) 
 // The totals over the readings (day "") of each asset and line.
 void record_oee(io::Database& db, int64_t run_id, const oee::Result& r) {
   io::Statement row = db.prepare(
-      "INSERT INTO oee (run_id, line, asset, planned_s, run_s, down_s, setup_s, idle_s, no_data_s, planned_stop_s, "
-      "total, good, reject, ideal_s, speed_loss_s, quality_loss_s, availability, performance, quality, oee) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+      "INSERT INTO oee (run_id, line, asset, planned_s, run_s, down_s, setup_s, idle_s, small_stop_s, no_data_s, "
+      "planned_stop_s, total, good, reject, ideal_s, speed_loss_s, quality_loss_s, availability, performance, quality, "
+      "oee) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
   for (const auto* list : {&r.assets, &r.lines}) {
     for (const oee::Period& p : *list) {
       if (!p.day.empty()) {
         continue;
       }
       row.bind(1, run_id).bind(2, p.line).bind(3, p.asset).bind(4, p.planned_s).bind(5, p.run_s).bind(6, p.down_s);
-      row.bind(7, p.setup_s).bind(8, p.idle_s).bind(9, p.no_data_s).bind(10, p.stopped_plan_s);
-      row.bind(11, int64_t(p.total)).bind(12, int64_t(p.good)).bind(13, int64_t(p.reject)).bind(14, p.ideal_s);
-      bind_optional(row, 15, p.speed_loss_s);
-      bind_optional(row, 16, p.quality_loss_s);
-      bind_optional(row, 17, p.availability);
-      bind_optional(row, 18, p.performance);
-      bind_optional(row, 19, p.quality);
-      bind_optional(row, 20, p.oee);
+      row.bind(7, p.setup_s).bind(8, p.idle_s).bind(9, p.small_stop_s).bind(10, p.no_data_s);
+      row.bind(11, p.stopped_plan_s).bind(12, int64_t(p.total)).bind(13, int64_t(p.good)).bind(14, int64_t(p.reject));
+      row.bind(15, p.ideal_s);
+      bind_optional(row, 16, p.speed_loss_s);
+      bind_optional(row, 17, p.quality_loss_s);
+      bind_optional(row, 18, p.availability);
+      bind_optional(row, 19, p.performance);
+      bind_optional(row, 20, p.quality);
+      bind_optional(row, 21, p.oee);
       row.run();
     }
   }

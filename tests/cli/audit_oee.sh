@@ -48,7 +48,8 @@ biggest=$(jq -r '.lines[] | select(.day == null and .line == "line-2") | .losses
 case $biggest in
   breakdowns) name="breakdowns and unplanned stops" ;;
   setup_and_adjustments) name="setup and adjustments" ;;
-  idling_and_small_stops) name="idling and small stops" ;;
+  idling_and_small_stops) name="idling (idle status)" ;;
+  small_stops_while_running) name="small stops (running, counter still)" ;;
   reduced_speed) name="reduced speed" ;;
   rejects) name="rejects" ;;
 esac
