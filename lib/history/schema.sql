@@ -186,7 +186,7 @@ CREATE TABLE IF NOT EXISTS oee (
   down_s         REAL NOT NULL,      -- breakdowns and unplanned stops (fault, stopped, offline)
   setup_s        REAL NOT NULL,      -- setup, changeover, maintenance
   idle_s         REAL NOT NULL,      -- idle, waiting, starved, blocked
-  small_stop_s   REAL NOT NULL,      -- running, but the part counter stood still (more than 2 ideal cycles)
+  small_stop_s   REAL NOT NULL,      -- running, but the part counter stood still (2 ideal cycles or more)
   no_data_s      REAL NOT NULL,      -- planned time without a state (not in planned_s)
   planned_stop_s REAL NOT NULL,      -- the ShiftCalendar's planned stops (not in planned_s)
   total          INTEGER NOT NULL,   -- parts

@@ -114,8 +114,12 @@ struct Tracker::Impl {
     int64_t status_ts = INT64_MIN;
     State state = State::down;
     std::map<std::string, double, std::less<>> last; // counter sensor -> last value
+    // Small stops: a "count" is the counter readings of one time; the one before
+    // it, whether the asset ran all the time between, and the parts counted.
     int64_t run_since = INT64_MAX; // when the current run state began (INT64_MAX: not running)
-    int64_t count_ts = INT64_MIN;  // the part counter's last reading (total, else good)
+    int64_t count_ts = INT64_MIN, count_from = INT64_MIN;
+    bool count_running = false;
+    uint64_t count_parts = 0;
   };
   std::vector<Asset> assets;
   std::map<std::string, size_t, std::less<>> by_name; // asset id and live bindings
@@ -214,10 +218,12 @@ struct Tracker::Impl {
     }
     // Cumulative counters: the increase since the last reading; a smaller value is a reset (the PLC
     // counted from 0 again), and all of it is new.
-    const bool parts_counter = prod.total.empty() ? good : total;
-    const int64_t since = x.count_ts;
-    if (parts_counter) {
-      x.count_ts = std::max(x.count_ts, ts);
+    if (ts > x.count_ts) {
+      close_count(it->second);
+      x.count_running = x.count_ts != INT64_MIN && x.state == State::run && x.run_since <= x.count_ts;
+      x.count_from = x.count_ts;
+      x.count_ts = ts;
+      x.count_parts = 0;
     }
     auto [last, fresh] = x.last.try_emplace(std::string(r.sensor), r.value);
     if (fresh) {
@@ -232,12 +238,26 @@ struct Tracker::Impl {
     }
     last->second = r.value;
     const auto n = static_cast<uint64_t>(std::llround(std::min(delta, 1e12)));
-    // Running the whole time since the last count, and no part: a small stop.
-    if (parts_counter && n == 0 && slot.planned && since != INT64_MIN && x.run_since <= since &&
-        double(ts - since) > 2 * prod.ideal_cycle_s && ts - since <= k_max_hold_s) {
-      p.small_stop_s += double(ts - since);
+    if (ts == x.count_ts) {
+      x.count_parts += n;
     }
     (good ? p.good : total ? p.total : p.reject) += n;
+  }
+
+  // The count at count_ts: running all the time since the count before, and
+  // no part on any counter for two ideal cycles or more: a small stop.
+  void close_count(size_t i) {
+    Asset& x = assets[i];
+    const int64_t span = x.count_ts - x.count_from;
+    if (!x.count_running || x.count_parts > 0 || x.count_from == INT64_MIN ||
+        double(span) < 2 * x.a->production->ideal_cycle_s || span > k_max_hold_s) {
+      return;
+    }
+    const Calendar::Slot slot = cal.at(x.count_ts);
+    if (slot.planned) {
+      period(i, slot.day, slot.shift).small_stop_s += double(span);
+    }
+    x.count_running = false; // judged once
   }
 
 };
@@ -296,6 +316,9 @@ bool Tracker::tracks() const { return !m->assets.empty(); }
 void Tracker::add(const sensors::Reading& r) { m->add(r); }
 
 Result Tracker::finish() {
+  for (size_t i = 0; i < m->assets.size(); ++i) {
+    m->close_count(i);
+  }
   Result out;
   std::map<size_t, Period> totals;
   std::map<std::tuple<std::string, std::string, std::string>, Period> lines;

@@ -52,7 +52,7 @@ struct Period {
   // offline), setup and maintenance, idle and small stops (idle, waiting).
   double down_s = 0, setup_s = 0, idle_s = 0;
   // Performance losses told apart by the counters: running (by its status)
-  // while the part counter stood still for more than two ideal cycles between
+  // while the part counter stood still for two ideal cycles or more between
   // two counter readings. The rest of the running time beyond ideal x parts is
   // reduced speed (speed_loss_s), with the stops shorter than the counters'
   // reading interval.
