@@ -318,6 +318,15 @@ report::FleetData read_fleet(io::Database &db) {
   while (open.step()) {
     d.open.push_back({open.text(0), open.text(1), severity_of(open.text(2), open.text(3), db)});
   }
+  if (db.schema_version() >= 2) {
+    io::Statement health = db.prepare(std::string("SELECT run_id, level, id, name, score, assets, warnings, at_risk, "
+                                                  "worst_asset, worst_score FROM health_scores WHERE level = 'site' "
+                                                  "AND run_id IN ") + latest_runs);
+    while (health.step()) {
+      report::HealthScoreRecord h = score_of(health);
+      d.health[h.run] = h;
+    }
+  }
   return d;
 }
 

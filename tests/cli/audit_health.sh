@@ -62,6 +62,10 @@ grep -q 'id="s-health"' "$WORK/report.html" && grep -q '<svg class="chart" id="h
   fail "the health chart does not have 3 points"
 run report --history "$DB" --run 2 -o markdown
 grep -qF "Site score **$site2** of 100" <<<"$OUT" || fail "run 2's site score $site2"
+# The fleet report gives each site's health at its latest run.
+run report --history "$DB" --site all -o markdown
+grep -qE "^\| plant-h \|.*\| $site3 \|$" <<<"$OUT" || fail "the fleet report lacks plant-h's health $site3"
+fleet_md=$OUT
 
 # A version-1 history (as twinctl wrote it before health): the next audit migrates it, keeps its
 # runs, and the report of an old run says it has no health.
@@ -98,6 +102,8 @@ done
 run report --history "$(pg_url health)" -o markdown
 expect_rc 0 "report from PostgreSQL"
 [ "$OUT" = "$md" ] || { diff <(echo "$md") <(echo "$OUT") | head -20 >&2 || true; fail "the PostgreSQL report differs"; }
+run report --history "$(pg_url health)" --site all -o markdown
+[ "$OUT" = "$fleet_md" ] || fail "the PostgreSQL fleet report differs"
 psql_q health "DROP TABLE oee, health_components, health_assets, health_scores, health_runs"
 psql_q health "DELETE FROM twinctl_schema_versions"
 psql_q health "INSERT INTO twinctl_schema_versions (version) VALUES (1)"
