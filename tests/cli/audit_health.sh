@@ -22,6 +22,14 @@ done
 [ "$(sql 'SELECT readings, window_to FROM health_runs WHERE run_id = 3')" = "12096|2026-12-03T23:55:00Z" ] ||
   fail "run 3's inputs: $(sql 'SELECT * FROM health_runs WHERE run_id = 3')"
 
+# Readings that cannot be read: exit 2 and nothing recorded; lines that are not readings are skipped.
+run audit --twin twin --history "$DB" --readings missing.csv --now 2026-12-05T00:00:00Z
+expect_rc 2 "a missing readings file"
+expect_err "missing.csv"
+[ "$(sql 'SELECT count(*) FROM runs')" = 3 ] || fail "a failed audit recorded a run"
+run audit --twin twin --no-history --readings readings.csv
+expect_err "with --no-history they are not read"
+
 # What the last run stored is what `twinctl health` says of the same inputs at the same time.
 run health --twin twin --readings readings.csv --alerts alerts.jsonl --now 2026-12-04T00:00:00Z --fail-on none \
   -o json=health.json
