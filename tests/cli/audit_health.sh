@@ -68,6 +68,11 @@ grep -q 'id="s-health"' "$WORK/report.html" && grep -q '<svg class="chart" id="h
   fail "the HTML report has no health section or chart"
 [ "$(grep -o '<circle class="pt" cx="[0-9.]*" cy="[0-9.]*" r="3.5"><title>Run [0-9]*, 2026-[0-9-]*: site' "$WORK/report.html" | wc -l)" = 3 ] ||
   fail "the health chart does not have 3 points"
+# In a real browser: the section renders inside the page, the chart has a titled point per run.
+command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+"$PY" "$SRC/tests/support/chromium_check.py" "$WORK/report.html" --points 3 --health-points 3 --section health \
+  --text "Lowest-scoring assets, and why" --text "maintenance −10: 1 maintenance task overdue" ||
+  fail "the health report in Chromium"
 run report --history "$DB" --run 2 -o markdown
 grep -qF "Site score **$site2** of 100" <<<"$OUT" || fail "run 2's site score $site2"
 # The fleet report gives each site's health at its latest run.
