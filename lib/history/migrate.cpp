@@ -74,7 +74,8 @@ int64_t copy(io::Database& from, io::Database& to, const Table& t) {
   std::string names;
   std::vector<std::string> columns;
   for (const auto& [name, type] : t.columns) {
-    names += (names.empty() ? "" : ", ") + std::string(name);
+    // A column an older database lacks (oee.small_stop_s of the first version 3) is copied as 0.
+    names += (names.empty() ? "" : ", ") + (from.has_column(t.name, name) ? std::string(name) : std::string("0"));
     columns.emplace_back(name);
   }
   BatchInsert insert(to, t.name, columns);

@@ -235,7 +235,10 @@ void read_health(io::Database &db, report::HistoryData &d) {
   if (db.schema_version() < 3) {
     return;
   }
-  io::Statement oee = db.prepare("SELECT line, asset, planned_s, run_s, down_s, setup_s, idle_s, small_stop_s, no_data_s, "
+  // A version-3 database of the first twinctl that wrote OEE has no small_stop_s (the next audit adds it).
+  const char *small_stops = db.has_column("oee", "small_stop_s") ? "small_stop_s" : "0";
+  io::Statement oee = db.prepare(std::string("SELECT line, asset, planned_s, run_s, down_s, setup_s, idle_s, ") +
+                                 small_stops + ", no_data_s, "
                                  "planned_stop_s, total, good, reject, ideal_s, speed_loss_s, quality_loss_s, "
                                  "availability, performance, quality, oee FROM oee WHERE run_id = ? ORDER BY line, asset");
   oee.bind(1, d.run.id);
