@@ -1,11 +1,13 @@
 // twinctl firmware: status (intended vs live, who is behind) and plan (a
 // rollout in waves that keeps redundancy; --write sets the new version in the
-// twin's YAML for a pull request). Only wiring: the logic is lib/firmware.
+// twin's YAML, --branch commits that change on a new branch for a pull
+// request). Only wiring: the logic is lib/firmware.
 #include "cmd/commands.hpp"
 #include "cmd/common.hpp"
 
 #include "lib/firmware/rollout.hpp"
 #include "lib/io/files.hpp"
+#include "lib/io/git.hpp"
 #include "lib/loaders/twin_reader.hpp"
 #include "lib/output/firmware_output.hpp"
 #include "lib/util/error.hpp"
@@ -15,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 
 namespace twinctl::cmd {
 
@@ -31,6 +34,7 @@ struct FirmwareArgs {
   std::string to;
   size_t wave_size = 0;
   bool write = false;
+  std::string branch;
 };
 
 // Loads the twin; prints its errors and returns false when it has any.
@@ -77,10 +81,9 @@ int run_status(FirmwareArgs& a, const GlobalOptions& g) {
 
 // The file on disk of a twin location: under the repository (or current
 // directory) the twin was read from, or under --twin.
-std::string disk_path(const FirmwareArgs& a, const model::Twin& twin, const model::SourceLocation& loc) {
+std::string disk_path(const FirmwareArgs& a, const model::Twin& twin, const std::string& path) {
   const fs::path base = fs::absolute(a.twin.repo.empty() ? fs::current_path() : fs::path(a.twin.repo));
   std::error_code ec;
-  const std::string& path = loc.path.str();
   if (fs::is_regular_file(base / path, ec)) {
     return (base / path).string();
   }
@@ -95,12 +98,13 @@ std::string disk_path(const FirmwareArgs& a, const model::Twin& twin, const mode
   throw Error(path + ": not found on disk to --write (run from the repository root, or give --twin)");
 }
 
-// Sets expected.firmware of every planned asset to the new version, file by
-// file (each file written once, atomically). Assets without expected.firmware
-// are listed: a line of YAML must be added by hand.
-void write_plan(const FirmwareArgs& a, const model::Twin& twin, const firmware::Plan& plan) {
+// The files a plan changes: repo-relative path -> the new text, each file
+// read once by `read` (from disk or from Git) and edited bottom up. Assets
+// without expected.firmware go to `by_hand`: a line of YAML must be added by hand.
+template <class Read>
+std::map<std::string, std::string> edit_files(const model::Twin& twin, const firmware::Plan& plan, const std::string& to,
+                                              Read read, std::vector<std::string>& by_hand, size_t& changed) {
   std::map<std::string, std::vector<const model::ExpectedValue*>> by_file;
-  std::vector<std::string> by_hand;
   for (const firmware::Wave& w : plan.waves) {
     for (const std::string& id : w.assets) {
       const model::Asset* asset = twin.find_asset(id);
@@ -109,29 +113,83 @@ void write_plan(const FirmwareArgs& a, const model::Twin& twin, const firmware::
         by_hand.push_back(id);
         continue;
       }
-      by_file[disk_path(a, twin, it->second.loc)].push_back(&it->second);
+      by_file[it->second.loc.path.str()].push_back(&it->second);
     }
   }
-  size_t changed = 0;
+  std::map<std::string, std::string> out;
   for (auto& [path, values] : by_file) {
-    std::string text = io::read_file(path, loaders::k_max_twin_file_bytes);
-    // Bottom up, so earlier positions stay where they were.
+    std::string text = read(path);
     std::sort(values.begin(), values.end(), [](auto* x, auto* y) {
       return std::tie(x->loc.line, x->loc.column) > std::tie(y->loc.line, y->loc.column);
     });
     for (const model::ExpectedValue* v : values) {
       try {
-        text = firmware::replace_value(text, v->loc.line, v->loc.column, a.to);
+        text = firmware::replace_value(text, v->loc.line, v->loc.column, to);
       } catch (const Error& e) {
-        throw Error(util::visible(v->loc.path.str()) + ":" + e.what());
+        throw Error(util::visible(path) + ":" + e.what());
       }
       ++changed;
     }
-    io::write_file(path, text);
+    out[path] = std::move(text);
+  }
+  return out;
+}
+
+// The repository the twin was read from, for --branch.
+io::GitRepo twin_repo(const FirmwareArgs& a, const model::Twin& twin) {
+  std::optional<io::GitRepo> repo = io::GitRepo::discover(a.twin.repo.empty() ? fs::current_path().string() : a.twin.repo);
+  if (!repo || twin.commit.empty()) {
+    throw Error("--branch commits to Git: the twin is not in a Git repository with a commit (use --write)");
+  }
+  return std::move(*repo);
+}
+
+// --write: the planned change in the working tree, one atomic write per file.
+// --branch: the same change as one commit on a new branch, built on the commit
+// the twin was read at (HEAD, or --ref), without touching the working tree.
+void apply_plan(const FirmwareArgs& a, const model::Twin& twin, const firmware::Plan& plan) {
+  std::vector<std::string> by_hand;
+  size_t changed = 0;
+  std::map<std::string, std::string> files;
+  std::string done;
+  if (a.write) {
+    files = edit_files(twin, plan, a.to, [&](const std::string& path) {
+      return io::read_file(disk_path(a, twin, path), loaders::k_max_twin_file_bytes);
+    }, by_hand, changed);
+    for (const auto& [path, text] : files) {
+      io::write_file(disk_path(a, twin, path), text);
+    }
+    done = "review with git diff and open a pull request";
+  } else {
+    io::GitRepo repo = twin_repo(a, twin);
+    const std::string short_base = twin.commit.substr(0, 12);
+    files = edit_files(twin, plan, a.to, [&](const std::string& path) {
+      std::optional<std::string> committed = repo.read_path(twin.commit, path);
+      if (!committed) {
+        throw Error(util::visible(path) + ": not committed at " + short_base + " (commit it, or use --write)");
+      }
+      // From the working tree, the plan was made from the files on disk: they must be what is committed.
+      if (a.twin.ref.empty() && !repo.is_bare() &&
+          io::read_file(disk_path(a, twin, path), loaders::k_max_twin_file_bytes) != *committed) {
+        throw Error(util::visible(path) + ": has changes that are not committed; --branch builds on " + short_base +
+                    " (commit them first, or use --write)");
+      }
+      return *committed;
+    }, by_hand, changed);
+    if (files.empty()) {
+      throw Error("--branch: no expected.firmware to change, nothing to commit");
+    }
+    std::ostringstream message;
+    message << "firmware: roll out " << a.to << " to " << util::plural(long(changed), "asset", "assets") << " in "
+            << util::plural(long(plan.waves.size()), "wave", "waves") << "\n\n";
+    output::write_rollout_markdown(message, plan, twin);
+    const std::string sha = repo.commit_on_branch(twin.commit, files, message.str(), a.branch);
+    done = "committed " + sha.substr(0, 12) + " on branch " + util::visible(a.branch) + " (on " + short_base +
+           "; the working tree is unchanged): push it and open a pull request";
   }
   std::cerr << "twinctl: set expected.firmware to " << util::visible(a.to) << " for "
-            << util::plural(long(changed), "asset", "assets") << " in " << util::plural(long(by_file.size()), "file", "files")
-            << "; review with git diff and open a pull request\n";
+            << util::plural(long(changed), "asset", "assets") << " in "
+            << util::plural(long(files.size()), "file", "files") << "; " << done << "\n";
   if (!by_hand.empty()) {
     std::cerr << "twinctl: warning: no expected.firmware to change (add it by hand): "
               << util::visible(util::join(by_hand, ", ")) << "\n";
@@ -143,7 +201,10 @@ int run_plan(FirmwareArgs& a, const GlobalOptions& g) {
     throw Error("--to: a firmware version of 1 to 64 printable characters");
   }
   if (a.write && (!a.twin.ref.empty() || loaders::is_remote_url(a.twin.repo))) {
-    throw Error("--write changes the working tree: not with --ref or a remote --repo");
+    throw Error("--write changes the working tree: not with --ref or a remote --repo (use --branch)");
+  }
+  if (!a.branch.empty() && loaders::is_remote_url(a.twin.repo)) {
+    throw Error("--branch commits to a local repository: not with a remote --repo (clone it, then give its path)");
   }
   loaders::LoadResult loaded;
   if (!load(a.twin, loaded)) {
@@ -163,8 +224,8 @@ int run_plan(FirmwareArgs& a, const GlobalOptions& g) {
       output::write_rollout_table(out, plan, loaded.twin);
     }
   });
-  if (a.write) {
-    write_plan(a, loaded.twin, plan);
+  if (a.write || !a.branch.empty()) {
+    apply_plan(a, loaded.twin, plan);
   }
   return k_exit_ok;
 }
@@ -203,8 +264,12 @@ void register_firmware(CLI::App& root, GlobalOptions& g, int& rc) {
       "go line by line, least critical assets first; an asset never shares a wave with more of its redundant "
       "partners than the asset they feed survives: two feeders that POWER a press with redundancy {POWERS: 1} "
       "are in different waves. --wave-size caps a wave. Each wave names the teams to call. --write sets "
-      "expected.firmware to --to in the twin's YAML (in place, one atomic write per file) for a pull request: "
-      "review it with git diff.");
+      "expected.firmware to --to in the twin's YAML (in place, one atomic write per file): review it with git diff. "
+      "--branch NAME makes the same change as one commit on a new branch NAME instead, built on the commit the "
+      "twin was read at (HEAD, or --ref), with the plan in its message: the working tree, the index and HEAD "
+      "stay as they are, and the twin's files must be committed as they are on disk. Push the branch and open a "
+      "pull request; the drift gate then checks it. Author and committer come from GIT_AUTHOR_NAME and "
+      "GIT_AUTHOR_EMAIL (GIT_COMMITTER_*) or user.name and user.email.");
   add_twin_options(*pl, a->twin);
   pl->add_option("--to", a->to, "The new intended firmware version")->required();
   pl->add_option("--class", a->sel.asset_class, "Only assets of this class (plc, drive, hmi, ...)");
@@ -212,14 +277,22 @@ void register_firmware(CLI::App& root, GlobalOptions& g, int& rc) {
   pl->add_option("--model", a->sel.model, "Only assets of this model (case-insensitive)");
   pl->add_option("--asset", a->sel.assets, "Only assets whose id matches this glob (repeatable)");
   pl->add_option("--wave-size", a->wave_size, "At most this many assets per wave (0 = no limit)");
-  pl->add_flag("--write", a->write, "Set expected.firmware to --to in the twin's YAML files");
+  CLI::Option* write =
+      pl->add_flag("--write", a->write, "Set expected.firmware to --to in the twin's YAML files (the working tree)");
+  pl->add_option("--branch", a->branch,
+                 "Commit that change on this new branch (from the commit the twin was read at; the working tree, "
+                 "the index and HEAD are not touched)")
+      ->excludes(write);
   add_output_option(*pl, g, {"table", "json", "markdown"});
   pl->footer(help_footer(
       "  twinctl firmware plan --class plc --vendor Siemens --to V4.6.0\n"
       "  twinctl firmware plan --model 'SCALANCE XC208' --to V4.5 --wave-size 4 -o markdown > rollout.md\n"
-      "  twinctl firmware plan --asset 'drv-l2-*' --to 2.14.1 --write && git diff\n",
-      "  0  the plan was written (and, with --write, the twin changed)\n"
-      "  2  bad input: the twin, an option, no matching asset, or a YAML value --write cannot change\n"));
+      "  twinctl firmware plan --asset 'drv-l2-*' --to 2.14.1 --write && git diff\n"
+      "  twinctl firmware plan --ref origin/main --class plc --to V4.6.0 --branch fw/plc-v4.6.0 &&\n"
+      "    git push origin fw/plc-v4.6.0\n",
+      "  0  the plan was written (and, with --write or --branch, the twin changed)\n"
+      "  2  bad input: the twin, an option, no matching asset, a YAML value that cannot be changed, an existing\n"
+      "     branch, files not committed as they are on disk (--branch), or no author for the commit\n"));
   pl->callback([a, &g, &rc] { rc = run_plan(*a, g); });
 }
 

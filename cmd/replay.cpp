@@ -413,9 +413,10 @@ void register_replay(CLI::App& root, GlobalOptions& g, int& rc) {
   sub->description(
       "Read sensor readings (CSV timestamp,machineId,sensorType,value,unit,quality or JSONL with the same\n"
       "keys; '-' is stdin) as a stream in constant memory and run the detectors: threshold (from the twin,\n"
-      "with hysteresis), range, anomaly (outliers and level shifts against limits learned from each\n"
-      "sensor; daily and weekly cycles learned), multivariate (per asset: PCA T2 and Q, learned from its\n"
-      "first 400 rows, --learn FILE or --model FILE), stuck, gap (no data) and quality; rate, zscore and\n"
+      "with hysteresis), range, anomaly (outliers rare for the sensor, level shifts and change points\n"
+      "against limits learned from each sensor; daily and weekly cycles learned), multivariate (per\n"
+      "asset: PCA T2 and Q, learned from its first 50 rows per sensor, --learn FILE or --model FILE),\n"
+      "stuck, gap (no data) and quality; rate, zscore and\n"
       "ewma are off. Defaults are in units of each sensor's learned sampling interval. Alerts are\n"
       "raise/clear events with a pending period and keep-firing (-o alerts=FILE, the input of rca\n"
       "--alerts). See man twinctl-replay for every detector, its parameters and defaults. Detector\n"

@@ -6,6 +6,7 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -228,6 +229,93 @@ std::string GitRepo::read_blob(const std::string& blob_sha) const {
   GitBlob owned(b);
   // Copy before the blob is freed: rawcontent points into libgit2's cache.
   return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
+}
+
+std::optional<std::string> GitRepo::read_path(const std::string& commit_sha, const std::string& path) const {
+  GitTree tree = tree_of(lookup_commit(m_repo, commit_sha).get());
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.get(), path.c_str()) == GIT_ENOTFOUND) {
+    return std::nullopt;
+  }
+  git_check(e ? 0 : -1, "reading " + path);
+  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>> owned(e);
+  if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+    return std::nullopt;
+  }
+  return read_blob(oid_str(git_tree_entry_id(e)));
+}
+
+namespace {
+
+// A signature as git makes it: the environment first, then user.name and
+// user.email of the repository's configuration; null when neither is set.
+GitSignature signature_for(git_repository* repo, const char* name_var, const char* email_var) {
+  const char* name = std::getenv(name_var);
+  const char* email = std::getenv(email_var);
+  git_signature* s = nullptr;
+  if (name && *name && email && *email) {
+    git_check(git_signature_now(&s, name, email), std::string("the signature in ") + name_var + "/" + email_var);
+  } else if (git_signature_default(&s, repo) < 0) {
+    s = nullptr;
+  }
+  return GitSignature(s);
+}
+
+} // namespace
+
+std::string GitRepo::commit_on_branch(const std::string& parent_sha, const std::map<std::string, std::string>& files,
+                                      const std::string& message, const std::string& branch) const {
+  int valid = 0;
+  git_check(git_reference_name_is_valid(&valid, ("refs/heads/" + branch).c_str()), "checking the branch name");
+  if (!valid || branch.empty() || branch[0] == '-') {
+    throw Error("--branch " + branch + ": not a valid branch name");
+  }
+  git_reference* existing = nullptr;
+  if (git_branch_lookup(&existing, m_repo, branch.c_str(), GIT_BRANCH_LOCAL) == 0) {
+    git_reference_free(existing);
+    throw Error("--branch " + branch + ": the branch exists already (delete it, or name another)");
+  }
+  GitCommit parent = lookup_commit(m_repo, parent_sha);
+  GitTree base = tree_of(parent.get());
+  std::vector<git_tree_update> updates;
+  updates.reserve(files.size());
+  for (const auto& [path, content] : files) {
+    git_tree_entry* e = nullptr;
+    git_check(git_tree_entry_bypath(&e, base.get(), path.c_str()), "finding " + path + " in " + parent_sha.substr(0, 12));
+    std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>> owned(e);
+    git_tree_update u{};
+    u.action = GIT_TREE_UPDATE_UPSERT;
+    u.filemode = git_tree_entry_filemode(e);
+    u.path = path.c_str();
+    git_check(git_blob_create_from_buffer(&u.id, m_repo, content.data(), content.size()), "writing " + path);
+    updates.push_back(u);
+  }
+  git_oid tree_id;
+  git_check(git_tree_create_updated(&tree_id, m_repo, base.get(), updates.size(), updates.data()), "writing the tree");
+  git_tree* t = nullptr;
+  git_check(git_tree_lookup(&t, m_repo, &tree_id), "reading the new tree");
+  GitTree tree(t);
+  GitSignature author = signature_for(m_repo, "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL");
+  if (!author) {
+    throw Error("no author for the commit: set user.name and user.email (git config), or GIT_AUTHOR_NAME and "
+                "GIT_AUTHOR_EMAIL");
+  }
+  GitSignature committer = signature_for(m_repo, "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL");
+  if (!committer) {
+    git_signature* s = nullptr;
+    git_check(git_signature_dup(&s, author.get()), "copying the author");
+    committer.reset(s);
+  }
+  const git_commit* parents[] = {parent.get()};
+  git_oid id;
+  git_check(git_commit_create(&id, m_repo, nullptr, author.get(), committer.get(), nullptr, message.c_str(), t, 1,
+                              parents),
+            "committing");
+  GitCommit made = lookup_commit(m_repo, oid_str(&id));
+  git_reference* ref = nullptr;
+  git_check(git_branch_create(&ref, m_repo, branch.c_str(), made.get(), 0), "creating branch " + branch);
+  git_reference_free(ref);
+  return oid_str(&id);
 }
 
 std::map<std::string, model::CommitInfo> GitRepo::last_commits(const std::string& commit_sha,

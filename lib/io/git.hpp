@@ -69,6 +69,19 @@ public:
   std::vector<TreeEntry> list_tree(const std::string& commit_sha, const std::string& dir) const;
   // The content of a blob.
   std::string read_blob(const std::string& blob_sha) const;
+  // The content of the file at repo-relative `path` in the tree of
+  // `commit_sha`; nullopt when the commit has no file there.
+  std::optional<std::string> read_path(const std::string& commit_sha, const std::string& path) const;
+  // Makes one commit whose parent is `parent_sha` and whose tree is the
+  // parent's with `files` (repo-relative path -> new content; each must exist
+  // there, its mode is kept) replaced, and a new branch `branch` at it. The
+  // work tree, the index and HEAD are not touched. Author and committer come
+  // from GIT_AUTHOR_NAME/EMAIL and GIT_COMMITTER_NAME/EMAIL as git reads them,
+  // else from user.name/user.email in the repository's configuration. Throws
+  // when the branch exists or its name is not a valid branch name. Returns the
+  // new commit's sha.
+  std::string commit_on_branch(const std::string& parent_sha, const std::map<std::string, std::string>& files,
+                               const std::string& message, const std::string& branch) const;
   // The last commit that changed each of `paths`, walking first-parent history
   // from `commit_sha`. Paths whose change lies beyond a shallow boundary stay unknown.
   std::map<std::string, model::CommitInfo> last_commits(const std::string& commit_sha,

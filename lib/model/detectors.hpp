@@ -36,7 +36,7 @@ inline constexpr std::array<DetectorParamInfo, 18> k_detector_params = {{
     {"anomaly", "for", "anomaly.for", 0},
     {"anomaly", "keep", "anomaly.keep", 0},
     {"multivariate", "limit", "multivariate.limit", 0.01},
-    {"multivariate", "learn", "multivariate.learn", 20},
+    {"multivariate", "learn", "multivariate.learn", 0},
     {"multivariate", "for", "multivariate.for", 0},
     {"multivariate", "keep", "multivariate.keep", 0},
 }};

@@ -1,6 +1,7 @@
 #include "lib/sensors/anomaly.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace twinctl::sensors {
@@ -23,6 +24,33 @@ constexpr double k_week_days = 14;     // ... a weekly one after two weeks
 constexpr int k_max_bins = 144;        // one bin per 10 min at most
 constexpr double k_weekly_ms = 1800000; // sensors read every 30 min or slower get a weekly profile
 constexpr int64_t k_day_ms = 86400000;
+// Rarity of outliers: an outlier is anomalous only when this many outliers in
+// the last 64 readings are rarer than 1 in 10 at the rate the sensor learned
+// (from reading 30 on, over ~1000 readings). A spiky signal whose spikes come
+// at a steady rate raises nothing; the same spikes coming denser do; a sensor
+// that had no outlier in the last ~600 readings raises on its first.
+constexpr double k_rate_start = 30;
+constexpr double k_rate_memory = 1000;
+constexpr double k_recent = 64; // readings in m_recent
+constexpr double k_rarity = 0.1;
+// Change points: a two-sided CUSUM of the level shift d, each reading adding
+// min(|d|, 4 dev) - 3 dev (dev: the mean absolute deviation of d): it
+// reaches 15 dev once the recent level has stayed beyond ~3-4 deviations of
+// the long-run level for 15 to 60 readings (a shift too small for the
+// instantaneous limit, but lasting). Its score is the sum / (15 dev).
+constexpr double k_cusum_slack = 3;
+constexpr double k_cusum_clip = 4;
+constexpr double k_cusum_limit = 15;
+
+// P(N >= c) for N ~ Poisson(lambda): how often c outliers come in 64 readings.
+double poisson_tail(int c, double lambda) {
+  double term = std::exp(-lambda), below = 0;
+  for (int k = 0; k < c; ++k) {
+    below += term;
+    term *= lambda / (k + 1);
+  }
+  return std::max(0.0, 1 - below);
+}
 
 double limit_of(double dev, double q) { return std::max(k_mad * dev, k_quantile * q); }
 
@@ -50,7 +78,8 @@ int AnomalyScore::Season::bin_of(int64_t ts) {
 
 void AnomalyScore::reset_levels() {
   m_n = 0;
-  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = 0;
+  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = m_rate = m_cusum_hi = m_cusum_lo = 0;
+  m_recent = 0;
 }
 
 // After two days: the daily profile is used when it covers the day and its
@@ -111,24 +140,39 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   }
   Result out;
   if (m_n == 0) {
-    m_fast = m_slow = x;
+    m_fast = m_slow = m_prev1 = m_prev2 = x;
   }
   const double r = x - m_fast; // outlier: value against its recent level
   const double d = m_fast - m_slow; // shift: recent level against the long-run level
-  if (m_n >= k_warm) {
+  if (m_n >= k_rate_start) {
     // Never under the rounding of the value and its profile (kept as float):
     // a noise-free signal would otherwise judge its own last digits.
     const double floor = 1e-6 * (std::fabs(v) + std::fabs(profile));
     const double lim_r = std::max(limit_of(m_dev_r, m_q_r), floor);
+    const bool over = std::fabs(r) >= limit * lim_r;
+    m_recent = (m_recent << 1) | uint64_t(over);
+    m_rate += (double(over) - m_rate) *
+              (m_n < k_rate_start + k_rate_memory ? 1 / (double(m_n) - k_rate_start + 1) : 1 / k_rate_memory);
+    // The outlier's rarity (a Poisson tail) only for a reading over the limit.
+    const bool rare = over && m_n >= k_warm && poisson_tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
-    // Compared without a division: the score itself only for a reading over the limit.
-    if (std::fabs(r) >= limit * lim_r || std::fabs(d) >= limit * lim_d) {
-      const double zr = lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
+    if (!outliers_only && m_n >= k_warm / 2) { // from when the spread of d is roughly known
+      // In units of d (no division per reading): slack and clip are multiples of its deviation.
+      const double clipped = std::clamp(d, -k_cusum_clip * m_dev_d, k_cusum_clip * m_dev_d);
+      m_cusum_hi = std::max(0.0, m_cusum_hi + clipped - k_cusum_slack * m_dev_d);
+      m_cusum_lo = std::max(0.0, m_cusum_lo - clipped - k_cusum_slack * m_dev_d);
+    }
+    const double cusum = outliers_only ? 0 : std::max(m_cusum_hi, m_cusum_lo);
+    const double lim_c = std::max(k_cusum_limit * m_dev_d, floor);
+    // The scores (divisions) only for a reading that is anomalous in some part.
+    if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d || cusum >= limit * lim_c)) {
+      const double zc = lim_c > 0 ? cusum / lim_c : 1e9;
+      const double zr = !rare ? 0 : lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
       const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
-      out.score = std::max(zr, zd);
-      out.shift = zd > zr;
-      const double centre = profile + (out.shift ? m_slow : m_fast);
-      const double half = limit * (out.shift ? lim_d : lim_r);
+      out.score = std::max({zr, zd, zc});
+      out.part = out.score == zr ? Part::outlier : out.score == zd ? Part::shift : Part::change;
+      const double centre = profile + (out.part == Part::outlier ? m_fast : m_slow);
+      const double half = limit * (out.part == Part::outlier ? lim_r : lim_d);
       out.expected_lo = centre - half;
       out.expected_hi = centre + half;
     }
@@ -140,7 +184,12 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     learn_spread(d, m_dev_d, m_q_d, rate);
   }
   m_slow += (m_n < k_slow ? 1.0 / m_n : 1 / k_slow) * (x - m_slow);
-  m_fast += (x - m_fast) * (1 / k_fast);
+  // The recent level follows the median of the last three values: a spike of
+  // one reading does not move it (nor make a level shift), a shift does.
+  const double med = std::max(std::min(x, m_prev1), std::min(std::max(x, m_prev1), m_prev2));
+  m_prev2 = m_prev1;
+  m_prev1 = x;
+  m_fast += (med - m_fast) * (1 / k_fast);
   if (m_season && (m_season->state == 0 || !alerting)) {
     Bin& b = m_season->bin_stats[size_t(bin)];
     if (b.count == 0) {

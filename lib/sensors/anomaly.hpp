@@ -2,12 +2,19 @@
 // from statistics that learn the sensor's normal behaviour as the stream
 // goes, in units of readings (so the same defaults fit 100 ms and 15 min
 // sampling) and robust to the outliers they are looking for:
-//  - outlier: the distance of the value from its recent level (a fast EWMA),
+//  - outlier: the distance of the value from its recent level (a fast EWMA
+//    of the median of the last three values, so one spike does not move it),
 //  - level shift: the distance of that recent level from the long-run level
 //    (a slow EWMA), which also catches slow drift away from it,
+//  - change point: a CUSUM of that distance (in its own mean absolute
+//    deviations), so a smaller shift that lasts is found too,
 // each divided by its own learned limit: the larger of 6 x its mean
-// absolute deviation and 2 x its tracked 99th percentile, so a spiky signal
-// learns that its spikes are normal and a quantised one that its steps are.
+// absolute deviation and 2 x its tracked 99th percentile, so a quantised
+// signal learns that its steps are normal. An outlier counts only when it
+// is rare for the sensor: the outliers of the last 64 readings must be
+// rarer than 1 in 10 at the sensor's learned outlier rate (Poisson), so a
+// signal that spikes at a steady rate raises nothing until its spikes come
+// denser, and a quiet sensor raises on its first spike.
 // Meanwhile a daily profile (one bin per interval, at most 144 a day) is
 // learned; after two days, when the daily cycle is larger than the noise
 // around it, the detector judges the value minus the profile (a machine that
@@ -34,9 +41,13 @@ public:
   // checks the profile's shape and throws twinctl::Error when it is wrong.
   void save(StateWriter& w) const;
   void load(StateReader& r);
+  enum class Part : uint8_t { outlier, shift, change };
+  static const char* part_name(Part p) {
+    return p == Part::outlier ? "outlier" : p == Part::shift ? "level shift" : "change point";
+  }
   struct Result {
     double score = 0;           // >= limit: anomalous; 0 under the limit and while learning
-    bool shift = false;         // the level-shift part decided the score (else the outlier part)
+    Part part = Part::outlier;  // the part that decided the score
     double expected_lo = 0, expected_hi = 0; // the range the value (or level) was expected in
   };
   // One numeric reading; `interval_ms` is the sensor's sampling interval, 0
@@ -74,9 +85,13 @@ private:
   void decide_season();
   void reset_levels();
   double m_fast = 0, m_slow = 0;
+  double m_prev1 = 0, m_prev2 = 0; // the last two values (minus the profile)
   double m_dev_r = 0, m_dev_d = 0; // mean |outlier| and |shift|
   double m_q_r = 0, m_q_d = 0;     // their tracked 99th percentiles
   uint32_t m_n = 0;
+  uint64_t m_recent = 0; // bit i: reading i back was over the outlier limit
+  double m_rate = 0;     // learned share of readings over the outlier limit
+  double m_cusum_hi = 0, m_cusum_lo = 0; // the change-point sums, up and down
   int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
   std::optional<Season> m_season; // inline: no pointer to follow per reading
 };

@@ -112,6 +112,9 @@ void apply_setting(DetectorConfig& config, std::optional<std::string_view> type,
       if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v) || v < param.min) {
         throw Error(std::string(param.name) + " must be a number >= " + num(param.min));
       }
+      if (key == "multivariate.learn" && v > 0 && v < 20) {
+        throw Error("multivariate.learn must be 0 (50 rows per sensor) or a number >= 20");
+      }
       p->*k_fields[i] = v;
       if (key == "rate.max") {
         p->enabled[static_cast<size_t>(Detector::rate)] = v > 0;

@@ -49,7 +49,7 @@ struct DetectorParams {
   double anomaly_for = 0;    // intervals the score stays >= limit before a raise (pending)
   double anomaly_keep = 60;  // intervals below the limit before a clear (keep firing)
   double mv_limit = 1;       // multivariate: score (T2 or Q over its learned limit) that raises
-  double mv_learn = 400;     // rows of the asset learned as normal before judging
+  double mv_learn = 0;       // rows of the asset learned as normal before judging; 0: 50 per sensor, >= 200
   double mv_for = 5;
   double mv_keep = 10;
 };

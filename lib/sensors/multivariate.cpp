@@ -20,6 +20,12 @@ constexpr double k_margin = 6;
 constexpr double k_adapt = 10;      // rows judged normal teach the model with a time constant of 10 x learn
 constexpr uint64_t k_refit = 50;    // adaptations (of every 4th row) between two refits of the components
 constexpr uint32_t k_adapt_every = 4;
+// Learning rows when multivariate.learn is 0 (the default): 50 per sensor,
+// at least 200 - enough rows for the d x d covariance of d sensors and for
+// its 99th-percentile limits; 400 for an asset of 8 sensors, 150 s at 1 s
+// sampling for 3 sensors, 33 h at 5 minutes for 8.
+constexpr size_t k_learn_per_sensor = 50;
+constexpr size_t k_learn_min = 200;
 
 // Eigen-decomposition of the symmetric d x d matrix a (row-major) by cyclic
 // Jacobi rotations: eigenvalues on return in a's diagonal, vectors in v's columns.
@@ -154,6 +160,10 @@ std::optional<AssetModel::Result> AssetModel::add(int64_t ts, size_t c, double v
   return out;
 }
 
+size_t AssetModel::learn_rows() const {
+  return m_learn > 0 ? m_learn : std::clamp(k_learn_per_sensor * m_sensors.size(), k_learn_min, k_max_learn);
+}
+
 std::optional<AssetModel::Result> AssetModel::finish() {
   std::optional<Result> out;
   if (m_row_has_values) {
@@ -174,7 +184,7 @@ std::optional<AssetModel::Result> AssetModel::close_row() {
   }
   if (!m_model) {
     m_rows.insert(m_rows.end(), m_smooth.begin(), m_smooth.end());
-    if (++m_learned >= m_learn) {
+    if (++m_learned >= learn_rows()) {
       fit();
     }
     return std::nullopt;
@@ -273,7 +283,7 @@ void AssetModel::fit() {
 void AssetModel::adapt(const std::vector<double>& x) {
   MvModel& m = *m_model;
   const size_t d = m.sensors.size();
-  const double a = double(k_adapt_every) / (k_adapt * double(std::max<size_t>(m_learn, 1)));
+  const double a = double(k_adapt_every) / (k_adapt * double(learn_rows()));
   for (size_t c = 0; c < d; ++c) {
     m.mean[c] += a * (x[c] - m.mean[c]);
   }

@@ -60,8 +60,12 @@ public:
     std::array<std::pair<size_t, double>, 3> top{};
     size_t n_top = 0;
   };
-  // `learn` rows are collected, then the model is fitted (unless one was given).
+  // `learn` rows are collected, then the model is fitted (unless one was
+  // given); 0: as many as the asset's sensors need (learn_rows()).
   explicit AssetModel(size_t learn) : m_learn(learn) {}
+  // The rows learned before the model is fitted: `learn`, or when it is 0
+  // 50 per sensor and at least 200.
+  size_t learn_rows() const;
   void set_model(MvModel m);
   // The column of a sensor, added while the first row is open (and there is
   // room); -1 for a sensor that is not a column.

@@ -289,7 +289,6 @@ void Replayer::Impl::add(const Reading& r, int line) {
     return;
   }
   const DetectorParams& p = *st.p;
-  const int64_t cooldown = static_cast<int64_t>(p.cooldown * 1000);
   if (st.last_ts != INT64_MIN) {
     const int64_t dt = r.ts_ms - st.last_ts;
     const int64_t gap = st.gap_ms();
@@ -317,7 +316,7 @@ void Replayer::Impl::add(const Reading& r, int line) {
   st.s.not_a_number += nan;
   if (p.enabled[size_t(Detector::quality)]) {
     AlertState& a = st.alerts[size_t(Detector::quality)];
-    const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, cooldown);
+    const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
       emit(st, Detector::quality, t, r.ts_ms, r.value,
            r.quality == Quality::bad ? "quality bad" : "value is not a number", line);
@@ -372,7 +371,7 @@ void Replayer::finish() {
   }
   for (auto& stp : m->states) {
     SensorState& st = *stp;
-    const int64_t cooldown = static_cast<int64_t>(st.p->cooldown * 1000);
+    const int64_t cooldown = st.cooldown_ms();
     // A sensor silent at the end of the stream: its gap stays open.
     const int64_t gap = st.gap_ms();
     if (st.p->enabled[size_t(Detector::gap)] && m->sum.last_ms - st.last_ts > gap &&

@@ -137,7 +137,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
                                             Severity::warning, ts, p.anomaly_for, keep);
     if (t != Transition::none) {
       emit(st, Detector::anomaly, t, ts, v,
-           t == Transition::raise ? std::string(res.shift ? "level shift" : "outlier") + ": value " + num(v) +
+           t == Transition::raise ? std::string(AnomalyScore::part_name(res.part)) + ": value " + num(v) +
                                         ", expected " + num(res.expected_lo) + " to " + num(res.expected_hi) +
                                         " (score " + num(res.score) + ")"
                                   : std::string(),

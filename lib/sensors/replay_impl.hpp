@@ -73,6 +73,13 @@ struct alignas(64) SensorState {
   int64_t gap_ms() const {
     return static_cast<int64_t>(std::max(p->gap_min * 1000, p->gap_factor * interval_ms));
   }
+  // How long a fixed-rule alert's condition must stay false before it
+  // clears: `cooldown` seconds, and at least 10 sampling intervals once the
+  // interval is known (a sensor read every 15 min does not flap at each reading).
+  int64_t cooldown_ms() const {
+    const double ms = p->cooldown * 1000;
+    return static_cast<int64_t>(interval_known() ? std::max(ms, 10 * interval_ms) : ms);
+  }
   // The sampling interval is known: the twin's, or learned from 10 readings.
   // Nothing that depends on it judges before.
   bool interval_known() const { return interval_fixed || (s.readings > 10 && interval_ms > 0); }
@@ -112,7 +119,7 @@ struct Replayer::Impl {
     if (!p.enabled[size_t(d)]) {
       return;
     }
-    const Transition t = step_alert(st.alerts[size_t(d)], cond, r.ts_ms, static_cast<int64_t>(p.cooldown * 1000));
+    const Transition t = step_alert(st.alerts[size_t(d)], cond, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
       emit(st, d, t, r.ts_ms, r.value, t == Transition::raise ? why() : std::string(), line);
     }

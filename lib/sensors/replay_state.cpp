@@ -20,7 +20,7 @@ namespace twinctl::sensors {
 namespace {
 
 constexpr std::string_view k_magic = "TWCKPT1\n";
-constexpr uint32_t k_version = 1;
+constexpr uint32_t k_version = 2; // 2: the anomaly detector's outlier rate and change points
 constexpr size_t k_max_id = 4096; // bytes of a machineId or sensorType
 
 uint64_t fnv1a(std::string_view s) {
@@ -80,10 +80,12 @@ void RollingWindow::load(StateReader& r) {
 }
 
 void AnomalyScore::save(StateWriter& w) const {
-  for (double x : {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d}) {
+  for (double x :
+       {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d, m_prev1, m_prev2, m_rate, m_cusum_hi, m_cusum_lo}) {
     w.put(x);
   }
   w.put(m_n);
+  w.put(m_recent);
   w.put(m_decide_ms);
   w.put(uint8_t(m_season.has_value()));
   if (m_season) {
@@ -106,10 +108,12 @@ void AnomalyScore::save(StateWriter& w) const {
 }
 
 void AnomalyScore::load(StateReader& r) {
-  for (double* x : {&m_fast, &m_slow, &m_dev_r, &m_dev_d, &m_q_r, &m_q_d}) {
+  for (double* x : {&m_fast, &m_slow, &m_dev_r, &m_dev_d, &m_q_r, &m_q_d, &m_prev1, &m_prev2, &m_rate, &m_cusum_hi,
+                    &m_cusum_lo}) {
     *x = r.get<double>();
   }
   m_n = r.get<uint32_t>();
+  m_recent = r.get<uint64_t>();
   m_decide_ms = r.get<int64_t>();
   m_season.reset();
   if (r.flag()) {

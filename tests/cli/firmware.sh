@@ -2,7 +2,9 @@
 # twinctl firmware on a line written by hand: two UPSs that feed a press with redundancy
 # {POWERS: 1} never share a wave; PLCs of a vendor go least critical first; --write sets the new
 # version in the YAML as engineers write it (block and flow mappings, quotes, comments) and the twin
-# still validates; status shows who is behind, in the twin and live; bad input is exit 2.
+# still validates; --branch makes the same change as a commit on a new branch of a real Git
+# repository and leaves the working tree alone; status shows who is behind, in the twin and live;
+# bad input is exit 2.
 source "$(dirname "$0")/lib.sh"
 RUN_DIR=$WORK
 mkdir -p "$WORK/twin/assets"
@@ -102,6 +104,49 @@ expect_rc 0 "plan again"
 jq -e '.waves == [] and .already == ["ups-a", "ups-b", "ups-c"]' "$WORK/again.json" >/dev/null || fail "already at 2.2.0"
 run firmware plan --twin twin --model '9PX 11000i' --to 2.1.9 -o json=down.json
 jq -e '.downgrade == ["ups-a", "ups-b", "ups-c"]' "$WORK/down.json" >/dev/null || fail "no downgrade"
+
+# --branch: the same edit as one commit on a new branch; HEAD, the index and the files stay as they are.
+mkdir -p "$WORK/repo" && cp -r "$WORK/orig" "$WORK/repo/plant"
+git -C "$WORK/repo" init -q && git -C "$WORK/repo" add . &&
+  git -C "$WORK/repo" -c user.name=Setup -c user.email=setup@example.com commit -qm "the plant"
+head_before=$(git -C "$WORK/repo" rev-parse HEAD)
+RUN_DIR=$WORK/repo
+export GIT_AUTHOR_NAME="Ann Engineer" GIT_AUTHOR_EMAIL=ann@plant.example
+run firmware plan --twin plant --model '9PX 11000i' --to 2.2.0 --branch fw/ups-2.2.0
+expect_rc 0 "plan --branch"
+expect_err "on branch fw/ups-2.2.0 (on "
+[ "$(git -C "$WORK/repo" rev-parse HEAD)" = "$head_before" ] || fail "--branch moved HEAD"
+[ -z "$(git -C "$WORK/repo" status --porcelain)" ] || fail "--branch changed the working tree: $(git -C "$WORK/repo" status --porcelain)"
+[ "$(git -C "$WORK/repo" rev-parse fw/ups-2.2.0^)" = "$head_before" ] || fail "the branch is not one commit on HEAD"
+[ "$(git -C "$WORK/repo" diff HEAD fw/ups-2.2.0 | grep -c '^+[^+].*2\.2\.0')" = 3 ] ||
+  fail "the commit: $(git -C "$WORK/repo" diff HEAD fw/ups-2.2.0)"
+[ "$(git -C "$WORK/repo" diff --stat HEAD fw/ups-2.2.0 | tail -n 1)" = " 1 file changed, 3 insertions(+), 3 deletions(-)" ] ||
+  fail "only the 3 firmware lines: $(git -C "$WORK/repo" diff --stat HEAD fw/ups-2.2.0)"
+git -C "$WORK/repo" log -1 --format='%an <%ae>%n%B' fw/ups-2.2.0 >"$WORK/msg"
+grep -q '^Ann Engineer <ann@plant.example>$' "$WORK/msg" || fail "author: $(cat "$WORK/msg")"
+grep -q '^firmware: roll out 2.2.0 to 3 assets in 2 waves$' "$WORK/msg" || fail "subject: $(cat "$WORK/msg")"
+grep -q 'Wave 1' "$WORK/msg" || fail "the plan in the message: $(cat "$WORK/msg")"
+run validate --twin plant --ref fw/ups-2.2.0
+expect_rc 0 "the branch's twin validates"
+run firmware plan --twin plant --ref fw/ups-2.2.0 --model '9PX 11000i' --to 2.2.0 -o "json=$WORK/branch.json"
+jq -e '.already == ["ups-a", "ups-b", "ups-c"]' "$WORK/branch.json" >/dev/null || fail "the branch is at 2.2.0"
+run firmware plan --twin plant --model '9PX 11000i' --to 2.2.0 --branch fw/ups-2.2.0
+expect_rc 2 "--branch that exists"
+expect_err "exists already"
+run firmware plan --twin plant --model '9PX 11000i' --to 2.2.0 --branch 'fw..bad'
+expect_rc 2 "--branch with a bad name"
+echo "# tuned by hand" >>"$WORK/repo/plant/assets/line-1.yaml"
+run firmware plan --twin plant --model '9PX 11000i' --to 2.2.1 --branch fw/ups-2.2.1
+expect_rc 2 "--branch with uncommitted changes"
+expect_err "has changes that are not committed"
+run firmware plan --twin plant --ref HEAD --model '9PX 11000i' --to 2.2.1 --branch fw/ups-2.2.1
+expect_rc 0 "--branch from --ref HEAD, whatever the working tree holds"
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+HOME=$WORK/nohome GIT_CONFIG_NOSYSTEM=1 run firmware plan --twin plant --ref HEAD --model '9PX 11000i' --to 2.2.2 --branch fw/x
+expect_rc 2 "--branch with no author"
+expect_err "no author for the commit"
+git -C "$WORK/repo" rev-parse -q --verify fw/x >/dev/null && fail "a branch without a commit"
+RUN_DIR=$WORK
 
 # status: in the original twin ups-c is behind its model's newest; live, ups-b runs an older build.
 cat >"$WORK/live.json" <<'JSON'

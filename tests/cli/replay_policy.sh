@@ -120,5 +120,5 @@ expect_err "twin/policy/detectors.yaml:4"
 expect_err "'limit' must be a number >= 0.01, not 0"
 run replay r.csv --set multivariate.learn=5
 expect_rc 2 "multivariate.learn under its minimum"
-expect_err "multivariate.learn must be a number >= 20"
+expect_err "multivariate.learn must be 0 (50 rows per sensor) or a number >= 20"
 finish

@@ -405,6 +405,7 @@ TEST_CASE("sensors::Replayer multivariate: joint behaviour breaks, each sensor i
   // The learned model can be written and read back.
   const auto models = h.engine.models();
   REQUIRE(models.size() == 1);
+  CHECK(models[0].second.rows == 200); // learned from 50 rows per sensor, at least 200
   const auto back = models_from_json(models_to_json(models), "model.json");
   REQUIRE(back.size() == 1);
   CHECK(back[0].second.sensors == models[0].second.sensors);
@@ -425,4 +426,33 @@ TEST_CASE("sensors::Replayer anomaly learns a weekly cycle at hourly sampling", 
   for (int k = 0; k < 12; ++k, ++i) h.add(i * 3600, 10 + noise(i), "load"); // idle on a Monday
   CHECK(h.count("anomaly raise warning") >= 1);
   CHECK(h.alerts.size() > learning);
+}
+
+TEST_CASE("sensors::Replayer anomaly finds a change point too small for the instant limit", "[sensors][anomaly]") {
+  // 5-minute readings with noise of +-1; from reading 1000 the level is 1.4
+  // higher: within the noise, but it stays. The change-point part (CUSUM)
+  // finds it, within 3 hours.
+  Harness h;
+  int i = 0;
+  for (; i < 1000; ++i) h.add(i * 300, 20 + noise(i), "temp");
+  CHECK(h.alerts.empty());
+  for (int k = 0; k < 60; ++k, ++i) h.add(i * 300, 21.4 + noise(i), "temp");
+  REQUIRE(h.count("anomaly raise warning") == 1);
+  const model::Alert& a = h.raw.front();
+  CHECK(a.message.rfind("change point: ", 0) == 0);
+  // ISO times of one format compare as strings: not before the shift, within 3 hours of it.
+  CHECK(a.ts >= format_time_ms(k_t0 + 1000LL * 300 * 1000));
+  CHECK(a.ts < format_time_ms(k_t0 + 1036LL * 300 * 1000));
+}
+
+TEST_CASE("sensors::Replayer anomaly judges spikes against the sensor's own spike rate", "[sensors][anomaly]") {
+  // A spike of +20 every 50 readings is how this sensor works; the same spikes
+  // every 4 readings are not.
+  Harness h;
+  int i = 0;
+  for (; i < 3000; ++i) h.add(i, 10 + 0.3 * noise(i) + (i % 50 == 7 ? 20 : 0), "flow");
+  CHECK(h.count("anomaly raise warning") == 0);
+  for (int k = 0; k < 40; ++k, ++i) h.add(i, 10 + 0.3 * noise(i) + (i % 4 == 0 ? 20 : 0), "flow");
+  REQUIRE(h.count("anomaly raise warning") == 1);
+  CHECK(h.raw.front().message.rfind("outlier: ", 0) == 0);
 }
