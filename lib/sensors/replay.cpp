@@ -146,14 +146,9 @@ SensorState& Replayer::Impl::create(const Reading& r) {
     st->key_len = static_cast<uint16_t>(key.size());
   }
   std::string type = st->s.sensor;
-  auto a = assets_by_name.find(st->s.machine);
-  if (a != assets_by_name.end()) {
-    st->asset_id = a->second->id;
-    for (const model::Sensor& s : a->second->sensors) {
-      if (s.id == r.sensor || (!st->twin && s.type == r.sensor)) {
-        st->twin = &s;
-      }
-    }
+  if (const model::Asset* a = asset_of(st->s.machine)) {
+    st->asset_id = a->id;
+    st->twin = model::reading_sensor(*a, r.sensor);
   }
   if (st->twin) {
     st->s.in_twin = true;
@@ -345,12 +340,7 @@ Replayer::Replayer(const model::Twin* twin, ReplayOptions options, AlertSink ale
   m->slots.assign(1024, 0);
   m->slot_hash.assign(1024, 0);
   if (twin) {
-    for (const model::Asset& a : twin->assets) {
-      m->assets_by_name.emplace(a.id, &a);
-      for (const auto& [kind, binding] : a.live) {
-        m->assets_by_name.emplace(binding, &a);
-      }
-    }
+    m->names.emplace(*twin);
   }
 }
 
@@ -419,7 +409,8 @@ ReplaySummary Replayer::summary() const {
     out.sensors.push_back(s);
     AssetSummary& a = assets[st.asset_id];
     a.asset = st.asset_id;
-    a.in_twin = m->assets_by_name.count(st.s.machine) > 0;
+    const model::Asset* in_twin = m->asset_of(st.s.machine);
+    a.in_twin = in_twin != nullptr;
     a.readings += st.s.readings;
     a.alerts += st.alerts_raised;
     if (st.power_scale > 0) {
@@ -428,9 +419,8 @@ ReplaySummary Replayer::summary() const {
     if (st.is_status && st.observed_ms > 0) {
       a.availability = double(st.up_ms) / double(st.observed_ms);
       // Without a power sensor, the nameplate power while running.
-      auto it = m->assets_by_name.find(st.s.machine);
-      if (it != m->assets_by_name.end() && it->second->power_kw && !a.energy_kwh) {
-        a.energy_kwh = *it->second->power_kw * double(st.up_ms) / 3.6e6;
+      if (in_twin && in_twin->power_kw && !a.energy_kwh) {
+        a.energy_kwh = *in_twin->power_kw * double(st.up_ms) / 3.6e6;
       }
     }
   }

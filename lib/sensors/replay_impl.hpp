@@ -94,7 +94,8 @@ struct Replayer::Impl {
   std::vector<std::unique_ptr<SensorState>> states;
   std::vector<uint32_t> slots; // open addressing: index + 1, 0 = empty
   std::vector<uint64_t> slot_hash;
-  std::unordered_map<std::string, const model::Asset*> assets_by_name;
+  std::optional<model::ReadingNames> names; // with a twin
+  const model::Asset* asset_of(std::string_view machine) const { return names ? names->asset(machine) : nullptr; }
   std::map<std::string, std::unique_ptr<AssetState>, std::less<>> asset_models;
   ReplaySummary sum;
   bool first = true;
