@@ -124,6 +124,10 @@ int run_audit(AuditArgs& a, const GlobalOptions& g) {
   }
   // The history database is opened before the work, so a bad --history fails fast.
   std::unique_ptr<io::Database> db;
+  if (a.no_history && !a.readings.empty()) {
+    std::cerr << "twinctl: warning: --readings feed the health and OEE the history records; with --no-history "
+                 "they are not read\n";
+  }
   if (!a.no_history) {
     db = history::open_for_audit(history::default_location(a.history));
   }

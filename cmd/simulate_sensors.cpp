@@ -5,13 +5,16 @@
 #include "cmd/common.hpp"
 #include "cmd/pacer.hpp"
 #include "cmd/publish.hpp"
+#include "lib/output/oee_output.hpp"
 #include "lib/sensors/simulate.hpp"
+#include "lib/sim/production.hpp"
 #include "lib/util/error.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
@@ -31,6 +34,8 @@ struct SensorsArgs {
   PublishArgs publish;
   std::string speed = "1";
   bool force = false;
+  bool production = false; // --production: statuses and part counters with a known OEE
+  sim::ProductionOptions prod;
 };
 
 // Bounds of --duration and the last timestamp: a generator run stays within
@@ -139,9 +144,9 @@ int publish_sensors(SensorsArgs& a, const std::vector<sensors::SensorSpec>& spec
   return k_exit_ok;
 }
 
-// DIR/readings.* and DIR/truth.csv are replaced only with --force.
+// DIR/readings.* and DIR/truth.csv (oee-truth.json) are replaced only with --force.
 void refuse_overwrite(const SensorsArgs& a, bool readings) {
-  std::vector<std::string> paths = {a.out + "/truth.csv"};
+  std::vector<std::string> paths = {a.out + (a.production ? "/oee-truth.json" : "/truth.csv")};
   if (readings) {
     paths.push_back(a.out + "/readings." + a.format);
   }
@@ -151,6 +156,67 @@ void refuse_overwrite(const SensorsArgs& a, bool readings) {
       throw Error(p + ": already exists (use --force to replace it, or another --out)");
     }
   }
+}
+
+std::string percent(const std::optional<double>& v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", v.value_or(0) * 100);
+  return v ? buf : "n/a";
+}
+
+// --production: DIR/readings.* with the statuses and part counters, and
+// DIR/oee-truth.json with the OEE built into them (twinctl-oee/v1, totals).
+int simulate_production(SensorsArgs& a, const GlobalOptions& g) {
+  if (a.sensors > 0 || !a.publish.url.empty()) {
+    throw Error("--production simulates the twin's production assets to --out: not with --sensors or --publish");
+  }
+  if (a.out.empty()) {
+    throw Error("--out DIR is required");
+  }
+  loaders::LoadResult loaded = load_twin(a.twin);
+  if (!loaded.errors.empty()) {
+    print_errors(loaded.errors);
+    return k_exit_error;
+  }
+  a.prod.seed = a.sim.seed;
+  a.prod.start_ms = a.sim.start_ms;
+  a.prod.duration = a.sim.duration;
+  a.prod.format = a.sim.format;
+  if (a.sim.interval > 0) {
+    a.prod.interval = a.sim.interval;
+  }
+  sim::check_production(loaded.twin, a.prod);
+  refuse_overwrite(a, true);
+  std::error_code ec;
+  std::filesystem::create_directories(a.out, ec);
+  if (ec) {
+    throw Error(a.out + ": cannot create directory: " + ec.message());
+  }
+  const std::string readings_path = a.out + "/readings." + a.format;
+  File readings(readings_path);
+  const oee::Result truth =
+      sim::simulate_production(loaded.twin, a.prod, [&](std::string_view chunk) { readings.write(chunk); });
+  readings.close();
+  const std::string truth_path = a.out + "/oee-truth.json";
+  {
+    std::ofstream t(truth_path, std::ios::binary | std::ios::trunc);
+    output::write_oee_json(t, truth);
+    t.close();
+    if (!t) {
+      throw Error(truth_path + ": write failed");
+    }
+  }
+  if (!g.quiet) {
+    for (const auto* list : {&truth.lines, &truth.assets}) {
+      for (const oee::Period& p : *list) {
+        std::cerr << "twinctl: built in: " << (p.asset.empty() ? "line " + p.line : p.asset) << ": OEE "
+                  << percent(p.oee) << " = A " << percent(p.availability) << " x P " << percent(p.performance)
+                  << " x Q " << percent(p.quality) << "\n";
+      }
+    }
+    std::cerr << "twinctl: readings in " << readings_path << ", the OEE built in in " << truth_path << "\n";
+  }
+  return k_exit_ok;
 }
 
 int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
@@ -168,6 +234,9 @@ int run_simulate_sensors(SensorsArgs& a, const GlobalOptions& g) {
   }
   a.sim.start_ms = *start;
   a.sim.format = a.format == "jsonl" ? sensors::Format::jsonl : sensors::Format::csv;
+  if (a.production) {
+    return simulate_production(a, g);
+  }
   std::vector<sensors::SensorSpec> specs;
   if (a.sensors > 0) {
     specs = sensors::synthetic_specs(a.sensors);
@@ -222,7 +291,14 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc) {
       "duplicate timestamps, bad quality, NaN. Writes DIR/readings.csv (or .jsonl) and DIR/truth.csv\n"
       "(machineId,sensorType,kind,start,end). The same options give the same bytes. With --publish,\n"
       "the readings go to an MQTT broker instead, at real-time rate (--speed N for N x), one JSON\n"
-      "object per message on PREFIX/readings/MACHINE/SENSOR.");
+      "object per message on PREFIX/readings/MACHINE/SENSOR.\n"
+      "With --production, the twin's assets with production: get a status (running, fault, setup, idle;\n"
+      "stopped outside planned time) and part counters (good, reject, total as declared; counters start\n"
+      "anywhere and reset at local midnight) every --interval (default 60 s), made to come near the\n"
+      "--availability, --performance and --quality targets: breakdowns, setups and idle time; small\n"
+      "stops (the counter still while running) and reduced speed, half of the performance loss each;\n"
+      "rejects at random. DIR/oee-truth.json is the OEE built in (twinctl-oee/v1 totals per asset and\n"
+      "line), for `replay --twin DIR -o oee=FILE` to be checked against.");
   add_twin_options(*sub, a->twin);
   sub->add_option("--sensors", a->sensors, "Synthetic sensors instead of the twin's")->check(CLI::Range(1, 10000000));
   sub->add_option("--duration", a->duration, "Length: 90s, 30m, 6h, 2d or PT6H")->capture_default_str();
@@ -236,6 +312,22 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc) {
   sub->add_option("--format", a->format, "csv or jsonl")->check(CLI::IsMember({"csv", "jsonl"}))->capture_default_str();
   sub->add_option("--out", a->out, "Output directory (created); with --publish only truth.csv is written");
   sub->add_flag("--force", a->force, "Replace readings and truth.csv already in --out");
+  sub->add_flag("--production", a->production,
+                "Statuses and part counters of the twin's production assets, with a known OEE (oee-truth.json)")
+      ->group("Production");
+  sub->add_option("--availability", a->prod.availability, "With --production: target share of planned time running")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str()
+      ->group("Production");
+  sub->add_option("--performance", a->prod.performance,
+                  "With --production: target share of the ideal rate while running")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str()
+      ->group("Production");
+  sub->add_option("--quality", a->prod.quality, "With --production: target share of good parts")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str()
+      ->group("Production");
   add_publish_options(*sub, a->publish);
   sub->add_option("--speed", a->speed, "With --publish: N for N x real time (default 1), or max")
       ->capture_default_str();
@@ -244,7 +336,9 @@ void register_simulate_sensors(CLI::App& simulate, GlobalOptions& g, int& rc) {
       "  twinctl simulate sensors --sensors 1000 --duration 1d --seed 7 --out /tmp/big\n"
       "  twinctl simulate sensors --sensors 50 --fault-rate 0 --format jsonl --out /tmp/clean\n"
       "  twinctl replay /tmp/s/readings.csv --twin examples/factory -o alerts=/tmp/s/alerts.jsonl\n"
-      "  twinctl simulate sensors --twin examples/factory --duration 1h --speed 60 --publish mqtt://localhost/demo\n"));
+      "  twinctl simulate sensors --twin examples/factory --duration 1h --speed 60 --publish mqtt://localhost/demo\n"
+      "  twinctl simulate sensors --twin line --production --availability 0.8 --performance 0.9 --quality 0.95 \\\n"
+      "      --duration 7d --out /tmp/line; twinctl replay /tmp/line/readings.csv --twin line -o oee=/tmp/line/oee.json\n"));
   sub->callback([a, &g, &rc] { rc = run_simulate_sensors(*a, g); });
 }
 

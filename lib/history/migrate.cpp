@@ -1,5 +1,7 @@
 #include "lib/history/migrate.hpp"
 
+#include "lib/history/batch_insert.hpp"
+
 #include "lib/util/error.hpp"
 
 #include <algorithm>
@@ -54,7 +56,7 @@ const std::vector<Table>& tables() {
         {"why", 't'}}},
       {"oee", 3, "run_id, line, asset",
        {{"run_id", 'i'}, {"line", 't'}, {"asset", 't'}, {"planned_s", 'r'}, {"run_s", 'r'}, {"down_s", 'r'},
-        {"setup_s", 'r'}, {"idle_s", 'r'}, {"no_data_s", 'r'}, {"planned_stop_s", 'r'}, {"total", 'i'},
+        {"setup_s", 'r'}, {"idle_s", 'r'}, {"small_stop_s", 'r'}, {"no_data_s", 'r'}, {"planned_stop_s", 'r'}, {"total", 'i'},
         {"good", 'i'}, {"reject", 'i'}, {"ideal_s", 'r'}, {"speed_loss_s", 'r'}, {"quality_loss_s", 'r'},
         {"availability", 'r'}, {"performance", 'r'}, {"quality", 'r'}, {"oee", 'r'}}},
   };
@@ -70,75 +72,26 @@ int64_t count(io::Database& db, const std::string& table) {
 // Copies one table in batches of multi-row INSERTs (one round trip per batch on PostgreSQL).
 int64_t copy(io::Database& from, io::Database& to, const Table& t) {
   std::string names;
+  std::vector<std::string> columns;
   for (const auto& [name, type] : t.columns) {
-    names += (names.empty() ? "" : ", ") + std::string(name);
+    // A column an older database lacks (oee.small_stop_s of the first version 3) is copied as 0.
+    names += (names.empty() ? "" : ", ") + (from.has_column(t.name, name) ? std::string(name) : std::string("0"));
+    columns.emplace_back(name);
   }
-  const size_t width = t.columns.size();
-  const size_t batch = 4000 / width; // under SQLite's and PostgreSQL's limits on parameters
-  auto insert_sql = [&](size_t rows) {
-    std::string sql = "INSERT INTO " + std::string(t.name) + " (" + names + ") VALUES ";
-    for (size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (size_t c = 0; c < width; ++c) {
-        sql += (c ? ", ?" : "?") + std::to_string(r * width + c + 1);
-      }
-      sql += ")";
-    }
-    return sql;
-  };
-  struct Value {
-    bool null = false;
-    int64_t integer = 0;
-    double real = 0;
-    std::string text;
-  };
-  std::vector<Value> pending; // rows x width
-  auto flush = [&](io::Statement& insert) {
-    for (size_t i = 0; i < pending.size(); ++i) {
-      const Value& v = pending[i];
-      const char type = t.columns[i % width].second;
-      if (v.null) {
-        insert.bind_null(int(i + 1));
-      } else if (type == 'i') {
-        insert.bind(int(i + 1), v.integer);
-      } else if (type == 'r') {
-        insert.bind(int(i + 1), v.real);
-      } else {
-        insert.bind(int(i + 1), v.text);
-      }
-    }
-    insert.run();
-    pending.clear();
-  };
-  io::Statement full = to.prepare(insert_sql(batch));
+  BatchInsert insert(to, t.name, columns);
   io::Statement q = from.prepare("SELECT " + names + " FROM " + t.name + " ORDER BY " + t.order);
-  int64_t copied = 0;
   while (q.step()) {
-    for (size_t c = 0; c < width; ++c) {
-      Value v;
-      v.null = q.is_null(int(c));
-      if (!v.null) {
-        const char type = t.columns[c].second;
-        if (type == 'i') {
-          v.integer = q.integer(int(c));
-        } else if (type == 'r') {
-          v.real = q.real(int(c));
-        } else {
-          v.text = q.text(int(c));
-        }
-      }
-      pending.push_back(std::move(v));
+    std::vector<Value> row;
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      const char type = t.columns[c].second;
+      row.push_back(q.is_null(int(c)) ? Value()
+                    : type == 'i'     ? Value(q.integer(int(c)))
+                    : type == 'r'     ? Value(q.real(int(c)))
+                                      : Value(q.text(int(c))));
     }
-    ++copied;
-    if (pending.size() == batch * width) {
-      flush(full);
-    }
+    insert.add(std::move(row));
   }
-  if (!pending.empty()) {
-    io::Statement rest = to.prepare(insert_sql(pending.size() / width));
-    flush(rest);
-  }
-  return copied;
+  return insert.finish();
 }
 
 } // namespace

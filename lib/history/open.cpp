@@ -46,6 +46,10 @@ void migrate(io::Database& db) {
       patched = true;
     }
   }
+  // Version-3 databases made before oee.small_stop_s was added (a twinctl of 2026-12-06) get it.
+  if (version == 3 && !db.has_column("oee", "small_stop_s")) {
+    db.create_schema("ALTER TABLE oee ADD COLUMN small_stop_s REAL NOT NULL DEFAULT 0;\n");
+  }
   if (version < k_schema_version || patched) {
     db.create_schema(k_schema_sql);
     db.set_schema_version(k_schema_version);

@@ -186,13 +186,14 @@ CREATE TABLE IF NOT EXISTS oee (
   down_s         REAL NOT NULL,      -- breakdowns and unplanned stops (fault, stopped, offline)
   setup_s        REAL NOT NULL,      -- setup, changeover, maintenance
   idle_s         REAL NOT NULL,      -- idle, waiting, starved, blocked
+  small_stop_s   REAL NOT NULL,      -- running, but the part counter stood still (2 ideal cycles or more)
   no_data_s      REAL NOT NULL,      -- planned time without a state (not in planned_s)
   planned_stop_s REAL NOT NULL,      -- the ShiftCalendar's planned stops (not in planned_s)
   total          INTEGER NOT NULL,   -- parts
   good           INTEGER NOT NULL,
   reject         INTEGER NOT NULL,
   ideal_s        REAL NOT NULL,      -- ideal cycle x parts
-  speed_loss_s   REAL,               -- running time beyond ideal x parts; NULL without running time
+  speed_loss_s   REAL,               -- running time beyond ideal x parts and small stops; NULL without running time
   quality_loss_s REAL,               -- ideal cycle x rejects; NULL without parts
   availability   REAL,
   performance    REAL,

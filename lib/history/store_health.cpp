@@ -3,84 +3,71 @@
 // that lost points; and its OEE (version 3): the totals of each asset and line.
 #include "lib/history/store.hpp"
 
+#include "lib/history/batch_insert.hpp"
+
 namespace twinctl::history {
 
 namespace {
 
-void bind_optional(io::Statement& s, int index, const std::optional<double>& v) {
-  if (v) {
-    s.bind(index, *v);
-  } else {
-    s.bind_null(index);
-  }
-}
-
 // The totals over the readings (day "") of each asset and line.
 void record_oee(io::Database& db, int64_t run_id, const oee::Result& r) {
-  io::Statement row = db.prepare(
-      "INSERT INTO oee (run_id, line, asset, planned_s, run_s, down_s, setup_s, idle_s, no_data_s, planned_stop_s, "
-      "total, good, reject, ideal_s, speed_loss_s, quality_loss_s, availability, performance, quality, oee) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  BatchInsert rows(db, "oee",
+                   {"run_id", "line", "asset", "planned_s", "run_s", "down_s", "setup_s", "idle_s", "small_stop_s",
+                    "no_data_s", "planned_stop_s", "total", "good", "reject", "ideal_s", "speed_loss_s",
+                    "quality_loss_s", "availability", "performance", "quality", "oee"},
+                   "ON CONFLICT DO NOTHING");
   for (const auto* list : {&r.assets, &r.lines}) {
     for (const oee::Period& p : *list) {
-      if (!p.day.empty()) {
-        continue;
+      if (p.day.empty()) {
+        rows.add({run_id, p.line, p.asset, p.planned_s, p.run_s, p.down_s, p.setup_s, p.idle_s, p.small_stop_s,
+                  p.no_data_s, p.stopped_plan_s, int64_t(p.total), int64_t(p.good), int64_t(p.reject), p.ideal_s,
+                  p.speed_loss_s, p.quality_loss_s, p.availability, p.performance, p.quality, p.oee});
       }
-      row.bind(1, run_id).bind(2, p.line).bind(3, p.asset).bind(4, p.planned_s).bind(5, p.run_s).bind(6, p.down_s);
-      row.bind(7, p.setup_s).bind(8, p.idle_s).bind(9, p.no_data_s).bind(10, p.stopped_plan_s);
-      row.bind(11, int64_t(p.total)).bind(12, int64_t(p.good)).bind(13, int64_t(p.reject)).bind(14, p.ideal_s);
-      bind_optional(row, 15, p.speed_loss_s);
-      bind_optional(row, 16, p.quality_loss_s);
-      bind_optional(row, 17, p.availability);
-      bind_optional(row, 18, p.performance);
-      bind_optional(row, 19, p.quality);
-      bind_optional(row, 20, p.oee);
-      row.run();
     }
   }
+  rows.finish();
 }
 
 } // namespace
 
 void record_health(io::Database& db, int64_t run_id, const HealthRecord& h, bool drift_checked) {
   const health::HealthReport& r = *h.report;
-  io::Statement run = db.prepare("INSERT INTO health_runs (run_id, warn_below, risk_above, drift_checked, alerts, "
-                                 "readings, window_from, window_to) VALUES (?,?,?,?,?,?,?,?)");
-  run.bind(1, run_id).bind(2, r.policy.warn_below).bind(3, r.policy.risk_above);
-  run.bind(4, int64_t(drift_checked)).bind(5, int64_t(h.alerts)).bind(6, int64_t(h.readings));
-  run.bind_optional(7, h.window_from.empty() ? std::nullopt : std::optional<std::string>(h.window_from));
-  run.bind_optional(8, h.window_to.empty() ? std::nullopt : std::optional<std::string>(h.window_to));
-  run.run();
+  auto text_or_null = [](const std::string& s) { return s.empty() ? Value() : Value(s); };
+  BatchInsert run(db, "health_runs",
+                  {"run_id", "warn_below", "risk_above", "drift_checked", "alerts", "readings", "window_from",
+                   "window_to"});
+  run.add({run_id, r.policy.warn_below, r.policy.risk_above, int64_t(drift_checked), int64_t(h.alerts),
+           int64_t(h.readings), text_or_null(h.window_from), text_or_null(h.window_to)});
+  run.finish();
 
-  io::Statement roll = db.prepare("INSERT INTO health_scores (run_id, level, id, name, score, assets, warnings, "
-                                  "at_risk, worst_asset, worst_score) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  BatchInsert roll(db, "health_scores",
+                   {"run_id", "level", "id", "name", "score", "assets", "warnings", "at_risk", "worst_asset",
+                    "worst_score"},
+                   "ON CONFLICT DO NOTHING");
   for (const health::Rollup& u : r.rollups) {
-    roll.bind(1, run_id).bind(2, u.level).bind(3, u.id).bind(4, u.name).bind(5, u.score);
-    roll.bind(6, int64_t(u.assets)).bind(7, int64_t(u.warnings)).bind(8, int64_t(u.at_risk));
-    roll.bind(9, u.worst_asset).bind(10, u.worst_score);
-    roll.run();
+    roll.add({run_id, u.level, u.id, u.name, u.score, int64_t(u.assets), int64_t(u.warnings), int64_t(u.at_risk),
+              u.worst_asset, u.worst_score});
   }
+  roll.finish();
 
-  io::Statement asset = db.prepare("INSERT INTO health_assets (run_id, asset, name, criticality, line, cell, team, "
-                                   "score, risk, warning, at_risk, trend) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  io::Statement part = db.prepare("INSERT INTO health_components (run_id, asset, component, weight, penalty, has_data, "
-                                  "why) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  BatchInsert asset(db, "health_assets",
+                    {"run_id", "asset", "name", "criticality", "line", "cell", "team", "score", "risk", "warning",
+                     "at_risk", "trend"});
+  BatchInsert part(db, "health_components",
+                   {"run_id", "asset", "component", "weight", "penalty", "has_data", "why"}, "ON CONFLICT DO NOTHING");
   for (const health::AssetHealth& a : r.assets) {
-    asset.bind(1, run_id).bind(2, a.asset).bind(3, a.name).bind(4, a.criticality).bind(5, a.line).bind(6, a.cell);
-    asset.bind(7, a.team).bind(8, a.score);
-    bind_optional(asset, 9, a.risk);
-    asset.bind(10, int64_t(a.warning)).bind(11, int64_t(a.at_risk));
-    asset.bind(12, a.trends.empty() ? std::string() : a.trends.front().sensor + " " + health::trend_phrase(a.trends.front()));
-    asset.run();
+    asset.add({run_id, a.asset, a.name, a.criticality, a.line, a.cell, a.team, a.score, a.risk, int64_t(a.warning),
+               int64_t(a.at_risk),
+               a.trends.empty() ? std::string() : a.trends.front().sensor + " " + health::trend_phrase(a.trends.front())});
     if (a.score >= 100) {
       continue;
     }
     for (const health::Component& c : a.components) {
-      part.bind(1, run_id).bind(2, a.asset).bind(3, c.name).bind(4, c.weight).bind(5, c.penalty);
-      part.bind(6, int64_t(c.has_data)).bind(7, c.why);
-      part.run();
+      part.add({run_id, a.asset, c.name, c.weight, c.penalty, int64_t(c.has_data), c.why});
     }
   }
+  asset.finish();
+  part.finish();
   if (h.oee) {
     record_oee(db, run_id, *h.oee);
   }

@@ -49,32 +49,83 @@ std::optional<State> state_of(const model::Twin& twin, const sensors::Reading& r
 
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+// Does window w hold local time (day index `d`, `tod` seconds)? Which day did it start on?
+std::optional<int64_t> holds(const model::TimeWindow& w, int64_t d, int64_t tod) {
+  // 1970-01-01 was a Thursday: Monday is bit 0.
+  auto on = [&](int64_t day) { return (w.days >> int(((day + 3) % 7 + 7) % 7)) & 1; };
+  const int64_t s = w.start_min * 60, e = w.end_min * 60;
+  if (s < e) {
+    return tod >= s && tod < e && on(d) ? std::optional<int64_t>(d) : std::nullopt;
+  }
+  if (tod >= s && on(d)) {
+    return d;
+  }
+  if (tod < e && on(d - 1)) {
+    return d - 1;
+  }
+  return std::nullopt;
+}
+
 } // namespace
+
+Calendar::Calendar(const model::ShiftCalendar& cal) : m_cal(cal) {
+  std::set<int> m = {0};
+  for (const auto* list : {&cal.shifts, &cal.planned_stops}) {
+    for (const model::TimeWindow& w : *list) {
+      m.insert(w.start_min * 60 % int(k_day_s));
+      m.insert(w.end_min * 60 % int(k_day_s));
+    }
+  }
+  m_marks.assign(m.begin(), m.end());
+}
+
+Calendar::Slot Calendar::at(int64_t t) const {
+  const int64_t local = t + m_cal.utc_offset_min * 60;
+  const int64_t d = floor_div(local, k_day_s), tod = local - d * k_day_s;
+  bool stop = false;
+  for (const model::TimeWindow& w : m_cal.planned_stops) {
+    stop = stop || holds(w, d, tod).has_value();
+  }
+  if (m_cal.shifts.empty()) {
+    return {util::format_date(d * k_day_s), "day", !stop};
+  }
+  for (const model::TimeWindow& w : m_cal.shifts) {
+    if (auto start = holds(w, d, tod)) {
+      return {util::format_date(*start * k_day_s), w.name, !stop};
+    }
+  }
+  return {util::format_date(d * k_day_s), "", false}; // outside every shift: not planned
+}
+
+int64_t Calendar::next_boundary(int64_t t) const {
+  const int64_t off = m_cal.utc_offset_min * 60;
+  const int64_t local = t + off;
+  const int64_t d = floor_div(local, k_day_s), tod = local - d * k_day_s;
+  auto it = std::upper_bound(m_marks.begin(), m_marks.end(), tod);
+  return d * k_day_s + (it == m_marks.end() ? k_day_s : *it) - off;
+}
 
 struct Tracker::Impl {
   const model::Twin& twin;
-  const model::ShiftCalendar& cal;
-  std::vector<int> marks; // seconds after local midnight where a shift or stop starts or ends, sorted
+  const Calendar cal;
   struct Asset {
     const model::Asset* a = nullptr;
     std::string line;
     int64_t status_ts = INT64_MIN;
     State state = State::down;
     std::map<std::string, double, std::less<>> last; // counter sensor -> last value
+    // Small stops: a "count" is the counter readings of one time; the one before
+    // it, whether the asset ran all the time between, and the parts counted.
+    int64_t run_since = INT64_MAX; // when the current run state began (INT64_MAX: not running)
+    int64_t count_ts = INT64_MIN, count_from = INT64_MIN;
+    bool count_running = false;
+    uint64_t count_parts = 0;
   };
   std::vector<Asset> assets;
   std::map<std::string, size_t, std::less<>> by_name; // asset id and live bindings
   std::map<std::tuple<size_t, std::string, std::string>, Period> periods; // (asset, day, shift)
 
   Impl(const model::Twin& t) : twin(t), cal(t.shift_calendar) {
-    std::set<int> m = {0};
-    for (const auto* list : {&cal.shifts, &cal.planned_stops}) {
-      for (const model::TimeWindow& w : *list) {
-        m.insert(w.start_min * 60 % int(k_day_s));
-        m.insert(w.end_min * 60 % int(k_day_s));
-      }
-    }
-    marks.assign(m.begin(), m.end());
     for (const model::Asset& a : twin.assets) {
       if (!a.production) {
         continue;
@@ -95,47 +146,6 @@ struct Tracker::Impl {
     return line ? line->id : "";
   }
 
-  // Does window w hold local time (day index `d`, `tod` seconds)? Which day did it start on?
-  static std::optional<int64_t> holds(const model::TimeWindow& w, int64_t d, int64_t tod) {
-    // 1970-01-01 was a Thursday: Monday is bit 0.
-    auto on = [&](int64_t day) { return (w.days >> int(((day + 3) % 7 + 7) % 7)) & 1; };
-    const int64_t s = w.start_min * 60, e = w.end_min * 60;
-    if (s < e) {
-      return tod >= s && tod < e && on(d) ? std::optional<int64_t>(d) : std::nullopt;
-    }
-    if (tod >= s && on(d)) {
-      return d;
-    }
-    if (tod < e && on(d - 1)) {
-      return d - 1;
-    }
-    return std::nullopt;
-  }
-
-  // The period (day and shift) and whether it is a planned stop, at local time `local`.
-  std::tuple<std::string, std::string, bool> where(int64_t local) const {
-    const int64_t d = floor_div(local, k_day_s), tod = local - d * k_day_s;
-    bool stop = false;
-    for (const model::TimeWindow& w : cal.planned_stops) {
-      stop = stop || holds(w, d, tod).has_value();
-    }
-    if (cal.shifts.empty()) {
-      return {util::format_date(d * k_day_s), "day", stop};
-    }
-    for (const model::TimeWindow& w : cal.shifts) {
-      if (auto start = holds(w, d, tod)) {
-        return {util::format_date(*start * k_day_s), w.name, stop};
-      }
-    }
-    return {util::format_date(d * k_day_s), "", true}; // outside every shift: not planned
-  }
-
-  int64_t next_mark(int64_t local) const {
-    const int64_t d = floor_div(local, k_day_s), tod = local - d * k_day_s;
-    auto it = std::upper_bound(marks.begin(), marks.end(), tod);
-    return d * k_day_s + (it == marks.end() ? k_day_s : *it);
-  }
-
   Period& period(size_t i, const std::string& day, const std::string& shift) {
     Period& p = periods[{i, day, shift}];
     if (p.asset.empty()) {
@@ -149,13 +159,12 @@ struct Tracker::Impl {
 
   // Seconds [t0, t1) in state s, cut at shift, stop and day boundaries.
   void account(size_t i, int64_t t0, int64_t t1, std::optional<State> s) {
-    const int64_t off = cal.utc_offset_min * 60;
     for (int64_t t = t0; t < t1;) {
-      const int64_t next = std::min(t1, next_mark(t + off) - off);
-      auto [day, shift, stop] = where(t + off);
-      Period& p = period(i, day, shift);
+      const int64_t next = std::min(t1, cal.next_boundary(t));
+      const Calendar::Slot slot = cal.at(t);
+      Period& p = period(i, slot.day, slot.shift);
       const double dt = double(next - t);
-      if (stop) {
+      if (!slot.planned) {
         p.stopped_plan_s += dt;
       } else if (!s) {
         p.no_data_s += dt;
@@ -193,6 +202,11 @@ struct Tracker::Impl {
         }
       }
       if (x.status_ts == INT64_MIN || ts >= x.status_ts) {
+        if (*s != State::run) {
+          x.run_since = INT64_MAX;
+        } else if (x.state != State::run || x.status_ts == INT64_MIN) {
+          x.run_since = ts;
+        }
         x.status_ts = ts;
         x.state = *s;
       }
@@ -204,69 +218,97 @@ struct Tracker::Impl {
     }
     // Cumulative counters: the increase since the last reading; a smaller value is a reset (the PLC
     // counted from 0 again), and all of it is new.
+    if (ts > x.count_ts) {
+      close_count(it->second);
+      x.count_running = x.count_ts != INT64_MIN && x.state == State::run && x.run_since <= x.count_ts;
+      x.count_from = x.count_ts;
+      x.count_ts = ts;
+      x.count_parts = 0;
+    }
     auto [last, fresh] = x.last.try_emplace(std::string(r.sensor), r.value);
     if (fresh) {
       return;
     }
     double delta = r.value - last->second;
-    const auto [day, shift, stop] = where(ts + cal.utc_offset_min * 60);
-    Period& p = period(it->second, day, shift);
+    const Calendar::Slot slot = cal.at(ts);
+    Period& p = period(it->second, slot.day, slot.shift);
     if (delta < 0) {
       delta = r.value;
       ++p.counter_resets;
     }
     last->second = r.value;
     const auto n = static_cast<uint64_t>(std::llround(std::min(delta, 1e12)));
+    if (ts == x.count_ts) {
+      x.count_parts += n;
+    }
     (good ? p.good : total ? p.total : p.reject) += n;
   }
 
-  static void finish_period(Period& p, double ideal_cycle) {
-    p.total = std::max(p.total, p.good + p.reject); // with a good counter, total = good + reject
-    if (p.good == 0 && p.total > p.reject) {
-      p.good = p.total - p.reject;
+  // The count at count_ts: running all the time since the count before, and
+  // no part on any counter for two ideal cycles or more: a small stop.
+  void close_count(size_t i) {
+    Asset& x = assets[i];
+    const int64_t span = x.count_ts - x.count_from;
+    if (!x.count_running || x.count_parts > 0 || x.count_from == INT64_MIN ||
+        double(span) < 2 * x.a->production->ideal_cycle_s || span > k_max_hold_s) {
+      return;
     }
-    p.ideal_s = ideal_cycle * double(p.total);
-    if (p.total > 0) {
-      p.quality_loss_s = ideal_cycle * double(p.reject);
+    const Calendar::Slot slot = cal.at(x.count_ts);
+    if (slot.planned) {
+      period(i, slot.day, slot.shift).small_stop_s += double(span);
     }
-    rates(p);
+    x.count_running = false; // judged once
   }
 
-  // Availability, performance, quality and OEE from the sums of a period.
-  static void rates(Period& p) {
-    if (p.planned_s > 0) {
-      p.availability = p.run_s / p.planned_s;
-    }
-    if (p.run_s > 0) {
-      p.performance = p.ideal_s / p.run_s;
-      p.speed_loss_s = std::max(0.0, p.run_s - p.ideal_s);
-    }
-    if (p.total > 0) {
-      p.quality = double(p.good) / double(p.total);
-    }
-    if (p.availability && p.performance && p.quality) {
-      p.oee = *p.availability * *p.performance * *p.quality;
-    }
-  }
-
-  static void add_into(Period& to, const Period& p) {
-    to.planned_s += p.planned_s;
-    to.run_s += p.run_s;
-    to.down_s += p.down_s;
-    to.setup_s += p.setup_s;
-    to.idle_s += p.idle_s;
-    to.no_data_s += p.no_data_s;
-    to.stopped_plan_s += p.stopped_plan_s;
-    to.good += p.good;
-    to.reject += p.reject;
-    to.total += p.total;
-    to.counter_resets += p.counter_resets;
-    to.ideal_s += p.ideal_s;
-    if (p.quality_loss_s) {
-      to.quality_loss_s = to.quality_loss_s.value_or(0) + *p.quality_loss_s;
-    }
-  }
 };
+
+void finish_asset_period(Period& p, double ideal_cycle) {
+  p.total = std::max(p.total, p.good + p.reject); // with a good counter, total = good + reject
+  if (p.good == 0 && p.total > p.reject) {
+    p.good = p.total - p.reject;
+  }
+  p.ideal_s = ideal_cycle * double(p.total);
+  if (p.total > 0) {
+    p.quality_loss_s = ideal_cycle * double(p.reject);
+  }
+  compute_rates(p);
+}
+
+// Availability, performance, quality and OEE from the sums of a period.
+void compute_rates(Period& p) {
+  if (p.planned_s > 0) {
+    p.availability = p.run_s / p.planned_s;
+  }
+  if (p.run_s > 0) {
+    p.performance = p.ideal_s / p.run_s;
+    p.speed_loss_s = std::max(0.0, p.run_s - p.ideal_s - p.small_stop_s);
+  }
+  if (p.total > 0) {
+    p.quality = double(p.good) / double(p.total);
+  }
+  if (p.availability && p.performance && p.quality) {
+    p.oee = *p.availability * *p.performance * *p.quality;
+  }
+}
+
+void add_period(Period& to, const Period& p) {
+  to.planned_s += p.planned_s;
+  to.run_s += p.run_s;
+  to.down_s += p.down_s;
+  to.setup_s += p.setup_s;
+  to.idle_s += p.idle_s;
+  to.small_stop_s += p.small_stop_s;
+  to.no_data_s += p.no_data_s;
+  to.stopped_plan_s += p.stopped_plan_s;
+  to.good += p.good;
+  to.reject += p.reject;
+  to.total += p.total;
+  to.counter_resets += p.counter_resets;
+  to.ideal_s += p.ideal_s;
+  if (p.quality_loss_s) {
+    to.quality_loss_s = to.quality_loss_s.value_or(0) + *p.quality_loss_s;
+  }
+}
 
 Tracker::Tracker(const model::Twin& twin) : m(std::make_unique<Impl>(twin)) {}
 Tracker::~Tracker() = default;
@@ -274,31 +316,34 @@ bool Tracker::tracks() const { return !m->assets.empty(); }
 void Tracker::add(const sensors::Reading& r) { m->add(r); }
 
 Result Tracker::finish() {
+  for (size_t i = 0; i < m->assets.size(); ++i) {
+    m->close_count(i);
+  }
   Result out;
   std::map<size_t, Period> totals;
   std::map<std::tuple<std::string, std::string, std::string>, Period> lines;
   for (auto& [key, p] : m->periods) {
     const size_t i = std::get<0>(key);
     const double cycle = m->assets[i].a->production->ideal_cycle_s;
-    Impl::finish_period(p, cycle);
+    finish_asset_period(p, cycle);
     out.assets.push_back(p);
     Period& t = totals[i];
     t.asset = p.asset;
     t.line = p.line;
-    Impl::add_into(t, p);
+    add_period(t, p);
     if (!p.line.empty()) {
       Period& l = lines[{p.line, p.day, p.shift}];
       l.line = p.line;
       l.day = p.day;
       l.shift = p.shift;
-      Impl::add_into(l, p);
+      add_period(l, p);
       Period& lt = lines[{p.line, "", ""}];
       lt.line = p.line;
-      Impl::add_into(lt, p);
+      add_period(lt, p);
     }
   }
   for (auto& [i, t] : totals) {
-    Impl::finish_period(t, m->assets[i].a->production->ideal_cycle_s);
+    finish_asset_period(t, m->assets[i].a->production->ideal_cycle_s);
     if (t.performance && *t.performance > 1.05) {
       out.notes.push_back(t.asset + ": performance " + std::to_string(int(std::lround(*t.performance * 100))) +
                           " % (more parts than the ideal cycle allows: is ideal_cycle too long?)");
@@ -311,7 +356,7 @@ Result Tracker::finish() {
   }
   for (auto& [key, l] : lines) {
     // Line figures from the sums: ideal time and parts add up across machines.
-    Impl::rates(l);
+    compute_rates(l);
     out.lines.push_back(l);
   }
   // Totals (day "") after the periods of each asset: sorted by asset, then day with "" last.

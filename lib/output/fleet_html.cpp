@@ -39,7 +39,8 @@ std::string sev_cells(const report::SeverityCounts &c) {
 void sites(std::string &o, const report::FleetReport &r) {
   o += "<section aria-labelledby=\"s-sites\"><h2 id=\"s-sites\">Sites, worst first</h2><table>" +
        head({"Site", "Run", "Date"}) +
-       "<th scope=\"col\" class=\"n\">Change</th><th scope=\"col\">Last runs</th></tr></thead><tbody>";
+       "<th scope=\"col\" class=\"n\">Change</th><th scope=\"col\">Last runs</th><th scope=\"col\" "
+       "class=\"n\">Health</th></tr></thead><tbody>";
   for (const report::FleetSite &s : r.sites) {
     o += "<tr><th scope=\"row\">" + esc(s.latest.site) +
          (s.latest.site_name.empty() ? "" : "<br><small>" + esc(s.latest.site_name) + "</small>") + "</th><td>#" +
@@ -47,7 +48,7 @@ void sites(std::string &o, const report::FleetReport &r) {
          (s.latest.incomplete ? " <span class=\"sev sev-high\">incomplete</span>" : "") +
          (s.age_days > 1 ? " <span class=\"sev sev-medium\">" + std::to_string(s.age_days) + " days old</span>" : "") +
          "</td>" + sev_cells(s.latest.open) + "<td class=\"n\">" + fleet_change(s.change) + "</td><td>" +
-         fleet_recent(s.recent) + "</td></tr>";
+         fleet_recent(s.recent) + "</td><td class=\"n\">" + esc(fleet_health(s)) + "</td></tr>";
   }
   o += "</tbody></table></section>";
 }

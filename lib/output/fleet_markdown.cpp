@@ -33,7 +33,7 @@ std::string rule_of(const std::string &head) {
   for (size_t bar = head.find('|', start); bar != std::string::npos; start = bar + 1, bar = head.find('|', start)) {
     std::string name = head.substr(start, bar - start);
     name = name.substr(1, name.size() > 2 ? name.size() - 2 : 0);
-    bool number = name == "total" || name == "Run" || name == "Sites" || name == "Change" ||
+    bool number = name == "total" || name == "Run" || name == "Sites" || name == "Change" || name == "Health" ||
                   model::parse_severity(name).has_value();
     rule += number ? " ---: |" : " --- |";
   }
@@ -55,13 +55,13 @@ void write_fleet_markdown(std::ostream &out, const report::FleetReport &r) {
     o += "> ⚠️ **" + util::plural(r.stale, "site has", "sites have") +
          " not been audited for more than a day:** is the nightly job still running?\n\n";
   }
-  std::string head = sev_head("Site | Run | Date") + " Change | Last runs |";
+  std::string head = sev_head("Site | Run | Date") + " Change | Last runs | Health |";
   o += "## Sites, worst first\n\n" + head + "\n" + rule_of(head) + "\n";
   for (const report::FleetSite &s : r.sites) {
     o += "| " + markdown_text(s.latest.site) + (s.latest.incomplete ? " ⚠️" : "") + " | #" +
          std::to_string(s.latest.id) + " | " + s.latest.started_at.substr(0, 10) +
          (s.age_days > 1 ? " (" + std::to_string(s.age_days) + " days old)" : "") + " |" + sev_cells(s.latest.open) +
-         " " + fleet_change(s.change) + " | " + fleet_recent(s.recent) + " |\n";
+         " " + fleet_change(s.change) + " | " + fleet_recent(s.recent) + " | " + fleet_health(s) + " |\n";
   }
   o += "\n## Worst assets\n\n";
   if (r.assets.empty()) {

@@ -20,5 +20,7 @@ void write_fleet_html(std::ostream &out, const report::FleetReport &r);
 std::string fleet_change(const std::optional<int64_t> &change);
 // The open findings of the site's last runs, oldest first: "9 11 14".
 std::string fleet_recent(const std::vector<int64_t> &recent);
+// The site's health score at its latest run, with its assets under the warning score: "82 (3 low)"; "—" without.
+std::string fleet_health(const report::FleetSite &s);
 
 } // namespace twinctl::output

@@ -1,5 +1,6 @@
 #include "lib/output/fleet_output.hpp"
 #include "lib/output/columns.hpp"
+#include "lib/output/report_text.hpp"
 
 #include "lib/util/strings.hpp"
 
@@ -41,6 +42,13 @@ std::string fleet_recent(const std::vector<int64_t> &recent) {
   return s;
 }
 
+std::string fleet_health(const report::FleetSite &s) {
+  if (!s.health) {
+    return "—";
+  }
+  return score_text(s.health->score) + (s.health->warnings > 0 ? " (" + std::to_string(s.health->warnings) + " low)" : "");
+}
+
 void write_fleet_table(std::ostream &os, const report::FleetReport &r) {
   std::ostringstream out; // the columns are padded: lines lose their trailing blanks at the end
   out << util::visible(r.title) << " — " << util::plural(int64_t(r.sites.size()), "site", "sites") << ", as of "
@@ -65,13 +73,14 @@ void write_fleet_table(std::ostream &os, const report::FleetReport &r) {
   for (const report::FleetSite &s : r.sites) {
     w = std::max(w, std::min<size_t>(util::visible(s.latest.site).size(), 32) + 1);
   }
-  out << pad("SITE", w) << pad("RUN", 6) << pad("DATE", 11) << k_sev_head << pad("CHANGE", 7) << "LAST RUNS\n";
+  out << pad("SITE", w) << pad("RUN", 6) << pad("DATE", 11) << k_sev_head << pad("CHANGE", 7) << pad("HEALTH", 12)
+      << "LAST RUNS\n";
   for (const report::FleetSite &s : r.sites) {
     std::string flags = std::string(s.latest.incomplete ? " incomplete" : "") +
                         (s.age_days > 1 ? " " + std::to_string(s.age_days) + " days old" : "");
     out << pad(util::visible(s.latest.site).substr(0, 32), w) << pad(std::to_string(s.latest.id), 6)
         << pad(s.latest.started_at.substr(0, 10), 11) << sev_cells(s.latest.open) << pad(fleet_change(s.change), 7)
-        << fleet_recent(s.recent) << flags << "\n";
+        << pad(fleet_health(s), 12) << fleet_recent(s.recent) << flags << "\n";
   }
   out << "\nWORST ASSETS (" << r.assets.size() << " of " << util::plural(r.assets_open, "asset", "assets")
       << " with open findings)\n";

@@ -30,6 +30,7 @@ json period_json(const oee::Period& p, bool line) {
   j["losses"] = {{"breakdowns", p.down_s},
                  {"setup_and_adjustments", p.setup_s},
                  {"idling_and_small_stops", p.idle_s},
+                 {"small_stops_while_running", p.small_stop_s},
                  {"reduced_speed", opt(p.speed_loss_s)},
                  {"rejects", opt(p.quality_loss_s)}};
   return j;

@@ -2,6 +2,7 @@
 // the previous run, the lowest-scoring assets with the components that took
 // points off (why), and the trend over the runs. Renders; computes nothing.
 #include "lib/output/audit_report_output.hpp"
+#include "lib/output/report_text.hpp"
 #include "lib/util/strings.hpp"
 
 #include <cmath>
@@ -15,21 +16,6 @@ constexpr size_t k_assets_cap = 25;
 constexpr size_t k_lines_cap = 40;
 
 std::string esc(const std::string &s) { return html_escape(s); }
-
-std::string score_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
-}
-
-// "−4", "+3", "±0" against the previous run; "—" without one.
-std::string change_text(double now, const std::optional<double> &before) {
-  if (!before) {
-    return "—";
-  }
-  const long d = std::lround(now - *before);
-  return d > 0 ? "+" + std::to_string(d) : d < 0 ? "−" + std::to_string(-d) : "±0";
-}
 
 std::string score_cell(double score, bool warning) {
   return std::string("<td class=\"n\">") + (warning ? "<strong class=\"sev-high\">" : "<strong>") + score_text(score) +
@@ -63,25 +49,10 @@ std::string why_of(const report::HealthAssetRecord &a) {
   return s.empty() ? "—" : s;
 }
 
-std::string pct(const std::optional<double> &v) {
-  if (!v) {
-    return "—";
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %%", *v * 100);
-  return buf;
-}
-
-std::string hours(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, s < 3600 ? "%.0f min" : "%.1f h", s < 3600 ? s / 60 : s / 3600);
-  return buf;
-}
-
 // OEE, A, P, Q and parts of one line or asset.
 std::string oee_cells(const report::OeeRecord &o) {
-  return "<td class=\"n\"><strong>" + pct(o.oee) + "</strong></td><td class=\"n\">" + pct(o.availability) +
-         "</td><td class=\"n\">" + pct(o.performance) + "</td><td class=\"n\">" + pct(o.quality) +
+  return "<td class=\"n\"><strong>" + percent_text(o.oee) + "</strong></td><td class=\"n\">" + percent_text(o.availability) +
+         "</td><td class=\"n\">" + percent_text(o.performance) + "</td><td class=\"n\">" + percent_text(o.quality) +
          "</td><td class=\"n\">" + std::to_string(o.good) + " / " + std::to_string(o.total) + "</td>";
 }
 
@@ -105,32 +76,42 @@ void write_oee_html(std::string &o, const report::AuditReport &r) {
        "class=\"n\">Availability</th><th scope=\"col\" class=\"n\">Performance</th><th scope=\"col\" "
        "class=\"n\">Quality</th><th scope=\"col\" class=\"n\">Good / parts</th><th scope=\"col\">Biggest losses"
        "</th></tr></thead><tbody>";
-  for (const report::OeeLine &l : s.lines) {
+  size_t shown = 0;
+  for (; shown < s.lines.size() && shown < k_lines_cap; ++shown) {
+    const report::OeeLine &l = s.lines[shown];
     std::string losses;
     for (size_t i = 0; i < l.losses.size() && i < 3; ++i) {
       char share[32];
       std::snprintf(share, sizeof share, "%.0f %%", l.losses[i].share * 100);
-      losses += (losses.empty() ? "" : "<br>") + esc(l.losses[i].name) + ": " + hours(l.losses[i].seconds) + " (" +
+      losses += (losses.empty() ? "" : "<br>") + esc(l.losses[i].name) + ": " + hours_text(l.losses[i].seconds) + " (" +
                 share + ")";
     }
     o += "<tr><th scope=\"row\">" + (l.line.line.empty() ? std::string("<em>no line</em>") : esc(l.line.line)) +
          "</th>" + oee_cells(l.line) + "<td class=\"msg\">" + (losses.empty() ? "none" : losses) + "</td></tr>";
+  }
+  if (shown < s.lines.size()) {
+    o += "<tr><td class=\"more\" colspan=\"7\">… and " + std::to_string(s.lines.size() - shown) + " more lines</td></tr>";
   }
   o += "</tbody></table><h3>Assets</h3><table><thead><tr><th scope=\"col\">Asset</th><th scope=\"col\">Line</th>"
        "<th scope=\"col\" class=\"n\">OEE</th><th scope=\"col\" class=\"n\">Availability</th><th scope=\"col\" "
        "class=\"n\">Performance</th><th scope=\"col\" class=\"n\">Quality</th><th scope=\"col\" class=\"n\">Good / "
        "parts</th><th scope=\"col\" class=\"n\">Breakdowns</th><th scope=\"col\" class=\"n\">Setup</th>"
        "<th scope=\"col\" class=\"n\">Idling</th></tr></thead><tbody>";
-  size_t shown = 0;
+  size_t assets = 0;
+  shown = 0;
   for (const report::OeeLine &l : s.lines) {
     for (const report::OeeRecord &a : l.assets) {
-      if (++shown > 50) {
-        break;
+      if (++assets > k_assets_cap) {
+        continue;
       }
+      ++shown;
       o += "<tr><th scope=\"row\">" + esc(a.asset) + "</th><td>" + (a.line.empty() ? "—" : esc(a.line)) + "</td>" +
-           oee_cells(a) + "<td class=\"n\">" + hours(a.down_s) + "</td><td class=\"n\">" + hours(a.setup_s) +
-           "</td><td class=\"n\">" + hours(a.idle_s) + "</td></tr>";
+           oee_cells(a) + "<td class=\"n\">" + hours_text(a.down_s) + "</td><td class=\"n\">" + hours_text(a.setup_s) +
+           "</td><td class=\"n\">" + hours_text(a.idle_s) + "</td></tr>";
     }
+  }
+  if (shown < assets) {
+    o += "<tr><td class=\"more\" colspan=\"10\">… and " + std::to_string(assets - shown) + " more assets</td></tr>";
   }
   o += "</tbody></table><h3>What the data could not separate</h3><ul>";
   for (const std::string &u : s.unseparated) {

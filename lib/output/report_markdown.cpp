@@ -3,6 +3,7 @@
 // 1 MiB, so every list is cut ("… and N more"), long cells are shortened, and a
 // byte budget stops any list that would still not fit.
 #include "lib/output/audit_report_output.hpp"
+#include "lib/output/report_text.hpp"
 #include "lib/util/strings.hpp"
 #include "lib/output/markdown_text.hpp"
 
@@ -114,20 +115,6 @@ void finding_list(std::string &o, const std::vector<report::FindingRecord> &v, c
        });
 }
 
-std::string score_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
-}
-
-std::string change_text(double now, const std::optional<double> &before) {
-  if (!before) {
-    return "—";
-  }
-  const long d = std::lround(now - *before);
-  return d > 0 ? "+" + std::to_string(d) : d < 0 ? "−" + std::to_string(-d) : "±0";
-}
-
 void health(std::string &o, const report::AuditReport &r) {
   o += "## Health\n\n";
   if (!r.health) {
@@ -200,23 +187,8 @@ void health(std::string &o, const report::AuditReport &r) {
   o += "\n";
 }
 
-std::string pct(const std::optional<double> &v) {
-  if (!v) {
-    return "—";
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %%", *v * 100);
-  return buf;
-}
-
-std::string hours(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, s < 3600 ? "%.0f min" : "%.1f h", s < 3600 ? s / 60 : s / 3600);
-  return buf;
-}
-
 std::string oee_cells(const report::OeeRecord &o) {
-  return " **" + pct(o.oee) + "** | " + pct(o.availability) + " | " + pct(o.performance) + " | " + pct(o.quality) +
+  return " **" + percent_text(o.oee) + "** | " + percent_text(o.availability) + " | " + percent_text(o.performance) + " | " + percent_text(o.quality) +
          " | " + std::to_string(o.good) + " / " + std::to_string(o.total) + " |";
 }
 
@@ -239,7 +211,7 @@ void oee(std::string &o, const report::AuditReport &r) {
          for (size_t k = 0; k < l.losses.size() && k < 3; ++k) {
            char share[32];
            std::snprintf(share, sizeof share, "%.0f %%", l.losses[k].share * 100);
-           losses += (losses.empty() ? "" : "; ") + md(l.losses[k].name) + ": " + hours(l.losses[k].seconds) + " (" +
+           losses += (losses.empty() ? "" : "; ") + md(l.losses[k].name) + ": " + hours_text(l.losses[k].seconds) + " (" +
                      share + ")";
          }
          return "| " + (l.line.line.empty() ? std::string("_no line_") : md(l.line.line)) + " |" + oee_cells(l.line) +
@@ -255,8 +227,8 @@ void oee(std::string &o, const report::AuditReport &r) {
           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
        assets.size(), "assets", [&](size_t i) {
          const report::OeeRecord &a = *assets[i];
-         return "| " + md(a.asset) + " | " + cell(a.line) + " |" + oee_cells(a) + " " + hours(a.down_s) + " | " +
-                hours(a.setup_s) + " | " + hours(a.idle_s) + " |\n";
+         return "| " + md(a.asset) + " | " + cell(a.line) + " |" + oee_cells(a) + " " + hours_text(a.down_s) + " | " +
+                hours_text(a.setup_s) + " | " + hours_text(a.idle_s) + " |\n";
        });
   o += "What the data could not separate:\n\n";
   for (const std::string &u : s.unseparated) {

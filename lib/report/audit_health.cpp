@@ -121,7 +121,8 @@ std::optional<OeeSection> build_oee_section(const HistoryData &data) {
     for (const auto &[name, seconds] : std::initializer_list<std::pair<const char *, double>>{
              {"breakdowns and unplanned stops", t.down_s},
              {"setup and adjustments", t.setup_s},
-             {"idling and small stops", t.idle_s},
+             {"idling (idle status)", t.idle_s},
+             {"small stops (running, counter still)", t.small_stop_s},
              {"reduced speed", t.speed_loss_s.value_or(0)},
              {"rejects", t.quality_loss_s.value_or(0)}}) {
       if (seconds > 0) {
@@ -134,8 +135,9 @@ std::optional<OeeSection> build_oee_section(const HistoryData &data) {
   }
   std::sort(s.lines.begin(), s.lines.end(), [](const OeeLine &a, const OeeLine &b) { return lower_oee(a.line, b.line); });
   s.unseparated = {
-      "Small stops the status did not show are in reduced speed: part counters read at intervals cannot tell a "
-      "short stop from running slower than the ideal cycle.",
+      "Small stops shorter than the part counter's reading interval are in reduced speed: between two readings "
+      "a short stop cannot be told from running slower than the ideal cycle (longer ones, with the counter still "
+      "while the status said running, are small stops).",
       "Rejects at startup are not told from rejects in production: the counters do not say when a run began to "
       "make good parts.",
       "Setup and adjustments are only what a status said (setup, changeover, maintenance); a changeover reported as "

@@ -134,7 +134,8 @@ struct HealthScoreRecord {
 // OEE totals of one asset (or, with asset empty, one line) over the audit's readings.
 struct OeeRecord {
   std::string line, asset;
-  double planned_s = 0, run_s = 0, down_s = 0, setup_s = 0, idle_s = 0, no_data_s = 0, planned_stop_s = 0;
+  double planned_s = 0, run_s = 0, down_s = 0, setup_s = 0, idle_s = 0, small_stop_s = 0, no_data_s = 0,
+         planned_stop_s = 0;
   int64_t total = 0, good = 0, reject = 0;
   double ideal_s = 0;
   std::optional<double> speed_loss_s, quality_loss_s, availability, performance, quality, oee;
@@ -219,7 +220,7 @@ struct HealthSection {
 
 // One of the six big losses, in seconds of planned production time.
 struct OeeLoss {
-  std::string name; // breakdowns | setup and adjustments | idling and small stops | reduced speed | rejects
+  std::string name; // breakdowns and unplanned stops | setup and adjustments | idling | small stops | reduced speed | rejects
   double seconds = 0;
   double share = 0; // of planned time
 };

@@ -33,6 +33,8 @@ FleetReport build_fleet_report(const FleetData &data, const FleetOptions &opts) 
       s.recent.push_back(total(runs[i].open));
     int64_t at = util::parse_timestamp(s.latest.started_at).value_or(now);
     s.age_days = now > at ? (now - at) / 86400 : 0;
+    if (auto h = data.health.find(s.latest.id); h != data.health.end())
+      s.health = h->second;
     for (size_t k = 0; k < 5; ++k)
       r.open[k] += s.latest.open[k];
     r.new_count += s.latest.new_count + s.latest.reopened_count;

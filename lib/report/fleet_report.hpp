@@ -7,6 +7,8 @@
 
 #include "lib/report/audit_report.hpp"
 
+#include <map>
+
 namespace twinctl::report {
 
 struct FleetOpenFinding {
@@ -21,6 +23,8 @@ struct FleetData {
   std::vector<std::vector<RunRecord>> sites;
   // The open unsuppressed findings of each site's latest run.
   std::vector<FleetOpenFinding> open;
+  // The site's health at each site's latest run, by run id (runs audited with health).
+  std::map<int64_t, HealthScoreRecord> health;
 };
 
 struct FleetOptions {
@@ -37,6 +41,7 @@ struct FleetSite {
   std::optional<int64_t> change; // open findings now minus at the site's previous run
   std::vector<int64_t> recent;   // open findings of its last runs, oldest first
   int64_t age_days = 0;          // whole days from the latest run to the report's time
+  std::optional<HealthScoreRecord> health; // the site's health at its latest run (none before health was recorded)
 };
 
 struct FleetAsset {

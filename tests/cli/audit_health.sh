@@ -22,6 +22,14 @@ done
 [ "$(sql 'SELECT readings, window_to FROM health_runs WHERE run_id = 3')" = "12096|2026-12-03T23:55:00Z" ] ||
   fail "run 3's inputs: $(sql 'SELECT * FROM health_runs WHERE run_id = 3')"
 
+# Readings that cannot be read: exit 2 and nothing recorded; lines that are not readings are skipped.
+run audit --twin twin --history "$DB" --readings missing.csv --now 2026-12-05T00:00:00Z
+expect_rc 2 "a missing readings file"
+expect_err "missing.csv"
+[ "$(sql 'SELECT count(*) FROM runs')" = 3 ] || fail "a failed audit recorded a run"
+run audit --twin twin --no-history --readings readings.csv
+expect_err "with --no-history they are not read"
+
 # What the last run stored is what `twinctl health` says of the same inputs at the same time.
 run health --twin twin --readings readings.csv --alerts alerts.jsonl --now 2026-12-04T00:00:00Z --fail-on none \
   -o json=health.json
@@ -60,8 +68,17 @@ grep -q 'id="s-health"' "$WORK/report.html" && grep -q '<svg class="chart" id="h
   fail "the HTML report has no health section or chart"
 [ "$(grep -o '<circle class="pt" cx="[0-9.]*" cy="[0-9.]*" r="3.5"><title>Run [0-9]*, 2026-[0-9-]*: site' "$WORK/report.html" | wc -l)" = 3 ] ||
   fail "the health chart does not have 3 points"
+# In a real browser: the section renders inside the page, the chart has a titled point per run.
+command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+"$PY" "$SRC/tests/support/chromium_check.py" "$WORK/report.html" --points 3 --health-points 3 --section health \
+  --text "Lowest-scoring assets, and why" --text "maintenance −10: 1 maintenance task overdue" ||
+  fail "the health report in Chromium"
 run report --history "$DB" --run 2 -o markdown
 grep -qF "Site score **$site2** of 100" <<<"$OUT" || fail "run 2's site score $site2"
+# The fleet report gives each site's health at its latest run.
+run report --history "$DB" --site all -o markdown
+grep -qE "^\| plant-h \|.*\| $site3 \|$" <<<"$OUT" || fail "the fleet report lacks plant-h's health $site3"
+fleet_md=$OUT
 
 # A version-1 history (as twinctl wrote it before health): the next audit migrates it, keeps its
 # runs, and the report of an old run says it has no health.
@@ -98,6 +115,8 @@ done
 run report --history "$(pg_url health)" -o markdown
 expect_rc 0 "report from PostgreSQL"
 [ "$OUT" = "$md" ] || { diff <(echo "$md") <(echo "$OUT") | head -20 >&2 || true; fail "the PostgreSQL report differs"; }
+run report --history "$(pg_url health)" --site all -o markdown
+[ "$OUT" = "$fleet_md" ] || fail "the PostgreSQL fleet report differs"
 psql_q health "DROP TABLE oee, health_components, health_assets, health_scores, health_runs"
 psql_q health "DELETE FROM twinctl_schema_versions"
 psql_q health "INSERT INTO twinctl_schema_versions (version) VALUES (1)"

@@ -48,7 +48,8 @@ biggest=$(jq -r '.lines[] | select(.day == null and .line == "line-2") | .losses
 case $biggest in
   breakdowns) name="breakdowns and unplanned stops" ;;
   setup_and_adjustments) name="setup and adjustments" ;;
-  idling_and_small_stops) name="idling and small stops" ;;
+  idling_and_small_stops) name="idling (idle status)" ;;
+  small_stops_while_running) name="small stops (running, counter still)" ;;
   reduced_speed) name="reduced speed" ;;
   rejects) name="rejects" ;;
 esac
@@ -62,6 +63,20 @@ done
 command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 "$PY" "$SRC/tests/support/chromium_check.py" "$WORK/report.html" --points 1 --section health --section oee \
   --text "OEE by line" --text "What the data could not separate" --text "press-21" || fail "the OEE report in Chromium"
+
+# A history of the first twinctl that wrote OEE (version 3 without oee.small_stop_s): the report reads
+# it, and the next audit adds the column.
+cp "$DB" "$WORK/first-v3.db"
+"$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("ALTER TABLE oee DROP COLUMN small_stop_s"); c.commit()' \
+  "$WORK/first-v3.db"
+run report --history "$WORK/first-v3.db" -o markdown
+expect_rc 0 "report of a first version-3 history"
+expect_out "| press-21 | line-2 |"
+run audit --twin twin --history "$WORK/first-v3.db" --readings readings.csv --now 2026-12-08T01:00:00Z
+expect_rc 0 "audit into a first version-3 history"
+DB="$WORK/first-v3.db"
+[ "$(sql "SELECT count(*) FROM oee WHERE run_id = 2")" = 3 ] || fail "the first version-3 history was not patched"
+DB="$WORK/history.db"
 
 # Without readings there is no OEE, and the report says why.
 run audit --twin twin --history "$DB" --now 2026-12-09T00:00:00Z

@@ -14,7 +14,8 @@ DevTools protocol, and checks what a reader's browser would do with it:
 
 Fails (exit 1) when Chromium is missing: it is a test dependency, never skipped.
 
-  chromium_check.py REPORT.html --points N [--text T]... [--section ID]... [--screenshot PNG] [--pdf]
+  chromium_check.py REPORT.html --points N [--health-points N] [--text T]... [--section ID]...
+                    [--screenshot PNG] [--pdf]
 """
 import argparse
 import base64
@@ -123,6 +124,7 @@ def main():
     ap.add_argument("--text", action="append", default=[], help="text the rendered page must show verbatim")
     ap.add_argument("--section", action="append", default=[],
                     help="id of a <section> that must show text and fit the page width (no overflow)")
+    ap.add_argument("--health-points", type=int, help="data points expected in the health trend chart")
     ap.add_argument("--screenshot")
     ap.add_argument("--clip", default="", help="Y,HEIGHT: the part of the page to take (default: all of it)")
     ap.add_argument("--pdf", action="store_true", help="print to PDF and check it has pages")
@@ -194,6 +196,17 @@ def main():
         for t in args.text:
             if t not in facts["text"]:
                 failures.append(f"the page does not show: {t!r}")
+        if args.health_points is not None:
+            health = page.js("""({
+              points: document.querySelectorAll('svg#health-trend circle.pt').length,
+              titled: document.querySelectorAll('svg#health-trend circle.pt > title').length,
+              warn: document.querySelectorAll('svg#health-trend line.warn').length,
+              height: document.querySelector('svg#health-trend') ? document.querySelector('svg#health-trend').getBoundingClientRect().height : 0,
+            })""")
+            if health["points"] != args.health_points or health["titled"] != args.health_points:
+                failures.append(f"health chart has {health['points']} points ({health['titled']} titled), expected {args.health_points}")
+            if health["warn"] != 1 or health["height"] < 100:
+                failures.append(f"health chart: {health['warn']} warning lines, {health['height']} px high")
         for sid in args.section:
             sec = page.js("""(() => {
               const s = document.getElementById(%s);
