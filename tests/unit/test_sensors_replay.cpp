@@ -478,3 +478,14 @@ TEST_CASE("sensors::Replayer gap judges gaps against the sensor's own gaps", "[s
   day_of_readings(60, [](int k) { return (k >= 7 * 12 && k < 8 * 12) || (k >= 9 * 12 && k < 10 * 12) || (k >= 11 * 12 && k < 12 * 12); });
   CHECK(h.count("gap raise warning") == learned + 3); // each dropout is a gap of its own
 }
+
+TEST_CASE("sensors::Replayer anomaly judges an hourly sensor after days and not weeks", "[sensors][anomaly]") {
+  // Read hourly: two days of readings are 48, so it judges after 100 readings
+  // (4 days) instead of 400 (17 days). A jump on day 6 raises.
+  Harness h;
+  int i = 0;
+  for (; i < 150; ++i) h.add(i * 3600, 50 + noise(i), "load");
+  CHECK(h.alerts.empty());
+  for (int k = 0; k < 6; ++k, ++i) h.add(i * 3600, 80 + noise(i), "load");
+  CHECK(h.count("anomaly raise warning") == 1);
+}
