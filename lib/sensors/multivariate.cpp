@@ -142,6 +142,20 @@ int AssetModel::column(std::string_view sensor) {
   return static_cast<int>(m_sensors.size() - 1);
 }
 
+void AssetModel::prefetch_data() const {
+  __builtin_prefetch(m_smooth.data());
+  __builtin_prefetch(m_seen.data());
+  if (m_model) {
+    __builtin_prefetch(m_model->mean.data());
+    __builtin_prefetch(m_inv_scale.data());
+    __builtin_prefetch(m_inv_eigen.data());
+    const char* c = reinterpret_cast<const char*>(m_model->components.data());
+    for (size_t off = 0; off < m_model->components.size() * sizeof(double); off += 64) {
+      __builtin_prefetch(c + off);
+    }
+  }
+}
+
 std::optional<AssetModel::Result> AssetModel::add(int64_t ts, size_t c, double v) {
   std::optional<Result> out;
   if (ts < m_row_ts) {

@@ -88,6 +88,7 @@ SensorState* Replayer::Impl::find(const Reading& r) {
   if (last && st) {
     last->next = st;
   }
+  const AssetState* prev_asset = last ? last->asset : nullptr;
   last = st;
   // Readings come round in the same order: the sensor after the next one
   // gets its state fetched while this reading is judged and the next line
@@ -95,6 +96,15 @@ SensorState* Replayer::Impl::find(const Reading& r) {
   // state points to (its daily profile).
   if (SensorState* n1 = st ? st->next : nullptr) {
     n1->anomaly.prefetch();
+    // An asset's readings come together: its model is cold at its first
+    // sensor only. The model, one reading ahead; the arrays it points to
+    // (its smoothed row, mean, components), once the model is in.
+    if (n1->asset && n1->asset != st->asset) {
+      n1->asset->model.prefetch_self();
+    }
+    if (st->asset && st->asset != prev_asset) {
+      st->asset->model.prefetch_data();
+    }
     if (const SensorState* n2 = n1->next) {
       const char* n = reinterpret_cast<const char*>(n2);
       const size_t hot = size_t(reinterpret_cast<const char*>(&n2->asset_id) - n);
