@@ -9,8 +9,9 @@
 //  - change point: a CUSUM of that distance (in its own mean absolute
 //    deviations), so a smaller shift that lasts is found too,
 // each divided by its own learned limit: the larger of 6 x its mean
-// absolute deviation and 2 x its tracked 99th percentile, so a quantised
-// signal learns that its steps are normal. An outlier counts only when it
+// absolute deviation and 2 x its tracked upper percentile (99.8th for the
+// outlier, 99th for the shift), so a quantised signal learns that its steps
+// are normal and a heavy-tailed one its bursts. An outlier counts only when it
 // is rare for the sensor: the outliers of the last 64 readings must be
 // rarer than 1 in 10 at the sensor's learned outlier rate (Poisson), so a
 // signal that spikes at a steady rate raises nothing until its spikes come
@@ -89,7 +90,7 @@ private:
   double m_fast = 0, m_slow = 0;
   double m_prev1 = 0, m_prev2 = 0; // the last two values (minus the profile)
   double m_dev_r = 0, m_dev_d = 0; // mean |outlier| and |shift|
-  double m_q_r = 0, m_q_d = 0;     // their tracked 99th percentiles
+  double m_q_r = 0, m_q_d = 0;     // their tracked upper percentiles (99.8th, 99th)
   uint32_t m_n = 0;
   uint32_t m_warm = 0; // readings learned before judging (0: the interval is not known yet)
   EventRate m_outliers; // readings over the outlier limit, from reading 300
