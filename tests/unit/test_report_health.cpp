@@ -102,6 +102,7 @@ TEST_CASE("OEE section: lines lowest first, losses biggest first, what could not
   CHECK(losses[1].name == "reduced speed");
   CHECK(losses[3].name == "small stops (running, counter still)");
   CHECK(s->unseparated.size() == 4); // the three always, and the 20 min without a status
+  CHECK(s->unseparated[1].rfind("Rejects at startup are those", 0) == 0);
   CHECK(s->unseparated.back() == "20 min of planned time had no status reading and is left out of availability.");
   CHECK_FALSE(report::build_oee_section(report::HistoryData{}));
 }
