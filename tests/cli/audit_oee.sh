@@ -38,6 +38,11 @@ got=$(sql "SELECT line, asset, CAST(round(oee * 1e6) AS INTEGER), CAST(round(ava
 [ "$(sql "SELECT down_s, setup_s FROM oee WHERE asset = 'press-21'")" = "1800.0|3600.0" ] ||
   fail "press-21 losses: $(sql "SELECT * FROM oee WHERE asset = 'press-21'")"
 
+# Health judges a production asset's availability as OEE does (planned time only), not over the day.
+want=$(jq -r '.assets[] | select(.asset == "press-21" and .day == null) | .availability * 1000 | round / 10' "$WORK/oee.json")
+why=$(sql "SELECT why FROM health_components WHERE run_id = 1 AND asset = 'press-21' AND component = 'availability'")
+[ "$why" = "$want % of planned production time running (OEE availability)" ] || fail "press-21's health availability: $why (OEE $want %)"
+
 run report --history "$DB" -o markdown=report.md -o html=report.html
 expect_rc 0 "report"
 md=$(cat "$WORK/report.md")
