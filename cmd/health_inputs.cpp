@@ -20,14 +20,7 @@ namespace {
 // when no sensor has that id).
 class TrendSensors {
 public:
-  TrendSensors(const model::Twin& twin, int64_t window_ms) : m_window(window_ms) {
-    for (const model::Asset& a : twin.assets) {
-      m_assets.emplace(a.id, &a);
-      for (const auto& [kind, binding] : a.live) {
-        m_assets.emplace(binding, &a);
-      }
-    }
-  }
+  TrendSensors(const model::Twin& twin, int64_t window_ms) : m_window(window_ms), m_names(twin) {}
   void add(const sensors::Reading& r) {
     if (r.quality == sensors::Quality::bad) {
       return;
@@ -59,23 +52,19 @@ private:
   };
   Tracked match(const sensors::Reading& r) const {
     Tracked t;
-    auto a = m_assets.find(std::string(r.machine));
-    if (a == m_assets.end() || m_fits.size() >= 100000) {
+    const model::Asset* a = m_names.asset(r.machine);
+    if (!a || m_fits.size() >= 100000) {
       return t;
     }
-    for (const model::Sensor& s : a->second->sensors) {
-      if (s.id == r.sensor || (!t.sensor && s.type == r.sensor)) {
-        t.sensor = &s;
-      }
-    }
+    t.sensor = model::reading_sensor(*a, r.sensor);
     if (t.sensor && (t.sensor->thresholds.high_alarm || t.sensor->thresholds.low_alarm)) {
-      t.asset = a->second;
+      t.asset = a;
       t.fit = std::make_shared<health::TrendFit>(m_window);
     }
     return t;
   }
   int64_t m_window;
-  std::map<std::string, const model::Asset*> m_assets;
+  model::ReadingNames m_names;
   std::map<std::pair<std::string, std::string>, Tracked> m_fits;
 };
 

@@ -50,4 +50,33 @@ CommitInfo Twin::commit_of(const std::string& path) const {
   return it == file_commits.end() ? CommitInfo{} : it->second;
 }
 
+ReadingNames::ReadingNames(const Twin& twin) {
+  for (const Asset& a : twin.assets) {
+    m_by_name.emplace(a.id, &a);
+  }
+  for (const Asset& a : twin.assets) {
+    for (const auto& [kind, binding] : a.live) {
+      m_by_name.emplace(binding, &a);
+    }
+  }
+}
+
+const Asset* ReadingNames::asset(std::string_view machine) const {
+  auto it = m_by_name.find(machine);
+  return it == m_by_name.end() ? nullptr : it->second;
+}
+
+const Sensor* reading_sensor(const Asset& a, std::string_view name) {
+  const Sensor* by_type = nullptr;
+  for (const Sensor& s : a.sensors) {
+    if (s.id == name) {
+      return &s;
+    }
+    if (!by_type && s.type == name) {
+      by_type = &s;
+    }
+  }
+  return by_type;
+}
+
 } // namespace twinctl::model

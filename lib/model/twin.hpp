@@ -296,4 +296,20 @@ struct Twin {
   CommitInfo commit_of(const std::string& path) const;
 };
 
+// Which asset a sensor reading is of: its machine names an asset by id or by
+// one of the asset's live bindings (an MQTT client id, a Ditto thing id, ...).
+// The id wins over a binding, and an earlier asset over a later one. Replay,
+// health and OEE read readings through this one index.
+class ReadingNames {
+public:
+  explicit ReadingNames(const Twin& twin);
+  const Asset* asset(std::string_view machine) const; // nullptr when none
+private:
+  std::map<std::string, const Asset*, std::less<>> m_by_name;
+};
+
+// The sensor of `a` that a reading's sensor name means: the sensor with that
+// id, else the first of that type; nullptr when none.
+const Sensor* reading_sensor(const Asset& a, std::string_view name);
+
 } // namespace twinctl::model

@@ -125,10 +125,11 @@ struct Tracker::Impl {
     bool starting = false;
   };
   std::vector<Asset> assets;
-  std::map<std::string, size_t, std::less<>> by_name; // asset id and live bindings
+  const model::ReadingNames names;
+  std::vector<size_t> index_of; // twin asset index -> index in `assets`, or npos: no production
   std::map<std::tuple<size_t, std::string, std::string>, Period> periods; // (asset, day, shift)
 
-  Impl(const model::Twin& t) : twin(t), cal(t.shift_calendar) {
+  Impl(const model::Twin& t) : twin(t), cal(t.shift_calendar), names(t), index_of(t.assets.size(), std::string::npos) {
     for (const model::Asset& a : twin.assets) {
       if (!a.production) {
         continue;
@@ -136,10 +137,7 @@ struct Tracker::Impl {
       Asset x;
       x.a = &a;
       x.line = line_of(a);
-      by_name.emplace(a.id, assets.size());
-      for (const auto& [kind, binding] : a.live) {
-        by_name.emplace(binding, assets.size());
-      }
+      index_of[size_t(&a - twin.assets.data())] = assets.size();
       assets.push_back(std::move(x));
     }
   }
@@ -180,11 +178,12 @@ struct Tracker::Impl {
   }
 
   void add(const sensors::Reading& r) {
-    auto it = by_name.find(r.machine);
-    if (it == by_name.end() || r.quality == sensors::Quality::bad) {
+    const model::Asset* named = names.asset(r.machine);
+    const size_t i = named ? index_of[size_t(named - twin.assets.data())] : std::string::npos;
+    if (i == std::string::npos || r.quality == sensors::Quality::bad) {
       return;
     }
-    Asset& x = assets[it->second];
+    Asset& x = assets[i];
     const model::Production& prod = *x.a->production;
     const int64_t ts = floor_div(r.ts_ms, 1000);
     const bool is_status = prod.status.empty()
@@ -199,9 +198,9 @@ struct Tracker::Impl {
       }
       if (x.status_ts != INT64_MIN && ts > x.status_ts) {
         const int64_t held = std::min(ts, x.status_ts + k_max_hold_s);
-        account(it->second, x.status_ts, held, x.state);
+        account(i, x.status_ts, held, x.state);
         if (ts - held <= k_max_gap_s) {
-          account(it->second, held, ts, std::nullopt);
+          account(i, held, ts, std::nullopt);
         }
       }
       if (x.status_ts == INT64_MIN || ts >= x.status_ts) {
@@ -225,7 +224,7 @@ struct Tracker::Impl {
     // Cumulative counters: the increase since the last reading; a smaller value is a reset (the PLC
     // counted from 0 again), and all of it is new.
     if (ts > x.count_ts) {
-      close_count(it->second);
+      close_count(i);
       x.count_running = x.count_ts != INT64_MIN && x.state == State::run && x.run_since <= x.count_ts;
       x.count_from = x.count_ts;
       x.count_ts = ts;
@@ -238,7 +237,7 @@ struct Tracker::Impl {
     }
     double delta = r.value - last->second;
     const Calendar::Slot slot = cal.at(ts);
-    Period& p = period(it->second, slot.day, slot.shift);
+    Period& p = period(i, slot.day, slot.shift);
     if (delta < 0) {
       delta = r.value;
       ++p.counter_resets;

@@ -1,7 +1,6 @@
 #include "lib/sensors/anomaly.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 
 namespace twinctl::sensors {
@@ -10,7 +9,12 @@ namespace {
 
 // The constants, in readings (= sampling intervals), chosen on real series of
 // 1 s to 1 h sampling (bench/RESULTS.md, "Detection on real data"); why each:
-constexpr double k_warm = 400;     // readings learned before judging: 7 min at 1 s, 33 h at 5 min
+// Readings learned before judging: 400 (7 min at 1 s, 33 h at 5 min), but
+// no more than two days of readings (the time the daily profile takes) and
+// at least 100: an hourly sensor judges after 4 days, not 17.
+constexpr double k_warm = 400;
+constexpr double k_warm_days = 2;
+constexpr double k_warm_min = 100;
 constexpr double k_fast = 3;       // time constant of the recent level: smooths one reading of noise
 constexpr double k_slow = 100;     // of the long-run level: a shift is judged against ~100 readings
 constexpr double k_spread = 500;   // memory of the learned spreads
@@ -24,15 +28,11 @@ constexpr double k_week_days = 14;     // ... a weekly one after two weeks
 constexpr int k_max_bins = 144;        // one bin per 10 min at most
 constexpr double k_weekly_ms = 1800000; // sensors read every 30 min or slower get a weekly profile
 constexpr int64_t k_day_ms = 86400000;
-// Rarity of outliers: an outlier is anomalous only when this many outliers in
-// the last 64 readings are rarer than 1 in 10 at the rate the sensor learned
-// (from reading 30 on, over ~1000 readings). A spiky signal whose spikes come
-// at a steady rate raises nothing; the same spikes coming denser do; a sensor
-// that had no outlier in the last ~600 readings raises on its first.
-constexpr double k_rate_start = 30;
-constexpr double k_rate_memory = 1000;
-constexpr double k_recent = 64; // readings in m_recent
-constexpr double k_rarity = 0.1;
+// The outlier rate and the change-point sums start at 3/4 of the warm-up
+// (reading 300 of 400): counted against limits learned from fewer readings,
+// they would learn the limits' own settling (a noise-only sensor crossing
+// its young limits) as the sensor's.
+constexpr double k_rate_start = 300;
 // Change points: a two-sided CUSUM of the level shift d, each reading adding
 // min(|d|, 4 dev) - 3 dev (dev: the mean absolute deviation of d): it
 // reaches 15 dev once the recent level has stayed beyond ~3-4 deviations of
@@ -41,16 +41,6 @@ constexpr double k_rarity = 0.1;
 constexpr double k_cusum_slack = 3;
 constexpr double k_cusum_clip = 4;
 constexpr double k_cusum_limit = 15;
-
-// P(N >= c) for N ~ Poisson(lambda): how often c outliers come in 64 readings.
-double poisson_tail(int c, double lambda) {
-  double term = std::exp(-lambda), below = 0;
-  for (int k = 0; k < c; ++k) {
-    below += term;
-    term *= lambda / (k + 1);
-  }
-  return std::max(0.0, 1 - below);
-}
 
 double limit_of(double dev, double q) { return std::max(k_mad * dev, k_quantile * q); }
 
@@ -78,8 +68,8 @@ int AnomalyScore::Season::bin_of(int64_t ts) {
 
 void AnomalyScore::reset_levels() {
   m_n = 0;
-  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = m_rate = m_cusum_hi = m_cusum_lo = 0;
-  m_recent = 0;
+  m_fast = m_slow = m_dev_r = m_dev_d = m_q_r = m_q_d = m_cusum_hi = m_cusum_lo = 0;
+  m_outliers.reset();
 }
 
 // After two days: the daily profile is used when it covers the day and its
@@ -144,19 +134,20 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   }
   const double r = x - m_fast; // outlier: value against its recent level
   const double d = m_fast - m_slow; // shift: recent level against the long-run level
-  if (m_n >= k_rate_start) {
+  if (m_warm == 0 && interval_ms > 0) { // once, when the interval is first known
+    m_warm = uint32_t(std::clamp(k_warm_days * double(k_day_ms) / interval_ms, k_warm_min, k_warm));
+  }
+  const double warm = m_warm > 0 ? double(m_warm) : k_warm;
+  if (m_n >= warm * (k_rate_start / k_warm)) {
     // Never under the rounding of the value and its profile (kept as float):
     // a noise-free signal would otherwise judge its own last digits.
     const double floor = 1e-6 * (std::fabs(v) + std::fabs(profile));
     const double lim_r = std::max(limit_of(m_dev_r, m_q_r), floor);
     const bool over = std::fabs(r) >= limit * lim_r;
-    m_recent = (m_recent << 1) | uint64_t(over);
-    m_rate += (double(over) - m_rate) *
-              (m_n < k_rate_start + k_rate_memory ? 1 / (double(m_n) - k_rate_start + 1) : 1 / k_rate_memory);
-    // The outlier's rarity (a Poisson tail) only for a reading over the limit.
-    const bool rare = over && m_n >= k_warm && poisson_tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
+    // An outlier counts when it is rare at the sensor's own outlier rate (event_rate.hpp).
+    const bool rare = m_outliers.add(over) && m_n >= warm;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
-    if (!outliers_only && m_n >= k_warm / 2) { // from when the spread of d is roughly known
+    if (!outliers_only) {
       // In units of d (no division per reading): slack and clip are multiples of its deviation.
       const double clipped = std::clamp(d, -k_cusum_clip * m_dev_d, k_cusum_clip * m_dev_d);
       m_cusum_hi = std::max(0.0, m_cusum_hi + clipped - k_cusum_slack * m_dev_d);
@@ -165,7 +156,7 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     const double cusum = outliers_only ? 0 : std::max(m_cusum_hi, m_cusum_lo);
     const double lim_c = std::max(k_cusum_limit * m_dev_d, floor);
     // The scores (divisions) only for a reading that is anomalous in some part.
-    if (m_n >= k_warm && (rare || std::fabs(d) >= limit * lim_d || cusum >= limit * lim_c)) {
+    if (m_n >= warm && (rare || std::fabs(d) >= limit * lim_d || cusum >= limit * lim_c)) {
       const double zc = lim_c > 0 ? cusum / lim_c : 1e9;
       const double zr = !rare ? 0 : lim_r > 0 ? std::fabs(r) / lim_r : 1e9;
       const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;

@@ -24,6 +24,8 @@
 // Score >= 1 is anomalous; `anomaly.limit` scales every limit at once.
 #pragma once
 
+#include "lib/sensors/event_rate.hpp"
+
 #include <climits>
 #include <cstdint>
 #include <optional>
@@ -89,8 +91,8 @@ private:
   double m_dev_r = 0, m_dev_d = 0; // mean |outlier| and |shift|
   double m_q_r = 0, m_q_d = 0;     // their tracked 99th percentiles
   uint32_t m_n = 0;
-  uint64_t m_recent = 0; // bit i: reading i back was over the outlier limit
-  double m_rate = 0;     // learned share of readings over the outlier limit
+  uint32_t m_warm = 0; // readings learned before judging (0: the interval is not known yet)
+  EventRate m_outliers; // readings over the outlier limit, from reading 300
   double m_cusum_hi = 0, m_cusum_lo = 0; // the change-point sums, up and down
   int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
   std::optional<Season> m_season; // inline: no pointer to follow per reading

@@ -146,14 +146,9 @@ SensorState& Replayer::Impl::create(const Reading& r) {
     st->key_len = static_cast<uint16_t>(key.size());
   }
   std::string type = st->s.sensor;
-  auto a = assets_by_name.find(st->s.machine);
-  if (a != assets_by_name.end()) {
-    st->asset_id = a->second->id;
-    for (const model::Sensor& s : a->second->sensors) {
-      if (s.id == r.sensor || (!st->twin && s.type == r.sensor)) {
-        st->twin = &s;
-      }
-    }
+  if (const model::Asset* a = asset_of(st->s.machine)) {
+    st->asset_id = a->id;
+    st->twin = model::reading_sensor(*a, r.sensor);
   }
   if (st->twin) {
     st->s.in_twin = true;
@@ -292,13 +287,16 @@ void Replayer::Impl::add(const Reading& r, int line) {
   if (st.last_ts != INT64_MIN) {
     const int64_t dt = r.ts_ms - st.last_ts;
     const int64_t gap = st.gap_ms();
-    if (p.enabled[size_t(Detector::gap)] && dt > gap && st.interval_known()) {
+    const bool known = st.interval_known();
+    // A gap raises when it is rare for the sensor: one that stops every night learns that it does.
+    const bool rare_gap = known && st.gaps.add(dt > gap);
+    if (p.enabled[size_t(Detector::gap)] && rare_gap) {
       AlertState& a = st.alerts[size_t(Detector::gap)];
       if (step_alert(a, Severity::warning, st.last_ts + gap, 0) == Transition::raise) {
         emit(st, Detector::gap, Transition::raise, st.last_ts + gap, NAN,
              "no data for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
       }
-    } else if (!st.interval_fixed && (dt <= gap || !st.interval_known())) {
+    } else if (!st.interval_fixed && (dt <= gap || !known)) {
       // Learn the sampling interval from ordinary steps only, never from gaps.
       st.interval_ms = st.interval_ms == 0 ? double(dt) : st.interval_ms + 0.05 * (double(dt) - st.interval_ms);
       if (st.s.readings == 10) {
@@ -314,7 +312,8 @@ void Replayer::Impl::add(const Reading& r, int line) {
   const bool bad = r.quality == Quality::bad || nan;
   st.s.bad_quality += r.quality == Quality::bad;
   st.s.not_a_number += nan;
-  if (p.enabled[size_t(Detector::quality)]) {
+  if (p.enabled[size_t(Detector::quality)] &&
+      (bad || st.alerts[size_t(Detector::quality)].severity != Severity::none)) {
     AlertState& a = st.alerts[size_t(Detector::quality)];
     const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
@@ -341,12 +340,7 @@ Replayer::Replayer(const model::Twin* twin, ReplayOptions options, AlertSink ale
   m->slots.assign(1024, 0);
   m->slot_hash.assign(1024, 0);
   if (twin) {
-    for (const model::Asset& a : twin->assets) {
-      m->assets_by_name.emplace(a.id, &a);
-      for (const auto& [kind, binding] : a.live) {
-        m->assets_by_name.emplace(binding, &a);
-      }
-    }
+    m->names.emplace(*twin);
   }
 }
 
@@ -415,7 +409,8 @@ ReplaySummary Replayer::summary() const {
     out.sensors.push_back(s);
     AssetSummary& a = assets[st.asset_id];
     a.asset = st.asset_id;
-    a.in_twin = m->assets_by_name.count(st.s.machine) > 0;
+    const model::Asset* in_twin = m->asset_of(st.s.machine);
+    a.in_twin = in_twin != nullptr;
     a.readings += st.s.readings;
     a.alerts += st.alerts_raised;
     if (st.power_scale > 0) {
@@ -424,9 +419,8 @@ ReplaySummary Replayer::summary() const {
     if (st.is_status && st.observed_ms > 0) {
       a.availability = double(st.up_ms) / double(st.observed_ms);
       // Without a power sensor, the nameplate power while running.
-      auto it = m->assets_by_name.find(st.s.machine);
-      if (it != m->assets_by_name.end() && it->second->power_kw && !a.energy_kwh) {
-        a.energy_kwh = *it->second->power_kw * double(st.up_ms) / 3.6e6;
+      if (in_twin && in_twin->power_kw && !a.energy_kwh) {
+        a.energy_kwh = *in_twin->power_kw * double(st.up_ms) / 3.6e6;
       }
     }
   }

@@ -158,7 +158,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     });
     if (st.power_scale > 0) {
       const double capped = std::min(double(ts - st.last_v_ts), double(st.gap_ms()));
-      st.energy_kwh += st.last_v * st.power_scale * capped / 3.6e6;
+      st.energy_kwh += st.last_v * st.power_scale * capped * (1 / 3.6e6); // ms -> h: no division per reading
     }
   }
   const bool repeat = st.last_v_ts != INT64_MIN && v == st.last_v;
@@ -188,7 +188,9 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   const bool stuck = st.numeric >= 100 && st.stuck_n + 1 >= p.stuck_min_count && v != st.rest_value &&
                      double(ts - st.stuck_since) >= p.stuck_after * 1000 && long_enough();
   if (st.alerts[size_t(Detector::stuck)].severity == Severity::none && st.last_v_ts != INT64_MIN) {
-    st.repeat_rate += float((repeat ? 1.0 : 0.0) - st.repeat_rate) / float(std::min<uint64_t>(st.numeric + 1, 1000));
+    // A running mean, then memory 1000: no division once past the first 1000 readings.
+    const float step = st.numeric + 1 < 1000 ? 1 / float(st.numeric + 1) : 1e-3F;
+    st.repeat_rate += float((repeat ? 1.0 : 0.0) - st.repeat_rate) * step;
   }
   judge_one(Detector::stuck, stuck ? Severity::warning : Severity::none, [&] {
     return "value " + num(v) + " unchanged for " + num(double(ts - st.stuck_since) / 1000) + " s";

@@ -49,6 +49,7 @@ struct alignas(64) SensorState {
   double interval_ms = 0; // from the twin, else estimated
   bool interval_fixed = false;
   AnomalyScore anomaly;
+  EventRate gaps; // steps longer than the gap limit, once the interval is known
   uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
   AssetState* asset = nullptr; // the multivariate model of its asset
   int mv_column = -1;          // this sensor's column in it; -1 = not a column
@@ -93,7 +94,8 @@ struct Replayer::Impl {
   std::vector<std::unique_ptr<SensorState>> states;
   std::vector<uint32_t> slots; // open addressing: index + 1, 0 = empty
   std::vector<uint64_t> slot_hash;
-  std::unordered_map<std::string, const model::Asset*> assets_by_name;
+  std::optional<model::ReadingNames> names; // with a twin
+  const model::Asset* asset_of(std::string_view machine) const { return names ? names->asset(machine) : nullptr; }
   std::map<std::string, std::unique_ptr<AssetState>, std::less<>> asset_models;
   ReplaySummary sum;
   bool first = true;
@@ -116,10 +118,11 @@ struct Replayer::Impl {
   template <class Why>
   void judge(SensorState& st, Detector d, Severity cond, const Reading& r, int line, Why&& why) {
     const DetectorParams& p = *st.p;
-    if (!p.enabled[size_t(d)]) {
-      return;
+    AlertState& a = st.alerts[size_t(d)];
+    if (!p.enabled[size_t(d)] || (cond == Severity::none && a.severity == Severity::none)) {
+      return; // off, or nothing raised and nothing to raise: the common case
     }
-    const Transition t = step_alert(st.alerts[size_t(d)], cond, r.ts_ms, st.cooldown_ms());
+    const Transition t = step_alert(a, cond, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
       emit(st, d, t, r.ts_ms, r.value, t == Transition::raise ? why() : std::string(), line);
     }

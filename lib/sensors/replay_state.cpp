@@ -20,7 +20,7 @@ namespace twinctl::sensors {
 namespace {
 
 constexpr std::string_view k_magic = "TWCKPT1\n";
-constexpr uint32_t k_version = 2; // 2: the anomaly detector's outlier rate and change points
+constexpr uint32_t k_version = 2; // 2: the outlier and gap rates, change points
 constexpr size_t k_max_id = 4096; // bytes of a machineId or sensorType
 
 uint64_t fnv1a(std::string_view s) {
@@ -79,13 +79,28 @@ void RollingWindow::load(StateReader& r) {
   m_bucket_ms = r.in<int64_t>(1, int64_t(1) << 50, "window bucket");
 }
 
+void EventRate::save(StateWriter& w) const {
+  w.put(m_recent);
+  w.put(m_rate);
+  w.put(m_n);
+}
+
+void EventRate::load(StateReader& r) {
+  m_recent = r.get<uint64_t>();
+  m_rate = r.get<double>();
+  m_n = r.get<uint32_t>();
+  if (!(m_rate >= 0 && m_rate <= 1)) {
+    r.fail("an event rate outside [0, 1]");
+  }
+}
+
 void AnomalyScore::save(StateWriter& w) const {
-  for (double x :
-       {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d, m_prev1, m_prev2, m_rate, m_cusum_hi, m_cusum_lo}) {
+  for (double x : {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d, m_prev1, m_prev2, m_cusum_hi, m_cusum_lo}) {
     w.put(x);
   }
   w.put(m_n);
-  w.put(m_recent);
+  w.put(m_warm);
+  m_outliers.save(w);
   w.put(m_decide_ms);
   w.put(uint8_t(m_season.has_value()));
   if (m_season) {
@@ -108,12 +123,13 @@ void AnomalyScore::save(StateWriter& w) const {
 }
 
 void AnomalyScore::load(StateReader& r) {
-  for (double* x : {&m_fast, &m_slow, &m_dev_r, &m_dev_d, &m_q_r, &m_q_d, &m_prev1, &m_prev2, &m_rate, &m_cusum_hi,
+  for (double* x : {&m_fast, &m_slow, &m_dev_r, &m_dev_d, &m_q_r, &m_q_d, &m_prev1, &m_prev2, &m_cusum_hi,
                     &m_cusum_lo}) {
     *x = r.get<double>();
   }
   m_n = r.get<uint32_t>();
-  m_recent = r.get<uint64_t>();
+  m_warm = r.in<uint32_t>(0, 400, "anomaly warm-up");
+  m_outliers.load(r);
   m_decide_ms = r.get<int64_t>();
   m_season.reset();
   if (r.flag()) {
@@ -259,6 +275,7 @@ std::string Replayer::save_state() const {
       save_alert(w, a);
     }
     st.anomaly.save(w);
+    st.gaps.save(w);
     st.window.save(w);
   }
   w.put(uint64_t(m->asset_models.size()));
@@ -347,6 +364,7 @@ void Replayer::load_state(std::string_view bytes, const std::string& what) {
       a = load_alert(r);
     }
     st.anomaly.load(r);
+    st.gaps.load(r);
     st.window.load(r);
   }
   const uint64_t assets = r.in<uint64_t>(0, m->opts.max_sensors, "asset count");

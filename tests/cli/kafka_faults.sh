@@ -21,10 +21,13 @@ run replay "$WORK/s/readings.csv" --twin "$TWIN" -o alerts="$WORK/file.jsonl" --
 expect_rc 0 "replay of the file"
 
 # --- kill -9 mid-stream -----------------------------------------------------
-# Every answer of the brokers is delayed 100 ms and a fetch brings 16 KiB, so
-# reading takes seconds and the kill lands while the victim has messages to read.
+# Every answer of the brokers is delayed 100 ms, a fetch brings 16 KiB and the
+# producer's batches hold 500 messages (a broker hands out whole batches: with
+# kcat's default of 10,000 a partition came in two fetches and the victim could
+# finish before the kill), so reading takes seconds and the kill lands while the
+# victim has messages to read.
 kafka_start --brokers 2 --topic readings:8 --rtt 100
-kafka_produce readings "$WORK/s/readings.csv" || fail "kcat could not produce"
+kafka_produce readings "$WORK/s/readings.csv" -X batch.num.messages=500 || fail "kcat could not produce"
 url="kafka://$BROKERS/readings?group=takeover&until=end&session_timeout=6&fetch_bytes=16384"
 member() { # NAME: one member in the background, its pid (twinctl's own: exec) in PID
   (cd "$WORK" && exec "$TWINCTL" replay "$url" --twin "$TWIN" --checkpoint-dir "$WORK/ck" \

@@ -456,3 +456,36 @@ TEST_CASE("sensors::Replayer anomaly judges spikes against the sensor's own spik
   REQUIRE(h.count("anomaly raise warning") == 1);
   CHECK(h.raw.front().message.rfind("outlier: ", 0) == 0);
 }
+
+TEST_CASE("sensors::Replayer gap judges gaps against the sensor's own gaps", "[sensors][gap]") {
+  // Every 5 minutes by day, silent every night from 22:00 to 06:00: the first
+  // nights raise a gap until the sensor's rate of gaps is learned, then the
+  // nights are its normal; three dropouts of an hour in one morning are not.
+  Harness h;
+  const int per_day = 288;
+  auto day_of_readings = [&](int day, auto&& skip) {
+    for (int k = 6 * 12; k < 22 * 12; ++k) {
+      if (!skip(k)) h.add(int64_t(day) * 86400 + k * 300, 20 + noise(day * per_day + k), "flow");
+    }
+  };
+  for (int day = 0; day < 30; ++day) day_of_readings(day, [](int) { return false; });
+  const size_t learned = h.count("gap raise warning");
+  CHECK(learned >= 1);
+  CHECK(learned <= 5);
+  for (int day = 30; day < 60; ++day) day_of_readings(day, [](int) { return false; });
+  CHECK(h.count("gap raise warning") == learned); // a month of nights: none raises
+  // 07:00-08:00, 09:00-10:00, 11:00-12:00 without data
+  day_of_readings(60, [](int k) { return (k >= 7 * 12 && k < 8 * 12) || (k >= 9 * 12 && k < 10 * 12) || (k >= 11 * 12 && k < 12 * 12); });
+  CHECK(h.count("gap raise warning") == learned + 3); // each dropout is a gap of its own
+}
+
+TEST_CASE("sensors::Replayer anomaly judges an hourly sensor after days and not weeks", "[sensors][anomaly]") {
+  // Read hourly: two days of readings are 48, so it judges after 100 readings
+  // (4 days) instead of 400 (17 days). A jump on day 6 raises.
+  Harness h;
+  int i = 0;
+  for (; i < 150; ++i) h.add(i * 3600, 50 + noise(i), "load");
+  CHECK(h.alerts.empty());
+  for (int k = 0; k < 6; ++k, ++i) h.add(i * 3600, 80 + noise(i), "load");
+  CHECK(h.count("anomaly raise warning") == 1);
+}
