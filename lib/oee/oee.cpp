@@ -268,7 +268,7 @@ struct Tracker::Impl {
     } else if (x.starting && x.count_reject > 0) {
       period(i, slot.day, slot.shift).startup_reject += x.count_reject;
     }
-    const int64_t span = x.count_ts - x.count_from;
+    const int64_t span = x.count_from == INT64_MIN ? 0 : x.count_ts - x.count_from; // none before the first count
     if (x.count_running && parts == 0 && x.count_from != INT64_MIN &&
         double(span) >= 2 * x.a->production->ideal_cycle_s && span <= k_max_hold_s && slot.planned) {
       period(i, slot.day, slot.shift).small_stop_s += double(span);
