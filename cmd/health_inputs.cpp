@@ -77,12 +77,10 @@ ReadingsPass read_health_readings(const model::Twin& twin, const std::vector<std
   ro.detectors.defaults.enabled.fill(false); // availability only: the alerts come from --alerts
   sensors::Replayer engine(&twin, ro, {});
   TrendSensors trends(twin, util::approx_seconds(twin.health_policy.window) * 1000);
-  std::unique_ptr<oee::Tracker> oee;
-  if (with_oee) {
-    oee = std::make_unique<oee::Tracker>(twin);
-    if (!oee->tracks()) {
-      oee.reset();
-    }
+  // OEE always when the twin declares production: a production asset's availability is OEE's.
+  auto oee = std::make_unique<oee::Tracker>(twin);
+  if (!oee->tracks()) {
+    oee.reset();
   }
   uint64_t bad = 0;
   for (const std::string& file : files) {
@@ -115,7 +113,16 @@ ReadingsPass read_health_readings(const model::Twin& twin, const std::vector<std
     std::cerr << "twinctl: warning: " << bad << " lines were not readings\n";
   }
   if (oee) {
-    pass.oee = oee->finish();
+    oee::Result result = oee->finish();
+    for (const oee::Period& p : result.assets) {
+      if (p.day.empty() && p.availability) {
+        in.availability[p.asset] = *p.availability;
+        in.availability_planned.insert(p.asset);
+      }
+    }
+    if (with_oee) {
+      pass.oee = std::move(result);
+    }
   }
   return pass;
 }

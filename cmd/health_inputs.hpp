@@ -1,6 +1,7 @@
 // What `health` and `audit` read from sensor readings for the health score, in
 // one pass over the files: availability per asset (the replay engine with its
-// detectors off), the degradation trend of every sensor with an alarm limit,
+// detectors off; for an asset with production, OEE's availability over planned
+// production time), the degradation trend of every sensor with an alarm limit,
 // and, when asked, OEE (lib/oee). Only wiring: the arithmetic is in lib/.
 #pragma once
 

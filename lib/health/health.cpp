@@ -124,7 +124,7 @@ Component alerts_component(const std::vector<ActiveAlert>* active, bool given, i
   return c;
 }
 
-Component availability_component(const double* availability) {
+Component availability_component(const double* availability, bool planned) {
   Component c{"availability", Weights::availability, 0, availability != nullptr, ""};
   if (!availability) {
     c.why = "no status readings";
@@ -132,7 +132,8 @@ Component availability_component(const double* availability) {
   }
   // Full weight at 75 % or less: a machine down a quarter of the time is as unhealthy as it gets here.
   c.penalty = c.weight * std::min(1.0, (1 - *availability) / 0.25);
-  c.why = num(*availability * 100, 1) + " % of the observed time up";
+  c.why = num(*availability * 100, 1) +
+          (planned ? " % of planned production time running (OEE availability)" : " % of the observed time up");
   return c;
 }
 
@@ -252,7 +253,8 @@ HealthReport assess(const model::Twin& twin, const Inputs& in, int64_t now) {
     h.components = {
         drift_component(t.drift, in.drift_checked),
         alerts_component(act == active.end() ? nullptr : &act->second, in.alerts != nullptr, now),
-        availability_component(av == in.availability.end() ? nullptr : &av->second),
+        availability_component(av == in.availability.end() ? nullptr : &av->second,
+                               in.availability_planned.count(a.id) > 0),
         due_component("compliance", Weights::compliance, t.overdue, t.due_soon, "certificate or calibration"),
         due_component("maintenance", Weights::maintenance, t.maint_over, t.maint_soon, "maintenance task"),
         degradation_component(h.trends.empty() ? nullptr : &h.trends, h.risk),

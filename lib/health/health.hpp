@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,9 @@ struct Inputs {
   bool drift_checked = false;                            // findings include drift (live state was read)
   const std::vector<model::Alert>* alerts = nullptr;     // null: no alert stream given
   std::map<std::string, double> availability;            // asset -> share of observed time up (status readings)
+  // Assets whose availability is OEE's: running over planned production time (the ShiftCalendar), for
+  // the assets with production, so nights and weekends off are no loss.
+  std::set<std::string> availability_planned;
   std::map<std::string, std::vector<SensorTrend>> trends; // asset -> its sensors with limits
 };
 

@@ -58,6 +58,7 @@ const std::vector<Table>& tables() {
        {{"run_id", 'i'}, {"line", 't'}, {"asset", 't'}, {"planned_s", 'r'}, {"run_s", 'r'}, {"down_s", 'r'},
         {"setup_s", 'r'}, {"idle_s", 'r'}, {"small_stop_s", 'r'}, {"no_data_s", 'r'}, {"planned_stop_s", 'r'}, {"total", 'i'},
         {"good", 'i'}, {"reject", 'i'}, {"ideal_s", 'r'}, {"speed_loss_s", 'r'}, {"quality_loss_s", 'r'},
+        {"startup_reject", 'i'}, {"startup_loss_s", 'r'},
         {"availability", 'r'}, {"performance", 'r'}, {"quality", 'r'}, {"oee", 'r'}}},
   };
   return k;

@@ -46,9 +46,13 @@ void migrate(io::Database& db) {
       patched = true;
     }
   }
-  // Version-3 databases made before oee.small_stop_s was added (a twinctl of 2026-12-06) get it.
-  if (version == 3 && !db.has_column("oee", "small_stop_s")) {
-    db.create_schema("ALTER TABLE oee ADD COLUMN small_stop_s REAL NOT NULL DEFAULT 0;\n");
+  // Version-3 databases of the first twinctl that wrote OEE (2026-12-06) get the loss columns added since.
+  for (const char* column : {"small_stop_s REAL NOT NULL DEFAULT 0", "startup_reject INTEGER NOT NULL DEFAULT 0",
+                             "startup_loss_s REAL"}) {
+    const std::string name = std::string(column).substr(0, std::string(column).find(' '));
+    if (version == 3 && !db.has_column("oee", name)) {
+      db.create_schema(std::string("ALTER TABLE oee ADD COLUMN ") + column + ";\n");
+    }
   }
   if (version < k_schema_version || patched) {
     db.create_schema(k_schema_sql);

@@ -235,18 +235,21 @@ void read_health(io::Database &db, report::HistoryData &d) {
   if (db.schema_version() < 3) {
     return;
   }
-  // A version-3 database of the first twinctl that wrote OEE has no small_stop_s (the next audit adds it).
-  const char *small_stops = db.has_column("oee", "small_stop_s") ? "small_stop_s" : "0";
-  io::Statement oee = db.prepare(std::string("SELECT line, asset, planned_s, run_s, down_s, setup_s, idle_s, ") +
-                                 small_stops + ", no_data_s, "
-                                 "planned_stop_s, total, good, reject, ideal_s, speed_loss_s, quality_loss_s, "
-                                 "availability, performance, quality, oee FROM oee WHERE run_id = ? ORDER BY line, asset");
+  // A version-3 database of the first twinctl that wrote OEE lacks the loss columns added since (the
+  // next audit adds them): read as 0.
+  auto column = [&db](const char *name) { return db.has_column("oee", name) ? std::string(name) : std::string("0"); };
+  io::Statement oee = db.prepare("SELECT line, asset, planned_s, run_s, down_s, setup_s, idle_s, " +
+                                 column("small_stop_s") + ", no_data_s, planned_stop_s, total, good, reject, ideal_s, "
+                                 "speed_loss_s, quality_loss_s, " + column("startup_reject") + ", " +
+                                 column("startup_loss_s") +
+                                 ", availability, performance, quality, oee FROM oee WHERE run_id = ? ORDER BY line, "
+                                 "asset");
   oee.bind(1, d.run.id);
   auto opt = [&oee](int c) { return oee.is_null(c) ? std::nullopt : std::optional<double>(oee.real(c)); };
   while (oee.step()) {
     d.oee.push_back({oee.text(0), oee.text(1), oee.real(2), oee.real(3), oee.real(4), oee.real(5), oee.real(6),
                      oee.real(7), oee.real(8), oee.real(9), oee.integer(10), oee.integer(11), oee.integer(12),
-                     oee.real(13), opt(14), opt(15), opt(16), opt(17), opt(18), opt(19)});
+                     oee.real(13), opt(14), opt(15), oee.integer(16), opt(17), opt(18), opt(19), opt(20), opt(21)});
   }
 }
 

@@ -195,6 +195,8 @@ CREATE TABLE IF NOT EXISTS oee (
   ideal_s        REAL NOT NULL,      -- ideal cycle x parts
   speed_loss_s   REAL,               -- running time beyond ideal x parts and small stops; NULL without running time
   quality_loss_s REAL,               -- ideal cycle x rejects; NULL without parts
+  startup_reject INTEGER NOT NULL DEFAULT 0, -- rejects at startup (before the first good part after a stop, setup or breakdown)
+  startup_loss_s REAL,               -- ideal cycle x startup rejects (part of quality_loss_s)
   availability   REAL,
   performance    REAL,
   quality        REAL,

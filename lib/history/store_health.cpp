@@ -14,14 +14,16 @@ void record_oee(io::Database& db, int64_t run_id, const oee::Result& r) {
   BatchInsert rows(db, "oee",
                    {"run_id", "line", "asset", "planned_s", "run_s", "down_s", "setup_s", "idle_s", "small_stop_s",
                     "no_data_s", "planned_stop_s", "total", "good", "reject", "ideal_s", "speed_loss_s",
-                    "quality_loss_s", "availability", "performance", "quality", "oee"},
+                    "quality_loss_s", "startup_reject", "startup_loss_s", "availability", "performance", "quality",
+                    "oee"},
                    "ON CONFLICT DO NOTHING");
   for (const auto* list : {&r.assets, &r.lines}) {
     for (const oee::Period& p : *list) {
       if (p.day.empty()) {
         rows.add({run_id, p.line, p.asset, p.planned_s, p.run_s, p.down_s, p.setup_s, p.idle_s, p.small_stop_s,
                   p.no_data_s, p.stopped_plan_s, int64_t(p.total), int64_t(p.good), int64_t(p.reject), p.ideal_s,
-                  p.speed_loss_s, p.quality_loss_s, p.availability, p.performance, p.quality, p.oee});
+                  p.speed_loss_s, p.quality_loss_s, int64_t(p.startup_reject), p.startup_loss_s, p.availability,
+                  p.performance, p.quality, p.oee});
       }
     }
   }

@@ -117,9 +117,12 @@ struct Tracker::Impl {
     // Small stops: a "count" is the counter readings of one time; the one before
     // it, whether the asset ran all the time between, and the parts counted.
     int64_t run_since = INT64_MAX; // when the current run state began (INT64_MAX: not running)
+    // Startup rejects: after a setup or a breakdown, the counts with rejects
+    // and no good part, until the first count with a good part.
     int64_t count_ts = INT64_MIN, count_from = INT64_MIN;
-    bool count_running = false;
-    uint64_t count_parts = 0;
+    bool count_open = false, count_running = false;
+    uint64_t count_good = 0, count_total = 0, count_reject = 0;
+    bool starting = false;
   };
   std::vector<Asset> assets;
   const model::ReadingNames names;
@@ -201,6 +204,9 @@ struct Tracker::Impl {
         }
       }
       if (x.status_ts == INT64_MIN || ts >= x.status_ts) {
+        if (*s == State::run && x.status_ts != INT64_MIN && (x.state == State::setup || x.state == State::down)) {
+          x.starting = true;
+        }
         if (*s != State::run) {
           x.run_since = INT64_MAX;
         } else if (x.state != State::run || x.status_ts == INT64_MIN) {
@@ -222,7 +228,8 @@ struct Tracker::Impl {
       x.count_running = x.count_ts != INT64_MIN && x.state == State::run && x.run_since <= x.count_ts;
       x.count_from = x.count_ts;
       x.count_ts = ts;
-      x.count_parts = 0;
+      x.count_open = true;
+      x.count_good = x.count_total = x.count_reject = 0;
     }
     auto [last, fresh] = x.last.try_emplace(std::string(r.sensor), r.value);
     if (fresh) {
@@ -238,25 +245,34 @@ struct Tracker::Impl {
     last->second = r.value;
     const auto n = static_cast<uint64_t>(std::llround(std::min(delta, 1e12)));
     if (ts == x.count_ts) {
-      x.count_parts += n;
+      (good ? x.count_good : total ? x.count_total : x.count_reject) += n;
     }
     (good ? p.good : total ? p.total : p.reject) += n;
   }
 
-  // The count at count_ts: running all the time since the count before, and
-  // no part on any counter for two ideal cycles or more: a small stop.
+  // The count at count_ts, judged once: running all the time since the count
+  // before, and no part on any counter for two ideal cycles or more, is a small
+  // stop; rejects and no good part while starting are startup rejects.
   void close_count(size_t i) {
     Asset& x = assets[i];
-    const int64_t span = x.count_ts - x.count_from;
-    if (!x.count_running || x.count_parts > 0 || x.count_from == INT64_MIN ||
-        double(span) < 2 * x.a->production->ideal_cycle_s || span > k_max_hold_s) {
+    if (!x.count_open) {
       return;
     }
+    x.count_open = false;
+    const uint64_t good = x.a->production->good.empty() ? x.count_total - std::min(x.count_total, x.count_reject)
+                                                        : x.count_good;
+    const uint64_t parts = std::max(x.count_total, x.count_good + x.count_reject);
     const Calendar::Slot slot = cal.at(x.count_ts);
-    if (slot.planned) {
+    if (x.starting && good > 0) {
+      x.starting = false;
+    } else if (x.starting && x.count_reject > 0) {
+      period(i, slot.day, slot.shift).startup_reject += x.count_reject;
+    }
+    const int64_t span = x.count_from == INT64_MIN ? 0 : x.count_ts - x.count_from; // none before the first count
+    if (x.count_running && parts == 0 && x.count_from != INT64_MIN &&
+        double(span) >= 2 * x.a->production->ideal_cycle_s && span <= k_max_hold_s && slot.planned) {
       period(i, slot.day, slot.shift).small_stop_s += double(span);
     }
-    x.count_running = false; // judged once
   }
 
 };
@@ -269,6 +285,7 @@ void finish_asset_period(Period& p, double ideal_cycle) {
   p.ideal_s = ideal_cycle * double(p.total);
   if (p.total > 0) {
     p.quality_loss_s = ideal_cycle * double(p.reject);
+    p.startup_loss_s = ideal_cycle * double(std::min(p.startup_reject, p.reject));
   }
   compute_rates(p);
 }
@@ -306,6 +323,10 @@ void add_period(Period& to, const Period& p) {
   to.ideal_s += p.ideal_s;
   if (p.quality_loss_s) {
     to.quality_loss_s = to.quality_loss_s.value_or(0) + *p.quality_loss_s;
+  }
+  to.startup_reject += p.startup_reject;
+  if (p.startup_loss_s) {
+    to.startup_loss_s = to.startup_loss_s.value_or(0) + *p.startup_loss_s;
   }
 }
 

@@ -61,11 +61,15 @@ struct Period {
   double stopped_plan_s = 0; // time in planned stops (not in planned_s)
   uint64_t total = 0, good = 0, reject = 0;
   uint64_t counter_resets = 0;
+  // Rejects at startup: after a setup or a breakdown, those of the counter
+  // readings with rejects and no good part, up to the first good part. Part of reject.
+  uint64_t startup_reject = 0;
   double ideal_s = 0; // ideal cycle x parts: the time the parts needed at the rated speed
   std::optional<double> availability, performance, quality, oee;
   // The two time losses after availability: reduced speed (running slower
   // than rated: run - ideal x parts - small stops) and quality (ideal x rejects).
   std::optional<double> speed_loss_s, quality_loss_s;
+  std::optional<double> startup_loss_s; // ideal x startup rejects: the part of quality_loss_s at startup
 };
 
 struct Result {

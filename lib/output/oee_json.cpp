@@ -23,7 +23,7 @@ json period_json(const oee::Period& p, bool line) {
   j["availability"] = opt(p.availability);
   j["performance"] = opt(p.performance);
   j["quality"] = opt(p.quality);
-  j["parts"] = {{"total", p.total}, {"good", p.good}, {"reject", p.reject}};
+  j["parts"] = {{"total", p.total}, {"good", p.good}, {"reject", p.reject}, {"startup_reject", p.startup_reject}};
   j["seconds"] = {{"planned", p.planned_s},   {"running", p.run_s},        {"ideal", p.ideal_s},
                   {"planned_stops", p.stopped_plan_s}, {"no_data", p.no_data_s}};
   // The losses as OEE names them, in seconds of planned time.
@@ -32,7 +32,8 @@ json period_json(const oee::Period& p, bool line) {
                  {"idling_and_small_stops", p.idle_s},
                  {"small_stops_while_running", p.small_stop_s},
                  {"reduced_speed", opt(p.speed_loss_s)},
-                 {"rejects", opt(p.quality_loss_s)}};
+                 {"rejects", opt(p.quality_loss_s)},
+                 {"startup_rejects", opt(p.startup_loss_s)}};
   return j;
 }
 

@@ -124,7 +124,8 @@ std::optional<OeeSection> build_oee_section(const HistoryData &data) {
              {"idling (idle status)", t.idle_s},
              {"small stops (running, counter still)", t.small_stop_s},
              {"reduced speed", t.speed_loss_s.value_or(0)},
-             {"rejects", t.quality_loss_s.value_or(0)}}) {
+             {"rejects at startup", t.startup_loss_s.value_or(0)},
+             {"rejects in production", t.quality_loss_s.value_or(0) - t.startup_loss_s.value_or(0)}}) {
       if (seconds > 0) {
         l.losses.push_back({name, seconds, planned > 0 ? seconds / planned : 0});
       }
@@ -138,8 +139,8 @@ std::optional<OeeSection> build_oee_section(const HistoryData &data) {
       "Small stops shorter than the part counter's reading interval are in reduced speed: between two readings "
       "a short stop cannot be told from running slower than the ideal cycle (longer ones, with the counter still "
       "while the status said running, are small stops).",
-      "Rejects at startup are not told from rejects in production: the counters do not say when a run began to "
-      "make good parts.",
+      "Rejects at startup are those of the counter readings with rejects and no good part after a stop, setup or "
+      "breakdown, up to the first good part: a reading with both counts as production.",
       "Setup and adjustments are only what a status said (setup, changeover, maintenance); a changeover reported as "
       "stopped counts as a breakdown."};
   double no_data = 0;

@@ -138,7 +138,9 @@ struct OeeRecord {
          planned_stop_s = 0;
   int64_t total = 0, good = 0, reject = 0;
   double ideal_s = 0;
-  std::optional<double> speed_loss_s, quality_loss_s, availability, performance, quality, oee;
+  std::optional<double> speed_loss_s, quality_loss_s;
+  int64_t startup_reject = 0;
+  std::optional<double> startup_loss_s, availability, performance, quality, oee;
 };
 
 // Everything the history database says about one run.
@@ -220,7 +222,7 @@ struct HealthSection {
 
 // One of the six big losses, in seconds of planned production time.
 struct OeeLoss {
-  std::string name; // breakdowns and unplanned stops | setup and adjustments | idling | small stops | reduced speed | rejects
+  std::string name; // one of the six big losses, as build_oee_section names them
   double seconds = 0;
   double share = 0; // of planned time
 };

@@ -56,6 +56,14 @@ std::optional<Severity> parse_severity(std::string_view s) {
   return std::nullopt;
 }
 
+std::map<std::string, DetectorParams, std::less<>> builtin_type_settings() {
+  DetectorParams counter;
+  for (Detector d : {Detector::zscore, Detector::ewma, Detector::stuck, Detector::anomaly, Detector::multivariate}) {
+    counter.enabled[size_t(d)] = false;
+  }
+  return {{"counter", counter}};
+}
+
 const DetectorParams& DetectorConfig::for_type(std::string_view type) const {
   auto it = by_type.find(type);
   return it == by_type.end() ? defaults : it->second;

@@ -57,9 +57,17 @@ struct DetectorParams {
 // Sets one parameter from "[TYPE:]DETECTOR.PARAM=VALUE" or "[TYPE:]DETECTOR=on|off",
 // where TYPE is a sensor type (temperature, power, ...) and no TYPE means all.
 // Throws twinctl::Error naming the setting when it is unknown or malformed.
+// Built-in settings per sensor type, before the twin's and --set: a `counter`
+// (a cumulative count of parts or events) is judged for gaps and quality, and
+// by threshold, range and rate when they are set, but not by the detectors of
+// a level (zscore, ewma, stuck, anomaly, multivariate): it grows all shift,
+// stands still at every stop and falls at every reset, which they would each
+// take for an anomaly. `counter:anomaly=on` and the like switch them back on.
+std::map<std::string, DetectorParams, std::less<>> builtin_type_settings();
+
 struct DetectorConfig {
   DetectorParams defaults;
-  std::map<std::string, DetectorParams, std::less<>> by_type;
+  std::map<std::string, DetectorParams, std::less<>> by_type = builtin_type_settings();
   const DetectorParams& for_type(std::string_view type) const;
 };
 void apply_setting(DetectorConfig& config, std::string_view setting);

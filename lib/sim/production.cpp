@@ -14,6 +14,8 @@ namespace {
 // The mean length of a loss (breakdown, setup, idle) and of a small stop, in seconds.
 constexpr double k_mean_loss_s = 20 * 60;
 constexpr double k_mean_small_stop_ticks = 3; // 2 to 4 readings with the counter still
+// The chance that the first running reading after a stop, setup or breakdown makes only rejects.
+constexpr double k_warm_up = 0.5;
 // A counter is reset at local midnight once it is past this (PLCs zero their shift counters).
 constexpr uint64_t k_reset_above = 1000;
 
@@ -44,6 +46,10 @@ struct Machine {
   double made = 0;       // parts made, fractional
   uint64_t good = 0, reject = 0; // counter values
   uint64_t good_base = 0, reject_base = 0;
+  // Startup: after a stop, a setup or a breakdown, the first running reading
+  // may make only rejects (warm); until a good part comes, rejects are startup rejects.
+  const char* last_status = nullptr;
+  bool starting = false, warm = false;
   oee::Period truth;
 };
 
@@ -169,9 +175,17 @@ oee::Result simulate_production(const model::Twin& twin, const ProductionOptions
       }
       // Counters first: the parts made since the last reading, under the state read then.
       const uint64_t made = uint64_t(m.made);
-      uint64_t fresh = made - (m.good + m.reject);
+      uint64_t fresh = made - (m.good + m.reject), good = 0, reject = 0;
       for (; fresh > 0; --fresh) {
-        ++(!prod.reject.empty() && m.rng.chance(1 - o.quality) ? m.reject : m.good);
+        ++(!prod.reject.empty() && (m.warm || m.rng.chance(1 - o.quality)) ? reject : good);
+      }
+      m.good += good;
+      m.reject += reject;
+      m.warm = false;
+      if (m.starting && good > 0) {
+        m.starting = false;
+      } else if (m.starting) {
+        m.truth.startup_reject += reject;
       }
       if (i > 0) {
         m.truth.good = m.good;
@@ -206,7 +220,14 @@ oee::Result simulate_production(const model::Twin& twin, const ProductionOptions
         --m.left;
         s = m.state;
       }
-      out.add(ts, m.asset->id, m.status, planned ? status_text(s) : "stopped", true);
+      const char* text = planned ? status_text(s) : "stopped";
+      if (planned && s == State::run && m.last_status && std::string_view(m.last_status) != "running" &&
+          std::string_view(m.last_status) != "idle") {
+        m.starting = true;
+        m.warm = !prod.reject.empty() && o.quality < 1 && m.rng.chance(k_warm_up);
+      }
+      m.last_status = text;
+      out.add(ts, m.asset->id, m.status, text, true);
       if (!planned) {
         continue;
       }

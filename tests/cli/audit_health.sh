@@ -128,4 +128,12 @@ expect_rc 0 "audit into a version-1 PostgreSQL history"
 [ "$(psql_q health 'SELECT max(version) FROM twinctl_schema_versions')" = 3 ] &&
   [ "$(psql_q health 'SELECT count(*) FROM health_assets WHERE run_id = 4')" = 3 ] ||
   fail "the version-1 PostgreSQL history was not migrated"
+# A version-3 database of the first OEE commit (without the small-stop and startup-reject columns).
+psql_q health "ALTER TABLE oee DROP COLUMN small_stop_s, DROP COLUMN startup_reject, DROP COLUMN startup_loss_s"
+run report --history "$(pg_url health)" -o markdown
+expect_rc 0 "report from a first version-3 PostgreSQL history"
+run audit --twin twin --history "$(pg_url health)" --readings readings.csv --now 2026-12-06T00:00:00Z
+expect_rc 0 "audit into a first version-3 PostgreSQL history"
+[ "$(psql_q health "SELECT count(*) FROM information_schema.columns WHERE table_name = 'oee' AND column_name IN
+  ('small_stop_s', 'startup_reject', 'startup_loss_s')")" = 3 ] || fail "the oee columns were not added on PostgreSQL"
 finish

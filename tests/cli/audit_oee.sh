@@ -38,6 +38,11 @@ got=$(sql "SELECT line, asset, CAST(round(oee * 1e6) AS INTEGER), CAST(round(ava
 [ "$(sql "SELECT down_s, setup_s FROM oee WHERE asset = 'press-21'")" = "1800.0|3600.0" ] ||
   fail "press-21 losses: $(sql "SELECT * FROM oee WHERE asset = 'press-21'")"
 
+# Health judges a production asset's availability as OEE does (planned time only), not over the day.
+want=$(jq -r '.assets[] | select(.asset == "press-21" and .day == null) | .availability * 1000 | round / 10' "$WORK/oee.json")
+why=$(sql "SELECT why FROM health_components WHERE run_id = 1 AND asset = 'press-21' AND component = 'availability'")
+[ "$why" = "$want % of planned production time running (OEE availability)" ] || fail "press-21's health availability: $why (OEE $want %)"
+
 run report --history "$DB" -o markdown=report.md -o html=report.html
 expect_rc 0 "report"
 md=$(cat "$WORK/report.md")
@@ -51,11 +56,12 @@ case $biggest in
   idling_and_small_stops) name="idling (idle status)" ;;
   small_stops_while_running) name="small stops (running, counter still)" ;;
   reduced_speed) name="reduced speed" ;;
-  rejects) name="rejects" ;;
+  rejects) name="rejects in production" ;;
+  startup_rejects) name="rejects at startup" ;;
 esac
 grep -E "^\| line-2 \|" <<<"$md" | grep -qE "\| ${name}: [0-9.]+ (h|min) \([0-9]+ %\)" || fail "line-2's biggest loss ($name) is not first"
 for want in "## OEE by line" "| press-21 | line-2 |" "| 30 min | 1.0 h |" "What the data could not separate:" \
-  "Rejects at startup are not told from rejects in production"; do
+  "Rejects at startup are those of the counter readings with rejects and no good part"; do
   grep -qF -- "$want" <<<"$md" || fail "the Markdown report lacks: $want"
 done
 
@@ -64,10 +70,10 @@ command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (scrip
 "$PY" "$SRC/tests/support/chromium_check.py" "$WORK/report.html" --points 1 --section health --section oee \
   --text "OEE by line" --text "What the data could not separate" --text "press-21" || fail "the OEE report in Chromium"
 
-# A history of the first twinctl that wrote OEE (version 3 without oee.small_stop_s): the report reads
-# it, and the next audit adds the column.
+# A history of the first twinctl that wrote OEE (version 3 without the small-stop and startup-reject
+# columns): the report reads it, and the next audit adds the columns.
 cp "$DB" "$WORK/first-v3.db"
-"$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("ALTER TABLE oee DROP COLUMN small_stop_s"); c.commit()' \
+"$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); [c.execute(f"ALTER TABLE oee DROP COLUMN {x}") for x in ("small_stop_s", "startup_reject", "startup_loss_s")]; c.commit()' \
   "$WORK/first-v3.db"
 run report --history "$WORK/first-v3.db" -o markdown
 expect_rc 0 "report of a first version-3 history"

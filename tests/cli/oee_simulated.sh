@@ -119,8 +119,9 @@ for key, t in w.items():
             bad.append(f"{key} {f}: replay {g[key][f]}, built in {t[f]}")
     # The losses the data tells apart, within 1 % of planned time.
     planned = t["seconds"]["planned"]
-    for f in ("breakdowns", "setup_and_adjustments", "idling_and_small_stops", "small_stops_while_running"):
-        if abs(g[key]["losses"][f] - t["losses"][f]) > 0.01 * planned:
+    for f in ("breakdowns", "setup_and_adjustments", "idling_and_small_stops", "small_stops_while_running",
+              "startup_rejects"):
+        if abs((g[key]["losses"][f] or 0) - (t["losses"][f] or 0)) > 0.01 * planned:
             bad.append(f"{key} {f}: replay {g[key]['losses'][f]}, built in {t['losses'][f]}")
 print("\n".join(bad) or "ok", file=sys.stderr)
 sys.exit(1 if bad else 0)
@@ -157,9 +158,13 @@ jq -e '[.lines[] | .oee] == [1, 1]' "$WORK/sim-4/oee-truth.json" >/dev/null || f
 # The counters are realistic: they start anywhere, are reset at local midnight, and replay says so.
 run replay sim-1/readings.csv --twin twin -o oee=/dev/null
 expect_err "counter resets (a value lower than the last one counts from 0)"
-# Small stops and reduced speed are both built in and told apart.
-jq -e '[.assets[] | select(.asset == "press-a1" and .day == null) | .losses.small_stops_while_running > 0 and .losses.reduced_speed > 0] == [true]' \
-  "$WORK/sim-2/oee.json" >/dev/null || fail "press-a1 has no small stops and reduced speed: $(jq -c '.assets[-1].losses' "$WORK/sim-2/oee.json")"
+# Small stops and reduced speed are both built in and told apart; so are rejects at startup (after a
+# stop, setup or breakdown, before the first good part) and in production.
+jq -e '[.assets[] | select(.asset == "press-a1" and .day == null) | .losses.small_stops_while_running > 0 and
+  .losses.reduced_speed > 0 and .losses.startup_rejects > 0 and .losses.rejects > .losses.startup_rejects] == [true]' \
+  "$WORK/sim-2/oee.json" >/dev/null || fail "press-a1's losses are not told apart: $(jq -c '.assets[-1].losses' "$WORK/sim-2/oee.json")"
+jq -e '[.assets[] | select(.day == null and (.asset == "robot-b1" or .asset == "tester-b2")) | .parts.startup_reject] == [0, 0]' \
+  "$WORK/sim-2/oee.json" >/dev/null || fail "startup rejects without a reject counter"
 
 # Deterministic: the same options give the same bytes; another seed other readings.
 run simulate sensors --twin twin --production --seed 1 --duration 14d --start 2026-11-02T00:00:00Z --out again

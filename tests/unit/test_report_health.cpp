@@ -102,11 +102,21 @@ TEST_CASE("OEE section: lines lowest first, losses biggest first, what could not
   CHECK(losses[1].name == "reduced speed");
   CHECK(losses[3].name == "small stops (running, counter still)");
   CHECK(s->unseparated.size() == 4); // the three always, and the 20 min without a status
+  CHECK(s->unseparated[1].rfind("Rejects at startup are those", 0) == 0);
   CHECK(s->unseparated.back() == "20 min of planned time had no status reading and is left out of availability.");
   CHECK_FALSE(report::build_oee_section(report::HistoryData{}));
 }
 
-TEST_CASE("oee: small stops are a running asset whose counters all stand still", "[oee]") {
+namespace {
+
+// A press with a status, a good and a scrap counter, ideal cycle 20 s, and the
+// tracker's result for one reading of each a minute (counters first, then the state).
+struct Tick {
+  double good, scrap;
+  const char *state;
+};
+
+oee::Period replay_press(const std::vector<Tick> &ticks) {
   model::Twin twin;
   model::Asset a;
   a.id = "press";
@@ -123,20 +133,7 @@ TEST_CASE("oee: small stops are a running asset whose counters all stand still",
   a.production = prod;
   twin.assets.push_back(a);
   oee::Tracker t(twin);
-  // A reading a minute; counters first, then the state, as PLC exports often come.
   const int64_t t0 = 1796601600000; // 2026-12-07T00:00:00Z, a Monday (no calendar: all day planned)
-  struct Tick {
-    double good, scrap;
-    const char *state;
-  };
-  const Tick ticks[] = {
-      {100, 5, "running"}, {103, 5, "running"}, // 3 parts
-      {103, 5, "running"},                      // none: a small stop
-      {103, 6, "running"},                      // only a reject: a part was made, no stop
-      {106, 6, "running"}, {106, 6, "stopped"}, // none, but it stopped at the reading: still a stop before it
-      {106, 6, "stopped"},                      // stopped: a breakdown, not a small stop
-      {106, 6, "running"},
-  };
   int64_t ms = t0;
   for (const Tick &k : ticks) {
     sensors::Reading r;
@@ -152,14 +149,45 @@ TEST_CASE("oee: small stops are a running asset whose counters all stand still",
     r.text = k.state;
     r.value = 0;
     t.add(r);
-    r.text = {};
     ms += 60000;
   }
   const oee::Result res = t.finish();
-  const oee::Period &total = res.assets.back();
+  return res.assets.back(); // the total over the readings
+}
+
+} // namespace
+
+TEST_CASE("oee: small stops are a running asset whose counters all stand still", "[oee]") {
+  const std::vector<Tick> ticks = {
+      {100, 5, "running"}, {103, 5, "running"}, // 3 parts
+      {103, 5, "running"},                      // none: a small stop
+      {103, 6, "running"},                      // only a reject: a part was made, no stop
+      {106, 6, "running"}, {106, 6, "stopped"}, // none, but it stopped at the reading: still a stop before it
+      {106, 6, "stopped"},                      // stopped: a breakdown, not a small stop
+      {106, 6, "running"},
+  };
+  const oee::Period total = replay_press(ticks);
   REQUIRE(total.day.empty());
   CHECK(total.small_stop_s == 120); // ticks 3 and 6
   CHECK(total.down_s == 120);
   CHECK(total.good == 6);
   CHECK(total.reject == 1);
+}
+
+TEST_CASE("oee: rejects at startup are those before the first good part after a stop", "[oee]") {
+  const oee::Period total = replay_press({
+      {100, 5, "running"}, {103, 5, "fault"}, // 3 good parts, then a breakdown
+      {103, 5, "running"},                    // restarted
+      {103, 7, "running"},                    // 2 rejects, no good part: startup
+      {103, 8, "running"},                    // 1 more: startup
+      {105, 9, "running"},                    // good parts and a reject: production from here
+      {105, 10, "running"},                   // a reject alone, but no longer starting: production
+      {108, 10, "setup"}, {108, 10, "running"},
+      {110, 11, "running"},                   // good and a reject in one reading: production
+  });
+  CHECK(total.reject == 6);
+  CHECK(total.startup_reject == 3);
+  REQUIRE(total.startup_loss_s);
+  CHECK(*total.startup_loss_s == 60); // 3 x the ideal 20 s
+  CHECK(*total.quality_loss_s == 120);
 }
