@@ -18,3 +18,12 @@ echo "== NAB ($data/nab), default detectors"
 python3 "$eval/nab_eval.py" "$data/nab" "$tw" | tail -1
 echo "== SKAB valve1 ($data/skab), default detectors"
 python3 "$eval/skab_eval.py" "$data/skab" "$tw" | tail -1
+# The held-out sets of bench/holdout_data.sh, when they are there.
+if [ -e "$data/nab-holdout/labels/combined_windows.json" ]; then
+  echo "== NAB held-out ($data/nab-holdout), default detectors"
+  python3 "$eval/nab_eval.py" "$data/nab-holdout" "$tw" | tail -1
+fi
+if [ -d "$data/skab-holdout/data" ]; then
+  echo "== SKAB held-out ($data/skab-holdout), default detectors"
+  python3 "$eval/skab_eval.py" "$data/skab-holdout" "$tw" | tail -2
+fi
