@@ -228,18 +228,18 @@ void Replayer::Impl::emit_asset(SensorState& st, Transition t, int64_t ts, Asset
   a.severity = severity_name(t == Transition::raise ? Severity::warning : Severity::info);
   a.line = line;
   if (t == Transition::raise) {
-    const MvModel& m = *st.asset->model.model();
+    const MvModel& mv = *st.asset->model.model();
     st.asset->model.explain(r);
-    a.message = "joint behaviour of " + std::to_string(m.sensors.size()) + " sensors off (T2 " + num(r.t2) +
-                " vs limit " + num(m.t2_limit) + ", Q " + num(r.q) + " vs limit " + num(m.q_limit) + "); most: ";
+    a.message = "joint behaviour of " + std::to_string(mv.sensors.size()) + " sensors off (T2 " + num(r.t2) +
+                " vs limit " + num(mv.t2_limit) + ", Q " + num(r.q) + " vs limit " + num(mv.q_limit) + "); most: ";
     for (size_t i = 0; i < r.n_top; ++i) {
-      a.message += (i ? ", " : "") + m.sensors[r.top[i].first] + " " + num(std::round(r.top[i].second * 100)) + " %";
+      a.message += (i ? ", " : "") + mv.sensors[r.top[i].first] + " " + num(std::round(r.top[i].second * 100)) + " %";
     }
     ++sum.alerts_by_severity[size_t(Severity::warning)];
     // Counted on its top contributor, so the sensor table shows it.
     SensorState* top = &st;
     for (auto& other : states) {
-      if (r.n_top > 0 && other->asset == st.asset && other->s.sensor == m.sensors[r.top[0].first]) {
+      if (r.n_top > 0 && other->asset == st.asset && other->s.sensor == mv.sensors[r.top[0].first]) {
         top = other.get();
       }
     }
