@@ -90,8 +90,11 @@ def start_chromium(profile):
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if not exe:
         sys.exit("FAIL: chromium is not installed (scripts/install-deps.sh installs Debian's chromium)")
+    # Chromium leaves a directory of its own in TMPDIR each run: keep it in the profile, removed after.
+    tmp = os.path.join(profile, "tmp")
+    os.makedirs(tmp, exist_ok=True)
     proc = subprocess.Popen([exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR=tmp))
     port_file = os.path.join(profile, "DevToolsActivePort")
     deadline = time.time() + 60
     while time.time() < deadline:
