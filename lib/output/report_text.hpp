@@ -3,6 +3,8 @@
 // loss in minutes or hours.
 #pragma once
 
+#include "lib/output/columns.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -10,11 +12,7 @@
 
 namespace twinctl::output {
 
-inline std::string score_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  return buf;
-}
+inline std::string score_text(double v) { return fixed(v, 0); }
 
 // "−4", "+3", "±0" against the previous run; "—" without one.
 inline std::string change_text(double now, const std::optional<double> &before) {
@@ -30,9 +28,7 @@ inline std::string percent_text(const std::optional<double> &v) {
   if (!v) {
     return "—";
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %%", *v * 100);
-  return buf;
+  return fixed(*v * 100, 1) + " %";
 }
 
 // Seconds as "45 min" under an hour, else "2.5 h".
