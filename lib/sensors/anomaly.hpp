@@ -9,13 +9,15 @@
 //  - change point: a CUSUM of that distance (in its own mean absolute
 //    deviations), so a smaller shift that lasts is found too,
 // each divided by its own learned limit: the larger of 6 x its mean
-// absolute deviation and 2 x its tracked upper percentile (99.8th for the
-// outlier, 99th for the shift), so a quantised signal learns that its steps
-// are normal and a heavy-tailed one its bursts. An outlier counts only when it
-// is rare for the sensor: the outliers of the last 64 readings must be
-// rarer than 1 in 10 at the sensor's learned outlier rate (Poisson), so a
-// signal that spikes at a steady rate raises nothing until its spikes come
-// denser, and a quiet sensor raises on its first spike.
+// absolute deviation and 2 x its tracked 99.8th percentile (for the CUSUM:
+// 15 deviations or the percentile itself), so a quantised signal learns that
+// its steps are normal, a heavy-tailed one its bursts, and a wandering one its
+// regimes. An outlier counts only when it is rare for the sensor, at two
+// sizes: the outliers of the last 64 readings rarer than 1 in 20 at the
+// sensor's learned outlier rate (Poisson), or, for one over twice the limit,
+// rarer than 1 in 10 at its rate of such big ones. A signal that spikes at a
+// steady rate raises nothing until its spikes come denser or far bigger, and
+// a quiet sensor raises on its first spike.
 // Meanwhile a daily profile (one bin per interval, at most 144 a day) is
 // learned; after two days, when the daily cycle is larger than the noise
 // around it, the detector judges the value minus the profile (a machine that
@@ -90,11 +92,13 @@ private:
   double m_fast = 0, m_slow = 0;
   double m_prev1 = 0, m_prev2 = 0; // the last two values (minus the profile)
   double m_dev_r = 0, m_dev_d = 0; // mean |outlier| and |shift|
-  double m_q_r = 0, m_q_d = 0;     // their tracked upper percentiles (99.8th, 99th)
+  double m_q_r = 0, m_q_d = 0;     // their tracked 99.8th percentiles
   uint32_t m_n = 0;
   uint32_t m_warm = 0; // readings learned before judging (0: the interval is not known yet)
-  EventRate m_outliers; // readings over the outlier limit, from reading 300
+  EventRate m_outliers;     // readings over the outlier limit, from reading 300
+  EventRate m_big_outliers; // readings over twice the limit
   double m_cusum_hi = 0, m_cusum_lo = 0; // the change-point sums, up and down
+  double m_q_c = 0;                      // their tracked upper percentile
   int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
   std::optional<Season> m_season; // inline: no pointer to follow per reading
 };

@@ -1,11 +1,12 @@
 // Events judged against the rate at which this sensor has them: an outlier of
-// the anomaly detector, a gap between readings. Real signals have their own
-// rhythm of both (a nightly job's spike, a bursty disk, a traffic sensor that
-// reports irregularly and stops every night), so an event is anomalous only
-// when the events of the last 64 readings are rarer than 1 in 10 at the
-// learned rate (a Poisson tail). A sensor with no event in the last ~600
-// readings raises on its first; steady events raise nothing; the same events
-// coming denser do. Constant memory: a 64-bit mask and one rate.
+// the anomaly detector (at two sizes), a gap between readings. Real signals
+// have their own rhythm of both (a nightly job's spike, a bursty disk, a
+// traffic sensor that reports irregularly and stops every night), so an event
+// is anomalous only when the events of the last 64 readings are rarer than a
+// given probability at the learned rate (a Poisson tail). A sensor with no
+// event in the last ~600 readings raises on its first; steady events raise
+// nothing; the same events coming denser do. Constant memory: a 64-bit mask
+// and one rate.
 #pragma once
 
 #include <algorithm>
@@ -22,15 +23,16 @@ class EventRate {
 public:
   static constexpr double k_memory = 1000; // readings the rate is learned over
   static constexpr double k_recent = 64;   // readings in the mask
-  static constexpr double k_rarity = 0.1;  // an event count less likely than this is rare
+  static constexpr double k_rarity = 0.1;  // by default, an event count less likely than this is rare
 
   // Records whether the newest reading is an event (call it for every
   // reading); returns whether it is a rare one: the events of the last 64
-  // readings, itself included, against the rate learned before it (so a
-  // sensor's first event ever is rare). The tail only for an event.
-  bool add(bool event) {
+  // readings, itself included, less likely than `rarity` at the rate learned
+  // before it (so a sensor's first event ever is rare). The tail only for an
+  // event.
+  bool add(bool event, double rarity = k_rarity) {
     m_recent = (m_recent << 1) | uint64_t(event);
-    const bool rare = event && tail(std::popcount(m_recent), m_rate * k_recent) < k_rarity;
+    const bool rare = event && tail(std::popcount(m_recent), m_rate * k_recent) < rarity;
     ++m_n;
     m_rate += (double(event) - m_rate) * (m_n < k_memory ? 1 / double(m_n) : 1 / k_memory);
     return rare;

@@ -313,8 +313,11 @@ void Replayer::Impl::add(const Reading& r, int line) {
         size_window(st); // now that the interval is known; the window is barely filled yet
       }
     }
-    // No data is a state of its own: it ends with the first reading back.
-    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, 0) == Transition::clear) {
+    // No data is a state of its own; like the other fixed rules it clears once
+    // readings have been back for its cooldown, so a link that drops again
+    // meanwhile is one outage, not one alert a drop.
+    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, st.cooldown_ms()) ==
+        Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }

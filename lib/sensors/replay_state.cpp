@@ -20,7 +20,7 @@ namespace twinctl::sensors {
 namespace {
 
 constexpr std::string_view k_magic = "TWCKPT1\n";
-constexpr uint32_t k_version = 2; // 2: the outlier and gap rates, change points
+constexpr uint32_t k_version = 3; // 2: the outlier and gap rates, change points; 3: big outliers' rate, the sums' percentile
 constexpr size_t k_max_id = 4096; // bytes of a machineId or sensorType
 
 uint64_t fnv1a(std::string_view s) {
@@ -95,12 +95,13 @@ void EventRate::load(StateReader& r) {
 }
 
 void AnomalyScore::save(StateWriter& w) const {
-  for (double x : {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d, m_prev1, m_prev2, m_cusum_hi, m_cusum_lo}) {
+  for (double x : {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d, m_prev1, m_prev2, m_cusum_hi, m_cusum_lo, m_q_c}) {
     w.put(x);
   }
   w.put(m_n);
   w.put(m_warm);
   m_outliers.save(w);
+  m_big_outliers.save(w);
   w.put(m_decide_ms);
   w.put(uint8_t(m_season.has_value()));
   if (m_season) {
@@ -124,12 +125,13 @@ void AnomalyScore::save(StateWriter& w) const {
 
 void AnomalyScore::load(StateReader& r) {
   for (double* x : {&m_fast, &m_slow, &m_dev_r, &m_dev_d, &m_q_r, &m_q_d, &m_prev1, &m_prev2, &m_cusum_hi,
-                    &m_cusum_lo}) {
+                    &m_cusum_lo, &m_q_c}) {
     *x = r.get<double>();
   }
   m_n = r.get<uint32_t>();
   m_warm = r.in<uint32_t>(0, 400, "anomaly warm-up");
   m_outliers.load(r);
+  m_big_outliers.load(r);
   m_decide_ms = r.get<int64_t>();
   m_season.reset();
   if (r.flag()) {
