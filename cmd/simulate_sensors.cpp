@@ -6,6 +6,7 @@
 #include "cmd/pacer.hpp"
 #include "cmd/publish.hpp"
 #include "lib/output/oee_output.hpp"
+#include "lib/output/report_text.hpp"
 #include "lib/sensors/simulate.hpp"
 #include "lib/sim/production.hpp"
 #include "lib/util/error.hpp"
@@ -158,12 +159,6 @@ void refuse_overwrite(const SensorsArgs& a, bool readings) {
   }
 }
 
-std::string percent(const std::optional<double>& v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %%", v.value_or(0) * 100);
-  return v ? buf : "n/a";
-}
-
 // --production: DIR/readings.* with the statuses and part counters, and
 // DIR/oee-truth.json with the OEE built into them (twinctl-oee/v1, totals).
 int simulate_production(SensorsArgs& a, const GlobalOptions& g) {
@@ -210,8 +205,8 @@ int simulate_production(SensorsArgs& a, const GlobalOptions& g) {
     for (const auto* list : {&truth.lines, &truth.assets}) {
       for (const oee::Period& p : *list) {
         std::cerr << "twinctl: built in: " << (p.asset.empty() ? "line " + p.line : p.asset) << ": OEE "
-                  << percent(p.oee) << " = A " << percent(p.availability) << " x P " << percent(p.performance)
-                  << " x Q " << percent(p.quality) << "\n";
+                  << output::percent_text(p.oee) << " = A " << output::percent_text(p.availability) << " x P "
+                  << output::percent_text(p.performance) << " x Q " << output::percent_text(p.quality) << "\n";
       }
     }
     std::cerr << "twinctl: readings in " << readings_path << ", the OEE built in in " << truth_path << "\n";
