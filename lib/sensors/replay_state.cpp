@@ -248,7 +248,7 @@ std::string Replayer::save_state() const {
   w.put(uint64_t(m->states.size()));
   for (const auto& stp : m->states) {
     const SensorState& st = *stp;
-    const SensorSummary& ss = st.s;
+    const SensorSummary ss = summary_of(st);
     w.str(ss.machine);
     w.str(ss.sensor);
     for (uint64_t x : {ss.readings, ss.out_of_order, ss.duplicates, ss.not_a_number, ss.bad_quality, ss.unit_mismatch,
@@ -271,8 +271,8 @@ std::string Replayer::save_state() const {
     w.put(uint8_t(st.ewma_ok));
     w.put(int32_t(st.last_status));
     w.put(st.repeat_rate);
-    for (const AlertState& a : st.alerts) {
-      save_alert(w, a);
+    for (size_t d = 0; d < k_detector_count; ++d) {
+      save_alert(w, st.alert(Detector(d)));
     }
     st.anomaly.save(w);
     st.gaps.save(w);
@@ -353,6 +353,10 @@ void Replayer::load_state(std::string_view bytes, const std::string& what) {
     if (!ss.worst.empty() && !parse_severity(ss.worst)) {
       r.fail("a severity that is none of critical, warning, info");
     }
+    st.readings = ss.readings;
+    st.min = ss.min;
+    st.max = ss.max;
+    st.is_power = st.power_scale > 0;
     st.interval_fixed = r.flag();
     st.ewma_ok = r.flag();
     st.last_status = r.in<int32_t>(-1, 1, "status");
@@ -360,8 +364,8 @@ void Replayer::load_state(std::string_view bytes, const std::string& what) {
     if (!std::isfinite(st.interval_ms) || st.interval_ms < 0) {
       r.fail("a sampling interval that is not a number");
     }
-    for (AlertState& a : st.alerts) {
-      a = load_alert(r);
+    for (size_t d = 0; d < k_detector_count; ++d) {
+      st.alert(Detector(d)) = load_alert(r);
     }
     st.anomaly.load(r);
     st.gaps.load(r);
