@@ -13,7 +13,6 @@ namespace twinctl::sensors {
 namespace {
 
 // Why these constants (bench/RESULTS.md, "Detection on real data"):
-constexpr double k_smooth = 5;      // each column is an EWMA over ~5 rows: one row of noise is not a fault
 constexpr double k_variance = 0.9;  // components kept: 90 % of the learned variance; the rest is Q
 constexpr double k_quantile = 0.99; // limits = 6 x the 99th percentile of the learned rows' T2 and Q
 constexpr double k_margin = 6;
@@ -156,22 +155,18 @@ void AssetModel::prefetch_data() const {
   }
 }
 
-std::optional<AssetModel::Result> AssetModel::add(int64_t ts, size_t c, double v) {
-  std::optional<Result> out;
-  if (ts < m_row_ts) {
-    return out; // a late reading of another sensor: the row it belonged to is judged
+const AssetModel::Result* AssetModel::next_row(int64_t ts) {
+  std::optional<Result> r;
+  if (m_row_has_values) {
+    r = close_row();
   }
-  if (ts > m_row_ts) {
-    if (m_row_has_values) {
-      out = close_row();
-    }
-    m_row_ts = ts;
-    m_row_has_values = false;
+  m_row_ts = ts;
+  m_row_has_values = false;
+  if (!r) {
+    return nullptr;
   }
-  m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
-  m_seen[c] = 1;
-  m_row_has_values = true;
-  return out;
+  m_last = *r;
+  return &m_last;
 }
 
 size_t AssetModel::learn_rows() const {

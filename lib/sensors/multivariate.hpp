@@ -71,8 +71,22 @@ public:
   // room); -1 for a sensor that is not a column.
   int column(std::string_view sensor);
   // A reading of column c at ts. When ts moves past the asset's previous
-  // timestamp, the row of that timestamp is judged: returns its result.
-  std::optional<Result> add(int64_t ts, size_t c, double v);
+  // timestamp, the row of that timestamp is judged: returns its result
+  // (valid until the next call), else null. Inline: most readings only join
+  // the open row.
+  const Result* add(int64_t ts, size_t c, double v) {
+    const Result* out = nullptr;
+    if (ts != m_row_ts) {
+      if (ts < m_row_ts) {
+        return nullptr; // a late reading of another sensor: the row it belonged to is judged
+      }
+      out = next_row(ts);
+    }
+    m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
+    m_seen[c] = 1;
+    m_row_has_values = true;
+    return out;
+  }
   // The row still open at the end of the stream.
   std::optional<Result> finish();
   const std::optional<MvModel>& model() const { return m_model; }
@@ -90,6 +104,8 @@ public:
   void prefetch_data() const;
 
 private:
+  static constexpr double k_smooth = 5; // each column is an EWMA over ~5 rows: one row of noise is not a fault
+  const Result* next_row(int64_t ts);   // closes the open row (its result when judged), opens ts's
   std::optional<Result> close_row();
   void fit();
   void adapt(const std::vector<double>& x);
@@ -109,6 +125,7 @@ private:
   std::optional<MvModel> m_model;
   std::vector<double> m_inv_scale, m_inv_eigen; // 1 / scale, 1 / eigenvalue: no division per row
   std::array<double, k_max_sensors> m_z{}; // the last row judged, standardised, for explain()
+  Result m_last;                           // what add() returned last
 };
 
 // JSON of a set of models keyed by asset (format "twinctl-mv-model/v1").

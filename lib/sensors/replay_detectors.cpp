@@ -145,7 +145,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     }
   }
   if (st.asset && st.mv_column >= 0) {
-    if (auto res = st.asset->model.add(ts, size_t(st.mv_column), v)) {
+    if (const AssetModel::Result* res = st.asset->model.add(ts, size_t(st.mv_column), v)) {
       multivariate(st, *res, st.asset->last_row_ms, line);
     }
     st.asset->last_row_ms = ts;
