@@ -83,10 +83,11 @@ double quantile(std::vector<double> x, double q) {
 void AssetModel::set_model(MvModel m) {
   m_sensors = m.sensors;
   m_smooth.assign(m_sensors.size(), 0);
-  m_seen.assign(m_sensors.size(), 0);
+  m_seen = 0;
   m_columns_fixed = true;
   m_rows.clear();
   m_model = std::move(m);
+  m_fitted = true;
   prepare();
 }
 
@@ -137,13 +138,11 @@ int AssetModel::column(std::string_view sensor) {
   }
   m_sensors.emplace_back(sensor);
   m_smooth.push_back(0);
-  m_seen.push_back(0);
   return static_cast<int>(m_sensors.size() - 1);
 }
 
 void AssetModel::prefetch_data() const {
   __builtin_prefetch(m_smooth.data());
-  __builtin_prefetch(m_seen.data());
   if (m_model) {
     __builtin_prefetch(m_model->mean.data());
     __builtin_prefetch(m_inv_scale.data());
@@ -156,17 +155,10 @@ void AssetModel::prefetch_data() const {
 }
 
 const AssetModel::Result* AssetModel::next_row(int64_t ts) {
-  std::optional<Result> r;
-  if (m_row_has_values) {
-    r = close_row();
-  }
+  const bool judged = m_row_has_values && close_row();
   m_row_ts = ts;
   m_row_has_values = false;
-  if (!r) {
-    return nullptr;
-  }
-  m_last = *r;
-  return &m_last;
+  return judged ? &m_last : nullptr;
 }
 
 size_t AssetModel::learn_rows() const {
@@ -176,7 +168,9 @@ size_t AssetModel::learn_rows() const {
 std::optional<AssetModel::Result> AssetModel::finish() {
   std::optional<Result> out;
   if (m_row_has_values) {
-    out = close_row();
+    if (close_row()) {
+      out = m_last;
+    }
     m_row_has_values = false;
   }
   if (!m_model && m_learned >= 20) {
@@ -185,27 +179,28 @@ std::optional<AssetModel::Result> AssetModel::finish() {
   return out;
 }
 
-std::optional<AssetModel::Result> AssetModel::close_row() {
+bool AssetModel::close_row() {
   m_columns_fixed = true;
   const size_t d = m_sensors.size();
-  if (d < 2 || std::find(m_seen.begin(), m_seen.end(), 0) != m_seen.end()) {
-    return std::nullopt;
+  if (d < 2 || m_seen != (d >= 32 ? ~uint32_t(0) : (uint32_t(1) << d) - 1)) {
+    return false; // a column without a value yet
   }
   if (!m_model) {
     m_rows.insert(m_rows.end(), m_smooth.begin(), m_smooth.end());
     if (++m_learned >= learn_rows()) {
       fit();
     }
-    return std::nullopt;
+    return false;
   }
-  Result r = judge(m_smooth);
+  Result& r = m_last;
+  r = judge(m_smooth.data());
   // Every 4th row teaches the model (4 x the rate): consecutive smoothed rows
   // are nearly the same, and it is the costliest step per row.
   if (r.score < 1 && ++m_rows_since_adapt >= k_adapt_every) {
     m_rows_since_adapt = 0;
     adapt(m_smooth);
   }
-  return r;
+  return true;
 }
 
 namespace {
@@ -274,11 +269,12 @@ void AssetModel::fit() {
   }
   components_of(m);
   m_model = std::move(m);
+  m_fitted = true;
   prepare();
   m_model->t2_limit = m_model->q_limit = 1;
   std::vector<double> t2s, qs;
   for (size_t r = 0; r < n; ++r) {
-    const Result res = judge(std::vector<double>(m_rows.begin() + std::ptrdiff_t(r * d), m_rows.begin() + std::ptrdiff_t(r * d + d)));
+    const Result res = judge(m_rows.data() + r * d);
     t2s.push_back(res.t2);
     qs.push_back(res.q);
   }
@@ -310,7 +306,7 @@ void AssetModel::adapt(const std::vector<double>& x) {
   }
 }
 
-AssetModel::Result AssetModel::judge(const std::vector<double>& x) {
+AssetModel::Result AssetModel::judge(const double* x) {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
   double zz = 0, tt = 0;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -82,14 +83,16 @@ public:
       }
       out = next_row(ts);
     }
-    m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
-    m_seen[c] = 1;
+    const uint32_t bit = uint32_t(1) << c;
+    m_smooth[c] = (m_seen & bit) != 0 ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
+    m_seen |= bit;
     m_row_has_values = true;
     return out;
   }
   // The row still open at the end of the stream.
   std::optional<Result> finish();
   const std::optional<MvModel>& model() const { return m_model; }
+  bool fitted() const { return m_fitted; } // model() has a value (read per reading: in the first line)
   // The sensors that contribute most to r, the last row judged (only an alert needs them).
   void explain(Result& r) const;
   size_t columns() const { return m_sensors.size(); }
@@ -106,18 +109,21 @@ public:
 private:
   static constexpr double k_smooth = 5; // each column is an EWMA over ~5 rows: one row of noise is not a fault
   const Result* next_row(int64_t ts);   // closes the open row (its result when judged), opens ts's
-  std::optional<Result> close_row();
+  bool close_row(); // true when the row was judged: its result in m_last
   void fit();
   void adapt(const std::vector<double>& x);
   void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
-  Result judge(const std::vector<double>& x); // keeps the row's z for explain()
+  Result judge(const double* x); // keeps the row's z for explain()
+  // What every reading touches first, in one cache line with the asset's
+  // last_row_ms (AssetState).
+  int64_t m_row_ts = INT64_MIN;
+  std::vector<double> m_smooth; // EWMA of each column
+  uint32_t m_seen = 0;          // bit c: column c has a value (k_max_sensors bits)
+  bool m_row_has_values = false;
+  bool m_fitted = false; // m_model has a value
   size_t m_learn;
   std::vector<std::string> m_sensors;
-  std::vector<double> m_smooth; // EWMA of each column
-  std::vector<uint8_t> m_seen;  // the column has a value
   bool m_columns_fixed = false;
-  int64_t m_row_ts = INT64_MIN;
-  bool m_row_has_values = false;
   std::vector<double> m_rows; // learning rows, row-major
   uint64_t m_learned = 0;
   uint64_t m_adapted = 0; // rows folded into the model since it was fitted

@@ -129,7 +129,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     AlertState& a = st.alert(Detector::anomaly);
     const bool known = st.interval_known();
     // A sensor whose asset has a fitted multivariate model leaves shifts to it.
-    const bool joint = st.asset && st.asset->model.model() && p.enabled[size_t(Detector::multivariate)];
+    const bool joint = st.asset && st.asset->model.fitted() && p.enabled[size_t(Detector::multivariate)];
     const AnomalyScore::Result res =
         st.anomaly.add(ts, v, known ? st.interval_ms : 0, a.severity != Severity::none, p.anomaly_limit, joint);
     const int64_t keep = static_cast<int64_t>(p.anomaly_keep * st.interval_ms);

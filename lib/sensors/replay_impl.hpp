@@ -21,12 +21,13 @@ namespace twinctl::sensors {
 // A number for a message: 6 significant digits.
 std::string replay_number(double v);
 
-struct AssetState {
+// One cache line first: last_row_ms and what AssetModel::add() touches.
+struct alignas(64) AssetState {
   explicit AssetState(size_t learn) : model(learn) {}
+  int64_t last_row_ms = INT64_MIN;
   AssetModel model;
   AlertState alert;
   uint32_t above = 0;
-  int64_t last_row_ms = INT64_MIN;
 };
 
 // The state of one sensor, hottest first. Every reading touches the first 8

@@ -163,7 +163,11 @@ void AssetModel::save(StateWriter& w) const {
     w.str(s);
   }
   w.vec(m_smooth);
-  w.vec(m_seen);
+  std::vector<uint8_t> seen(m_sensors.size());
+  for (size_t c = 0; c < seen.size(); ++c) {
+    seen[c] = uint8_t((m_seen >> c) & 1);
+  }
+  w.vec(seen);
   w.put(uint8_t(m_columns_fixed));
   w.put(m_row_ts);
   w.put(uint8_t(m_row_has_values));
@@ -197,7 +201,11 @@ void AssetModel::load(StateReader& r) {
     m_sensors.push_back(r.str(k_max_id));
   }
   m_smooth = r.vec<double>(d);
-  m_seen = r.vec<uint8_t>(d);
+  const std::vector<uint8_t> seen = r.vec<uint8_t>(d);
+  m_seen = 0;
+  for (size_t c = 0; c < seen.size() && c < k_max_sensors; ++c) {
+    m_seen |= uint32_t(seen[c] != 0) << c;
+  }
   m_columns_fixed = r.flag();
   m_row_ts = r.get<int64_t>();
   m_row_has_values = r.flag();
@@ -208,10 +216,11 @@ void AssetModel::load(StateReader& r) {
   for (double& z : m_z) {
     z = r.get<double>();
   }
-  if (m_smooth.size() != d || m_seen.size() != d || (d > 0 && m_rows.size() % d != 0) || (d == 0 && !m_rows.empty())) {
+  if (m_smooth.size() != d || seen.size() != d || (d > 0 && m_rows.size() % d != 0) || (d == 0 && !m_rows.empty())) {
     r.fail("model rows of the wrong width");
   }
   m_model.reset();
+  m_fitted = false;
   if (r.flag()) {
     MvModel m;
     m.sensors = m_sensors;
@@ -227,6 +236,7 @@ void AssetModel::load(StateReader& r) {
       r.fail(std::string("multivariate model: ") + why);
     }
     m_model = std::move(m);
+    m_fitted = true;
     prepare();
   }
 }
