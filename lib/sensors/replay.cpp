@@ -10,9 +10,35 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <new>
+#include <sys/mman.h>
 #include <unordered_map>
 
 namespace twinctl::sensors {
+
+StateArena::~StateArena() {
+  for (char* b : m_blocks) {
+    std::free(b);
+  }
+}
+
+void* StateArena::allocate(size_t size, size_t align) {
+  size_t at = (m_used + align - 1) & ~(align - 1);
+  if (m_blocks.empty() || at + size > k_block) {
+    m_blocks.reserve(m_blocks.size() + 1);
+    char* b = static_cast<char*>(std::aligned_alloc(k_block, k_block));
+    if (!b) {
+      throw std::bad_alloc();
+    }
+#ifdef MADV_HUGEPAGE
+    ::madvise(b, k_block, MADV_HUGEPAGE); // only a hint: the block works the same without
+#endif
+    m_blocks.push_back(b);
+    at = 0;
+  }
+  m_used = at + size;
+  return m_blocks.back() + at;
+}
 
 std::string replay_number(double v) {
   char buf[32];
@@ -147,7 +173,7 @@ static void size_window(SensorState& st) {
 }
 
 SensorState& Replayer::Impl::create(const Reading& r) {
-  auto st = std::make_unique<SensorState>();
+  ArenaPtr<SensorState> st(arena.make<SensorState>());
   st->s.machine = std::string(r.machine);
   st->s.sensor = std::string(r.sensor);
   st->asset_id = st->s.machine;
@@ -181,9 +207,9 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
     auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
     if (added) {
-      it->second = std::make_unique<AssetState>(
+      it->second.reset(arena.make<AssetState>(
           opts.learn_whole ? AssetModel::k_max_learn
-                           : static_cast<size_t>(std::min<double>(st->p->mv_learn, double(AssetModel::k_max_learn))));
+                           : static_cast<size_t>(std::min<double>(st->p->mv_learn, double(AssetModel::k_max_learn)))));
       if (auto m = opts.mv_models.find(st->asset_id); m != opts.mv_models.end()) {
         it->second->model.set_model(m->second);
       }

@@ -120,17 +120,45 @@ inline SensorSummary summary_of(const SensorState& st) {
   return s;
 }
 
+// The sensor and asset states are made in 2 MiB blocks the kernel is asked
+// to back with huge pages (a hint, Linux): every reading touches the hot
+// lines of another sensor, and 1000 sensors' states then sit behind one or
+// two TLB entries instead of ~350. Blocks are freed with the arena; what
+// was made in them is destroyed by its ArenaPtr.
+class StateArena {
+public:
+  StateArena() = default;
+  StateArena(const StateArena&) = delete;
+  StateArena& operator=(const StateArena&) = delete;
+  ~StateArena();
+  template <class T, class... Args> T* make(Args&&... args) {
+    static_assert(sizeof(T) <= k_block && alignof(T) <= 64);
+    return new (allocate(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
+  }
+
+private:
+  static constexpr size_t k_block = size_t(2) << 20;
+  void* allocate(size_t size, size_t align);
+  std::vector<char*> m_blocks;
+  size_t m_used = 0; // bytes used of the last block
+};
+template <class T> struct ArenaDelete {
+  void operator()(T* p) const { p->~T(); }
+};
+template <class T> using ArenaPtr = std::unique_ptr<T, ArenaDelete<T>>;
+
 struct Replayer::Impl {
+  StateArena arena; // first: destroyed after the states made in it
   const model::Twin* twin;
   ReplayOptions opts;
   AlertSink alert_sink;
   AggregateSink aggregate_sink;
-  std::vector<std::unique_ptr<SensorState>> states;
+  std::vector<ArenaPtr<SensorState>> states;
   std::vector<uint32_t> slots; // open addressing: index + 1, 0 = empty
   std::vector<uint64_t> slot_hash;
   std::optional<model::ReadingNames> names; // with a twin
   const model::Asset* asset_of(std::string_view machine) const { return names ? names->asset(machine) : nullptr; }
-  std::map<std::string, std::unique_ptr<AssetState>, std::less<>> asset_models;
+  std::map<std::string, ArenaPtr<AssetState>, std::less<>> asset_models;
   ReplaySummary sum;
   bool first = true;
   SensorState* last = nullptr; // the previous reading's sensor
