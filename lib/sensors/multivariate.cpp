@@ -193,7 +193,7 @@ bool AssetModel::close_row() {
     return false;
   }
   Result& r = m_last;
-  r = judge(m_smooth.data());
+  judge(m_smooth.data(), r);
   // Every 4th row teaches the model (4 x the rate): consecutive smoothed rows
   // are nearly the same, and it is the costliest step per row.
   if (r.score < 1 && ++m_rows_since_adapt >= k_adapt_every) {
@@ -274,7 +274,8 @@ void AssetModel::fit() {
   m_model->t2_limit = m_model->q_limit = 1;
   std::vector<double> t2s, qs;
   for (size_t r = 0; r < n; ++r) {
-    const Result res = judge(m_rows.data() + r * d);
+    Result res;
+    judge(m_rows.data() + r * d, res);
     t2s.push_back(res.t2);
     qs.push_back(res.q);
   }
@@ -306,16 +307,15 @@ void AssetModel::adapt(const std::vector<double>& x) {
   }
 }
 
-AssetModel::Result AssetModel::judge(const double* x) {
+void AssetModel::judge(const double* x, Result& r) {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
-  double zz = 0, tt = 0;
+  double zz = 0, tt = 0, t2 = 0;
   for (size_t c = 0; c < d; ++c) {
-    m_z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
-    zz += m_z[c] * m_z[c];
+    const double z = (x[c] - m.mean[c]) * m_inv_scale[c];
+    m_z[c] = z;
+    zz += z * z;
   }
-  Result r;
-  r.judged = true;
   for (size_t i = 0; i < k; ++i) {
     const double* p = &m.components[i * d];
     double ti = 0;
@@ -323,13 +323,15 @@ AssetModel::Result AssetModel::judge(const double* x) {
       ti += p[c] * m_z[c];
     }
     tt += ti * ti;
-    r.t2 += ti * ti * m_inv_eigen[i];
+    t2 += ti * ti * m_inv_eigen[i];
   }
+  r.judged = true;
+  r.t2 = t2;
   // The components are orthonormal: the squared distance from their plane is
   // |z|^2 - |t|^2, without reconstructing z (that only for an alert, explain()).
   r.q = std::max(zz - tt, 0.0);
   r.score = std::max(r.t2 / m.t2_limit, r.q / m.q_limit);
-  return r;
+  r.n_top = 0; // explain() fills top
 }
 
 void AssetModel::explain(Result& r) const {

@@ -113,7 +113,7 @@ private:
   void fit();
   void adapt(const std::vector<double>& x);
   void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
-  Result judge(const double* x); // keeps the row's z for explain()
+  void judge(const double* x, Result& r); // in place; keeps the row's z for explain()
   // What every reading touches first, in one cache line with the asset's
   // last_row_ms (AssetState).
   int64_t m_row_ts = INT64_MIN;
