@@ -69,17 +69,17 @@ struct alignas(64) SensorState {
   bool interval_fixed = false;
   bool is_power = false; // power_scale > 0
   AnomalyScore anomaly;
+  double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
+  double energy_kwh = 0;
   // The other detectors' alert states: threshold and range (sensors of the
   // twin: find() fetches their line too), then those off by default.
   std::array<AlertState, k_detector_count - 4> alerts_cold{};
   // Cold from here.
-  double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
-  SensorSummary s;        // readings, min, max and last_ms are above
+  SensorSummary s; // readings, min, max and last_ms are above
   std::string asset_id; // the twin's id when matched, else machineId
   RollingWindow window; // zscore and ewma, off by default
   double ewma = 0;
   bool ewma_ok = false;
-  double energy_kwh = 0;
   int64_t up_ms = 0, observed_ms = 0;
   int last_status = -1; // -1 unknown, 0 down, 1 up
   int64_t agg_slot = INT64_MIN;
