@@ -13,7 +13,6 @@ namespace twinctl::sensors {
 namespace {
 
 // Why these constants (bench/RESULTS.md, "Detection on real data"):
-constexpr double k_smooth = 5;      // each column is an EWMA over ~5 rows: one row of noise is not a fault
 constexpr double k_variance = 0.9;  // components kept: 90 % of the learned variance; the rest is Q
 constexpr double k_quantile = 0.99; // limits = 6 x the 99th percentile of the learned rows' T2 and Q
 constexpr double k_margin = 6;
@@ -84,10 +83,11 @@ double quantile(std::vector<double> x, double q) {
 void AssetModel::set_model(MvModel m) {
   m_sensors = m.sensors;
   m_smooth.assign(m_sensors.size(), 0);
-  m_seen.assign(m_sensors.size(), 0);
+  m_seen = 0;
   m_columns_fixed = true;
   m_rows.clear();
   m_model = std::move(m);
+  m_fitted = true;
   prepare();
 }
 
@@ -138,13 +138,11 @@ int AssetModel::column(std::string_view sensor) {
   }
   m_sensors.emplace_back(sensor);
   m_smooth.push_back(0);
-  m_seen.push_back(0);
   return static_cast<int>(m_sensors.size() - 1);
 }
 
 void AssetModel::prefetch_data() const {
   __builtin_prefetch(m_smooth.data());
-  __builtin_prefetch(m_seen.data());
   if (m_model) {
     __builtin_prefetch(m_model->mean.data());
     __builtin_prefetch(m_inv_scale.data());
@@ -156,22 +154,11 @@ void AssetModel::prefetch_data() const {
   }
 }
 
-std::optional<AssetModel::Result> AssetModel::add(int64_t ts, size_t c, double v) {
-  std::optional<Result> out;
-  if (ts < m_row_ts) {
-    return out; // a late reading of another sensor: the row it belonged to is judged
-  }
-  if (ts > m_row_ts) {
-    if (m_row_has_values) {
-      out = close_row();
-    }
-    m_row_ts = ts;
-    m_row_has_values = false;
-  }
-  m_smooth[c] = m_seen[c] ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
-  m_seen[c] = 1;
-  m_row_has_values = true;
-  return out;
+const AssetModel::Result* AssetModel::next_row(int64_t ts) {
+  const bool judged = m_row_has_values && close_row();
+  m_row_ts = ts;
+  m_row_has_values = false;
+  return judged ? &m_last : nullptr;
 }
 
 size_t AssetModel::learn_rows() const {
@@ -181,7 +168,9 @@ size_t AssetModel::learn_rows() const {
 std::optional<AssetModel::Result> AssetModel::finish() {
   std::optional<Result> out;
   if (m_row_has_values) {
-    out = close_row();
+    if (close_row()) {
+      out = m_last;
+    }
     m_row_has_values = false;
   }
   if (!m_model && m_learned >= 20) {
@@ -190,27 +179,28 @@ std::optional<AssetModel::Result> AssetModel::finish() {
   return out;
 }
 
-std::optional<AssetModel::Result> AssetModel::close_row() {
+bool AssetModel::close_row() {
   m_columns_fixed = true;
   const size_t d = m_sensors.size();
-  if (d < 2 || std::find(m_seen.begin(), m_seen.end(), 0) != m_seen.end()) {
-    return std::nullopt;
+  if (d < 2 || m_seen != (d >= 32 ? ~uint32_t(0) : (uint32_t(1) << d) - 1)) {
+    return false; // a column without a value yet
   }
   if (!m_model) {
     m_rows.insert(m_rows.end(), m_smooth.begin(), m_smooth.end());
     if (++m_learned >= learn_rows()) {
       fit();
     }
-    return std::nullopt;
+    return false;
   }
-  Result r = judge(m_smooth);
+  Result& r = m_last;
+  judge(m_smooth.data(), r);
   // Every 4th row teaches the model (4 x the rate): consecutive smoothed rows
   // are nearly the same, and it is the costliest step per row.
   if (r.score < 1 && ++m_rows_since_adapt >= k_adapt_every) {
     m_rows_since_adapt = 0;
     adapt(m_smooth);
   }
-  return r;
+  return true;
 }
 
 namespace {
@@ -279,11 +269,13 @@ void AssetModel::fit() {
   }
   components_of(m);
   m_model = std::move(m);
+  m_fitted = true;
   prepare();
   m_model->t2_limit = m_model->q_limit = 1;
   std::vector<double> t2s, qs;
   for (size_t r = 0; r < n; ++r) {
-    const Result res = judge(std::vector<double>(m_rows.begin() + std::ptrdiff_t(r * d), m_rows.begin() + std::ptrdiff_t(r * d + d)));
+    Result res;
+    judge(m_rows.data() + r * d, res);
     t2s.push_back(res.t2);
     qs.push_back(res.q);
   }
@@ -315,16 +307,15 @@ void AssetModel::adapt(const std::vector<double>& x) {
   }
 }
 
-AssetModel::Result AssetModel::judge(const std::vector<double>& x) {
+void AssetModel::judge(const double* x, Result& r) {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
-  double zz = 0, tt = 0;
+  double zz = 0, tt = 0, t2 = 0;
   for (size_t c = 0; c < d; ++c) {
-    m_z[c] = (x[c] - m.mean[c]) * m_inv_scale[c];
-    zz += m_z[c] * m_z[c];
+    const double z = (x[c] - m.mean[c]) * m_inv_scale[c];
+    m_z[c] = z;
+    zz += z * z;
   }
-  Result r;
-  r.judged = true;
   for (size_t i = 0; i < k; ++i) {
     const double* p = &m.components[i * d];
     double ti = 0;
@@ -332,13 +323,15 @@ AssetModel::Result AssetModel::judge(const std::vector<double>& x) {
       ti += p[c] * m_z[c];
     }
     tt += ti * ti;
-    r.t2 += ti * ti * m_inv_eigen[i];
+    t2 += ti * ti * m_inv_eigen[i];
   }
+  r.judged = true;
+  r.t2 = t2;
   // The components are orthonormal: the squared distance from their plane is
   // |z|^2 - |t|^2, without reconstructing z (that only for an alert, explain()).
   r.q = std::max(zz - tt, 0.0);
   r.score = std::max(r.t2 / m.t2_limit, r.q / m.q_limit);
-  return r;
+  r.n_top = 0; // explain() fills top
 }
 
 void AssetModel::explain(Result& r) const {

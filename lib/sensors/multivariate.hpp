@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,11 +72,27 @@ public:
   // room); -1 for a sensor that is not a column.
   int column(std::string_view sensor);
   // A reading of column c at ts. When ts moves past the asset's previous
-  // timestamp, the row of that timestamp is judged: returns its result.
-  std::optional<Result> add(int64_t ts, size_t c, double v);
+  // timestamp, the row of that timestamp is judged: returns its result
+  // (valid until the next call), else null. Inline: most readings only join
+  // the open row.
+  const Result* add(int64_t ts, size_t c, double v) {
+    const Result* out = nullptr;
+    if (ts != m_row_ts) {
+      if (ts < m_row_ts) {
+        return nullptr; // a late reading of another sensor: the row it belonged to is judged
+      }
+      out = next_row(ts);
+    }
+    const uint32_t bit = uint32_t(1) << c;
+    m_smooth[c] = (m_seen & bit) != 0 ? m_smooth[c] + (v - m_smooth[c]) * (1 / k_smooth) : v;
+    m_seen |= bit;
+    m_row_has_values = true;
+    return out;
+  }
   // The row still open at the end of the stream.
   std::optional<Result> finish();
   const std::optional<MvModel>& model() const { return m_model; }
+  bool fitted() const { return m_fitted; } // model() has a value (read per reading: in the first line)
   // The sensors that contribute most to r, the last row judged (only an alert needs them).
   void explain(Result& r) const;
   size_t columns() const { return m_sensors.size(); }
@@ -90,18 +107,23 @@ public:
   void prefetch_data() const;
 
 private:
-  std::optional<Result> close_row();
+  static constexpr double k_smooth = 5; // each column is an EWMA over ~5 rows: one row of noise is not a fault
+  const Result* next_row(int64_t ts);   // closes the open row (its result when judged), opens ts's
+  bool close_row(); // true when the row was judged: its result in m_last
   void fit();
   void adapt(const std::vector<double>& x);
   void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
-  Result judge(const std::vector<double>& x); // keeps the row's z for explain()
+  void judge(const double* x, Result& r); // in place; keeps the row's z for explain()
+  // What every reading touches first, in one cache line with the asset's
+  // last_row_ms (AssetState).
+  int64_t m_row_ts = INT64_MIN;
+  std::vector<double> m_smooth; // EWMA of each column
+  uint32_t m_seen = 0;          // bit c: column c has a value (k_max_sensors bits)
+  bool m_row_has_values = false;
+  bool m_fitted = false; // m_model has a value
   size_t m_learn;
   std::vector<std::string> m_sensors;
-  std::vector<double> m_smooth; // EWMA of each column
-  std::vector<uint8_t> m_seen;  // the column has a value
   bool m_columns_fixed = false;
-  int64_t m_row_ts = INT64_MIN;
-  bool m_row_has_values = false;
   std::vector<double> m_rows; // learning rows, row-major
   uint64_t m_learned = 0;
   uint64_t m_adapted = 0; // rows folded into the model since it was fitted
@@ -109,6 +131,7 @@ private:
   std::optional<MvModel> m_model;
   std::vector<double> m_inv_scale, m_inv_eigen; // 1 / scale, 1 / eigenvalue: no division per row
   std::array<double, k_max_sensors> m_z{}; // the last row judged, standardised, for explain()
+  Result m_last;                           // what add() returned last
 };
 
 // JSON of a set of models keyed by asset (format "twinctl-mv-model/v1").

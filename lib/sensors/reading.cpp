@@ -213,9 +213,28 @@ namespace {
 
 std::optional<int64_t> parse_time_hour_cached(std::string_view s, Reading& r);
 
+// A timestamp that is not the previous line's: through the hour cache, then
+// remembered. Out of line: the caller inlines only the compare.
+[[gnu::noinline]] bool parse_time_new(std::string_view s, Reading& r, int64_t& ms) {
+  auto t = parse_time_hour_cached(s, r);
+  if (!t) {
+    return false;
+  }
+  if (s.size() >= 16 && s.size() <= 24) {
+    std::memcpy(r.ts_key, s.data(), s.size());
+    r.ts_len = s.size();
+    r.ts_key_ms = *t;
+  }
+  ms = *t;
+  return true;
+}
+
 // parse_time_ms with the previous timestamp and its hour remembered in `r`:
 // "YYYY-MM-DDTHH:MM:SS[.fff]Z" whose first 13 bytes match costs a compare.
-std::optional<int64_t> parse_time_cached(std::string_view s, Reading& r) {
+// False when invalid; `ms` is set on success only. (A bool and an out
+// parameter, not an optional: returned through the stack, an optional cost a
+// stalled reload per line.)
+[[gnu::always_inline]] inline bool parse_time_cached(std::string_view s, Reading& r, int64_t& ms) {
   // The very timestamp of the previous line (every sensor read in the same
   // second): three 8-byte compares, the last overlapping, cover 16..24 bytes.
   if (s.size() == r.ts_len && s.size() >= 16 && s.size() <= 24) {
@@ -227,16 +246,11 @@ std::optional<int64_t> parse_time_cached(std::string_view s, Reading& r) {
     std::memcpy(&b1, r.ts_key + 8, 8);
     std::memcpy(&b2, r.ts_key + s.size() - 8, 8);
     if (((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0) {
-      return r.ts_key_ms;
+      ms = r.ts_key_ms;
+      return true;
     }
   }
-  auto t = parse_time_hour_cached(s, r);
-  if (t && s.size() >= 16 && s.size() <= 24) {
-    std::memcpy(r.ts_key, s.data(), s.size());
-    r.ts_len = s.size();
-    r.ts_key_ms = *t;
-  }
-  return t;
+  return parse_time_new(s, r, ms);
 }
 
 std::optional<int64_t> parse_time_hour_cached(std::string_view s, Reading& r) {
@@ -342,30 +356,27 @@ const char* parse_csv_line(std::string_view line, Reading& out) {
   if (nc < 3 || nc > 5) {
     return "expected 6 comma-separated fields: timestamp,machineId,sensorType,value,unit,quality";
   }
-  // Field k runs from after comma k-1 to comma k (0 <= from <= to <= size).
-  auto field = [&](size_t k) {
-    const size_t from = k == 0 ? 0 : comma[k - 1] + 1;
-    const size_t to = k < nc ? comma[k] : size;
-    return std::string_view(p + from, to - from);
-  };
-  const std::string_view f[6] = {field(0), field(1), field(2), field(3),
-                                 nc >= 4 ? field(4) : std::string_view{}, nc >= 5 ? field(5) : std::string_view{}};
-  const size_t n = nc + 1;
-  auto ts = parse_time_cached(f[0], out);
-  if (!ts) {
+  // Field k runs from after comma k-1 to comma k (the last one to the end),
+  // each made where it is used: views built in an array on the stack were
+  // read back in one 16-byte load each, a stalled store forward per field.
+  const size_t value_end = nc > 3 ? comma[3] : size;
+  out.machine = std::string_view(p + comma[0] + 1, comma[1] - comma[0] - 1);
+  out.sensor = std::string_view(p + comma[1] + 1, comma[2] - comma[1] - 1);
+  out.unit = nc >= 4 ? std::string_view(p + comma[3] + 1, (nc > 4 ? comma[4] : size) - comma[3] - 1)
+                     : std::string_view{};
+  const std::string_view quality = nc >= 5 ? std::string_view(p + comma[4] + 1, size - comma[4] - 1) : std::string_view{};
+  int64_t ts = 0;
+  if (!parse_time_cached(std::string_view(p, comma[0]), out, ts)) {
     return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";
   }
-  if (f[1].empty() || f[2].empty()) {
+  if (out.machine.empty() || out.sensor.empty()) {
     return "empty machineId or sensorType";
   }
-  out.ts_ms = *ts;
-  out.machine = f[1];
-  out.sensor = f[2];
-  if (!value_of(f[3], out)) {
+  out.ts_ms = ts;
+  if (!value_of(std::string_view(p + comma[2] + 1, value_end - comma[2] - 1), out)) {
     return "value is not a number";
   }
-  out.unit = n > 4 ? f[4] : std::string_view{};
-  if (!quality_of(n > 5 ? f[5] : std::string_view{}, out.quality)) {
+  if (!quality_of(quality, out.quality)) {
     return "quality is not good|uncertain|bad";
   }
   return nullptr;
@@ -544,14 +555,14 @@ const char* parse_jsonl_line(std::string_view line, Reading& out) {
   if (c.i != line.size()) {
     return "text after the JSON object";
   }
-  auto t = parse_time_cached(ts, out);
-  if (!t) {
+  int64_t t = 0;
+  if (!parse_time_cached(ts, out, t)) {
     return "bad timestamp (ISO 8601 with a zone, or epoch seconds/milliseconds)";
   }
   if (out.machine.empty() || out.sensor.empty()) {
     return "missing machineId or sensorType";
   }
-  out.ts_ms = *t;
+  out.ts_ms = t;
   if (!have_value || value == "null") {
     out.value = std::nan("");
     out.text = {};

@@ -10,9 +10,35 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <new>
+#include <sys/mman.h>
 #include <unordered_map>
 
 namespace twinctl::sensors {
+
+StateArena::~StateArena() {
+  for (char* b : m_blocks) {
+    std::free(b);
+  }
+}
+
+void* StateArena::allocate(size_t size, size_t align) {
+  size_t at = (m_used + align - 1) & ~(align - 1);
+  if (m_blocks.empty() || at + size > k_block) {
+    m_blocks.reserve(m_blocks.size() + 1);
+    char* b = static_cast<char*>(std::aligned_alloc(k_block, k_block));
+    if (!b) {
+      throw std::bad_alloc();
+    }
+#ifdef MADV_HUGEPAGE
+    ::madvise(b, k_block, MADV_HUGEPAGE); // only a hint: the block works the same without
+#endif
+    m_blocks.push_back(b);
+    at = 0;
+  }
+  m_used = at + size;
+  return m_blocks.back() + at;
+}
 
 std::string replay_number(double v) {
   char buf[32];
@@ -106,10 +132,12 @@ SensorState* Replayer::Impl::find(const Reading& r) {
       st->asset->model.prefetch_data();
     }
     if (const SensorState* n2 = n1->next) {
+      // Its hot lines (SensorState), and for a sensor of the twin (as the
+      // one before it likely is) the threshold and range alerts after them.
       const char* n = reinterpret_cast<const char*>(n2);
-      const size_t hot = size_t(reinterpret_cast<const char*>(&n2->asset_id) - n);
-      for (size_t off = 0; off < hot; off += 64) {
-        __builtin_prefetch(n + off);
+      const char* end = reinterpret_cast<const char*>(n1->twin ? &n2->alerts_cold[2] : &n2->alerts_cold[0]);
+      for (; n < end; n += 64) {
+        __builtin_prefetch(n);
       }
     }
   }
@@ -145,7 +173,7 @@ static void size_window(SensorState& st) {
 }
 
 SensorState& Replayer::Impl::create(const Reading& r) {
-  auto st = std::make_unique<SensorState>();
+  ArenaPtr<SensorState> st(arena.make<SensorState>());
   st->s.machine = std::string(r.machine);
   st->s.sensor = std::string(r.sensor);
   st->asset_id = st->s.machine;
@@ -173,14 +201,15 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   if (type == "power") {
     const std::string unit = unit_of(r.unit.empty() && st->twin ? std::string_view(st->twin->unit) : r.unit);
     st->power_scale = unit == "W" ? 0.001 : unit == "MW" ? 1000 : 1;
+    st->is_power = true;
   }
   size_window(*st);
   if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
     auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
     if (added) {
-      it->second = std::make_unique<AssetState>(
+      it->second.reset(arena.make<AssetState>(
           opts.learn_whole ? AssetModel::k_max_learn
-                           : static_cast<size_t>(std::min<double>(st->p->mv_learn, double(AssetModel::k_max_learn))));
+                           : static_cast<size_t>(std::min<double>(st->p->mv_learn, double(AssetModel::k_max_learn)))));
       if (auto m = opts.mv_models.find(st->asset_id); m != opts.mv_models.end()) {
         it->second->model.set_model(m->second);
       }
@@ -246,7 +275,7 @@ void Replayer::Impl::emit(SensorState& st, Detector d, Transition t, int64_t ts,
   a.sensor = st.s.sensor;
   a.detector = detector_name(d);
   a.event = t == Transition::raise ? "raise" : "clear";
-  const Severity sev = st.alerts[static_cast<size_t>(d)].severity;
+  const Severity sev = st.alert(d).severity;
   a.severity = severity_name(t == Transition::raise ? sev : Severity::info);
   if (std::isfinite(value)) {
     a.value = value;
@@ -281,8 +310,8 @@ void Replayer::Impl::add(const Reading& r, int line) {
     return;
   }
   SensorState& st = *found;
-  ++st.s.readings;
-  if (st.s.readings == 1) {
+  ++st.readings;
+  if (st.readings == 1) {
     st.s.first_ms = r.ts_ms;
   }
   // Out-of-order and duplicate readings are counted and dropped: feeding them
@@ -301,7 +330,7 @@ void Replayer::Impl::add(const Reading& r, int line) {
     // A gap raises when it is rare for the sensor: one that stops every night learns that it does.
     const bool rare_gap = known && st.gaps.add(dt > gap);
     if (p.enabled[size_t(Detector::gap)] && rare_gap) {
-      AlertState& a = st.alerts[size_t(Detector::gap)];
+      AlertState& a = st.alert(Detector::gap);
       if (step_alert(a, Severity::warning, st.last_ts + gap, 0) == Transition::raise) {
         emit(st, Detector::gap, Transition::raise, st.last_ts + gap, NAN,
              "no data for " + num(double(dt) / 1000) + " s (gap limit " + num(double(gap) / 1000) + " s)", line);
@@ -309,25 +338,25 @@ void Replayer::Impl::add(const Reading& r, int line) {
     } else if (!st.interval_fixed && (dt <= gap || !known)) {
       // Learn the sampling interval from ordinary steps only, never from gaps.
       st.interval_ms = st.interval_ms == 0 ? double(dt) : st.interval_ms + 0.05 * (double(dt) - st.interval_ms);
-      if (st.s.readings == 10) {
+      if (st.readings == 10) {
         size_window(st); // now that the interval is known; the window is barely filled yet
       }
     }
     // No data is a state of its own; like the other fixed rules it clears once
     // readings have been back for its cooldown, so a link that drops again
     // meanwhile is one outage, not one alert a drop.
-    if (step_alert(st.alerts[size_t(Detector::gap)], Severity::none, r.ts_ms, st.cooldown_ms()) ==
-        Transition::clear) {
+    if (step_alert(st.alert(Detector::gap), Severity::none, r.ts_ms, st.cooldown_ms()) == Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }
   const bool nan = std::isnan(r.value) && (r.text.empty() || !st.is_status);
   const bool bad = r.quality == Quality::bad || nan;
-  st.s.bad_quality += r.quality == Quality::bad;
-  st.s.not_a_number += nan;
-  if (p.enabled[size_t(Detector::quality)] &&
-      (bad || st.alerts[size_t(Detector::quality)].severity != Severity::none)) {
-    AlertState& a = st.alerts[size_t(Detector::quality)];
+  if (bad) { // rare: the summary's counters are not in the hot lines
+    st.s.bad_quality += r.quality == Quality::bad;
+    st.s.not_a_number += nan;
+  }
+  if (p.enabled[size_t(Detector::quality)] && (bad || st.alert(Detector::quality).severity != Severity::none)) {
+    AlertState& a = st.alert(Detector::quality);
     const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
       emit(st, Detector::quality, t, r.ts_ms, r.value,
@@ -340,7 +369,6 @@ void Replayer::Impl::add(const Reading& r, int line) {
     numeric(st, r, line);
   }
   st.last_ts = r.ts_ms;
-  st.s.last_ms = r.ts_ms;
 }
 
 
@@ -382,13 +410,13 @@ void Replayer::finish() {
     // A sensor silent at the end of the stream: its gap stays open.
     const int64_t gap = st.gap_ms();
     if (st.p->enabled[size_t(Detector::gap)] && m->sum.last_ms - st.last_ts > gap &&
-        step_alert(st.alerts[size_t(Detector::gap)], Severity::warning, st.last_ts + gap, cooldown) ==
+        step_alert(st.alert(Detector::gap), Severity::warning, st.last_ts + gap, cooldown) ==
             Transition::raise) {
       m->emit(st, Detector::gap, Transition::raise, st.last_ts + gap, NAN,
               "no reading since " + format_time_ms(st.last_ts), 0);
     }
     for (size_t d = 0; d < k_detector_count; ++d) {
-      AlertState& a = st.alerts[d];
+      AlertState& a = st.alert(Detector(d));
       if (a.severity != Severity::none && a.false_since >= 0) {
         m->emit(st, Detector(d), Transition::clear, a.false_since, NAN, "", 0);
         a = AlertState{};
@@ -417,16 +445,16 @@ ReplaySummary Replayer::summary() const {
   std::map<std::string, AssetSummary> assets;
   for (const auto& stp : m->states) {
     const SensorState& st = *stp;
-    SensorSummary s = st.s;
+    SensorSummary s = summary_of(st);
     s.mean = st.numeric ? st.sum / double(st.numeric) : 0;
     out.sensors.push_back(s);
     AssetSummary& a = assets[st.asset_id];
     a.asset = st.asset_id;
     const model::Asset* in_twin = m->asset_of(st.s.machine);
     a.in_twin = in_twin != nullptr;
-    a.readings += st.s.readings;
+    a.readings += st.readings;
     a.alerts += st.alerts_raised;
-    if (st.power_scale > 0) {
+    if (st.is_power) {
       a.energy_kwh = a.energy_kwh.value_or(0) + st.energy_kwh;
     }
     if (st.is_status && st.observed_ms > 0) {

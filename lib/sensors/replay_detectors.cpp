@@ -96,7 +96,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   }
   if (st.twin && unit_ok) {
     const model::Thresholds& th = st.twin->thresholds;
-    const AlertState& a = st.alerts[size_t(Detector::threshold)];
+    const AlertState& a = st.alert(Detector::threshold);
     auto level_at = [&](double h) {
       if ((th.high_alarm && v >= *th.high_alarm - h) || (th.low_alarm && v <= *th.low_alarm + h)) {
         return Severity::critical;
@@ -126,10 +126,10 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     windowed(st, r, line, dt_s);
   }
   if (p.enabled[size_t(Detector::anomaly)]) {
-    AlertState& a = st.alerts[size_t(Detector::anomaly)];
+    AlertState& a = st.alert(Detector::anomaly);
     const bool known = st.interval_known();
     // A sensor whose asset has a fitted multivariate model leaves shifts to it.
-    const bool joint = st.asset && st.asset->model.model() && p.enabled[size_t(Detector::multivariate)];
+    const bool joint = st.asset && st.asset->model.fitted() && p.enabled[size_t(Detector::multivariate)];
     const AnomalyScore::Result res =
         st.anomaly.add(ts, v, known ? st.interval_ms : 0, a.severity != Severity::none, p.anomaly_limit, joint);
     const int64_t keep = static_cast<int64_t>(p.anomaly_keep * st.interval_ms);
@@ -145,7 +145,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     }
   }
   if (st.asset && st.mv_column >= 0) {
-    if (auto res = st.asset->model.add(ts, size_t(st.mv_column), v)) {
+    if (const AssetModel::Result* res = st.asset->model.add(ts, size_t(st.mv_column), v)) {
       multivariate(st, *res, st.asset->last_row_ms, line);
     }
     st.asset->last_row_ms = ts;
@@ -156,7 +156,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     judge_one(Detector::rate, dv > p.rate_max * dt_s ? Severity::warning : Severity::none, [&] {
       return "changes at " + num(dv / dt_s) + "/s (limit " + num(p.rate_max) + "/s)";
     });
-    if (st.power_scale > 0) {
+    if (st.is_power) {
       const double capped = std::min(double(ts - st.last_v_ts), double(st.gap_ms()));
       st.energy_kwh += st.last_v * st.power_scale * capped * (1 / 3.6e6); // ms -> h: no division per reading
     }
@@ -187,7 +187,7 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   };
   const bool stuck = st.numeric >= 100 && st.stuck_n + 1 >= p.stuck_min_count && v != st.rest_value &&
                      double(ts - st.stuck_since) >= p.stuck_after * 1000 && long_enough();
-  if (st.alerts[size_t(Detector::stuck)].severity == Severity::none && st.last_v_ts != INT64_MIN) {
+  if (st.alert(Detector::stuck).severity == Severity::none && st.last_v_ts != INT64_MIN) {
     // A running mean, then memory 1000: no division once past the first 1000 readings.
     const float step = st.numeric + 1 < 1000 ? 1 / float(st.numeric + 1) : 1e-3F;
     st.repeat_rate += float((repeat ? 1.0 : 0.0) - st.repeat_rate) * step;
@@ -195,8 +195,8 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
   judge_one(Detector::stuck, stuck ? Severity::warning : Severity::none, [&] {
     return "value " + num(v) + " unchanged for " + num(double(ts - st.stuck_since) / 1000) + " s";
   });
-  st.s.min = st.numeric == 0 ? v : std::min(st.s.min, v);
-  st.s.max = st.numeric == 0 ? v : std::max(st.s.max, v);
+  st.min = st.numeric == 0 ? v : std::min(st.min, v);
+  st.max = st.numeric == 0 ? v : std::max(st.max, v);
   st.sum += v;
   ++st.numeric;
   st.last_v = v;

@@ -165,7 +165,11 @@ void AssetModel::save(StateWriter& w) const {
     w.str(s);
   }
   w.vec(m_smooth);
-  w.vec(m_seen);
+  std::vector<uint8_t> seen(m_sensors.size());
+  for (size_t c = 0; c < seen.size(); ++c) {
+    seen[c] = uint8_t((m_seen >> c) & 1);
+  }
+  w.vec(seen);
   w.put(uint8_t(m_columns_fixed));
   w.put(m_row_ts);
   w.put(uint8_t(m_row_has_values));
@@ -199,7 +203,11 @@ void AssetModel::load(StateReader& r) {
     m_sensors.push_back(r.str(k_max_id));
   }
   m_smooth = r.vec<double>(d);
-  m_seen = r.vec<uint8_t>(d);
+  const std::vector<uint8_t> seen = r.vec<uint8_t>(d);
+  m_seen = 0;
+  for (size_t c = 0; c < seen.size() && c < k_max_sensors; ++c) {
+    m_seen |= uint32_t(seen[c] != 0) << c;
+  }
   m_columns_fixed = r.flag();
   m_row_ts = r.get<int64_t>();
   m_row_has_values = r.flag();
@@ -210,10 +218,11 @@ void AssetModel::load(StateReader& r) {
   for (double& z : m_z) {
     z = r.get<double>();
   }
-  if (m_smooth.size() != d || m_seen.size() != d || (d > 0 && m_rows.size() % d != 0) || (d == 0 && !m_rows.empty())) {
+  if (m_smooth.size() != d || seen.size() != d || (d > 0 && m_rows.size() % d != 0) || (d == 0 && !m_rows.empty())) {
     r.fail("model rows of the wrong width");
   }
   m_model.reset();
+  m_fitted = false;
   if (r.flag()) {
     MvModel m;
     m.sensors = m_sensors;
@@ -229,6 +238,7 @@ void AssetModel::load(StateReader& r) {
       r.fail(std::string("multivariate model: ") + why);
     }
     m_model = std::move(m);
+    m_fitted = true;
     prepare();
   }
 }
@@ -250,7 +260,7 @@ std::string Replayer::save_state() const {
   w.put(uint64_t(m->states.size()));
   for (const auto& stp : m->states) {
     const SensorState& st = *stp;
-    const SensorSummary& ss = st.s;
+    const SensorSummary ss = summary_of(st);
     w.str(ss.machine);
     w.str(ss.sensor);
     for (uint64_t x : {ss.readings, ss.out_of_order, ss.duplicates, ss.not_a_number, ss.bad_quality, ss.unit_mismatch,
@@ -273,8 +283,8 @@ std::string Replayer::save_state() const {
     w.put(uint8_t(st.ewma_ok));
     w.put(int32_t(st.last_status));
     w.put(st.repeat_rate);
-    for (const AlertState& a : st.alerts) {
-      save_alert(w, a);
+    for (size_t d = 0; d < k_detector_count; ++d) {
+      save_alert(w, st.alert(Detector(d)));
     }
     st.anomaly.save(w);
     st.gaps.save(w);
@@ -355,6 +365,10 @@ void Replayer::load_state(std::string_view bytes, const std::string& what) {
     if (!ss.worst.empty() && !parse_severity(ss.worst)) {
       r.fail("a severity that is none of critical, warning, info");
     }
+    st.readings = ss.readings;
+    st.min = ss.min;
+    st.max = ss.max;
+    st.is_power = st.power_scale > 0;
     st.interval_fixed = r.flag();
     st.ewma_ok = r.flag();
     st.last_status = r.in<int32_t>(-1, 1, "status");
@@ -362,8 +376,8 @@ void Replayer::load_state(std::string_view bytes, const std::string& what) {
     if (!std::isfinite(st.interval_ms) || st.interval_ms < 0) {
       r.fail("a sampling interval that is not a number");
     }
-    for (AlertState& a : st.alerts) {
-      a = load_alert(r);
+    for (size_t d = 0; d < k_detector_count; ++d) {
+      st.alert(Detector(d)) = load_alert(r);
     }
     st.anomaly.load(r);
     st.gaps.load(r);
