@@ -113,6 +113,7 @@ SensorState* Replayer::Impl::find(const Reading& r) {
   SensorState* st = hint && same_sensor(*hint, r) ? hint : intern(r);
   if (last && st) {
     last->next = st;
+    last->next_lines = st->hot_lines;
   }
   const AssetState* prev_asset = last ? last->asset : nullptr;
   last = st;
@@ -132,12 +133,10 @@ SensorState* Replayer::Impl::find(const Reading& r) {
       st->asset->model.prefetch_data();
     }
     if (const SensorState* n2 = n1->next) {
-      // Its hot lines (SensorState), and for a sensor of the twin (as the
-      // one before it likely is) the threshold and range alerts after them.
+      // Its hot lines (SensorState::hot_lines, kept in n1 with the link).
       const char* n = reinterpret_cast<const char*>(n2);
-      const char* end = reinterpret_cast<const char*>(n1->twin ? &n2->alerts_cold[2] : &n2->alerts_cold[0]);
-      for (; n < end; n += 64) {
-        __builtin_prefetch(n);
+      for (unsigned i = 0; i < n1->next_lines; ++i) {
+        __builtin_prefetch(n + 64 * i);
       }
     }
   }
@@ -201,8 +200,8 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   if (type == "power") {
     const std::string unit = unit_of(r.unit.empty() && st->twin ? std::string_view(st->twin->unit) : r.unit);
     st->power_scale = unit == "W" ? 0.001 : unit == "MW" ? 1000 : 1;
-    st->is_power = true;
   }
+  st->set_hot_lines();
   size_window(*st);
   if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
     auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
