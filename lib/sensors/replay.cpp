@@ -344,7 +344,9 @@ void Replayer::Impl::add(const Reading& r, int line) {
     // No data is a state of its own; like the other fixed rules it clears once
     // readings have been back for its cooldown, so a link that drops again
     // meanwhile is one outage, not one alert a drop.
-    if (step_alert(st.alert(Detector::gap), Severity::none, r.ts_ms, st.cooldown_ms()) == Transition::clear) {
+    AlertState& gap_alert = st.alert(Detector::gap);
+    if (gap_alert.severity != Severity::none && // else nothing to clear: no cooldown worked out per reading
+        step_alert(gap_alert, Severity::none, r.ts_ms, st.cooldown_ms()) == Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }
