@@ -467,6 +467,18 @@ TEST_CASE("sensors::Replayer anomaly judges spikes against the sensor's own spik
   CHECK(h.raw.front().message.rfind("outlier: ", 0) == 0);
 }
 
+TEST_CASE("sensors::Replayer anomaly: a sensor that reads exactly 0 is normal until it moves", "[sensors][anomaly]") {
+  // A closed valve's position, a spare channel: 0 for days is not anomalous
+  // (its learned spread is 0 too); a move off 0 is.
+  Harness h;
+  int i = 0;
+  for (; i < 2000; ++i) h.add(i * 60, 0.0, "valve");
+  CHECK(h.alerts.empty());
+  for (int k = 0; k < 5; ++k, ++i) h.add(i * 60, 12.5, "valve");
+  REQUIRE(h.count("anomaly raise warning") == 1);
+  CHECK(h.raw.front().message.rfind("outlier: value 12.5", 0) == 0);
+}
+
 TEST_CASE("sensors::Replayer anomaly raises on an outlier far bigger than the sensor's usual ones", "[sensors][anomaly]") {
   // Spikes of +3 to +9 every 10 readings are how this sensor works: one of
   // +18 (over the outlier limit, under twice it) raises nothing, one of +40
