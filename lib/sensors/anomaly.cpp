@@ -1,6 +1,7 @@
 #include "lib/sensors/anomaly.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 namespace twinctl::sensors {
@@ -159,8 +160,10 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   const double warm = m_warm > 0 ? double(m_warm) : k_warm;
   if (m_n >= warm * (k_rate_start / k_warm)) {
     // Never under the rounding of the value and its profile (kept as float):
-    // a noise-free signal would otherwise judge its own last digits.
-    const double floor = 1e-6 * (std::fabs(v) + std::fabs(profile));
+    // a noise-free signal would otherwise judge its own last digits. Never 0
+    // either: a sensor that reads exactly 0 (a closed valve, a spare channel)
+    // is not anomalous at 0 (0 >= 0), only when it moves.
+    const double floor = std::max(1e-6 * (std::fabs(v) + std::fabs(profile)), DBL_MIN);
     const double lim_r = std::max(limit_of(m_dev_r, m_q_r), floor);
     const double size = std::fabs(r);
     // An outlier counts when it is rare at the sensor's own rate of outliers that large.
@@ -180,9 +183,10 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     }
     // The scores (divisions) only for a reading that is anomalous in some part.
     if (m_n >= warm && (rare || std::fabs(d) >= limit * lim_d || cusum >= limit * lim_c)) {
-      const double zc = lim_c > 0 ? cusum / lim_c : 1e9;
-      const double zr = !rare ? 0 : lim_r > 0 ? size / lim_r : 1e9;
-      const double zd = outliers_only ? 0 : lim_d > 0 ? std::fabs(d) / lim_d : 1e9;
+      // Limits are > 0; a score over 1e9 (a flat signal that moved) says 1e9.
+      const double zc = std::min(cusum / lim_c, 1e9);
+      const double zr = !rare ? 0 : std::min(size / lim_r, 1e9);
+      const double zd = outliers_only ? 0 : std::min(std::fabs(d) / lim_d, 1e9);
       out.score = std::max({zr, zd, zc});
       out.part = out.score == zr ? Part::outlier : out.score == zd ? Part::shift : Part::change;
       const double centre = profile + (out.part == Part::outlier ? m_fast : m_slow);

@@ -50,6 +50,10 @@ namespace {
 
 std::string num(double v) { return replay_number(v); }
 
+// The largest magnitude a reading may have to reach the statistics: far beyond
+// any physical quantity, and its square (the multivariate model's) stays finite.
+constexpr double k_max_magnitude = 1e150;
+
 // Word-at-a-time multiply-xorshift: ids are short, and this runs once per reading.
 uint64_t hash_bytes(std::string_view s, uint64_t h) {
   size_t i = 0;
@@ -350,7 +354,10 @@ void Replayer::Impl::add(const Reading& r, int line) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }
-  const bool nan = std::isnan(r.value) && (r.text.empty() || !st.is_status);
+  // NaN, infinite or beyond any physical magnitude (a rogue device's 1e308):
+  // counted and raised like NaN, never fed to the statistics, where it would
+  // overflow to infinity and stay there.
+  const bool nan = !(std::fabs(r.value) <= k_max_magnitude) && (r.text.empty() || !st.is_status);
   const bool bad = r.quality == Quality::bad || nan;
   if (bad) { // rare: the summary's counters are not in the hot lines
     st.s.bad_quality += r.quality == Quality::bad;
@@ -361,7 +368,10 @@ void Replayer::Impl::add(const Reading& r, int line) {
     const Transition t = step_alert(a, bad ? Severity::warning : Severity::none, r.ts_ms, st.cooldown_ms());
     if (t != Transition::none) {
       emit(st, Detector::quality, t, r.ts_ms, r.value,
-           r.quality == Quality::bad ? "quality bad" : "value is not a number", line);
+           r.quality == Quality::bad ? "quality bad"
+           : std::isnan(r.value)       ? "value is not a number"
+                                       : "value beyond the numeric range (|value| > 1e150)",
+           line);
     }
   }
   if (st.is_status) {

@@ -211,6 +211,24 @@ TEST_CASE("sensors::Replayer gap and quality", "[sensors]") {
     CHECK(sum.sensors[0].not_a_number == 1);
     CHECK(sum.sensors[0].max < 100);
   }
+  SECTION("an infinite or astronomically large value is raised like NaN and does not poison the statistics") {
+    // A rogue device's 1e308 overflowed the levels to infinity, and every
+    // later score was NaN: the sensor was never judged again.
+    Harness h;
+    int s = 0;
+    for (; s < 1000; ++s) h.add(s, wobble(s), "x");
+    h.add(s++, 1e308, "x");
+    h.add(s++, -INFINITY, "x");
+    REQUIRE(h.count("quality raise warning") == 1);
+    CHECK(h.raw.front().message == "value beyond the numeric range (|value| > 1e150)");
+    CHECK(h.count("anomaly raise warning") == 0);
+    for (int k = 0; k < 600; ++k, ++s) h.add(s, wobble(s), "x");
+    h.add(s++, 80, "x"); // a real outlier afterwards is still found
+    CHECK(h.count("anomaly raise warning") == 1);
+    auto sum = h.engine.summary();
+    CHECK(sum.sensors[0].not_a_number == 2);
+    CHECK(sum.sensors[0].max == 80);
+  }
 }
 
 TEST_CASE("sensors::Replayer messy data", "[sensors]") {
@@ -465,6 +483,18 @@ TEST_CASE("sensors::Replayer anomaly judges spikes against the sensor's own spik
   for (int k = 0; k < 40; ++k, ++i) h.add(i, 10 + 0.3 * noise(i) + (i % 4 == 0 ? 20 : 0), "flow");
   REQUIRE(h.count("anomaly raise warning") == 1);
   CHECK(h.raw.front().message.rfind("outlier: ", 0) == 0);
+}
+
+TEST_CASE("sensors::Replayer anomaly: a sensor that reads exactly 0 is normal until it moves", "[sensors][anomaly]") {
+  // A closed valve's position, a spare channel: 0 for days is not anomalous
+  // (its learned spread is 0 too); a move off 0 is.
+  Harness h;
+  int i = 0;
+  for (; i < 2000; ++i) h.add(i * 60, 0.0, "valve");
+  CHECK(h.alerts.empty());
+  for (int k = 0; k < 5; ++k, ++i) h.add(i * 60, 12.5, "valve");
+  REQUIRE(h.count("anomaly raise warning") == 1);
+  CHECK(h.raw.front().message.rfind("outlier: value 12.5", 0) == 0);
 }
 
 TEST_CASE("sensors::Replayer anomaly raises on an outlier far bigger than the sensor's usual ones", "[sensors][anomaly]") {
