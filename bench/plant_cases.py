@@ -7,6 +7,12 @@ Cases (random noise with a fixed seed; readings as a historian exports them):
            06:00-22:00), 30 C otherwise; from day 25 08:00 it drifts +8 C over 12 h and stays.
   motor    a conveyor motor read every minute for 14 days; 40 A from 06:00 to 22:00, off at night,
            a 120 A inrush for the first 3 minutes of every morning; a jam on day 10 14:00-14:20 (75 A).
+  compressor  discharge pressure every second for 6 h, loading and unloading every 30 s (7.0-7.5
+           bar); at 4 h the unloader fails and the pressure climbs to 8.2 bar.
+  tank     a batch tank's level every minute for 10 days: fills to 80 % in 100-140 min, holds 30-60
+           min, drains in 10, idles 20-40; on day 9 it leaks while holding (-0.2 %/min). Expected to
+           be missed by the level alone: the leak is slower than every fill and drain (it needs
+           the valves' state: a multivariate model with them).
 Prints per case: raises before the fault (false), whether the fault raised and how late."""
 import datetime, json, os, random, subprocess, sys, tempfile
 
@@ -44,9 +50,43 @@ def motor(rng):
     return rows, fault, fault + 1200
 
 
+def compressor(rng):
+    rows, fault = [], T0 + 4 * 3600
+    for i in range(6 * 3600):
+        t, ph = T0 + i, i % 60
+        v = 7.0 + (ph / 30 * 0.5 if ph < 30 else (60 - ph) / 30 * 0.5)
+        if t >= fault:
+            v = min(8.2, 7.5 + (t - fault) * 0.01)
+        rows.append((t, "comp-1", "pressure", v + rng.gauss(0, 0.02), "bar"))
+    return rows, fault, fault + 3600
+
+
+def tank(rng):
+    rows, t, fault = [], 0, None
+    def put(v):
+        nonlocal t
+        rows.append((T0 + t * 60, "tank-2", "level", v, "%"))
+        t += 1
+    while t < 10 * 1440:
+        fill, hold, idle = rng.randint(100, 140), rng.randint(30, 60), rng.randint(20, 40)
+        for k in range(fill):
+            put(80 * (k + 1) / fill + rng.gauss(0, 0.15))
+        level, leak = 80.0, fault is None and t > 8 * 1440
+        if leak:
+            fault = T0 + t * 60
+        for k in range(hold):
+            level -= 0.2 if leak else 0
+            put(level + rng.gauss(0, 0.15))
+        for k in range(10):
+            put(level * (9 - k) / 10 + rng.gauss(0, 0.15))
+        for k in range(idle):
+            put(abs(rng.gauss(0, 0.15)))
+    return rows, fault, fault + 3600
+
+
 def main(tw, out):
     rng = random.Random(7)
-    for name, make in (("bearing", bearing), ("motor", motor)):
+    for name, make in (("bearing", bearing), ("motor", motor), ("compressor", compressor), ("tank", tank)):
         rows, fault, fault_end = make(rng)
         path = os.path.join(out, name + ".csv")
         with open(path, "w") as f:
@@ -61,7 +101,7 @@ def main(tw, out):
         found = [a for a in raises if fault <= stamp(a) <= fault_end]
         late = "%.1f h after it started" % ((stamp(found[0]) - fault) / 3600) if found else "MISSED"
         first_days = sum(1 for a in before if stamp(a) < T0 + 3 * 86400)
-        print("%-8s %d false raises before the fault (%d of them in the first 3 days), fault: %s" % (
+        print("%-10s %d false raises before the fault (%d of them in the first 3 days), fault: %s" % (
             name, len(before), first_days, late))
 
 
