@@ -92,14 +92,15 @@ void AssetModel::set_model(MvModel m) {
 }
 
 void AssetModel::prepare() {
-  m_inv_scale.clear();
-  m_inv_eigen.clear();
-  for (double x : m_model->scale) {
-    m_inv_scale.push_back(1 / x);
+  const MvModel& m = *m_model;
+  m_judge.assign(m.mean.begin(), m.mean.end());
+  for (double x : m.scale) {
+    m_judge.push_back(1 / x);
   }
-  for (double x : m_model->eigenvalues) {
-    m_inv_eigen.push_back(1 / x);
+  for (double x : m.eigenvalues) {
+    m_judge.push_back(1 / x);
   }
+  m_judge.insert(m_judge.end(), m.components.begin(), m.components.end());
 }
 
 const char* model_problem(const MvModel& m) {
@@ -144,11 +145,8 @@ int AssetModel::column(std::string_view sensor) {
 void AssetModel::prefetch_data() const {
   __builtin_prefetch(m_smooth.data());
   if (m_model) {
-    __builtin_prefetch(m_model->mean.data());
-    __builtin_prefetch(m_inv_scale.data());
-    __builtin_prefetch(m_inv_eigen.data());
-    const char* c = reinterpret_cast<const char*>(m_model->components.data());
-    for (size_t off = 0; off < m_model->components.size() * sizeof(double); off += 64) {
+    const char* c = reinterpret_cast<const char*>(m_judge.data());
+    for (size_t off = 0; off < m_judge.size() * sizeof(double); off += 64) {
       __builtin_prefetch(c + off);
     }
   }
@@ -292,6 +290,7 @@ void AssetModel::adapt(const std::vector<double>& x) {
   const double a = double(k_adapt_every) / (k_adapt * double(learn_rows()));
   for (size_t c = 0; c < d; ++c) {
     m.mean[c] += a * (x[c] - m.mean[c]);
+    m_judge[c] = m.mean[c];
   }
   for (size_t i = 0; i < d; ++i) {
     const double ei = x[i] - m.mean[i];
@@ -310,20 +309,21 @@ void AssetModel::adapt(const std::vector<double>& x) {
 void AssetModel::judge(const double* x, Result& r) {
   const MvModel& m = *m_model;
   const size_t d = m.sensors.size(), k = m.eigenvalues.size();
+  const double *mean = m_judge.data(), *inv_scale = mean + d, *inv_eigen = inv_scale + d, *components = inv_eigen + k;
   double zz = 0, tt = 0, t2 = 0;
   for (size_t c = 0; c < d; ++c) {
-    const double z = (x[c] - m.mean[c]) * m_inv_scale[c];
+    const double z = (x[c] - mean[c]) * inv_scale[c];
     m_z[c] = z;
     zz += z * z;
   }
   for (size_t i = 0; i < k; ++i) {
-    const double* p = &m.components[i * d];
+    const double* p = &components[i * d];
     double ti = 0;
     for (size_t c = 0; c < d; ++c) {
       ti += p[c] * m_z[c];
     }
     tt += ti * ti;
-    t2 += ti * ti * m_inv_eigen[i];
+    t2 += ti * ti * inv_eigen[i];
   }
   r.judged = true;
   r.t2 = t2;
@@ -352,7 +352,7 @@ void AssetModel::explain(Result& r) const {
     double rec = 0, w = 0;
     for (size_t i = 0; i < k; ++i) {
       rec += m.components[i * d + c] * t[i];
-      w += m.components[i * d + c] * t[i] * m_inv_eigen[i];
+      w += m.components[i * d + c] * t[i] * m_judge[2 * d + i];
     }
     const double v = by_t2 ? std::max(m_z[c] * w, 0.0) : (m_z[c] - rec) * (m_z[c] - rec);
     contrib[c] = {c, v};

@@ -112,7 +112,7 @@ private:
   bool close_row(); // true when the row was judged: its result in m_last
   void fit();
   void adapt(const std::vector<double>& x);
-  void prepare(); // the reciprocals judge() multiplies by, after every (re)fit
+  void prepare(); // m_judge, after every (re)fit
   void judge(const double* x, Result& r); // in place; keeps the row's z for explain()
   // What every reading touches first, in one cache line with the asset's
   // last_row_ms (AssetState).
@@ -129,7 +129,10 @@ private:
   uint64_t m_adapted = 0; // rows folded into the model since it was fitted
   uint32_t m_rows_since_adapt = 0;
   std::optional<MvModel> m_model;
-  std::vector<double> m_inv_scale, m_inv_eigen; // 1 / scale, 1 / eigenvalue: no division per row
+  // What judge() reads, in one block (prepare(); adapt() keeps the mean):
+  // the mean and 1 / scale (d each), 1 / eigenvalue (k: no division per
+  // row), the components (k x d).
+  std::vector<double> m_judge;
   std::array<double, k_max_sensors> m_z{}; // the last row judged, standardised, for explain()
   Result m_last;                           // what add() returned last
 };

@@ -117,6 +117,7 @@ SensorState* Replayer::Impl::find(const Reading& r) {
   SensorState* st = hint && same_sensor(*hint, r) ? hint : intern(r);
   if (last && st) {
     last->next = st;
+    last->next_lines = st->hot_lines;
   }
   const AssetState* prev_asset = last ? last->asset : nullptr;
   last = st;
@@ -136,12 +137,10 @@ SensorState* Replayer::Impl::find(const Reading& r) {
       st->asset->model.prefetch_data();
     }
     if (const SensorState* n2 = n1->next) {
-      // Its hot lines (SensorState), and for a sensor of the twin (as the
-      // one before it likely is) the threshold and range alerts after them.
+      // Its hot lines (SensorState::hot_lines, kept in n1 with the link).
       const char* n = reinterpret_cast<const char*>(n2);
-      const char* end = reinterpret_cast<const char*>(n1->twin ? &n2->alerts_cold[2] : &n2->alerts_cold[0]);
-      for (; n < end; n += 64) {
-        __builtin_prefetch(n);
+      for (unsigned i = 0; i < n1->next_lines; ++i) {
+        __builtin_prefetch(n + 64 * i);
       }
     }
   }
@@ -205,8 +204,8 @@ SensorState& Replayer::Impl::create(const Reading& r) {
   if (type == "power") {
     const std::string unit = unit_of(r.unit.empty() && st->twin ? std::string_view(st->twin->unit) : r.unit);
     st->power_scale = unit == "W" ? 0.001 : unit == "MW" ? 1000 : 1;
-    st->is_power = true;
   }
+  st->set_hot_lines();
   size_window(*st);
   if (st->p->enabled[size_t(Detector::multivariate)] && !st->is_status) {
     auto [it, added] = asset_models.try_emplace(st->asset_id, nullptr);
@@ -349,7 +348,9 @@ void Replayer::Impl::add(const Reading& r, int line) {
     // No data is a state of its own; like the other fixed rules it clears once
     // readings have been back for its cooldown, so a link that drops again
     // meanwhile is one outage, not one alert a drop.
-    if (step_alert(st.alert(Detector::gap), Severity::none, r.ts_ms, st.cooldown_ms()) == Transition::clear) {
+    AlertState& gap_alert = st.alert(Detector::gap);
+    if (gap_alert.severity != Severity::none && // else nothing to clear: no cooldown worked out per reading
+        step_alert(gap_alert, Severity::none, r.ts_ms, st.cooldown_ms()) == Transition::clear) {
       emit(st, Detector::gap, Transition::clear, r.ts_ms, r.value, "", line);
     }
   }

@@ -132,9 +132,13 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
     const bool joint = st.asset && st.asset->model.fitted() && p.enabled[size_t(Detector::multivariate)];
     const AnomalyScore::Result res =
         st.anomaly.add(ts, v, known ? st.interval_ms : 0, a.severity != Severity::none, p.anomaly_limit, joint);
-    const int64_t keep = static_cast<int64_t>(p.anomaly_keep * st.interval_ms);
-    const Transition t = step_pending_alert(a, st.anomaly_above, known && res.score >= p.anomaly_limit,
-                                            Severity::warning, ts, p.anomaly_for, keep);
+    const bool over = known && res.score >= p.anomaly_limit;
+    // Nothing raised and nothing to raise (the common case): the state
+    // machine would only reset the count, so the keep time is not worked out.
+    const Transition t = !over && a.severity == Severity::none
+                             ? (st.anomaly_above = 0, Transition::none)
+                             : step_pending_alert(a, st.anomaly_above, over, Severity::warning, ts, p.anomaly_for,
+                                                  static_cast<int64_t>(p.anomaly_keep * st.interval_ms));
     if (t != Transition::none) {
       emit(st, Detector::anomaly, t, ts, v,
            t == Transition::raise ? std::string(AnomalyScore::part_name(res.part)) + ": value " + num(v) +
@@ -211,9 +215,13 @@ void Replayer::Impl::numeric(SensorState& st, const Reading& r, int line) {
 void Replayer::Impl::multivariate(SensorState& st, const AssetModel::Result& r, int64_t ts, int line) {
   AssetState& as = *st.asset;
   const DetectorParams& p = *st.p;
+  const bool over = r.judged && r.score >= p.mv_limit;
+  if (!over && as.alert.severity == Severity::none) {
+    as.above = 0; // what the state machine would do, without working out the keep time
+    return;
+  }
   const int64_t keep = static_cast<int64_t>(p.mv_keep * st.interval_ms);
-  const Transition t =
-      step_pending_alert(as.alert, as.above, r.judged && r.score >= p.mv_limit, Severity::warning, ts, p.mv_for, keep);
+  const Transition t = step_pending_alert(as.alert, as.above, over, Severity::warning, ts, p.mv_for, keep);
   if (t != Transition::none) {
     emit_asset(st, t, ts, r, line);
   }

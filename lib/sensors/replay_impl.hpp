@@ -30,19 +30,21 @@ struct alignas(64) AssetState {
   uint32_t above = 0;
 };
 
-// The state of one sensor, hottest first. Every reading touches the first 8
+// The state of one sensor, hottest first. Every reading touches its first 8
 // cache lines (find() fetches them ahead, replay.cpp): the key find()
 // compares, the scalars of the detectors, the four alert states every
-// reading looks at, the gap rate and the anomaly detector. The summary's
-// counters that change per reading live there too (`readings`, `min`,
-// `max`; the last reading's time is `last_ts`): summary_of() puts them into
-// `s`. What only some sensors, options or alerts touch comes after.
+// reading looks at, the gap rate and the anomaly detector; a sensor of the
+// twin or a power sensor one more (`hot_lines`). The summary's counters that
+// change per reading live there too (`readings`, `min`, `max`; the last
+// reading's time is `last_ts`): summary_of() puts them into `s`. What only
+// some sensors, options or alerts touch comes after.
 struct alignas(64) SensorState {
-  static constexpr size_t k_key_max = 52;
+  static constexpr size_t k_key_max = 51;
   SensorState* next = nullptr; // the sensor that came after this one last time
   uint16_t key_len = 0;        // 0: the key does not fit in `key`; compare the fields
   uint16_t machine_len = 0;
   char key[k_key_max] = {};    // "machine,sensor": one compare for a CSV line
+  uint8_t next_lines = 0;      // next->hot_lines: what find() fetches of it
   // Lines 1-2.
   alignas(64) const DetectorParams* p = nullptr;
   AssetState* asset = nullptr;          // the multivariate model of its asset
@@ -55,25 +57,27 @@ struct alignas(64) SensorState {
   double sum = 0;
   uint64_t numeric = 0;
   double min = 0, max = 0;              // s.min, s.max
-  int64_t stuck_since = -1;
-  double rest_value = NAN; // the value of the last long run that ended: an idle level, not a fault
   uint32_t stuck_n = 0;
   float repeat_rate = 0;      // learned share of readings equal to the one before
   int mv_column = -1;         // this sensor's column in the asset model; -1 = not a column
   uint32_t anomaly_above = 0; // evaluations in a row over the limit (anomaly.for)
+  bool is_status = false;
+  bool interval_fixed = false;
+  bool is_power = false; // power_scale > 0
+  uint8_t hot_lines = 8; // the lines every reading of this sensor touches (set_hot_lines())
   // Line 3: the alert states of stuck, gap, quality and anomaly (alert()).
   alignas(64) std::array<AlertState, 4> alerts_hot{};
   // Lines 4-7.
   alignas(64) EventRate gaps; // steps longer than the gap limit, once the interval is known
-  bool is_status = false;
-  bool interval_fixed = false;
-  bool is_power = false; // power_scale > 0
   AnomalyScore anomaly;
-  double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
+  // Line 8, for power sensors and the twin's: the energy, then the other
+  // detectors' alert states, threshold and range first.
+  alignas(64) double power_scale = 0; // reading unit -> kW; 0 = not a power sensor
   double energy_kwh = 0;
-  // The other detectors' alert states: threshold and range (sensors of the
-  // twin: find() fetches their line too), then those off by default.
   std::array<AlertState, k_detector_count - 4> alerts_cold{};
+  // Cold from here: a run of one value is rare.
+  int64_t stuck_since = -1;
+  double rest_value = NAN; // the value of the last long run that ended: an idle level, not a fault
   // Cold from here.
   SensorSummary s; // readings, min, max and last_ms are above
   std::string asset_id; // the twin's id when matched, else machineId
@@ -86,6 +90,14 @@ struct alignas(64) SensorState {
   Aggregate agg;
   uint64_t alerts_raised = 0;
 
+  // hot_lines and is_power, from twin and power_scale.
+  void set_hot_lines() {
+    is_power = power_scale > 0;
+    const char* base = reinterpret_cast<const char*>(this);
+    const char* end = twin || is_power ? reinterpret_cast<const char*>(&alerts_cold[2])
+                                       : reinterpret_cast<const char*>(&power_scale);
+    hot_lines = static_cast<uint8_t>((end - base + 63) / 64);
+  }
   // Detector d's alert state: stuck, gap, quality and anomaly in alerts_hot.
   AlertState& alert(Detector d) {
     const size_t slot = k_alert_slot[size_t(d)];

@@ -388,7 +388,7 @@ void Replayer::load_state(std::string_view bytes, const std::string& what) {
     st.readings = ss.readings;
     st.min = ss.min;
     st.max = ss.max;
-    st.is_power = st.power_scale > 0;
+    st.set_hot_lines();
     st.interval_fixed = r.flag();
     st.ewma_ok = r.flag();
     st.last_status = r.in<int32_t>(-1, 1, "status");
