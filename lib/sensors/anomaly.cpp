@@ -1,6 +1,7 @@
 #include "lib/sensors/anomaly.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cfloat>
 #include <cmath>
 
@@ -34,7 +35,14 @@ constexpr double k_season_days = 2;    // a daily profile is judged after two da
 constexpr double k_week_days = 14;     // ... a weekly one after two weeks
 constexpr int k_max_bins = 144;        // one bin per 10 min at most
 constexpr double k_weekly_ms = 1800000; // sensors read every 30 min or slower get a weekly profile
+constexpr int k_week_bins_a_day = 48;   // a weekly profile has bins of 30 min at least: 336
+constexpr double k_week_gain = 0.5;     // a week replaces a day when its noise is under half the day's
 constexpr int64_t k_day_ms = 86400000;
+// An anomaly that came at this time of day (in its profile bin or a
+// neighbour) on at least three of the last seven days (weeks, for a weekly
+// profile) is the sensor's normal: a motor's inrush at every morning start.
+// Two were tried: a labelled traffic anomaly on two days running was lost.
+constexpr int k_usual_cycles = 3;
 // The outlier rate and the change-point sums start at 3/4 of the warm-up
 // (reading 300 of 400): counted against limits learned from fewer readings,
 // they would learn the limits' own settling (a noise-only sensor crossing
@@ -82,7 +90,22 @@ int AnomalyScore::Season::bin_of(int64_t ts) {
   bin_start = day * k_day_ms + (int64_t(b) * k_day_ms + per_day - 1) / per_day;
   bin_end = day * k_day_ms + (int64_t(b + 1) * k_day_ms + per_day - 1) / per_day;
   bin = weekly ? b + per_day * static_cast<int>(((day % 7) + 7) % 7) : b;
+  cycle = weekly ? (day >= 0 ? day / 7 : (day - 6) / 7) : day;
   return bin;
+}
+
+void AnomalyScore::Season::record_event(int b) {
+  Bin& x = bin_stats[size_t(b)];
+  x.events = uint8_t(events_now(x) | 1);
+  x.cycle = uint8_t(cycle);
+}
+
+bool AnomalyScore::Season::usual_event(int b) const {
+  unsigned seen = 0;
+  for (int k = b - 1; k <= b + 1; ++k) {
+    seen |= events_now(bin_stats[size_t((k + bins) % bins)]);
+  }
+  return std::popcount(seen & 0xfeu) >= k_usual_cycles; // earlier cycles only: not today's burst
 }
 
 void AnomalyScore::reset_levels() {
@@ -92,32 +115,62 @@ void AnomalyScore::reset_levels() {
   m_big_outliers.reset();
 }
 
-// After two days: the daily profile is used when it covers the day and its
-// swing (mean distance of the bins from their mean) is more than twice the
-// noise within the bins.
-void AnomalyScore::decide_season() {
-  Season& s = *m_season;
-  m_decide_ms = INT64_MAX;
-  double sum = 0, within = 0;
+bool AnomalyScore::Season::shape(double& swing, double& within) const {
+  double sum = 0;
+  within = 0;
   int filled = 0;
-  for (int b = 0; b < s.bins; ++b) {
-    const Bin& x = s.bin_stats[size_t(b)];
+  for (const Bin& x : bin_stats) {
     if (x.count > 0) {
       sum += x.mean;
       within += x.dev;
       ++filled;
     }
   }
-  if (filled < s.bins * 9 / 10) {
-    s.state = -1;
+  if (filled == 0 || filled < bins * 9 / 10) {
+    return false;
+  }
+  const double mean = sum / filled;
+  swing = 0;
+  for (const Bin& x : bin_stats) {
+    swing += x.count > 0 ? std::fabs(x.mean - mean) : 0;
+  }
+  swing /= filled;
+  within /= filled;
+  return true;
+}
+
+void AnomalyScore::Season::learn(int b, double v) {
+  Bin& x = bin_stats[size_t(b)];
+  if (x.count == 0) {
+    x.mean = float(v);
   } else {
-    const double mean = sum / filled;
-    double swing = 0;
-    for (int b = 0; b < s.bins; ++b) {
-      const Bin& x = s.bin_stats[size_t(b)];
-      swing += x.count > 0 ? std::fabs(x.mean - mean) : 0;
-    }
-    s.state = swing / filled > 2 * within / filled ? 1 : -1;
+    static constexpr double k_inverse[] = {1,      1,      1 / 2.,  1 / 3.,  1 / 4.,  1 / 5.,  1 / 6.,
+                                           1 / 7., 1 / 8., 1 / 9.,  1 / 10., 1 / 11., 1 / 12., 1 / 13.,
+                                           1 / 14., 1 / 15., 1 / 16., 1 / 17., 1 / 18., 1 / 19., 1 / 20.};
+    const double a = k_inverse[std::min<int>(x.count + 1, 20)];
+    x.dev += float(a * (std::fabs(v - x.mean) - x.dev));
+    x.mean += float(a * (v - x.mean));
+  }
+  x.count = uint16_t(std::min<int>(x.count + 1, 60000));
+}
+
+// After two days: the daily profile is used when it covers the day and its
+// swing (mean distance of the bins from their mean) is more than twice the
+// noise within the bins. A sensor read more often than every 30 min then
+// starts learning its week.
+void AnomalyScore::decide_season(int64_t ts) {
+  Season& s = *m_season;
+  m_decide_ms = INT64_MAX;
+  double swing = 0, within = 0;
+  s.state = s.shape(swing, within) && swing > 2 * within ? 1 : -1;
+  if (!s.weekly && m_week_decide_ms == INT64_MAX) {
+    Season& w = m_week.emplace();
+    w.per_day = std::min(s.per_day, k_week_bins_a_day);
+    w.weekly = true;
+    w.bins = w.per_day * 7;
+    w.bin_stats.assign(size_t(w.bins), Bin{});
+    w.start_ms = ts;
+    m_week_decide_ms = ts + static_cast<int64_t>(k_week_days * double(k_day_ms));
   }
   if (s.state == 1) {
     reset_levels(); // from now on the detector judges value - profile: learn it afresh
@@ -126,20 +179,41 @@ void AnomalyScore::decide_season() {
   }
 }
 
+// After two weeks of the weekly profile: it replaces the daily one when it
+// has a cycle (swing over twice its noise) and its noise is under half the
+// daily profile's (a plant that stops at weekends: the daily bins mix
+// running weekdays with idle weekends), or when there is no daily one.
+void AnomalyScore::decide_week() {
+  m_week_decide_ms = INT64_MIN;
+  double swing = 0, within = 0, daily_swing = 0, daily_within = 0;
+  const bool cycle = m_week->shape(swing, within) && swing > 2 * within;
+  const bool daily = m_season && m_season->state == 1 && m_season->shape(daily_swing, daily_within);
+  if (cycle && (!daily || within < k_week_gain * daily_within)) {
+    m_season = std::move(m_week);
+    m_season->state = 1;
+    m_decide_ms = INT64_MAX;
+    reset_levels(); // judged against the week from now on: learn afresh
+  }
+  m_week.reset();
+}
+
 AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms, bool alerting, double limit,
                                        bool outliers_only) {
   if (!m_season && interval_ms > 0 && interval_ms <= 3600000 && m_n < 2 * k_warm) {
     // Seasonality only for sensors read at least hourly, decided once.
     m_season.emplace();
     m_season->per_day = std::clamp(static_cast<int>(double(k_day_ms) / interval_ms), 1, k_max_bins);
-    m_season->weekly = interval_ms >= k_weekly_ms; // at most 48 bins a day: 336 a week
+    m_season->weekly = interval_ms >= k_weekly_ms; // at most k_week_bins_a_day bins a day
     m_season->bins = m_season->per_day * (m_season->weekly ? 7 : 1);
     m_season->bin_stats.assign(size_t(m_season->bins), Bin{});
     m_season->start_ms = ts;
     m_decide_ms = ts + static_cast<int64_t>((m_season->weekly ? k_week_days : k_season_days) * double(k_day_ms));
   }
   if (ts >= m_decide_ms) {
-    decide_season();
+    decide_season(ts);
+  }
+  if (m_week && ts >= m_week_decide_ms) {
+    decide_week();
   }
   double x = v, profile = 0;
   const int bin = m_season ? m_season->bin_of(ts) : 0;
@@ -168,7 +242,8 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     const double size = std::fabs(r);
     // An outlier counts when it is rare at the sensor's own rate of outliers that large.
     const bool rare_big = m_big_outliers.add(size >= k_big * limit * lim_r, k_rare_big);
-    const bool rare = (m_outliers.add(size >= limit * lim_r, k_rare) || rare_big) && m_n >= warm;
+    const bool over = size >= limit * lim_r;
+    const bool rare = (m_outliers.add(over, k_rare) || rare_big) && m_n >= warm;
     const double lim_d = outliers_only ? INFINITY : std::max(limit_of(m_dev_d, m_q_d), floor);
     if (!outliers_only) {
       // In units of d (no division per reading): slack and clip are multiples of its deviation.
@@ -181,8 +256,14 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     if (!outliers_only) {
       m_q_c = std::max(0.0, m_q_c + k_q_step * m_dev_d * (cusum > m_q_c ? k_q : -(1 - k_q)));
     }
+    const bool shifted = std::fabs(d) >= limit * lim_d, changed = cusum >= limit * lim_c;
+    bool usual = false; // anomalous in some part at this time of day before
+    if (m_season && (over || shifted || changed)) {
+      usual = m_season->state == 1 && m_season->usual_event(bin);
+      m_season->record_event(bin);
+    }
     // The scores (divisions) only for a reading that is anomalous in some part.
-    if (m_n >= warm && (rare || std::fabs(d) >= limit * lim_d || cusum >= limit * lim_c)) {
+    if (m_n >= warm && !usual && (rare || shifted || changed)) {
       // Limits are > 0; a score over 1e9 (a flat signal that moved) says 1e9.
       const double zc = std::min(cusum / lim_c, 1e9);
       const double zr = !rare ? 0 : std::min(size / lim_r, 1e9);
@@ -209,18 +290,10 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
   m_prev1 = x;
   m_fast += (med - m_fast) * (1 / k_fast);
   if (m_season && (m_season->state == 0 || !alerting)) {
-    Bin& b = m_season->bin_stats[size_t(bin)];
-    if (b.count == 0) {
-      b.mean = float(v);
-    } else {
-      static constexpr double k_inverse[] = {1,     1,     1 / 2.,  1 / 3.,  1 / 4.,  1 / 5.,  1 / 6.,
-                                             1 / 7., 1 / 8., 1 / 9.,  1 / 10., 1 / 11., 1 / 12., 1 / 13.,
-                                             1 / 14., 1 / 15., 1 / 16., 1 / 17., 1 / 18., 1 / 19., 1 / 20.};
-      const double a = k_inverse[std::min<int>(b.count + 1, 20)];
-      b.dev += float(a * (std::fabs(v - b.mean) - b.dev));
-      b.mean += float(a * (v - b.mean));
-    }
-    b.count = uint16_t(std::min<int>(b.count + 1, 60000));
+    m_season->learn(bin, v);
+  }
+  if (m_week && !alerting) {
+    m_week->learn(m_week->bin_of(ts), v);
   }
   return out;
 }

@@ -23,7 +23,11 @@
 // around it, the detector judges the value minus the profile (a machine that
 // idles every night is not anomalous every night). Sensors read every 30 min
 // or slower get a weekly profile instead (one per day of the week, decided
-// after two weeks): weekends and weekday rhythms at the same memory.
+// after two weeks): weekends and weekday rhythms at the same memory. Faster
+// sensors then learn a weekly profile too (30 min bins) for two weeks, and
+// switch to it when it fits much better (a plant that stops at weekends).
+// With a profile in use, an anomaly that came at this time of day on three of
+// the last seven days (weeks) is the sensor's normal (a start-up's inrush).
 // Score >= 1 is anomalous; `anomaly.limit` scales every limit at once.
 #pragma once
 
@@ -73,6 +77,8 @@ private:
   struct Bin {
     float mean = 0, dev = 0;
     uint16_t count = 0;
+    uint8_t events = 0; // bit i: an anomalous reading in this bin i cycles (days, or weeks) before `cycle`
+    uint8_t cycle = 0;  // the cycle of bit 0, modulo 256
   };
   struct Season {
     // User-provided: clang (14) decides whether std::optional<Season> can
@@ -85,9 +91,27 @@ private:
     int state = 0; // 0 learning, 1 used, -1 no daily cycle
     int bin = 0;   // the bin of the last reading, [bin_start, bin_end) in ms
     int64_t bin_start = 0, bin_end = 0;
+    int64_t cycle = 0; // the day (the week, for a weekly profile) of the last reading
     int bin_of(int64_t ts);
+    // Anomalies at this time of day: a bin's event bits as of the current
+    // cycle; an anomalous reading recorded; whether anomalies came in this bin
+    // or a neighbour on at least three of the last seven cycles (a morning
+    // start-up's inrush).
+    uint8_t events_now(const Bin& b) const {
+      const unsigned shift = uint8_t(uint8_t(cycle) - b.cycle);
+      return shift >= 8 ? 0 : uint8_t(b.events << shift);
+    }
+    void record_event(int b);
+    bool usual_event(int b) const;
+    void learn(int b, double v); // the bin's mean and spread learn v
+    // The mean distance of the bins from their mean, and their mean spread;
+    // false when under 90 % of the bins have readings.
+    bool shape(double& swing, double& within) const;
   };
-  void decide_season();
+  static void save_season(StateWriter& w, const std::optional<Season>& season);
+  static void load_season(StateReader& r, std::optional<Season>& season);
+  void decide_season(int64_t ts);
+  void decide_week();
   void reset_levels();
   double m_fast = 0, m_slow = 0;
   double m_prev1 = 0, m_prev2 = 0; // the last two values (minus the profile)
@@ -101,6 +125,11 @@ private:
   double m_q_c = 0;                      // their tracked upper percentile
   int64_t m_decide_ms = INT64_MAX; // when the season being learned is decided
   std::optional<Season> m_season; // inline: no pointer to follow per reading
+  // A sensor read more often than every 30 min learns a weekly profile (30 min
+  // bins) for two weeks after its daily one is decided, and switches to it
+  // when the week explains the readings much better (weekends off).
+  int64_t m_week_decide_ms = INT64_MAX; // INT64_MIN once decided
+  std::optional<Season> m_week;
 };
 
 } // namespace twinctl::sensors

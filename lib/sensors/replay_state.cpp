@@ -20,7 +20,7 @@ namespace twinctl::sensors {
 namespace {
 
 constexpr std::string_view k_magic = "TWCKPT1\n";
-constexpr uint32_t k_version = 3; // 2: the outlier and gap rates, change points; 3: big outliers' rate, the sums' percentile
+constexpr uint32_t k_version = 3; // 2: the outlier and gap rates, change points; 3: big outliers' rate, the sums' percentile, outliers by time of day
 constexpr size_t k_max_id = 4096; // bytes of a machineId or sensorType
 
 uint64_t fnv1a(std::string_view s) {
@@ -94,6 +94,61 @@ void EventRate::load(StateReader& r) {
   }
 }
 
+void AnomalyScore::save_season(StateWriter& w, const std::optional<Season>& season) {
+  w.put(uint8_t(season.has_value()));
+  if (!season) {
+    return;
+  }
+  const Season& s = *season;
+  w.put(uint64_t(s.bin_stats.size()));
+  for (const Bin& b : s.bin_stats) {
+    w.put(b.mean);
+    w.put(b.dev);
+    w.put(b.count);
+    w.put(b.events);
+    w.put(b.cycle);
+  }
+  w.put(s.start_ms);
+  w.put(int32_t(s.bins));
+  w.put(int32_t(s.per_day));
+  w.put(uint8_t(s.weekly));
+  w.put(int32_t(s.state));
+  w.put(int32_t(s.bin));
+  w.put(s.bin_start);
+  w.put(s.bin_end);
+  w.put(s.cycle);
+}
+
+void AnomalyScore::load_season(StateReader& r, std::optional<Season>& season) {
+  season.reset();
+  if (!r.flag()) {
+    return;
+  }
+  Season& s = season.emplace();
+  const uint64_t n = r.in<uint64_t>(1, 144 * 7, "profile bins");
+  s.bin_stats.resize(n);
+  for (Bin& b : s.bin_stats) {
+    b.mean = r.get<float>();
+    b.dev = r.get<float>();
+    b.count = r.get<uint16_t>();
+    b.events = r.get<uint8_t>();
+    b.cycle = r.get<uint8_t>();
+  }
+  s.start_ms = r.get<int64_t>();
+  s.bins = r.in<int32_t>(1, 144 * 7, "profile bins");
+  s.per_day = r.in<int32_t>(1, 144, "profile bins a day");
+  s.weekly = r.flag();
+  s.state = r.in<int32_t>(-1, 1, "profile state");
+  s.bin = r.in<int32_t>(0, s.bins - 1, "profile bin");
+  s.bin_start = r.get<int64_t>();
+  s.bin_end = r.get<int64_t>();
+  s.cycle = r.get<int64_t>();
+  // bin_of() indexes bin_stats with what per_day and weekly make: they must agree.
+  if (size_t(s.bins) != n || s.bins != s.per_day * (s.weekly ? 7 : 1)) {
+    r.fail("a daily profile of the wrong shape");
+  }
+}
+
 void AnomalyScore::save(StateWriter& w) const {
   for (double x : {m_fast, m_slow, m_dev_r, m_dev_d, m_q_r, m_q_d, m_prev1, m_prev2, m_cusum_hi, m_cusum_lo, m_q_c}) {
     w.put(x);
@@ -103,24 +158,9 @@ void AnomalyScore::save(StateWriter& w) const {
   m_outliers.save(w);
   m_big_outliers.save(w);
   w.put(m_decide_ms);
-  w.put(uint8_t(m_season.has_value()));
-  if (m_season) {
-    const Season& s = *m_season;
-    w.put(uint64_t(s.bin_stats.size()));
-    for (const Bin& b : s.bin_stats) {
-      w.put(b.mean);
-      w.put(b.dev);
-      w.put(b.count);
-    }
-    w.put(s.start_ms);
-    w.put(int32_t(s.bins));
-    w.put(int32_t(s.per_day));
-    w.put(uint8_t(s.weekly));
-    w.put(int32_t(s.state));
-    w.put(int32_t(s.bin));
-    w.put(s.bin_start);
-    w.put(s.bin_end);
-  }
+  save_season(w, m_season);
+  w.put(m_week_decide_ms);
+  save_season(w, m_week);
 }
 
 void AnomalyScore::load(StateReader& r) {
@@ -133,29 +173,9 @@ void AnomalyScore::load(StateReader& r) {
   m_outliers.load(r);
   m_big_outliers.load(r);
   m_decide_ms = r.get<int64_t>();
-  m_season.reset();
-  if (r.flag()) {
-    Season& s = m_season.emplace();
-    const uint64_t n = r.in<uint64_t>(1, 144 * 7, "profile bins");
-    s.bin_stats.resize(n);
-    for (Bin& b : s.bin_stats) {
-      b.mean = r.get<float>();
-      b.dev = r.get<float>();
-      b.count = r.get<uint16_t>();
-    }
-    s.start_ms = r.get<int64_t>();
-    s.bins = r.in<int32_t>(1, 144 * 7, "profile bins");
-    s.per_day = r.in<int32_t>(1, 144, "profile bins a day");
-    s.weekly = r.flag();
-    s.state = r.in<int32_t>(-1, 1, "profile state");
-    s.bin = r.in<int32_t>(0, s.bins - 1, "profile bin");
-    s.bin_start = r.get<int64_t>();
-    s.bin_end = r.get<int64_t>();
-    // bin_of() indexes bin_stats with what per_day and weekly make: they must agree.
-    if (size_t(s.bins) != n || s.bins != s.per_day * (s.weekly ? 7 : 1)) {
-      r.fail("a daily profile of the wrong shape");
-    }
-  }
+  load_season(r, m_season);
+  m_week_decide_ms = r.get<int64_t>();
+  load_season(r, m_week);
 }
 
 void AssetModel::save(StateWriter& w) const {

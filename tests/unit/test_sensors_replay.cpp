@@ -441,6 +441,54 @@ TEST_CASE("sensors::Replayer multivariate: joint behaviour breaks, each sensor i
   CHECK_THROWS_WITH(models_from_json("{\"format\": \"x\"}", "m.json"), Catch::Contains("m.json"));
 }
 
+TEST_CASE("sensors::Replayer anomaly learns a plant's week at 15-minute sampling", "[sensors][anomaly]") {
+  // A bearing at 55 C while the plant runs (weekdays 06:00-22:00), 30 C
+  // otherwise, read every 15 min; 2026-05-04 is a Monday. The daily profile
+  // mixes weekdays and weekends; after two more weeks the weekly one replaces
+  // it, and then a drift of +8 C over 12 h on a Monday is found, with no
+  // false alert on the weekends before it.
+  auto level = [](int i) {
+    const int day = i / 96, h = (i % 96) / 4;
+    return (day % 7 < 5 && h >= 6 && h < 22 ? 55.0 : 30.0) + 0.6 * noise(i);
+  };
+  Harness h;
+  int i = 0;
+  for (; i < 96 * 21; ++i) h.add(int64_t(i) * 900, level(i), "bearing");
+  const size_t learning = h.count("anomaly raise warning"); // the first three weeks
+  for (; i < 96 * 28; ++i) h.add(int64_t(i) * 900, level(i), "bearing");
+  CHECK(h.count("anomaly raise warning") == learning); // the fourth week, weekend included: nothing
+  const int monday = 96 * 28;
+  for (; i < monday + 96; ++i) {
+    const double hour = double(i - monday) / 4;
+    h.add(int64_t(i) * 900, level(i) + (hour >= 8 ? std::min(8.0, (hour - 8) * 8 / 12) : 0), "bearing");
+  }
+  REQUIRE(h.count("anomaly raise warning") == learning + 1);
+  CHECK(h.raw.back().ts < format_time_ms(k_t0 + (int64_t(monday) * 900 + 16 * 3600) * 1000)); // by 16:00
+}
+
+TEST_CASE("sensors::Replayer anomaly: what comes at the same time every day is normal", "[sensors][anomaly]") {
+  // A conveyor's motor: 40 A from 06:00 to 22:00, off at night, and an inrush
+  // of 120 A for its first 3 minutes every morning, read every minute. Once
+  // the daily cycle is learned the mornings raise nothing; a jam (75 A for 20
+  // minutes at 14:00) does.
+  auto current = [](int i) {
+    const int m = i % 1440;
+    if (m < 360 || m >= 1320) return 0.0;
+    return (m < 363 ? 120.0 : 40.0) + 1.2 * noise(i);
+  };
+  Harness h;
+  int i = 0;
+  for (; i < 1440 * 4; ++i) h.add(int64_t(i) * 60, current(i), "motor");
+  const size_t learning = h.count("anomaly raise warning"); // the cycle is learned in the first days
+  for (; i < 1440 * 10; ++i) h.add(int64_t(i) * 60, current(i), "motor");
+  CHECK(h.count("anomaly raise warning") == learning); // six mornings, nights and inrushes: nothing
+  const int jam = 1440 * 10 + 840;
+  for (; i < jam; ++i) h.add(int64_t(i) * 60, current(i), "motor");
+  for (; i < jam + 20; ++i) h.add(int64_t(i) * 60, 75 + noise(i), "motor");
+  REQUIRE(h.count("anomaly raise warning") == learning + 1);
+  CHECK(h.raw.back().ts <= format_time_ms(k_t0 + int64_t(jam + 5) * 60 * 1000)); // within 5 minutes
+}
+
 TEST_CASE("sensors::Replayer anomaly learns a weekly cycle at hourly sampling", "[sensors][anomaly]") {
   // A plant that runs on weekdays (80) and idles at weekends (10), read hourly;
   // 2026-05-04 is a Monday.

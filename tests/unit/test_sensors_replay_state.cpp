@@ -116,6 +116,32 @@ TEST_CASE("sensors::Replayer::save_state", "[sensors]") {
     CHECK(whole.engine.save_state() == restored.engine.save_state());
   }
 
+  SECTION("profiles being learned, daily and weekly, and outliers by time of day survive a checkpoint") {
+    // A plant read every 15 min for four weeks, running weekdays 06:00-22:00
+    // with a start-up spike; cut on day 9, while its week is being learned.
+    std::vector<Row> plant;
+    std::mt19937 rng(11);
+    std::normal_distribution<double> noise(0, 0.6);
+    for (int i = 0; i < 96 * 28; ++i) {
+      const int day = i / 96, q = i % 96;
+      const bool run = day % 7 < 5 && q >= 24 && q < 88;
+      plant.push_back({k_t0 + int64_t(i) * 900000, "pump", "temp", (run ? 55 : 30) + (q == 24 && run ? 15 : 0) + noise(rng)});
+    }
+    const size_t cut = 96 * 9;
+    Run whole;
+    whole.feed(plant, 0, cut);
+    const std::string bytes = whole.engine.save_state();
+    const size_t before = whole.alerts.size();
+    whole.feed(plant, cut, plant.size());
+    whole.engine.finish();
+    Run restored;
+    restored.engine.load_state(bytes, "p2");
+    restored.feed(plant, cut, plant.size());
+    restored.engine.finish();
+    CHECK(restored.alerts == std::vector<std::string>(whole.alerts.begin() + long(before), whole.alerts.end()));
+    CHECK(whole.engine.save_state() == restored.engine.save_state());
+  }
+
   SECTION("a corrupt, truncated or foreign checkpoint is an error, never a crash") {
     Run run;
     run.feed(rs, 0, 3000);
