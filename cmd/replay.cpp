@@ -109,6 +109,13 @@ std::string lost_readings(const sensors::ReplaySummary& s, size_t max_sensors) {
           " readings were older than their sensor's previous reading and were dropped (is the input sorted by "
           "time, oldest first?)";
   }
+  // Lines that could not be read were not judged: past 1 % of the lines (or
+  // when nothing could be read), what was judged is not the input.
+  const uint64_t lines = s.readings + s.bad_lines;
+  if (s.bad_lines > 0 && (s.readings == 0 || double(s.bad_lines) > 0.01 * double(lines))) {
+    out += (out.empty() ? "" : "; ") + std::to_string(s.bad_lines) + " of " + std::to_string(lines) +
+           " lines could not be read and were not judged";
+  }
   if (s.over_cap_readings > 0) {
     out += (out.empty() ? "" : "; ") + std::to_string(s.over_cap_readings) + " readings of sensors beyond the first " +
            std::to_string(max_sensors) + " were skipped (--max-sensors)";

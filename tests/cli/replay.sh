@@ -65,7 +65,8 @@ set +e
 set -e
 cmp -s "$WORK/alerts.jsonl" "$WORK/stdin.jsonl" || fail "stdin gives different alerts"
 
-# --- messy input: bad lines are reported with file:line; --strict exits 2 ------
+# --- messy input: bad lines are reported with file:line; more than 1 % is exit 3 (what was judged is
+# not the input), --strict exits 2 ------
 {
   echo "timestamp,machineId,sensorType,value,unit,quality"
   echo "2026-05-04T00:00:00Z,press-1,hyd-pressure,210,bar,good"
@@ -75,7 +76,8 @@ cmp -s "$WORK/alerts.jsonl" "$WORK/stdin.jsonl" || fail "stdin gives different a
   printf '2026-05-04T00:00:03Z,press-1,hyd-pressure,211,bar,good'
 } >"$WORK/messy.csv"
 run replay "$WORK/messy.csv" -o json
-expect_rc 0 "replay with bad lines"
+expect_rc 3 "replay with bad lines: 2 of 5 lines were not judged"
+expect_err "2 of 5 lines could not be read and were not judged (exit 3"
 expect_err "messy.csv:3: expected 6 comma-separated fields"
 expect_err "messy.csv:5: value is not a number"
 expect_out '"bad_lines": 2'
@@ -94,7 +96,7 @@ expect_err "twinctl: error: $WORK/messy.csv:3:"
   echo "2026-05-04T00:00:01Z,m,s,2,u,good"
 } >"$WORK/garbage.csv"
 run replay "$WORK/garbage.csv" -o json
-expect_rc 0 "replay of garbage"
+expect_rc 3 "replay of garbage: half the lines were not judged"
 expect_out '"readings": 2'
 expect_out '"bad_lines": 2'
 expect_err "garbage.csv:3: line longer than 4 MiB"
@@ -117,12 +119,12 @@ expect_rc 2 "bad --duration"
 start=$(date +%s%N)
 run replay "$WORK/messy.csv" --speed 10 --quiet
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-expect_rc 0 "replay --speed 10"
+expect_rc 3 "replay --speed 10 (messy.csv's bad lines: exit 3)"
 [ "$elapsed" -ge 250 ] || fail "--speed 10 took only ${elapsed} ms"
 
 # --- aggregates -----------------------------------------------------------------
 run replay "$WORK/messy.csv" -o aggregates="$WORK/agg.csv" --window 2 --quiet
-expect_rc 0 "aggregates"
+expect_rc 3 "aggregates (messy.csv's bad lines: exit 3)"
 grep -qx "window_start,machineId,sensorType,count,min,mean,max" "$WORK/agg.csv" || fail "no aggregates header"
 grep -q "^2026-05-04T00:00:00Z,press-1,hyd-pressure,1,210,210,210$" "$WORK/agg.csv" || fail "aggregates: $(cat "$WORK/agg.csv")"
 
