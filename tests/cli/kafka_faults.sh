@@ -65,7 +65,8 @@ victim_share=0
 taken=0
 for p in $mine; do
   done_at=$(sed -n "s/.*readings\[$p\]: end offset \([0-9]*\) reached.*/\1/p" "$WORK/victim.err")
-  from=$(sed -n "s/.*readings\[$p\]: assigned, reading from checkpoint at offset \([0-9]*\)\$/\1/p" "$WORK/survivor.err")
+  # A kill between the checkpoint and the offset commit adds "(the committed offset is N)".
+  from=$(sed -n "s/.*readings\[$p\]: assigned, reading from checkpoint at offset \([0-9]*\)\( (the committed offset is -\{0,1\}[0-9]*)\)\{0,1\}\$/\1/p" "$WORK/survivor.err")
   if [ -n "$done_at" ]; then
     victim_share=$((victim_share + done_at))
   elif [ -n "$from" ]; then
