@@ -164,7 +164,8 @@ void AnomalyScore::decide_season(int64_t ts) {
   double swing = 0, within = 0;
   s.state = s.shape(swing, within) && swing > 2 * within ? 1 : -1;
   if (!s.weekly && m_week_decide_ms == INT64_MAX) {
-    Season& w = m_week.emplace();
+    m_week = std::make_unique<Season>();
+    Season& w = *m_week;
     w.per_day = std::min(s.per_day, k_week_bins_a_day);
     w.weekly = true;
     w.bins = w.per_day * 7;
@@ -189,7 +190,7 @@ void AnomalyScore::decide_week() {
   const bool cycle = m_week->shape(swing, within) && swing > 2 * within;
   const bool daily = m_season && m_season->state == 1 && m_season->shape(daily_swing, daily_within);
   if (cycle && (!daily || within < k_week_gain * daily_within)) {
-    m_season = std::move(m_week);
+    m_season = std::move(*m_week);
     m_season->state = 1;
     m_decide_ms = INT64_MAX;
     reset_levels(); // judged against the week from now on: learn afresh

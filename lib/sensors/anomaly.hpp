@@ -35,6 +35,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,8 +109,8 @@ private:
     // false when under 90 % of the bins have readings.
     bool shape(double& swing, double& within) const;
   };
-  static void save_season(StateWriter& w, const std::optional<Season>& season);
-  static void load_season(StateReader& r, std::optional<Season>& season);
+  static void save_season(StateWriter& w, const Season* season);
+  static std::optional<Season> load_season(StateReader& r);
   void decide_season(int64_t ts);
   void decide_week();
   void reset_levels();
@@ -128,8 +129,10 @@ private:
   // A sensor read more often than every 30 min learns a weekly profile (30 min
   // bins) for two weeks after its daily one is decided, and switches to it
   // when the week explains the readings much better (weekends off).
+  // On the heap: learned for two weeks of a sensor's life, and kept out of the
+  // cache lines every reading fetches.
   int64_t m_week_decide_ms = INT64_MAX; // INT64_MIN once decided
-  std::optional<Season> m_week;
+  std::unique_ptr<Season> m_week;
 };
 
 } // namespace twinctl::sensors

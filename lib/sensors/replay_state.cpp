@@ -94,8 +94,8 @@ void EventRate::load(StateReader& r) {
   }
 }
 
-void AnomalyScore::save_season(StateWriter& w, const std::optional<Season>& season) {
-  w.put(uint8_t(season.has_value()));
+void AnomalyScore::save_season(StateWriter& w, const Season* season) {
+  w.put(uint8_t(season != nullptr));
   if (!season) {
     return;
   }
@@ -119,10 +119,10 @@ void AnomalyScore::save_season(StateWriter& w, const std::optional<Season>& seas
   w.put(s.cycle);
 }
 
-void AnomalyScore::load_season(StateReader& r, std::optional<Season>& season) {
-  season.reset();
+std::optional<AnomalyScore::Season> AnomalyScore::load_season(StateReader& r) {
+  std::optional<Season> season;
   if (!r.flag()) {
-    return;
+    return season;
   }
   Season& s = season.emplace();
   const uint64_t n = r.in<uint64_t>(1, 144 * 7, "profile bins");
@@ -147,6 +147,7 @@ void AnomalyScore::load_season(StateReader& r, std::optional<Season>& season) {
   if (size_t(s.bins) != n || s.bins != s.per_day * (s.weekly ? 7 : 1)) {
     r.fail("a daily profile of the wrong shape");
   }
+  return season;
 }
 
 void AnomalyScore::save(StateWriter& w) const {
@@ -158,9 +159,9 @@ void AnomalyScore::save(StateWriter& w) const {
   m_outliers.save(w);
   m_big_outliers.save(w);
   w.put(m_decide_ms);
-  save_season(w, m_season);
+  save_season(w, m_season ? &*m_season : nullptr);
   w.put(m_week_decide_ms);
-  save_season(w, m_week);
+  save_season(w, m_week.get());
 }
 
 void AnomalyScore::load(StateReader& r) {
@@ -173,9 +174,10 @@ void AnomalyScore::load(StateReader& r) {
   m_outliers.load(r);
   m_big_outliers.load(r);
   m_decide_ms = r.get<int64_t>();
-  load_season(r, m_season);
+  m_season = load_season(r);
   m_week_decide_ms = r.get<int64_t>();
-  load_season(r, m_week);
+  std::optional<Season> week = load_season(r);
+  m_week = week ? std::make_unique<Season>(std::move(*week)) : nullptr;
 }
 
 void AssetModel::save(StateWriter& w) const {
