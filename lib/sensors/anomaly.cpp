@@ -170,7 +170,6 @@ void AnomalyScore::decide_season(int64_t ts) {
     w.weekly = true;
     w.bins = w.per_day * 7;
     w.bin_stats.assign(size_t(w.bins), Bin{});
-    w.start_ms = ts;
     m_week_decide_ms = ts + static_cast<int64_t>(k_week_days * double(k_day_ms));
   }
   if (s.state == 1) {
@@ -207,7 +206,6 @@ AnomalyScore::Result AnomalyScore::add(int64_t ts, double v, double interval_ms,
     m_season->weekly = interval_ms >= k_weekly_ms; // at most k_week_bins_a_day bins a day
     m_season->bins = m_season->per_day * (m_season->weekly ? 7 : 1);
     m_season->bin_stats.assign(size_t(m_season->bins), Bin{});
-    m_season->start_ms = ts;
     m_decide_ms = ts + static_cast<int64_t>((m_season->weekly ? k_week_days : k_season_days) * double(k_day_ms));
   }
   if (ts >= m_decide_ms) {

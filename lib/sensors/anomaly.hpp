@@ -86,7 +86,6 @@ private:
     // emplace() before it has read the member initialisers below, and says no.
     Season() {} // NOLINT(modernize-use-equals-default)
     std::vector<Bin> bin_stats; // a reading touches one cache line of its profile
-    int64_t start_ms = 0;
     int bins = 0, per_day = 0; // bins in all, and in one day
     bool weekly = false;       // one profile per day of the week
     int state = 0; // 0 learning, 1 used, -1 no daily cycle

@@ -357,11 +357,11 @@ void Replayer::Impl::add(const Reading& r, int line) {
   // NaN, infinite or beyond any physical magnitude (a rogue device's 1e308):
   // counted and raised like NaN, never fed to the statistics, where it would
   // overflow to infinity and stay there.
-  const bool nan = !(std::fabs(r.value) <= k_max_magnitude) && (r.text.empty() || !st.is_status);
-  const bool bad = r.quality == Quality::bad || nan;
+  const bool not_number = !(std::fabs(r.value) <= k_max_magnitude) && (r.text.empty() || !st.is_status);
+  const bool bad = r.quality == Quality::bad || not_number;
   if (bad) { // rare: the summary's counters are not in the hot lines
     st.s.bad_quality += r.quality == Quality::bad;
-    st.s.not_a_number += nan;
+    st.s.not_a_number += not_number;
   }
   if (p.enabled[size_t(Detector::quality)] && (bad || st.alert(Detector::quality).severity != Severity::none)) {
     AlertState& a = st.alert(Detector::quality);

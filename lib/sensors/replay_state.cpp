@@ -108,7 +108,6 @@ void AnomalyScore::save_season(StateWriter& w, const Season* season) {
     w.put(b.events);
     w.put(b.cycle);
   }
-  w.put(s.start_ms);
   w.put(int32_t(s.bins));
   w.put(int32_t(s.per_day));
   w.put(uint8_t(s.weekly));
@@ -134,7 +133,6 @@ std::optional<AnomalyScore::Season> AnomalyScore::load_season(StateReader& r) {
     b.events = r.get<uint8_t>();
     b.cycle = r.get<uint8_t>();
   }
-  s.start_ms = r.get<int64_t>();
   s.bins = r.in<int32_t>(1, 144 * 7, "profile bins");
   s.per_day = r.in<int32_t>(1, 144, "profile bins a day");
   s.weekly = r.flag();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -69,6 +70,26 @@ struct Run {
   }
 };
 
+// `rs` replayed whole, and from a checkpoint of it taken after `cut` rows;
+// `after` is what the whole replay raised after the cut.
+struct Restored {
+  std::unique_ptr<Run> whole = std::make_unique<Run>(), restored = std::make_unique<Run>();
+  std::vector<std::string> after;
+};
+Restored replay_with_checkpoint(const std::vector<Row>& rs, size_t cut) {
+  Restored out;
+  out.whole->feed(rs, 0, cut);
+  const std::string bytes = out.whole->engine.save_state();
+  const size_t before = out.whole->alerts.size();
+  out.whole->feed(rs, cut, rs.size());
+  out.whole->engine.finish();
+  out.restored->engine.load_state(bytes, "p0");
+  out.restored->feed(rs, cut, rs.size());
+  out.restored->engine.finish();
+  out.after.assign(out.whole->alerts.begin() + long(before), out.whole->alerts.end());
+  return out;
+}
+
 uint64_t fnv1a(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (char c : s) {
@@ -91,18 +112,9 @@ TEST_CASE("sensors::Replayer::save_state", "[sensors]") {
   const size_t half = rs.size() * 2 / 3;
 
   SECTION("a restored replay judges the rest as the one that went on") {
-    Run whole;
-    whole.feed(rs, 0, half);
-    const std::string bytes = whole.engine.save_state();
-    const size_t before = whole.alerts.size();
-    whole.feed(rs, half, rs.size());
-    whole.engine.finish();
-
-    Run restored;
-    restored.engine.load_state(bytes, "p0");
-    restored.feed(rs, half, rs.size());
-    restored.engine.finish();
-    const std::vector<std::string> after(whole.alerts.begin() + long(before), whole.alerts.end());
+    const Restored r = replay_with_checkpoint(rs, half);
+    const Run &whole = *r.whole, &restored = *r.restored;
+    const std::vector<std::string>& after = r.after;
     REQUIRE(after.size() >= 3); // the spike, the stuck flow, the gap
     CHECK(restored.alerts == after);
     const ReplaySummary a = whole.engine.summary(), b = restored.engine.summary();
@@ -127,19 +139,9 @@ TEST_CASE("sensors::Replayer::save_state", "[sensors]") {
       const bool run = day % 7 < 5 && q >= 24 && q < 88;
       plant.push_back({k_t0 + int64_t(i) * 900000, "pump", "temp", (run ? 55 : 30) + (q == 24 && run ? 15 : 0) + noise(rng)});
     }
-    const size_t cut = 96 * 9;
-    Run whole;
-    whole.feed(plant, 0, cut);
-    const std::string bytes = whole.engine.save_state();
-    const size_t before = whole.alerts.size();
-    whole.feed(plant, cut, plant.size());
-    whole.engine.finish();
-    Run restored;
-    restored.engine.load_state(bytes, "p2");
-    restored.feed(plant, cut, plant.size());
-    restored.engine.finish();
-    CHECK(restored.alerts == std::vector<std::string>(whole.alerts.begin() + long(before), whole.alerts.end()));
-    CHECK(whole.engine.save_state() == restored.engine.save_state());
+    const Restored r = replay_with_checkpoint(plant, 96 * 9);
+    CHECK(r.restored->alerts == r.after);
+    CHECK(r.whole->engine.save_state() == r.restored->engine.save_state());
   }
 
   SECTION("a corrupt, truncated or foreign checkpoint is an error, never a crash") {
